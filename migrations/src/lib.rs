@@ -1,0 +1,22 @@
+//! Database migrations for Rungs, one file per change, named by date.
+//!
+//! The DDL is written once with a few type placeholders so the same schema is
+//! created on SQLite (the embedded default) and PostgreSQL (production).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_schema;
+mod m20261126_000002_seed_defaults;
+mod sql;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_schema::Migration),
+            Box::new(m20261126_000002_seed_defaults::Migration),
+        ]
+    }
+}

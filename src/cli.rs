@@ -1,0 +1,89 @@
+//! The command line's work, one function per subcommand.
+
+use std::io::Read;
+
+use anyhow::Context as _;
+use chrono::Utc;
+
+use crate::config::{CreateUserArgs, DatabaseArgs, ServeArgs};
+use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::error::AppError;
+use crate::services::employees::{self, NewEmployee};
+use crate::startup::{shutdown_signal, Application};
+use crate::{db, demo, graphql};
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(
+        &args.database.database_url,
+        args.database.db_pool,
+        &args.bind,
+    )
+    .await
+    .context("starting the service")?;
+    if args.demo {
+        match demo::seed_if_empty(&app.db)
+            .await
+            .map_err(AppError::into_anyhow)?
+        {
+            Some(logins) => demo::print_logins(&logins),
+            None => println!("Demo: the database already has employees; nothing seeded."),
+        }
+    }
+    let address = app.address;
+    println!("Rungs is listening on http://{address}");
+    println!("  GraphiQL:  http://{address}/graphql");
+    tracing::info!(%address, "listening");
+    app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    let db = db::connect(&args.database_url, 1).await?;
+    db::migrate(&db).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let access_role = AccessRole::parse(&args.access_role.to_uppercase())
+        .ok_or_else(|| anyhow::anyhow!("--access-role must be EMPLOYEE, MANAGER, HR or ADMIN"))?;
+    let db = db::connect(&args.database.database_url, 2).await?;
+    db::migrate(&db).await?;
+    let created = employees::create(
+        &db,
+        None,
+        NewEmployee {
+            employee_number: None,
+            name: args.name,
+            email: args.email,
+            access_role,
+            role_code: args.role,
+            manager_id: None,
+            site: args.site,
+            market: args.market,
+            work_arrangement: WorkArrangement::Onsite,
+            employment_type: EmploymentType::FullTime,
+            hired_on: Utc::now().date_naive(),
+            role_since: None,
+            salary: args.salary,
+            currency: args.currency,
+            initial_password: Some(password),
+        },
+    )
+    .await
+    .map_err(AppError::into_anyhow)?;
+    println!(
+        "created {} <{}> as {} (id {})",
+        created.name, created.email, created.access_role, created.id
+    );
+    Ok(())
+}
+
+pub fn schema() {
+    print!("{}", graphql::sdl());
+}

@@ -1,0 +1,88 @@
+//! Settings from flags and the environment (clap with `env`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://rungs.db?mode=rwc";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rungs",
+    version,
+    about = "Career mobility and skills tracking: a GraphQL API"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// SQLite (sqlite://FILE?mode=rwc) or PostgreSQL (postgres://...) URL.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Connections in the pool.
+    #[arg(long, env = "RUNGS_DB_POOL", default_value_t = 8)]
+    pub db_pool: u32,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "RUNGS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Seed the demo organisation if the database has no employees, and
+    /// print its logins.
+    #[arg(long, env = "RUNGS_DEMO")]
+    pub demo: bool,
+    /// Log format.
+    #[arg(long, env = "RUNGS_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve GraphQL (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply pending migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Create an account; the password is read from standard input.
+    CreateUser(CreateUserArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Args, Debug)]
+pub struct CreateUserArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// EMPLOYEE, MANAGER, HR or ADMIN.
+    #[arg(long, default_value = "EMPLOYEE")]
+    pub access_role: String,
+    /// Job role code.
+    #[arg(long, default_value = "CSR")]
+    pub role: String,
+    #[arg(long, default_value = "HQ")]
+    pub site: String,
+    #[arg(long, default_value = "JP")]
+    pub market: String,
+    /// Monthly salary as a decimal string.
+    #[arg(long, default_value = "400000")]
+    pub salary: String,
+    #[arg(long, default_value = "JPY")]
+    pub currency: String,
+    /// Read the password from standard input (required: never on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}

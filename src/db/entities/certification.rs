@@ -1,0 +1,25 @@
+//! The `certification` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "certification")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub employee_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub belt: Option<String>,
+    pub language: Option<String>,
+    pub cefr: Option<String>,
+    pub issued_on: Date,
+    pub expires_on: Option<Date>,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

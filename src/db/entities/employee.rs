@@ -1,0 +1,32 @@
+//! The `employee` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "employee")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub employee_number: String,
+    pub name: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub access_role: String,
+    pub job_role_id: i64,
+    pub manager_id: Option<i64>,
+    pub site: String,
+    pub market: String,
+    pub work_arrangement: String,
+    pub employment_type: String,
+    pub hired_on: Date,
+    pub role_since: Date,
+    pub salary_minor: i64,
+    pub currency: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! The `salary_band` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "salary_band")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub job_role_id: i64,
+    pub market: String,
+    pub currency: String,
+    pub min_minor: i64,
+    pub max_minor: i64,
+    pub midpoint_minor: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,20 @@
+//! The `step_requirement` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "step_requirement")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub step_id: i64,
+    pub kind: String,
+    pub min_belt: Option<String>,
+    pub min_cefr: Option<String>,
+    pub required_count: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

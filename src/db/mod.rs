@@ -1,0 +1,77 @@
+//! The database: connection set-up for SQLite and PostgreSQL, sea-orm
+//! entities, and query functions that return domain facts (including the
+//! row scopes every read goes through).
+
+pub mod entities;
+pub mod facts;
+pub mod scope;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+/// A connection pool with the write-transaction policy of Rungs.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+}
+
+impl Db {
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Begins a transaction that will write.
+    ///
+    /// On SQLite this is `BEGIN IMMEDIATE`: the write lock is taken at once,
+    /// waiting out other writers (in this process or another) for up to the
+    /// busy timeout. A deferred transaction that reads and then writes could
+    /// instead fail with `SQLITE_BUSY` when another connection wrote in
+    /// between, because the busy handler cannot help a lock upgrade. On
+    /// PostgreSQL it is a plain `BEGIN`; row locks and conditional updates do
+    /// the rest.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+        self.conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+}
+
+/// Connects to `url` (`sqlite://...` or `postgres://...`).
+///
+/// SQLite runs in WAL mode with `synchronous = FULL`: every committed
+/// promotion or salary change is on disk before the client hears "ok", even
+/// across a power cut (NORMAL would only survive a process crash), foreign
+/// keys on, and a 5 s busy timeout for writers from other processes.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .pragma("cache_size", "-32000")
+                .pragma("temp_store", "memory")
+        });
+    let conn = Database::connect(options).await?;
+    Ok(Db { conn })
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
+    use migrations::MigratorTrait;
+    migrations::Migrator::up(&db.conn, None).await
+}

@@ -1,0 +1,744 @@
+//! The demo organisation of `rungs serve --demo`: three sites in the Japan
+//! market, about forty people (CSRs with a spread of tenures, certificates
+//! and reviews; Team Leads; a QA analyst; a trainer; operations managers; HR;
+//! an admin). Dates are relative to the day it is seeded, so the demo tells
+//! the same story whenever it is started.
+
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+
+use crate::auth::password;
+use crate::db::entities::{certification, employee, performance_review, role_assignment};
+use crate::db::facts::Ladder;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "rungs-demo-2026";
+
+pub struct DemoLogin {
+    pub email: String,
+    pub name: String,
+    pub what: String,
+}
+
+/// Seeds the demo organisation when there are no employees yet.
+pub async fn seed_if_empty(db: &Db) -> AppResult<Option<Vec<DemoLogin>>> {
+    if employee::Entity::find().count(&db.conn).await? > 0 {
+        return Ok(None);
+    }
+    seed(db, Utc::now().date_naive()).await.map(Some)
+}
+
+pub fn print_logins(logins: &[DemoLogin]) {
+    println!("Demo organisation seeded. Every demo login uses the password: {DEMO_PASSWORD}");
+    for login in logins {
+        println!("  {:<34} {:<20} {}", login.email, login.name, login.what);
+    }
+}
+
+fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months)).unwrap_or(date)
+}
+
+/// Quarter ends (Mar 31, Jun 30, Sep 30, Dec 31) strictly before `today`,
+/// newest first.
+fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    let mut ends = Vec::new();
+    let mut year = today.year();
+    let mut quarter = (today.month0() / 3) as i32; // current quarter index 0..3
+    while ends.len() < count {
+        quarter -= 1;
+        if quarter < 0 {
+            quarter = 3;
+            year -= 1;
+        }
+        let (month, day) = [(3, 31), (6, 30), (9, 30), (12, 31)][quarter as usize];
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+            ends.push(date);
+        }
+    }
+    ends
+}
+
+struct Person<'a> {
+    email: String,
+    name: &'a str,
+    access: &'a str,
+    role: &'a str,
+    manager: Option<i64>,
+    site: &'a str,
+    months_in_role: u32,
+    extra_service_months: u32,
+    salary: i64,
+}
+
+/// One demo CSR's story: (name, site index, months in role, ratings newest
+/// first, certificates).
+struct CsrStory<'a> {
+    name: &'a str,
+    site: usize,
+    months_in_role: u32,
+    ratings: &'a [f64],
+    certs: &'a [Cert<'a>],
+    salary: i64,
+    what: &'a str,
+}
+
+#[derive(Clone, Copy)]
+enum Cert<'a> {
+    Leadership,
+    Belt(&'a str),
+    Lang(&'a str, &'a str),
+    PendingBelt(&'a str),
+    ExpiringLeadership,
+}
+
+const SITES: [&str; 3] = ["Tokyo", "Osaka", "Fukuoka"];
+
+const CSRS: &[CsrStory<'static>] = &[
+    CsrStory {
+        name: "Yui Sato",
+        site: 0,
+        months_in_role: 14,
+        ratings: &[4.5, 4.3],
+        certs: &[Cert::Leadership],
+        salary: 470_000,
+        what: "CSR, ELIGIBLE for Team Lead on the fast track",
+    },
+    CsrStory {
+        name: "Haruto Suzuki",
+        site: 0,
+        months_in_role: 10,
+        ratings: &[4.2, 4.0],
+        certs: &[Cert::Leadership],
+        salary: 440_000,
+        what: "CSR, NOT_YET: two months of tenure to go",
+    },
+    CsrStory {
+        name: "Aoi Takahashi",
+        site: 0,
+        months_in_role: 20,
+        ratings: &[3.4, 3.2],
+        certs: &[Cert::Belt("YELLOW")],
+        salary: 455_000,
+        what: "CSR, ELIGIBLE for Quality Analyst (standard track)",
+    },
+    CsrStory {
+        name: "Sota Tanaka",
+        site: 0,
+        months_in_role: 30,
+        ratings: &[3.6, 3.5],
+        certs: &[Cert::Leadership, Cert::Belt("GREEN")],
+        salary: 520_000,
+        what: "CSR, eligible for two years: STALLED",
+    },
+    CsrStory {
+        name: "Hina Watanabe",
+        site: 0,
+        months_in_role: 26,
+        ratings: &[2.6, 2.8],
+        certs: &[],
+        salary: 430_000,
+        what: "CSR, INELIGIBLE: below the performance bar",
+    },
+    CsrStory {
+        name: "Ren Ito",
+        site: 0,
+        months_in_role: 8,
+        ratings: &[3.9],
+        certs: &[Cert::Lang("ja", "C2"), Cert::Lang("en", "B2")],
+        salary: 420_000,
+        what: "CSR, NOT_YET for Training Specialist",
+    },
+    CsrStory {
+        name: "Mio Yamamoto",
+        site: 0,
+        months_in_role: 19,
+        ratings: &[3.8, 3.6],
+        certs: &[Cert::PendingBelt("YELLOW")],
+        salary: 450_000,
+        what: "CSR, Yellow belt awaiting HR verification",
+    },
+    CsrStory {
+        name: "Riku Nakamura",
+        site: 0,
+        months_in_role: 3,
+        ratings: &[],
+        certs: &[],
+        salary: 400_000,
+        what: "CSR, new hire with no reviews yet",
+    },
+    CsrStory {
+        name: "Sakura Kobayashi",
+        site: 0,
+        months_in_role: 16,
+        ratings: &[4.6, 4.4],
+        certs: &[
+            Cert::ExpiringLeadership,
+            Cert::Lang("ja", "C2"),
+            Cert::Lang("en", "C1"),
+        ],
+        salary: 480_000,
+        what: "CSR, eligible; leadership certificate expiring soon",
+    },
+    CsrStory {
+        name: "Yuto Kato",
+        site: 0,
+        months_in_role: 22,
+        ratings: &[3.1, 3.3],
+        certs: &[Cert::Lang("ja", "C2")],
+        salary: 445_000,
+        what: "CSR, needs a second language for Training Specialist",
+    },
+    CsrStory {
+        name: "Koharu Yoshida",
+        site: 1,
+        months_in_role: 13,
+        ratings: &[4.1, 4.0],
+        certs: &[Cert::Leadership, Cert::Belt("WHITE")],
+        salary: 460_000,
+        what: "CSR (Osaka), ELIGIBLE for Team Lead",
+    },
+    CsrStory {
+        name: "Minato Yamada",
+        site: 1,
+        months_in_role: 17,
+        ratings: &[3.5, 3.7],
+        certs: &[Cert::Leadership],
+        salary: 450_000,
+        what: "CSR (Osaka), one month short on the standard track",
+    },
+    CsrStory {
+        name: "Himari Sasaki",
+        site: 1,
+        months_in_role: 35,
+        ratings: &[3.0, 3.2],
+        certs: &[Cert::Belt("BLACK")],
+        salary: 540_000,
+        what: "CSR (Osaka), eligible for QA",
+    },
+    CsrStory {
+        name: "Itsuki Yamaguchi",
+        site: 1,
+        months_in_role: 6,
+        ratings: &[3.2],
+        certs: &[],
+        salary: 410_000,
+        what: "CSR (Osaka)",
+    },
+    CsrStory {
+        name: "Tsumugi Matsumoto",
+        site: 1,
+        months_in_role: 24,
+        ratings: &[2.9, 3.0],
+        certs: &[Cert::Leadership],
+        salary: 470_000,
+        what: "CSR (Osaka), just under the bar",
+    },
+    CsrStory {
+        name: "Asahi Inoue",
+        site: 1,
+        months_in_role: 11,
+        ratings: &[4.8, 4.7],
+        certs: &[Cert::Leadership, Cert::Belt("YELLOW")],
+        salary: 455_000,
+        what: "CSR (Osaka), fast track next month",
+    },
+    CsrStory {
+        name: "Rin Kimura",
+        site: 1,
+        months_in_role: 40,
+        ratings: &[3.3, 3.1],
+        certs: &[],
+        salary: 560_000,
+        what: "CSR (Osaka), at the top of the CSR band",
+    },
+    CsrStory {
+        name: "Hinata Hayashi",
+        site: 1,
+        months_in_role: 15,
+        ratings: &[3.6, 3.4],
+        certs: &[Cert::Lang("ja", "C1"), Cert::Lang("ko", "B2")],
+        salary: 440_000,
+        what: "CSR (Osaka), Training Specialist in three months",
+    },
+    CsrStory {
+        name: "Kaito Shimizu",
+        site: 2,
+        months_in_role: 12,
+        ratings: &[4.0, 4.0],
+        certs: &[Cert::Leadership],
+        salary: 450_000,
+        what: "CSR (Fukuoka), eligible today on the fast track",
+    },
+    CsrStory {
+        name: "Ema Yamazaki",
+        site: 2,
+        months_in_role: 27,
+        ratings: &[3.4, 3.8],
+        certs: &[
+            Cert::Belt("GREEN"),
+            Cert::Lang("ja", "C2"),
+            Cert::Lang("zh", "B2"),
+        ],
+        salary: 500_000,
+        what: "CSR (Fukuoka), eligible for QA and Training Specialist",
+    },
+    CsrStory {
+        name: "Haruki Mori",
+        site: 2,
+        months_in_role: 9,
+        ratings: &[2.4],
+        certs: &[],
+        salary: 405_000,
+        what: "CSR (Fukuoka)",
+    },
+    CsrStory {
+        name: "Akari Abe",
+        site: 2,
+        months_in_role: 18,
+        ratings: &[3.0, 3.0],
+        certs: &[Cert::Leadership],
+        salary: 450_000,
+        what: "CSR (Fukuoka), exactly at the bar and 18 months",
+    },
+    CsrStory {
+        name: "Yuma Ikeda",
+        site: 2,
+        months_in_role: 5,
+        ratings: &[3.7],
+        certs: &[],
+        salary: 400_000,
+        what: "CSR (Fukuoka)",
+    },
+    CsrStory {
+        name: "Mei Hashimoto",
+        site: 2,
+        months_in_role: 31,
+        ratings: &[3.9, 3.7],
+        certs: &[Cert::Leadership, Cert::Belt("YELLOW")],
+        salary: 530_000,
+        what: "CSR (Fukuoka), eligible for Team Lead and QA",
+    },
+];
+
+fn email_of(name: &str) -> String {
+    format!("{}@rungs.example", name.to_lowercase().replace(' ', "."))
+}
+
+/// Seeds the whole organisation in one transaction, as of `today`.
+pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
+    let ladder = Ladder::load(&db.conn).await?;
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let txn = db.begin_write().await?;
+    let now = Utc::now();
+    let mut logins = Vec::new();
+    let mut seeder = Seeder {
+        txn: &txn,
+        hash: &hash,
+        roles: &ladder,
+        now,
+        today,
+        number: 0,
+    };
+
+    let admin = seeder
+        .insert(Person {
+            email: "admin@rungs.example".into(),
+            name: "Kenji Admin",
+            access: "ADMIN",
+            role: "HR_GENERALIST",
+            manager: None,
+            site: "Tokyo",
+            months_in_role: 60,
+            extra_service_months: 0,
+            salary: 650_000,
+        })
+        .await?;
+    logins.push(DemoLogin {
+        email: admin.email.clone(),
+        name: admin.name.clone(),
+        what: "ADMIN: everything".into(),
+    });
+    let hr = seeder
+        .insert(Person {
+            email: "hr@rungs.example".into(),
+            name: "Naomi Hoshino",
+            access: "HR",
+            role: "HR_GENERALIST",
+            manager: Some(admin.id),
+            site: "Tokyo",
+            months_in_role: 40,
+            extra_service_months: 20,
+            salary: 600_000,
+        })
+        .await?;
+    logins.push(DemoLogin {
+        email: hr.email.clone(),
+        name: hr.name.clone(),
+        what: "HR: everyone; approves nominations".into(),
+    });
+    let ops_east = seeder
+        .insert(Person {
+            email: "ops.tokyo@rungs.example".into(),
+            name: "Takeshi Ogawa",
+            access: "MANAGER",
+            role: "OPERATIONS_MANAGER",
+            manager: Some(admin.id),
+            site: "Tokyo",
+            months_in_role: 30,
+            extra_service_months: 48,
+            salary: 780_000,
+        })
+        .await?;
+    logins.push(DemoLogin {
+        email: ops_east.email.clone(),
+        name: ops_east.name.clone(),
+        what: "MANAGER: Operations Manager, Tokyo (whole chain)".into(),
+    });
+    let ops_west = seeder
+        .insert(Person {
+            email: "ops.osaka@rungs.example".into(),
+            name: "Yoko Fujita",
+            access: "MANAGER",
+            role: "OPERATIONS_MANAGER",
+            manager: Some(admin.id),
+            site: "Osaka",
+            months_in_role: 22,
+            extra_service_months: 40,
+            salary: 720_000,
+        })
+        .await?;
+    logins.push(DemoLogin {
+        email: ops_west.email.clone(),
+        name: ops_west.name.clone(),
+        what: "MANAGER: Operations Manager, Osaka and Fukuoka".into(),
+    });
+
+    let lead_names = [
+        ("Daichi Okada", 0, ops_east.id),
+        ("Nanami Goto", 0, ops_east.id),
+        ("Shun Hasegawa", 1, ops_west.id),
+        ("Ayaka Murakami", 2, ops_west.id),
+    ];
+    let mut leads = Vec::new();
+    for (i, (name, site, boss)) in lead_names.iter().enumerate() {
+        let lead = seeder
+            .insert(Person {
+                email: email_of(name),
+                name,
+                access: "MANAGER",
+                role: "TEAM_LEAD",
+                manager: Some(*boss),
+                site: SITES[*site],
+                months_in_role: 14 + 7 * i as u32,
+                extra_service_months: 20,
+                salary: 560_000 + 20_000 * i as i64,
+            })
+            .await?;
+        history(
+            &txn,
+            &lead,
+            seeder.role_id("CSR")?,
+            months_before(lead.role_since, 20),
+            lead.salary_minor * 10 / 12,
+        )
+        .await?;
+        reviews(&txn, &lead, today, &[3.8, 3.9, 3.7, 4.0], Some(*boss)).await?;
+        logins.push(DemoLogin {
+            email: lead.email.clone(),
+            name: lead.name.clone(),
+            what: format!("MANAGER: Team Lead, {}", SITES[*site]),
+        });
+        leads.push(lead);
+    }
+    let qa = seeder
+        .insert(Person {
+            email: "qa@rungs.example".into(),
+            name: "Kazuki Ishii",
+            access: "EMPLOYEE",
+            role: "QUALITY_ANALYST",
+            manager: Some(ops_east.id),
+            site: "Tokyo",
+            months_in_role: 9,
+            extra_service_months: 26,
+            salary: 520_000,
+        })
+        .await?;
+    history(
+        &txn,
+        &qa,
+        seeder.role_id("CSR")?,
+        months_before(qa.role_since, 26),
+        430_000,
+    )
+    .await?;
+    logins.push(DemoLogin {
+        email: qa.email.clone(),
+        name: qa.name.clone(),
+        what: "EMPLOYEE: Quality Analyst".into(),
+    });
+    let trainer = seeder
+        .insert(Person {
+            email: "trainer@rungs.example".into(),
+            name: "Emi Maeda",
+            access: "EMPLOYEE",
+            role: "TRAINING_SPECIALIST",
+            manager: Some(ops_west.id),
+            site: "Osaka",
+            months_in_role: 15,
+            extra_service_months: 22,
+            salary: 540_000,
+        })
+        .await?;
+    history(
+        &txn,
+        &trainer,
+        seeder.role_id("CSR")?,
+        months_before(trainer.role_since, 22),
+        440_000,
+    )
+    .await?;
+    logins.push(DemoLogin {
+        email: trainer.email.clone(),
+        name: trainer.name.clone(),
+        what: "EMPLOYEE: Training Specialist".into(),
+    });
+
+    for (i, story) in CSRS.iter().enumerate() {
+        let lead = match story.site {
+            0 => &leads[i % 2],
+            1 => &leads[2],
+            _ => &leads[3],
+        };
+        let csr = seeder
+            .insert(Person {
+                email: email_of(story.name),
+                name: story.name,
+                access: "EMPLOYEE",
+                role: "CSR",
+                manager: Some(lead.id),
+                site: SITES[story.site],
+                months_in_role: story.months_in_role,
+                extra_service_months: 0,
+                salary: story.salary,
+            })
+            .await?;
+        history(
+            &txn,
+            &csr,
+            seeder.role_id("CSR")?,
+            csr.role_since,
+            csr.salary_minor,
+        )
+        .await?;
+        reviews(&txn, &csr, today, story.ratings, Some(lead.id)).await?;
+        for cert in story.certs {
+            certificate(&txn, &csr, *cert, today).await?;
+        }
+        if i < 6 || i == 10 || i == 18 {
+            logins.push(DemoLogin {
+                email: csr.email.clone(),
+                name: csr.name.clone(),
+                what: format!("EMPLOYEE: {}", story.what),
+            });
+        }
+    }
+    drop(seeder);
+    txn.commit().await?;
+    Ok(logins)
+}
+
+struct Seeder<'a> {
+    txn: &'a sea_orm::DatabaseTransaction,
+    hash: &'a str,
+    roles: &'a Ladder,
+    now: chrono::DateTime<Utc>,
+    today: NaiveDate,
+    number: u32,
+}
+
+impl Seeder<'_> {
+    fn role_id(&self, code: &str) -> AppResult<i64> {
+        self.roles
+            .role_by_code(code)
+            .map(|r| r.id)
+            .ok_or_else(|| AppError::internal(format!("seeded role {code} missing")))
+    }
+
+    async fn insert(&mut self, person: Person<'_>) -> AppResult<employee::Model> {
+        self.number += 1;
+        let number = self.number;
+        let role_since = months_before(self.today, person.months_in_role);
+        let hired_on = months_before(role_since, person.extra_service_months);
+        let model = employee::ActiveModel {
+            employee_number: Set(format!("JP{number:05}")),
+            name: Set(person.name.to_owned()),
+            email: Set(person.email),
+            password_hash: Set(Some(self.hash.to_owned())),
+            access_role: Set(person.access.to_owned()),
+            job_role_id: Set(self.role_id(person.role)?),
+            manager_id: Set(person.manager),
+            site: Set(person.site.to_owned()),
+            market: Set("JP".into()),
+            work_arrangement: Set(if number % 4 == 0 { "HYBRID" } else { "ONSITE" }.into()),
+            employment_type: Set(if number % 9 == 0 {
+                "PART_TIME"
+            } else {
+                "FULL_TIME"
+            }
+            .into()),
+            hired_on: Set(hired_on),
+            role_since: Set(role_since),
+            salary_minor: Set(person.salary),
+            currency: Set("JPY".into()),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
+            ..Default::default()
+        }
+        .insert(self.txn)
+        .await?;
+        Ok(model)
+    }
+}
+
+/// A closed role-history row (the role before the current one) and the
+/// current one.
+async fn history(
+    txn: &sea_orm::DatabaseTransaction,
+    person: &employee::Model,
+    earlier_role: i64,
+    earlier_start: NaiveDate,
+    earlier_salary: i64,
+) -> AppResult<()> {
+    if earlier_role != person.job_role_id {
+        role_assignment::ActiveModel {
+            employee_id: Set(person.id),
+            job_role_id: Set(earlier_role),
+            started_on: Set(earlier_start),
+            ended_on: Set(Some(person.role_since)),
+            salary_minor: Set(earlier_salary),
+            currency: Set(person.currency.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    role_assignment::ActiveModel {
+        employee_id: Set(person.id),
+        job_role_id: Set(person.job_role_id),
+        started_on: Set(person.role_since),
+        ended_on: Set(None),
+        salary_minor: Set(person.salary_minor),
+        currency: Set(person.currency.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Quarterly reviews, newest first, only for quarters after the hire date.
+async fn reviews(
+    txn: &sea_orm::DatabaseTransaction,
+    person: &employee::Model,
+    today: NaiveDate,
+    ratings: &[f64],
+    reviewer: Option<i64>,
+) -> AppResult<()> {
+    let ends = quarter_ends(today, ratings.len());
+    for (k, (end, rating)) in ends.iter().zip(ratings).enumerate() {
+        if *end <= person.hired_on {
+            continue;
+        }
+        let k = k as f64;
+        performance_review::ActiveModel {
+            employee_id: Set(person.id),
+            period_end: Set(*end),
+            rating: Set(*rating),
+            csat: Set(Some(78.0 + rating * 4.0 - k)),
+            avg_response_seconds: Set(Some((95.0 - rating * 8.0 + k * 3.0) as i32)),
+            resolution_accuracy: Set(Some(82.0 + rating * 3.0)),
+            interactions_per_day: Set(Some(50.0 + rating * 4.0)),
+            recorded_by_id: Set(reviewer),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn certificate(
+    txn: &sea_orm::DatabaseTransaction,
+    person: &employee::Model,
+    cert: Cert<'_>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let issued = months_before(today, 7);
+    let (kind, name, belt, language, cefr, status, expires) = match cert {
+        Cert::Leadership => (
+            "LEADERSHIP_TRAINING",
+            "Bar Raiser leadership training".to_owned(),
+            None,
+            None,
+            None,
+            "VERIFIED",
+            None,
+        ),
+        Cert::ExpiringLeadership => (
+            "LEADERSHIP_TRAINING",
+            "Bar Raiser leadership training".to_owned(),
+            None,
+            None,
+            None,
+            "VERIFIED",
+            today.checked_add_days(chrono::Days::new(45)),
+        ),
+        Cert::Belt(belt) => (
+            "SIX_SIGMA",
+            format!("Six Sigma {} Belt", belt.to_lowercase()),
+            Some(belt),
+            None,
+            None,
+            "VERIFIED",
+            None,
+        ),
+        Cert::PendingBelt(belt) => (
+            "SIX_SIGMA",
+            format!("Six Sigma {} Belt", belt.to_lowercase()),
+            Some(belt),
+            None,
+            None,
+            "PENDING",
+            None,
+        ),
+        Cert::Lang(lang, level) => (
+            "LANGUAGE",
+            format!("{} {level}", lang.to_uppercase()),
+            None,
+            Some(lang),
+            Some(level),
+            "VERIFIED",
+            None,
+        ),
+    };
+    certification::ActiveModel {
+        employee_id: Set(person.id),
+        kind: Set(kind.into()),
+        name: Set(name),
+        belt: Set(belt.map(str::to_owned)),
+        language: Set(language.map(str::to_owned)),
+        cefr: Set(cefr.map(str::to_owned)),
+        issued_on: Set(issued.max(person.hired_on)),
+        expires_on: Set(expires),
+        status: Set(status.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}

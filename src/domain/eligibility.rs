@@ -1,0 +1,2043 @@
+//! Promotion eligibility: the one pure function that decides.
+//!
+//! [`evaluate`] takes an employee snapshot ([`EmployeeFacts`]), the ladder
+//! steps out of the employee's current role ([`StepRules`]) and an evaluation
+//! date, and returns a [`Progression`] with one [`OptionResult`] per step, in
+//! the order of the steps. The single-employee view and the dashboards both
+//! call it, so they agree on every employee.
+//!
+//! For each step, as of date `d`:
+//!
+//! 1. Performance: the rating is the mean of the last two reviews (by period
+//!    end) on or before `d`, or the only one. No review is a PERFORMANCE gap;
+//!    a rating below `min_rating` is a PERFORMANCE gap.
+//! 2. Certifications: every requirement not met by VERIFIED, unexpired
+//!    certifications (see [`cert_valid_on`]) is a CERTIFICATION gap, or a
+//!    LANGUAGE gap for language requirements.
+//! 3. Track: with a rating, `rating >= top_performer_rating` is FAST_TRACK
+//!    (`fast_track_months` in role), otherwise STANDARD (`standard_months`).
+//! 4. Status: any PERFORMANCE/CERTIFICATION/LANGUAGE gap is INELIGIBLE (a
+//!    TENURE gap is listed too when tenure is also short, so the employee sees
+//!    everything missing); only tenure missing is NOT_YET with `eligible_on`
+//!    the date tenure completes; nothing missing is ELIGIBLE with
+//!    `eligible_on` the date it became true.
+//! 5. The employee is eligible when any step is ELIGIBLE, and STALLED when
+//!    eligible for more than 6 months with no open nomination.
+//!
+//! Ratings are compared with a tolerance of 1e-9 so that float noise in the
+//! mean of two reviews (for example `(3.1 + 2.9) / 2`) never flips a decision.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+
+use super::enums::{
+    CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus, GapKind, PromotionTrack,
+    SixSigmaBelt,
+};
+use super::money::{self, Band};
+use super::tenure::{add_months, months_between};
+
+/// Tolerance used when comparing a rating against a bar.
+const RATING_TOLERANCE: f64 = 1e-9;
+
+/// An ELIGIBLE employee is warned about certificates the eligibility depends
+/// on that expire within this many days after the evaluation date.
+pub const EXPIRY_WARNING_DAYS: u64 = 90;
+
+/// An employee ELIGIBLE for more than this many months without an open
+/// nomination is STALLED.
+pub const STALLED_AFTER_MONTHS: u32 = 6;
+
+/// One certification held (or submitted) by the employee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertFact {
+    pub kind: CertificationKind,
+    pub name: String,
+    /// Belt, for Six Sigma certifications.
+    pub belt: Option<SixSigmaBelt>,
+    /// Language code (for example "ja"), for language certifications;
+    /// compared case-insensitively.
+    pub language: Option<String>,
+    /// CEFR level, for language certifications.
+    pub cefr: Option<CefrLevel>,
+    pub status: CertificationStatus,
+    /// First day the certificate is valid.
+    pub issued_on: NaiveDate,
+    /// First day the certificate is no longer valid; `None` never expires.
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// One performance review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewFact {
+    /// Last day of the reviewed period; the review counts from this day on.
+    pub period_end: NaiveDate,
+    pub rating: f64,
+}
+
+/// A certification requirement of a ladder step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub kind: CertificationKind,
+    /// For SIX_SIGMA: the lowest acceptable belt (`None`: any belt).
+    pub min_belt: Option<SixSigmaBelt>,
+    /// For LANGUAGE: the lowest acceptable CEFR level (`None`: any level).
+    pub min_cefr: Option<CefrLevel>,
+    /// How many are needed: certificates, or distinct languages for LANGUAGE.
+    pub count: u32,
+}
+
+/// The rules of one ladder step (`from role -> to role`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRules {
+    pub step_id: i64,
+    pub target_role_code: String,
+    pub target_role_title: String,
+    pub fast_track_months: u32,
+    pub standard_months: u32,
+    pub min_rating: f64,
+    pub top_performer_rating: f64,
+    /// Minimum raise on promotion, in basis points (2000 = 20 %).
+    pub raise_min_bp: i64,
+    /// Maximum raise on promotion, in basis points.
+    pub raise_max_bp: i64,
+    pub requirements: Vec<Requirement>,
+    /// Salary band of the target role in the employee's market, if any.
+    pub target_band: Option<Band>,
+}
+
+/// Everything [`evaluate`] needs to know about one employee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmployeeFacts<'a> {
+    pub hired_on: NaiveDate,
+    /// Start date of the current job role.
+    pub role_since: NaiveDate,
+    /// Current salary in minor units of `currency`.
+    pub salary_minor: i64,
+    pub currency: String,
+    /// In any order.
+    pub certifications: &'a [CertFact],
+    /// In any order.
+    pub reviews: &'a [ReviewFact],
+    /// Whether a PENDING nomination exists for the employee.
+    pub has_open_nomination: bool,
+}
+
+/// Something missing for a promotion, in words the employee can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub kind: GapKind,
+    pub message: String,
+}
+
+/// The verdict for one ladder step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionResult {
+    pub step_id: i64,
+    pub status: EligibilityStatus,
+    /// `None` when there is no rating to choose a track with.
+    pub track: Option<PromotionTrack>,
+    /// ELIGIBLE: the date eligibility became true. NOT_YET: the date tenure
+    /// completes (`None` only if that is beyond the calendar). INELIGIBLE:
+    /// `None`.
+    pub eligible_on: Option<NaiveDate>,
+    /// Empty exactly when the status is ELIGIBLE.
+    pub gaps: Vec<Gap>,
+    /// Pay on promotion at the step's minimum raise, clamped to the target
+    /// band when the band is in the employee's currency.
+    pub projected_salary: Option<i64>,
+    /// Things worth knowing that do not change the status.
+    pub warnings: Vec<String>,
+}
+
+/// The verdict for all ladder steps out of the employee's current role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progression {
+    pub as_of: NaiveDate,
+    pub months_of_service: u32,
+    pub months_in_role: u32,
+    pub rating: Option<f64>,
+    /// One per step, in the order the steps were given.
+    pub options: Vec<OptionResult>,
+    /// At least one option is ELIGIBLE.
+    pub eligible: bool,
+    /// Eligible for more than six months with no open nomination.
+    pub stalled: bool,
+}
+
+/// The rating as of `as_of`: the mean of the last two reviews by period end
+/// with `period_end <= as_of`, the only such review's rating, or `None`.
+///
+/// Reviews with a non-finite rating are ignored. Reviews sharing a period end
+/// are ordered by rating, so the answer never depends on input order.
+pub fn rating_as_of(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<f64> {
+    counted_rating(reviews, as_of).map(|r| r.rating)
+}
+
+/// Whether a certificate counts on `as_of`: VERIFIED, already issued, and not
+/// expired.
+///
+/// `expires_on` is the first day the certificate is no longer valid, so a
+/// certificate whose `expires_on` equals `as_of` no longer counts.
+pub fn cert_valid_on(cert: &CertFact, as_of: NaiveDate) -> bool {
+    cert.status == CertificationStatus::Verified
+        && cert.issued_on <= as_of
+        && cert.expires_on.is_none_or(|expires| as_of < expires)
+}
+
+/// Evaluates every step for one employee as of `as_of`. Pure: the same
+/// arguments always give the same answer, whatever the order of the
+/// employee's certifications and reviews.
+pub fn evaluate(facts: &EmployeeFacts<'_>, steps: &[StepRules], as_of: NaiveDate) -> Progression {
+    let rating = counted_rating(facts.reviews, as_of);
+    let months_in_role = months_between(facts.role_since, as_of);
+    let options: Vec<OptionResult> = steps
+        .iter()
+        .map(|step| evaluate_step(facts, step, as_of, rating.as_ref(), months_in_role))
+        .collect();
+
+    let earliest_eligible = options
+        .iter()
+        .filter(|o| o.status == EligibilityStatus::Eligible)
+        .filter_map(|o| o.eligible_on)
+        .min();
+    let eligible = options
+        .iter()
+        .any(|o| o.status == EligibilityStatus::Eligible);
+    let stalled = eligible
+        && !facts.has_open_nomination
+        && earliest_eligible
+            .and_then(|since| add_months(since, STALLED_AFTER_MONTHS))
+            .is_some_and(|threshold| as_of > threshold);
+
+    Progression {
+        as_of,
+        months_of_service: months_between(facts.hired_on, as_of),
+        months_in_role,
+        rating: rating.map(|r| r.rating),
+        options,
+        eligible,
+        stalled,
+    }
+}
+
+/// The reviews that make up the rating.
+struct CountedRating {
+    rating: f64,
+    /// How many reviews were averaged (1 or 2).
+    reviews: usize,
+    /// Period end of the most recent review counted.
+    latest: NaiveDate,
+}
+
+fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRating> {
+    let recency = |a: &ReviewFact, b: &ReviewFact| {
+        a.period_end
+            .cmp(&b.period_end)
+            .then(a.rating.total_cmp(&b.rating))
+    };
+    let mut last: Option<&ReviewFact> = None;
+    let mut second: Option<&ReviewFact> = None;
+    for review in reviews
+        .iter()
+        .filter(|r| r.period_end <= as_of && r.rating.is_finite())
+    {
+        if last.is_none_or(|l| recency(review, l) == Ordering::Greater) {
+            second = last;
+            last = Some(review);
+        } else if second.is_none_or(|s| recency(review, s) == Ordering::Greater) {
+            second = Some(review);
+        }
+    }
+    let last = last?;
+    Some(match second {
+        Some(second) => CountedRating {
+            rating: (last.rating + second.rating) / 2.0,
+            reviews: 2,
+            latest: last.period_end,
+        },
+        None => CountedRating {
+            rating: last.rating,
+            reviews: 1,
+            latest: last.period_end,
+        },
+    })
+}
+
+/// `rating` reaches `bar`, allowing for float noise.
+fn meets(rating: f64, bar: f64) -> bool {
+    rating >= bar - RATING_TOLERANCE
+}
+
+fn evaluate_step(
+    facts: &EmployeeFacts<'_>,
+    step: &StepRules,
+    as_of: NaiveDate,
+    rating: Option<&CountedRating>,
+    months_in_role: u32,
+) -> OptionResult {
+    let certs = facts.certifications;
+    let performance_gap = performance_gap(step, rating);
+    let assessments: Vec<(&Requirement, Assessment<'_>)> = step
+        .requirements
+        .iter()
+        .map(|req| (req, assess(req, certs, |c| cert_valid_on(c, as_of))))
+        .collect();
+    let requirement_gaps: Vec<Gap> = assessments
+        .iter()
+        .filter(|(_, a)| !a.met)
+        .map(|(req, a)| requirement_gap(req, a, certs, as_of))
+        .collect();
+
+    let track = rating.map(|r| {
+        if meets(r.rating, step.top_performer_rating) {
+            PromotionTrack::FastTrack
+        } else {
+            PromotionTrack::Standard
+        }
+    });
+    let required_months = match track {
+        Some(PromotionTrack::FastTrack) => step.fast_track_months,
+        _ => step.standard_months,
+    };
+    // `None` inside: tenure would complete beyond the calendar, i.e. never.
+    let tenure_date = track.map(|_| add_months(facts.role_since, required_months));
+    let tenure_short = matches!(tenure_date, Some(date) if date.is_none_or(|d| d > as_of));
+    let tenure_gap = tenure_short.then(|| Gap {
+        kind: GapKind::Tenure,
+        message: tenure_message(
+            required_months,
+            track,
+            months_in_role,
+            tenure_date.flatten(),
+        ),
+    });
+
+    let blocked = performance_gap.is_some() || !requirement_gaps.is_empty();
+    let (status, eligible_on) = if blocked {
+        (EligibilityStatus::Ineligible, None)
+    } else if tenure_short {
+        (EligibilityStatus::NotYet, tenure_date.flatten())
+    } else {
+        let became_true = tenure_date
+            .flatten()
+            .into_iter()
+            .chain(rating.map(|r| r.latest))
+            .chain(assessments.iter().filter_map(|(_, a)| a.met_on))
+            .max();
+        (EligibilityStatus::Eligible, became_true)
+    };
+
+    let gaps: Vec<Gap> = tenure_gap
+        .into_iter()
+        .chain(performance_gap)
+        .chain(requirement_gaps)
+        .collect();
+
+    let band = step
+        .target_band
+        .as_ref()
+        .filter(|band| band.currency == facts.currency);
+    let projected_salary = money::promotion_pay(facts.salary_minor, step.raise_min_bp, band);
+
+    let mut warnings = pay_warnings(facts, step, band, projected_salary);
+    let horizon = match status {
+        EligibilityStatus::NotYet => eligible_on,
+        EligibilityStatus::Eligible => Some(
+            as_of
+                .checked_add_days(Days::new(EXPIRY_WARNING_DAYS))
+                .unwrap_or(NaiveDate::MAX),
+        ),
+        EligibilityStatus::Ineligible => None,
+    };
+    if let Some(horizon) = horizon {
+        for (req, _) in &assessments {
+            // Sorted so that the warnings never depend on the order of the input.
+            let mut expiring: Vec<String> = lapsing_certs(req, certs, as_of, horizon)
+                .into_iter()
+                .map(|cert| expiry_warning(cert, status, as_of, horizon, step))
+                .collect();
+            expiring.sort_unstable();
+            for warning in expiring {
+                push_unique(&mut warnings, warning);
+            }
+        }
+    }
+
+    OptionResult {
+        step_id: step.step_id,
+        status,
+        track,
+        eligible_on,
+        gaps,
+        projected_salary,
+        warnings,
+    }
+}
+
+fn performance_gap(step: &StepRules, rating: Option<&CountedRating>) -> Option<Gap> {
+    let message = match rating {
+        None => "no performance review on record".to_string(),
+        Some(r) if !meets(r.rating, step.min_rating) => {
+            let bar = fmt_rating(step.min_rating);
+            let mut has = fmt_rating(r.rating);
+            if has == bar {
+                // Too close to show with two decimals: show it in full.
+                has = r.rating.to_string();
+            }
+            let basis = if r.reviews == 1 {
+                " (one review on record)"
+            } else {
+                ""
+            };
+            format!("needs a rating of {bar} (mean of the last two reviews); has {has}{basis}")
+        }
+        Some(_) => return None,
+    };
+    Some(Gap {
+        kind: GapKind::Performance,
+        message,
+    })
+}
+
+fn tenure_message(
+    required: u32,
+    track: Option<PromotionTrack>,
+    has: u32,
+    completes_on: Option<NaiveDate>,
+) -> String {
+    let track = track.map_or(String::new(), |t| format!(" on the {t} track"));
+    let base = format!("needs {required} months in role{track}; has {has}");
+    match completes_on {
+        Some(date) => format!(
+            "{base} ({} more, eligible from {date})",
+            required.saturating_sub(has)
+        ),
+        None => base,
+    }
+}
+
+/// How far the employee's certificates go towards one requirement.
+struct Assessment<'c> {
+    /// Valid certificates that satisfy the requirement's kind and level.
+    counted: Vec<&'c CertFact>,
+    /// How many units satisfy it: certificates, or distinct languages.
+    units: usize,
+    met: bool,
+    /// The date it became met: the `count`-th earliest unit. `None` when not
+    /// met or when nothing is required.
+    met_on: Option<NaiveDate>,
+}
+
+/// Normalised language code of a language certificate.
+fn language_key(cert: &CertFact) -> Option<String> {
+    cert.language
+        .as_deref()
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Whether `cert` is of the kind and level `req` asks for (validity aside).
+fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
+    if cert.kind != req.kind {
+        return false;
+    }
+    match req.kind {
+        CertificationKind::SixSigma => match req.min_belt {
+            None => true,
+            Some(min) => cert.belt.is_some_and(|belt| belt >= min),
+        },
+        CertificationKind::Language => {
+            language_key(cert).is_some()
+                && match req.min_cefr {
+                    None => true,
+                    Some(min) => cert.cefr.is_some_and(|level| level >= min),
+                }
+        }
+        CertificationKind::LeadershipTraining | CertificationKind::Other => true,
+    }
+}
+
+fn assess<'c>(
+    req: &Requirement,
+    certs: &'c [CertFact],
+    counts: impl Fn(&CertFact) -> bool,
+) -> Assessment<'c> {
+    let counted: Vec<&CertFact> = certs
+        .iter()
+        .filter(|c| satisfies(req, c) && counts(c))
+        .collect();
+    let mut unit_dates: Vec<NaiveDate> = if req.kind == CertificationKind::Language {
+        let mut earliest: BTreeMap<String, NaiveDate> = BTreeMap::new();
+        for cert in &counted {
+            if let Some(key) = language_key(cert) {
+                let date = earliest.entry(key).or_insert(cert.issued_on);
+                *date = (*date).min(cert.issued_on);
+            }
+        }
+        earliest.into_values().collect()
+    } else {
+        counted.iter().map(|c| c.issued_on).collect()
+    };
+    unit_dates.sort_unstable();
+    let needed = usize::try_from(req.count).unwrap_or(usize::MAX);
+    let met = unit_dates.len() >= needed;
+    let met_on = if met {
+        needed
+            .checked_sub(1)
+            .and_then(|i| unit_dates.get(i))
+            .copied()
+    } else {
+        None
+    };
+    Assessment {
+        counted,
+        units: unit_dates.len(),
+        met,
+        met_on,
+    }
+}
+
+/// Certificates a met requirement depends on that stop counting by `horizon`
+/// (their `expires_on <= horizon`) when, without them, the requirement would
+/// no longer be met. Redundant certificates are not reported.
+fn lapsing_certs<'c>(
+    req: &Requirement,
+    certs: &'c [CertFact],
+    as_of: NaiveDate,
+    horizon: NaiveDate,
+) -> Vec<&'c CertFact> {
+    let expires_by = |c: &CertFact| c.expires_on.is_some_and(|e| e <= horizon);
+    let now = assess(req, certs, |c| cert_valid_on(c, as_of));
+    if !now.met {
+        return Vec::new();
+    }
+    let later = assess(req, certs, |c| cert_valid_on(c, as_of) && !expires_by(c));
+    if later.met {
+        return Vec::new();
+    }
+    now.counted.into_iter().filter(|c| expires_by(c)).collect()
+}
+
+/// Why a certificate of the right kind and level does not count on `as_of`.
+fn invalid_reason(cert: &CertFact, as_of: NaiveDate) -> Option<String> {
+    let name = &cert.name;
+    match cert.status {
+        CertificationStatus::Pending => Some(format!("'{name}' is pending verification")),
+        CertificationStatus::Rejected => Some(format!("'{name}' was rejected")),
+        CertificationStatus::Verified if cert.issued_on > as_of => {
+            Some(format!("'{name}' is not valid until {}", cert.issued_on))
+        }
+        CertificationStatus::Verified => cert
+            .expires_on
+            .filter(|&expires| expires <= as_of)
+            .map(|expires| format!("'{name}' expired on {expires}")),
+    }
+}
+
+fn has_count(n: usize) -> String {
+    if n == 0 {
+        "none".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+fn requirement_gap(
+    req: &Requirement,
+    assessment: &Assessment<'_>,
+    certs: &[CertFact],
+    as_of: NaiveDate,
+) -> Gap {
+    let count = req.count;
+    let held = has_count(assessment.units);
+    let valid_of_kind = || {
+        certs
+            .iter()
+            .filter(move |c| c.kind == req.kind && cert_valid_on(c, as_of))
+    };
+    let (kind, mut message, mut notes) = match req.kind {
+        CertificationKind::SixSigma => {
+            let mut belts: Vec<SixSigmaBelt> = valid_of_kind().filter_map(|c| c.belt).collect();
+            belts.sort_unstable_by(|a, b| b.cmp(a));
+            belts.dedup();
+            let level = req
+                .min_belt
+                .map_or(String::new(), |b| format!(" {b} or higher"));
+            let message = if count == 1 {
+                let best = belts.first().map_or("none".to_string(), |b| b.to_string());
+                match req.min_belt {
+                    Some(_) => format!("needs Six Sigma{level}; has {best}"),
+                    None => format!("needs a Six Sigma belt; has {best}"),
+                }
+            } else {
+                let at = req
+                    .min_belt
+                    .map_or(String::new(), |b| format!(" at {b} or higher"));
+                let mut message = format!("needs {count} Six Sigma belts{at}; has {held}");
+                if !belts.is_empty() {
+                    let list: Vec<&str> = belts.iter().map(|b| b.as_str()).collect();
+                    message.push_str(&format!(" (holds {})", list.join(", ")));
+                }
+                message
+            };
+            (GapKind::Certification, message, Vec::new())
+        }
+        CertificationKind::Language => {
+            // Best level per language, for what counts and what falls short.
+            let mut best: BTreeMap<String, Option<CefrLevel>> = BTreeMap::new();
+            for cert in valid_of_kind() {
+                if let Some(key) = language_key(cert) {
+                    let level = best.entry(key).or_insert(cert.cefr);
+                    *level = (*level).max(cert.cefr);
+                }
+            }
+            let meets_level = |level: Option<CefrLevel>| {
+                req.min_cefr
+                    .is_none_or(|min| level.is_some_and(|l| l >= min))
+            };
+            let describe = |code: &str, level: Option<CefrLevel>| match level {
+                Some(level) => format!("{code} {level}"),
+                None => format!("{code} without a CEFR level"),
+            };
+            let counted: Vec<String> = best
+                .iter()
+                .filter(|(_, &level)| meets_level(level))
+                .map(|(code, &level)| describe(code, level))
+                .collect();
+            let below: Vec<String> = best
+                .iter()
+                .filter(|(_, &level)| !meets_level(level))
+                .map(|(code, &level)| match (level, req.min_cefr) {
+                    (Some(_), Some(min)) => format!("{} is below {min}", describe(code, level)),
+                    _ => describe(code, level),
+                })
+                .collect();
+            let noun = if count == 1 { "language" } else { "languages" };
+            let level = req
+                .min_cefr
+                .map_or(String::new(), |l| format!(" at CEFR {l} or higher"));
+            let mut message = format!("needs {count} {noun}{level}; has {held}");
+            if !counted.is_empty() {
+                message.push_str(&format!(" ({})", counted.join(", ")));
+            }
+            (GapKind::Language, message, below)
+        }
+        CertificationKind::LeadershipTraining => {
+            let message = if count == 1 {
+                format!("needs leadership training; has {held}")
+            } else {
+                format!("needs {count} leadership training certifications; has {held}")
+            };
+            (GapKind::Certification, message, Vec::new())
+        }
+        CertificationKind::Other => {
+            let noun = if count == 1 {
+                "certification"
+            } else {
+                "certifications"
+            };
+            let message = format!("needs {count} other {noun}; has {held}");
+            (GapKind::Certification, message, Vec::new())
+        }
+    };
+    // Sorted so that the message never depends on the order of the input.
+    let mut invalid: Vec<String> = certs
+        .iter()
+        .filter(|c| satisfies(req, c))
+        .filter_map(|c| invalid_reason(c, as_of))
+        .collect();
+    invalid.sort_unstable();
+    invalid.dedup();
+    notes.extend(invalid);
+    for note in notes {
+        message.push_str("; ");
+        message.push_str(&note);
+    }
+    Gap { kind, message }
+}
+
+fn cert_label(cert: &CertFact) -> String {
+    let name = &cert.name;
+    match cert.kind {
+        CertificationKind::SixSigma => match cert.belt {
+            Some(belt) => format!("Six Sigma {belt} certificate '{name}'"),
+            None => format!("Six Sigma certificate '{name}'"),
+        },
+        CertificationKind::Language => {
+            let code = language_key(cert).unwrap_or_default();
+            match cert.cefr {
+                Some(level) => format!("{code} {level} language certificate '{name}'"),
+                None => format!("{code} language certificate '{name}'"),
+            }
+        }
+        CertificationKind::LeadershipTraining => {
+            format!("leadership training certificate '{name}'")
+        }
+        CertificationKind::Other => format!("certificate '{name}'"),
+    }
+}
+
+fn expiry_warning(
+    cert: &CertFact,
+    status: EligibilityStatus,
+    as_of: NaiveDate,
+    horizon: NaiveDate,
+    step: &StepRules,
+) -> String {
+    let label = cert_label(cert);
+    let expires = cert.expires_on.unwrap_or(horizon);
+    let title = &step.target_role_title;
+    if status == EligibilityStatus::NotYet {
+        let when = if expires == horizon {
+            format!("the day eligibility for {title} would start")
+        } else {
+            format!("before eligibility for {title} on {horizon}")
+        };
+        format!("{label} expires on {expires}, {when}: renew it")
+    } else {
+        let days = (expires - as_of).num_days();
+        format!(
+            "{label} expires on {expires}, in {days} days; eligibility for {title} depends on it: \
+             renew it"
+        )
+    }
+}
+
+fn pay_warnings(
+    facts: &EmployeeFacts<'_>,
+    step: &StepRules,
+    band: Option<&Band>,
+    projected: Option<i64>,
+) -> Vec<String> {
+    let currency = &facts.currency;
+    let title = &step.target_role_title;
+    let amount = |minor: i64| format!("{} {currency}", money::format_amount(minor, currency));
+    let mut warnings = Vec::new();
+    match band {
+        None => warnings.push(format!(
+            "no salary band in {currency} for {}; projected pay is not clamped",
+            step.target_role_code
+        )),
+        Some(band) => {
+            let raised = money::apply_raise(facts.salary_minor, step.raise_min_bp);
+            if facts.salary_minor > band.max {
+                warnings.push(format!(
+                    "current salary {} exceeds the {title} band maximum {}; the promotion \
+                     could not give the minimum raise",
+                    amount(facts.salary_minor),
+                    amount(band.max)
+                ));
+            } else if raised.is_some_and(|r| r > band.max) {
+                warnings.push(format!(
+                    "the minimum raise of {} would exceed the {title} band maximum {}; \
+                     projected pay is capped there",
+                    fmt_basis_points(step.raise_min_bp),
+                    amount(band.max)
+                ));
+            }
+        }
+    }
+    if projected.is_none() {
+        warnings.push("projected pay could not be computed: the amount is too large".into());
+    }
+    warnings
+}
+
+fn push_unique(warnings: &mut Vec<String>, warning: String) {
+    if !warnings.contains(&warning) {
+        warnings.push(warning);
+    }
+}
+
+/// A rating with up to two decimals and at least one: 3.0, 2.5, 2.75.
+fn fmt_rating(x: f64) -> String {
+    let mut text = format!("{x:.2}");
+    if text.contains('.') {
+        while text.ends_with('0') {
+            text.pop();
+        }
+        if text.ends_with('.') {
+            text.push('0');
+        }
+    }
+    text
+}
+
+/// Basis points as a percentage: 2000 -> "20%", 1250 -> "12.5%".
+fn fmt_basis_points(bp: i64) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let magnitude = bp.unsigned_abs();
+    let (whole, hundredths) = (magnitude / 100, magnitude % 100);
+    match hundredths {
+        0 => format!("{sign}{whole}%"),
+        h if h % 10 == 0 => format!("{sign}{whole}.{}%", h / 10),
+        h => format!("{sign}{whole}.{h:02}%"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const JPY_BAND: (i64, i64) = (480_000, 700_000);
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    fn review(period_end: NaiveDate, rating: f64) -> ReviewFact {
+        ReviewFact { period_end, rating }
+    }
+
+    fn cert(kind: CertificationKind, name: &str, issued_on: NaiveDate) -> CertFact {
+        CertFact {
+            kind,
+            name: name.into(),
+            belt: None,
+            language: None,
+            cefr: None,
+            status: CertificationStatus::Verified,
+            issued_on,
+            expires_on: None,
+        }
+    }
+
+    fn belt(belt: SixSigmaBelt, name: &str, issued_on: NaiveDate) -> CertFact {
+        CertFact {
+            belt: Some(belt),
+            ..cert(CertificationKind::SixSigma, name, issued_on)
+        }
+    }
+
+    fn lang(code: &str, level: CefrLevel, issued_on: NaiveDate) -> CertFact {
+        CertFact {
+            language: Some(code.into()),
+            cefr: Some(level),
+            ..cert(
+                CertificationKind::Language,
+                &format!("{code} {level}"),
+                issued_on,
+            )
+        }
+    }
+
+    fn leadership(name: &str, issued_on: NaiveDate) -> CertFact {
+        cert(CertificationKind::LeadershipTraining, name, issued_on)
+    }
+
+    fn with_status(cert: CertFact, status: CertificationStatus) -> CertFact {
+        CertFact { status, ..cert }
+    }
+
+    fn expiring(cert: CertFact, expires_on: NaiveDate) -> CertFact {
+        CertFact {
+            expires_on: Some(expires_on),
+            ..cert
+        }
+    }
+
+    fn requirement(kind: CertificationKind) -> Requirement {
+        Requirement {
+            kind,
+            min_belt: None,
+            min_cefr: None,
+            count: 1,
+        }
+    }
+
+    fn six_sigma_at_least(min: SixSigmaBelt) -> Requirement {
+        Requirement {
+            min_belt: Some(min),
+            ..requirement(CertificationKind::SixSigma)
+        }
+    }
+
+    fn languages_at_least(count: u32, min: CefrLevel) -> Requirement {
+        Requirement {
+            min_cefr: Some(min),
+            count,
+            ..requirement(CertificationKind::Language)
+        }
+    }
+
+    fn jpy_band() -> Band {
+        Band {
+            min: JPY_BAND.0,
+            max: JPY_BAND.1,
+            midpoint: money::default_midpoint(JPY_BAND.0, JPY_BAND.1),
+            currency: "JPY".into(),
+        }
+    }
+
+    /// The seeded CSR -> TEAM_LEAD step with the given certification needs.
+    fn team_lead(requirements: Vec<Requirement>) -> StepRules {
+        StepRules {
+            step_id: 1,
+            target_role_code: "TEAM_LEAD".into(),
+            target_role_title: "Team Lead".into(),
+            fast_track_months: 12,
+            standard_months: 18,
+            min_rating: 3.0,
+            top_performer_rating: 4.0,
+            raise_min_bp: 2000,
+            raise_max_bp: 3000,
+            requirements,
+            target_band: Some(jpy_band()),
+        }
+    }
+
+    fn facts<'a>(
+        role_since: NaiveDate,
+        certifications: &'a [CertFact],
+        reviews: &'a [ReviewFact],
+    ) -> EmployeeFacts<'a> {
+        EmployeeFacts {
+            hired_on: role_since,
+            role_since,
+            salary_minor: 400_000,
+            currency: "JPY".into(),
+            certifications,
+            reviews,
+            has_open_nomination: false,
+        }
+    }
+
+    fn only_option(progression: Progression) -> OptionResult {
+        assert_eq!(progression.options.len(), 1);
+        progression.options.into_iter().next().expect("one option")
+    }
+
+    fn evaluate_one(
+        role_since: NaiveDate,
+        certs: &[CertFact],
+        reviews: &[ReviewFact],
+        step: StepRules,
+        as_of: NaiveDate,
+    ) -> OptionResult {
+        only_option(evaluate(&facts(role_since, certs, reviews), &[step], as_of))
+    }
+
+    /// Ratings 4.0 and 4.5: a top performer (mean 4.25) since 2025-12-31.
+    fn top_reviews() -> Vec<ReviewFact> {
+        vec![review(d(2025, 6, 30), 4.0), review(d(2025, 12, 31), 4.5)]
+    }
+
+    /// Ratings 3.0 and 3.5: meets the bar (mean 3.25), not a top performer.
+    fn solid_reviews() -> Vec<ReviewFact> {
+        vec![review(d(2025, 6, 30), 3.0), review(d(2025, 12, 31), 3.5)]
+    }
+
+    fn gap(kind: GapKind, message: &str) -> Gap {
+        Gap {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    // --- tenure and track ---------------------------------------------------
+
+    #[test]
+    fn a_top_performer_is_eligible_on_the_fast_track_at_exactly_twelve_months() {
+        let r = top_reviews();
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.track, Some(PromotionTrack::FastTrack));
+        assert_eq!(o.eligible_on, Some(d(2026, 1, 15)));
+        assert!(o.gaps.is_empty());
+    }
+
+    #[test]
+    fn a_top_performer_is_not_yet_eligible_the_day_before_twelve_months() {
+        let r = top_reviews();
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 1, 14));
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert_eq!(o.track, Some(PromotionTrack::FastTrack));
+        assert_eq!(o.eligible_on, Some(d(2026, 1, 15)));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Tenure,
+                "needs 12 months in role on the FAST_TRACK track; has 11 \
+                 (1 more, eligible from 2026-01-15)"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_solid_performer_is_eligible_on_the_standard_track_at_exactly_eighteen_months() {
+        let r = solid_reviews();
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 7, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.track, Some(PromotionTrack::Standard));
+        assert_eq!(o.eligible_on, Some(d(2026, 7, 15)));
+    }
+
+    #[test]
+    fn a_solid_performer_is_not_yet_eligible_at_seventeen_months() {
+        let r = solid_reviews();
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 7, 14));
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert_eq!(o.eligible_on, Some(d(2026, 7, 15)));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Tenure,
+                "needs 18 months in role on the STANDARD track; has 17 \
+                 (1 more, eligible from 2026-07-15)"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_tenure_gap_says_how_many_months_remain_and_from_when() {
+        let r = vec![review(d(2025, 12, 31), 3.0), review(d(2026, 3, 31), 3.5)];
+        let o = evaluate_one(d(2025, 7, 15), &[], &r, team_lead(vec![]), d(2026, 6, 20));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Tenure,
+                "needs 18 months in role on the STANDARD track; has 11 \
+                 (7 more, eligible from 2027-01-15)"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_january_31_role_start_completes_its_months_at_the_end_of_february() {
+        let step = StepRules {
+            fast_track_months: 13,
+            ..team_lead(vec![])
+        };
+        let r = top_reviews();
+        let before = evaluate_one(d(2025, 1, 31), &[], &r, step.clone(), d(2026, 2, 27));
+        assert_eq!(before.status, EligibilityStatus::NotYet);
+        assert_eq!(before.eligible_on, Some(d(2026, 2, 28)));
+        let on = evaluate_one(d(2025, 1, 31), &[], &r, step, d(2026, 2, 28));
+        assert_eq!(on.status, EligibilityStatus::Eligible);
+        assert_eq!(on.eligible_on, Some(d(2026, 2, 28)));
+    }
+
+    #[test]
+    fn a_february_29_role_start_completes_a_year_on_february_28() {
+        let r = vec![review(d(2024, 6, 30), 4.0), review(d(2024, 12, 31), 4.0)];
+        let before = evaluate_one(d(2024, 2, 29), &[], &r, team_lead(vec![]), d(2025, 2, 27));
+        assert_eq!(before.status, EligibilityStatus::NotYet);
+        assert_eq!(before.eligible_on, Some(d(2025, 2, 28)));
+        let on = evaluate_one(d(2024, 2, 29), &[], &r, team_lead(vec![]), d(2025, 2, 28));
+        assert_eq!(on.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_rating_exactly_at_the_top_performer_bar_takes_the_fast_track() {
+        let r = vec![review(d(2025, 6, 30), 3.5), review(d(2025, 12, 31), 4.5)];
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+        assert_eq!(o.track, Some(PromotionTrack::FastTrack));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_rating_just_below_the_top_performer_bar_takes_the_standard_track() {
+        let r = vec![review(d(2025, 6, 30), 3.9), review(d(2025, 12, 31), 4.0)];
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+        assert_eq!(o.track, Some(PromotionTrack::Standard));
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert_eq!(o.eligible_on, Some(d(2026, 7, 15)));
+    }
+
+    #[test]
+    fn float_noise_in_the_mean_rating_does_not_miss_the_bar() {
+        for (a, b) in [(2.9, 3.1), (2.8, 3.2), (2.7, 3.3), (2.6, 3.4), (2.2, 3.8)] {
+            let r = vec![review(d(2025, 6, 30), a), review(d(2025, 12, 31), b)];
+            let o = evaluate_one(d(2024, 1, 15), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+            assert_eq!(o.status, EligibilityStatus::Eligible, "{a} and {b}");
+        }
+    }
+
+    // --- performance --------------------------------------------------------
+
+    #[test]
+    fn no_review_on_record_is_a_performance_gap_with_no_track() {
+        let o = evaluate_one(d(2025, 1, 15), &[], &[], team_lead(vec![]), d(2025, 6, 1));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(o.track, None);
+        assert_eq!(o.eligible_on, None);
+        assert_eq!(
+            o.gaps,
+            vec![gap(GapKind::Performance, "no performance review on record")]
+        );
+    }
+
+    #[test]
+    fn a_rating_below_the_bar_is_ineligible_and_still_shows_the_tenure_gap() {
+        let r = vec![review(d(2025, 6, 30), 2.0), review(d(2025, 12, 31), 3.0)];
+        let o = evaluate_one(d(2025, 7, 15), &[], &r, team_lead(vec![]), d(2026, 6, 20));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(o.track, Some(PromotionTrack::Standard));
+        assert_eq!(o.eligible_on, None);
+        assert_eq!(
+            o.gaps,
+            vec![
+                gap(
+                    GapKind::Tenure,
+                    "needs 18 months in role on the STANDARD track; has 11 \
+                     (7 more, eligible from 2027-01-15)"
+                ),
+                gap(
+                    GapKind::Performance,
+                    "needs a rating of 3.0 (mean of the last two reviews); has 2.5"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rating_below_the_bar_with_enough_tenure_has_only_the_performance_gap() {
+        let r = vec![review(d(2025, 6, 30), 2.5), review(d(2025, 12, 31), 3.0)];
+        let o = evaluate_one(d(2023, 1, 1), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Performance,
+                "needs a rating of 3.0 (mean of the last two reviews); has 2.75"
+            )]
+        );
+    }
+
+    #[test]
+    fn with_one_review_only_the_rating_is_that_review() {
+        let r = vec![review(d(2025, 12, 31), 4.5)];
+        assert_eq!(rating_as_of(&r, d(2026, 1, 1)), Some(4.5));
+        let p = evaluate(
+            &facts(d(2025, 1, 15), &[], &r),
+            &[team_lead(vec![])],
+            d(2026, 1, 15),
+        );
+        assert_eq!(p.rating, Some(4.5));
+        assert_eq!(p.options[0].track, Some(PromotionTrack::FastTrack));
+        assert_eq!(p.options[0].status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_single_low_review_says_it_is_the_only_one() {
+        let r = vec![review(d(2025, 12, 31), 2.0)];
+        let o = evaluate_one(d(2023, 1, 1), &[], &r, team_lead(vec![]), d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Performance,
+                "needs a rating of 3.0 (mean of the last two reviews); has 2.0 \
+                 (one review on record)"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_rating_is_the_mean_of_the_last_two_reviews_in_any_order() {
+        let r = vec![
+            review(d(2025, 12, 31), 5.0),
+            review(d(2024, 12, 31), 1.0),
+            review(d(2025, 6, 30), 3.0),
+        ];
+        assert_eq!(rating_as_of(&r, d(2026, 1, 1)), Some(4.0));
+        let mut reversed = r.clone();
+        reversed.reverse();
+        assert_eq!(rating_as_of(&reversed, d(2026, 1, 1)), Some(4.0));
+    }
+
+    #[test]
+    fn a_review_after_the_evaluation_date_is_ignored() {
+        let r = vec![
+            review(d(2025, 6, 30), 4.0),
+            review(d(2025, 12, 31), 4.0),
+            review(d(2026, 1, 31), 1.0),
+        ];
+        assert_eq!(rating_as_of(&r, d(2026, 1, 15)), Some(4.0));
+        assert_eq!(rating_as_of(&r, d(2026, 1, 31)), Some(2.5));
+        assert_eq!(rating_as_of(&r, d(2025, 6, 29)), None);
+    }
+
+    #[test]
+    fn reviews_with_a_non_finite_rating_are_not_on_record() {
+        let r = vec![
+            review(d(2025, 6, 30), f64::NAN),
+            review(d(2025, 12, 31), 4.0),
+        ];
+        assert_eq!(rating_as_of(&r, d(2026, 1, 1)), Some(4.0));
+        assert_eq!(rating_as_of(&r[..1], d(2026, 1, 1)), None);
+    }
+
+    #[test]
+    fn reviews_sharing_a_period_end_give_the_same_rating_in_any_order() {
+        let r = vec![
+            review(d(2025, 12, 31), 2.0),
+            review(d(2025, 12, 31), 4.0),
+            review(d(2025, 12, 31), 3.0),
+        ];
+        let mut shuffled = r.clone();
+        shuffled.swap(0, 2);
+        assert_eq!(rating_as_of(&r, d(2026, 1, 1)), Some(3.5));
+        assert_eq!(rating_as_of(&shuffled, d(2026, 1, 1)), Some(3.5));
+    }
+
+    // --- certifications -----------------------------------------------------
+
+    #[test]
+    fn a_certificate_counts_from_its_issue_day_until_the_day_before_it_expires() {
+        let c = expiring(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2025, 1, 1)),
+            d(2026, 1, 1),
+        );
+        assert!(!cert_valid_on(&c, d(2024, 12, 31)));
+        assert!(cert_valid_on(&c, d(2025, 1, 1)));
+        assert!(cert_valid_on(&c, d(2025, 12, 31)));
+        assert!(!cert_valid_on(&c, d(2026, 1, 1)));
+    }
+
+    #[test]
+    fn only_verified_certificates_count() {
+        let c = belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2025, 1, 1));
+        assert!(cert_valid_on(&c, d(2025, 6, 1)));
+        let pending = with_status(c.clone(), CertificationStatus::Pending);
+        assert!(!cert_valid_on(&pending, d(2025, 6, 1)));
+        let rejected = with_status(c, CertificationStatus::Rejected);
+        assert!(!cert_valid_on(&rejected, d(2025, 6, 1)));
+    }
+
+    #[test]
+    fn a_certificate_expiring_on_the_evaluation_day_no_longer_counts() {
+        let as_of = d(2026, 1, 15);
+        let certs = [expiring(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2024, 1, 1)),
+            as_of,
+        )];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, as_of);
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs Six Sigma YELLOW or higher; has none; 'Yellow Belt' expired on 2026-01-15"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_certificate_expiring_the_day_after_the_evaluation_day_still_counts() {
+        let as_of = d(2026, 1, 15);
+        let certs = [expiring(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2024, 1, 1)),
+            d(2026, 1, 16),
+        )];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, as_of);
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_rejected_certification_does_not_count() {
+        let certs = [with_status(
+            belt(SixSigmaBelt::Green, "Green Belt", d(2024, 1, 1)),
+            CertificationStatus::Rejected,
+        )];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs Six Sigma YELLOW or higher; has none; 'Green Belt' was rejected"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_pending_certification_does_not_count_yet() {
+        let certs = [with_status(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2024, 1, 1)),
+            CertificationStatus::Pending,
+        )];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs Six Sigma YELLOW or higher; has none; 'Yellow Belt' is pending verification"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_green_belt_satisfies_yellow_or_higher() {
+        let certs = [belt(SixSigmaBelt::Green, "Green Belt", d(2024, 1, 1))];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_yellow_belt_does_not_satisfy_green_or_higher_and_the_gap_names_it() {
+        let certs = [belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2024, 1, 1))];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Green)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs Six Sigma GREEN or higher; has YELLOW"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_missing_leadership_training_is_a_certification_gap() {
+        let step = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
+        let o = evaluate_one(d(2024, 1, 15), &[], &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs leadership training; has none"
+            )]
+        );
+    }
+
+    #[test]
+    fn other_certifications_count_one_by_one() {
+        let step = team_lead(vec![Requirement {
+            count: 2,
+            ..requirement(CertificationKind::Other)
+        }]);
+        let one = [cert(CertificationKind::Other, "CX Basics", d(2024, 1, 1))];
+        let o = evaluate_one(
+            d(2024, 1, 15),
+            &one,
+            &top_reviews(),
+            step.clone(),
+            d(2026, 1, 15),
+        );
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Certification,
+                "needs 2 other certifications; has 1"
+            )]
+        );
+        let two = [
+            one[0].clone(),
+            cert(CertificationKind::Other, "CX Advanced", d(2024, 2, 1)),
+        ];
+        let o = evaluate_one(d(2024, 1, 15), &two, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_requirement_for_zero_certificates_is_always_met() {
+        let step = team_lead(vec![Requirement {
+            count: 0,
+            ..six_sigma_at_least(SixSigmaBelt::Black)
+        }]);
+        let o = evaluate_one(d(2024, 1, 15), &[], &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    // --- languages ----------------------------------------------------------
+
+    #[test]
+    fn two_certificates_in_the_same_language_count_as_one_language() {
+        let certs = [
+            lang("ja", CefrLevel::B2, d(2023, 1, 1)),
+            lang("JA", CefrLevel::C1, d(2024, 1, 1)),
+        ];
+        let step = team_lead(vec![languages_at_least(2, CefrLevel::B2)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Language,
+                "needs 2 languages at CEFR B2 or higher; has 1 (ja C1)"
+            )]
+        );
+    }
+
+    #[test]
+    fn two_distinct_languages_at_c1_and_b2_meet_two_at_b2_or_higher() {
+        let certs = [
+            lang("ja", CefrLevel::C1, d(2023, 1, 1)),
+            lang("en", CefrLevel::B2, d(2024, 1, 1)),
+        ];
+        let step = team_lead(vec![languages_at_least(2, CefrLevel::B2)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+    }
+
+    #[test]
+    fn a_language_below_the_level_does_not_count_and_the_gap_says_so() {
+        let certs = [
+            lang("ja", CefrLevel::C1, d(2023, 1, 1)),
+            lang("fr", CefrLevel::B1, d(2024, 1, 1)),
+        ];
+        let step = team_lead(vec![languages_at_least(2, CefrLevel::B2)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Language,
+                "needs 2 languages at CEFR B2 or higher; has 1 (ja C1); fr B1 is below B2"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_pending_language_certificate_is_mentioned_in_the_gap() {
+        let certs = [with_status(
+            lang("en", CefrLevel::C2, d(2024, 1, 1)),
+            CertificationStatus::Pending,
+        )];
+        let step = team_lead(vec![languages_at_least(1, CefrLevel::B2)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 1, 15));
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Language,
+                "needs 1 language at CEFR B2 or higher; has none; 'en C2' is pending verification"
+            )]
+        );
+    }
+
+    #[test]
+    fn every_missing_requirement_is_listed_in_order() {
+        let step = StepRules {
+            target_role_code: "OPERATIONS_MANAGER".into(),
+            target_role_title: "Operations Manager".into(),
+            ..team_lead(vec![
+                six_sigma_at_least(SixSigmaBelt::Green),
+                requirement(CertificationKind::LeadershipTraining),
+                languages_at_least(2, CefrLevel::B2),
+            ])
+        };
+        let o = evaluate_one(d(2024, 1, 15), &[], &[], step, d(2026, 1, 15));
+        let kinds: Vec<GapKind> = o.gaps.iter().map(|g| g.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                GapKind::Performance,
+                GapKind::Certification,
+                GapKind::Certification,
+                GapKind::Language
+            ]
+        );
+        assert_eq!(
+            o.gaps[1].message,
+            "needs Six Sigma GREEN or higher; has none"
+        );
+        assert_eq!(
+            o.gaps[3].message,
+            "needs 2 languages at CEFR B2 or higher; has none"
+        );
+    }
+
+    // --- eligible_on --------------------------------------------------------
+
+    #[test]
+    fn eligible_on_is_the_tenure_date_when_everything_else_was_already_true() {
+        let certs = [leadership("Lead 101", d(2024, 1, 1))];
+        let step = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
+        let o = evaluate_one(d(2025, 1, 15), &certs, &top_reviews(), step, d(2026, 6, 1));
+        assert_eq!(o.eligible_on, Some(d(2026, 1, 15)));
+    }
+
+    #[test]
+    fn eligible_on_is_the_latest_review_when_the_rating_came_last() {
+        let r = vec![review(d(2025, 12, 31), 4.0), review(d(2026, 3, 31), 4.0)];
+        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 6, 1));
+        assert_eq!(o.eligible_on, Some(d(2026, 3, 31)));
+    }
+
+    #[test]
+    fn eligible_on_is_the_issue_date_of_the_certificate_that_completed_the_requirement() {
+        let certs = [
+            leadership("Lead 101", d(2025, 3, 1)),
+            leadership("Lead 201", d(2026, 2, 1)),
+            leadership("Lead 102", d(2025, 9, 1)),
+        ];
+        let step = team_lead(vec![Requirement {
+            count: 2,
+            ..requirement(CertificationKind::LeadershipTraining)
+        }]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 6, 1));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2025, 12, 31)));
+
+        let late = [
+            leadership("Lead 101", d(2025, 3, 1)),
+            leadership("Lead 201", d(2026, 3, 10)),
+        ];
+        let step = team_lead(vec![Requirement {
+            count: 2,
+            ..requirement(CertificationKind::LeadershipTraining)
+        }]);
+        let o = evaluate_one(d(2024, 1, 15), &late, &top_reviews(), step, d(2026, 6, 1));
+        assert_eq!(o.eligible_on, Some(d(2026, 3, 10)));
+    }
+
+    #[test]
+    fn eligible_on_for_languages_uses_the_first_certificate_of_each_language() {
+        let certs = [
+            lang("ja", CefrLevel::C1, d(2025, 2, 1)),
+            lang("ja", CefrLevel::B2, d(2024, 1, 1)),
+            lang("en", CefrLevel::B2, d(2026, 4, 1)),
+            lang("fr", CefrLevel::C2, d(2026, 2, 1)),
+            lang("de", CefrLevel::B1, d(2023, 1, 1)),
+        ];
+        let step = team_lead(vec![languages_at_least(2, CefrLevel::B2)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 6, 1));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2026, 2, 1)));
+    }
+
+    // --- progression, stalled -----------------------------------------------
+
+    #[test]
+    fn options_follow_the_order_of_the_steps() {
+        let lead = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
+        let qa = StepRules {
+            step_id: 2,
+            target_role_code: "QUALITY_ANALYST".into(),
+            target_role_title: "Quality Analyst".into(),
+            ..team_lead(vec![])
+        };
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            hired_on: d(2023, 4, 1),
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let p = evaluate(&f, &[lead, qa], d(2026, 2, 20));
+        let ids: Vec<i64> = p.options.iter().map(|o| o.step_id).collect();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(p.options[0].status, EligibilityStatus::Ineligible);
+        assert_eq!(p.options[1].status, EligibilityStatus::Eligible);
+        assert!(p.eligible);
+        assert_eq!(p.months_of_service, 34);
+        assert_eq!(p.months_in_role, 13);
+        assert_eq!(p.rating, Some(4.25));
+        assert_eq!(p.as_of, d(2026, 2, 20));
+    }
+
+    #[test]
+    fn an_employee_with_no_steps_is_neither_eligible_nor_stalled() {
+        let p = evaluate(&facts(d(2020, 1, 1), &[], &[]), &[], d(2026, 1, 1));
+        assert!(p.options.is_empty());
+        assert!(!p.eligible);
+        assert!(!p.stalled);
+        assert_eq!(p.rating, None);
+    }
+
+    #[test]
+    fn an_employee_eligible_for_exactly_six_months_is_not_stalled() {
+        let r = top_reviews();
+        let p = evaluate(
+            &facts(d(2025, 1, 15), &[], &r),
+            &[team_lead(vec![])],
+            d(2026, 7, 15),
+        );
+        assert_eq!(p.options[0].eligible_on, Some(d(2026, 1, 15)));
+        assert!(p.eligible);
+        assert!(!p.stalled);
+    }
+
+    #[test]
+    fn an_employee_eligible_for_six_months_and_a_day_is_stalled() {
+        let r = top_reviews();
+        let p = evaluate(
+            &facts(d(2025, 1, 15), &[], &r),
+            &[team_lead(vec![])],
+            d(2026, 7, 16),
+        );
+        assert!(p.stalled);
+    }
+
+    #[test]
+    fn an_open_nomination_means_the_employee_is_not_stalled() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            has_open_nomination: true,
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let p = evaluate(&f, &[team_lead(vec![])], d(2027, 1, 1));
+        assert!(p.eligible);
+        assert!(!p.stalled);
+    }
+
+    #[test]
+    fn stalled_counts_from_the_earliest_eligible_option() {
+        let r = top_reviews();
+        let later = StepRules {
+            step_id: 2,
+            fast_track_months: 17,
+            ..team_lead(vec![])
+        };
+        let f = facts(d(2025, 1, 15), &[], &r);
+        let p = evaluate(&f, &[later.clone(), team_lead(vec![])], d(2026, 7, 16));
+        assert!(p.stalled);
+        let p = evaluate(&f, &[later], d(2026, 7, 16));
+        assert!(!p.stalled);
+    }
+
+    // --- pay ----------------------------------------------------------------
+
+    #[test]
+    fn projected_salary_is_raised_to_the_band_minimum() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            salary_minor: 380_000,
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(480_000));
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    }
+
+    #[test]
+    fn projected_salary_is_the_minimum_raise_inside_the_band() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            salary_minor: 500_000,
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(600_000));
+        assert!(o.warnings.is_empty());
+    }
+
+    #[test]
+    fn projected_salary_is_capped_at_the_band_maximum_with_a_warning() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            salary_minor: 650_000,
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(700_000));
+        assert_eq!(
+            o.warnings,
+            [
+                "the minimum raise of 20% would exceed the Team Lead band maximum 700000 JPY; \
+              projected pay is capped there"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_salary_above_the_band_maximum_is_warned_about() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            salary_minor: 750_000,
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(700_000));
+        assert_eq!(
+            o.warnings,
+            [
+                "current salary 750000 JPY exceeds the Team Lead band maximum 700000 JPY; \
+              the promotion could not give the minimum raise"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_band_in_another_currency_does_not_clamp_and_is_warned_about() {
+        let r = top_reviews();
+        let f = EmployeeFacts {
+            salary_minor: 5_000_050,
+            currency: "USD".into(),
+            ..facts(d(2025, 1, 15), &[], &r)
+        };
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(6_000_060));
+        assert_eq!(
+            o.warnings,
+            ["no salary band in USD for TEAM_LEAD; projected pay is not clamped"]
+        );
+        let no_band = StepRules {
+            target_band: None,
+            ..team_lead(vec![])
+        };
+        let o = only_option(evaluate(&f, &[no_band], d(2026, 1, 15)));
+        assert_eq!(o.projected_salary, Some(6_000_060));
+        assert_eq!(o.warnings.len(), 1);
+    }
+
+    #[test]
+    fn projected_salary_is_computed_whatever_the_status() {
+        let o = evaluate_one(d(2025, 1, 15), &[], &[], team_lead(vec![]), d(2025, 2, 1));
+        assert_eq!(o.status, EligibilityStatus::Ineligible);
+        assert_eq!(o.projected_salary, Some(480_000));
+    }
+
+    // --- expiry warnings ----------------------------------------------------
+
+    fn lead_step() -> StepRules {
+        team_lead(vec![requirement(CertificationKind::LeadershipTraining)])
+    }
+
+    #[test]
+    fn a_certificate_lapsing_before_eligibility_is_warned_about() {
+        let certs = [expiring(
+            leadership("Lead 101", d(2024, 1, 1)),
+            d(2026, 1, 1),
+        )];
+        let o = evaluate_one(
+            d(2025, 1, 15),
+            &certs,
+            &top_reviews(),
+            lead_step(),
+            d(2025, 12, 31),
+        );
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert_eq!(
+            o.warnings,
+            [
+                "leadership training certificate 'Lead 101' expires on 2026-01-01, \
+              before eligibility for Team Lead on 2026-01-15: renew it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_certificate_lapsing_on_the_eligibility_day_is_warned_about() {
+        let certs = [expiring(
+            leadership("Lead 101", d(2024, 1, 1)),
+            d(2026, 1, 15),
+        )];
+        let o = evaluate_one(
+            d(2025, 1, 15),
+            &certs,
+            &top_reviews(),
+            lead_step(),
+            d(2025, 12, 31),
+        );
+        assert_eq!(
+            o.warnings,
+            [
+                "leadership training certificate 'Lead 101' expires on 2026-01-15, \
+              the day eligibility for Team Lead would start: renew it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_certificate_lapsing_after_eligibility_is_not_warned_about_while_not_yet() {
+        let certs = [expiring(
+            leadership("Lead 101", d(2024, 1, 1)),
+            d(2026, 1, 16),
+        )];
+        let o = evaluate_one(
+            d(2025, 1, 15),
+            &certs,
+            &top_reviews(),
+            lead_step(),
+            d(2025, 12, 31),
+        );
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    }
+
+    #[test]
+    fn a_redundant_lapsing_certificate_is_not_warned_about() {
+        let certs = [
+            expiring(leadership("Lead 101", d(2024, 1, 1)), d(2026, 1, 1)),
+            leadership("Lead 201", d(2024, 6, 1)),
+        ];
+        let o = evaluate_one(
+            d(2025, 1, 15),
+            &certs,
+            &top_reviews(),
+            lead_step(),
+            d(2025, 12, 31),
+        );
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    }
+
+    #[test]
+    fn an_eligible_employee_is_warned_about_a_certificate_expiring_within_90_days() {
+        let as_of = d(2026, 2, 1);
+        let certs = [expiring(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2024, 1, 1)),
+            d(2026, 5, 2),
+        )];
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step.clone(), as_of);
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(
+            o.warnings,
+            [
+                "Six Sigma YELLOW certificate 'Yellow Belt' expires on 2026-05-02, in 90 days; \
+              eligibility for Team Lead depends on it: renew it"
+            ]
+        );
+        let later = [expiring(certs[0].clone(), d(2026, 5, 3))];
+        let o = evaluate_one(d(2024, 1, 15), &later, &top_reviews(), step, as_of);
+        assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+    }
+
+    // --- robustness ---------------------------------------------------------
+
+    #[test]
+    fn absurd_caller_values_do_not_panic() {
+        let step = StepRules {
+            fast_track_months: u32::MAX,
+            standard_months: u32::MAX,
+            min_rating: f64::NAN,
+            raise_min_bp: i64::MAX,
+            requirements: vec![Requirement {
+                count: u32::MAX,
+                ..requirement(CertificationKind::Other)
+            }],
+            ..team_lead(vec![])
+        };
+        let r = vec![review(d(2025, 12, 31), f64::INFINITY)];
+        let f = EmployeeFacts {
+            salary_minor: i64::MAX,
+            ..facts(NaiveDate::MAX, &[], &r)
+        };
+        let p = evaluate(&f, std::slice::from_ref(&step), NaiveDate::MAX);
+        assert_eq!(p.options[0].status, EligibilityStatus::Ineligible);
+        assert_eq!(p.options[0].projected_salary, None);
+
+        let r = top_reviews();
+        let f = facts(d(2025, 1, 15), &[], &r);
+        let lenient = StepRules {
+            requirements: vec![],
+            min_rating: 1.0,
+            raise_min_bp: 2000,
+            ..step
+        };
+        let o = only_option(evaluate(&f, &[lenient], d(2026, 1, 15)));
+        assert_eq!(o.status, EligibilityStatus::NotYet);
+        assert_eq!(o.eligible_on, None);
+        assert_eq!(
+            o.gaps,
+            vec![gap(
+                GapKind::Tenure,
+                "needs 4294967295 months in role on the FAST_TRACK track; has 12"
+            )]
+        );
+    }
+
+    #[test]
+    fn ratings_and_percentages_format_for_people() {
+        assert_eq!(fmt_rating(3.0), "3.0");
+        assert_eq!(fmt_rating(2.5), "2.5");
+        assert_eq!(fmt_rating(2.75), "2.75");
+        assert_eq!(fmt_rating(2.3499999999999996), "2.35");
+        assert_eq!(fmt_basis_points(2000), "20%");
+        assert_eq!(fmt_basis_points(1250), "12.5%");
+        assert_eq!(fmt_basis_points(1234), "12.34%");
+        assert_eq!(fmt_basis_points(5), "0.05%");
+        assert_eq!(fmt_basis_points(-50), "-0.5%");
+    }
+
+    // --- properties ---------------------------------------------------------
+
+    fn rank(status: EligibilityStatus) -> u8 {
+        match status {
+            EligibilityStatus::Ineligible => 0,
+            EligibilityStatus::NotYet => 1,
+            EligibilityStatus::Eligible => 2,
+        }
+    }
+
+    /// A date between 2022-01-01 and about 2027-06.
+    fn arb_date() -> impl Strategy<Value = NaiveDate> {
+        (0u64..2000).prop_map(|days| {
+            d(2022, 1, 1)
+                .checked_add_days(Days::new(days))
+                .unwrap_or(NaiveDate::MIN)
+        })
+    }
+
+    fn arb_cert() -> impl Strategy<Value = CertFact> {
+        (
+            prop::sample::select(CertificationKind::ALL),
+            prop::option::of(prop::sample::select(SixSigmaBelt::ALL)),
+            prop::sample::select(vec!["ja", "JA", "en", "fr"]),
+            prop::option::of(prop::sample::select(CefrLevel::ALL)),
+            prop::sample::select(CertificationStatus::ALL),
+            arb_date(),
+            prop::option::of(arb_date()),
+        )
+            .prop_map(
+                |(kind, belt, code, cefr, status, issued_on, expires_on)| CertFact {
+                    kind,
+                    name: format!("{kind} {code}"),
+                    belt,
+                    language: Some(code.to_string()),
+                    cefr,
+                    status,
+                    issued_on,
+                    expires_on,
+                },
+            )
+    }
+
+    fn arb_review() -> impl Strategy<Value = ReviewFact> {
+        (arb_date(), 2u8..=10)
+            .prop_map(|(period_end, halves)| review(period_end, f64::from(halves) / 2.0))
+    }
+
+    fn arb_requirement() -> impl Strategy<Value = Requirement> {
+        (
+            prop::sample::select(CertificationKind::ALL),
+            prop::option::of(prop::sample::select(SixSigmaBelt::ALL)),
+            prop::option::of(prop::sample::select(CefrLevel::ALL)),
+            0u32..3,
+        )
+            .prop_map(|(kind, min_belt, min_cefr, count)| Requirement {
+                kind,
+                min_belt,
+                min_cefr,
+                count,
+            })
+    }
+
+    fn arb_step() -> impl Strategy<Value = StepRules> {
+        (
+            0u32..24,
+            0u32..36,
+            2u8..=10,
+            2u8..=10,
+            prop::collection::vec(arb_requirement(), 0..3),
+        )
+            .prop_map(|(fast, standard, min, top, requirements)| StepRules {
+                fast_track_months: fast,
+                standard_months: standard,
+                min_rating: f64::from(min) / 2.0,
+                top_performer_rating: f64::from(top) / 2.0,
+                ..team_lead(requirements)
+            })
+    }
+
+    proptest! {
+        // Failures are reported, not persisted: this crate is also built from
+        // scratch directories whose source lives elsewhere.
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn more_tenure_never_makes_a_status_worse(
+            certs in prop::collection::vec(arb_cert(), 0..6),
+            reviews in prop::collection::vec(arb_review(), 0..4),
+            steps in prop::collection::vec(arb_step(), 1..4),
+            role_since in arb_date(),
+            earlier_by in 0u64..800,
+            as_of in arb_date(),
+        ) {
+            let earlier = role_since
+                .checked_sub_days(Days::new(earlier_by))
+                .unwrap_or(role_since);
+            let now = evaluate(&facts(role_since, &certs, &reviews), &steps, as_of);
+            let more = evaluate(&facts(earlier, &certs, &reviews), &steps, as_of);
+            for (a, b) in now.options.iter().zip(&more.options) {
+                prop_assert!(rank(b.status) >= rank(a.status), "{:?} -> {:?}", a.status, b.status);
+            }
+        }
+
+        #[test]
+        fn the_verdict_does_not_depend_on_the_order_of_certificates_and_reviews(
+            certs in prop::collection::vec(arb_cert(), 0..6).prop_shuffle(),
+            reviews in prop::collection::vec(arb_review(), 0..4),
+            steps in prop::collection::vec(arb_step(), 1..3),
+            role_since in arb_date(),
+            as_of in arb_date(),
+        ) {
+            let mut certs_reversed = certs.clone();
+            certs_reversed.reverse();
+            let mut reviews_reversed = reviews.clone();
+            reviews_reversed.reverse();
+            let a = evaluate(&facts(role_since, &certs, &reviews), &steps, as_of);
+            let b = evaluate(&facts(role_since, &certs_reversed, &reviews_reversed), &steps, as_of);
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn statuses_gaps_and_dates_are_consistent(
+            certs in prop::collection::vec(arb_cert(), 0..6),
+            reviews in prop::collection::vec(arb_review(), 0..4),
+            steps in prop::collection::vec(arb_step(), 1..4),
+            role_since in arb_date(),
+            as_of in arb_date(),
+            open in any::<bool>(),
+        ) {
+            let f = EmployeeFacts { has_open_nomination: open, ..facts(role_since, &certs, &reviews) };
+            let p = evaluate(&f, &steps, as_of);
+            prop_assert_eq!(p.options.len(), steps.len());
+            for o in &p.options {
+                prop_assert_eq!(o.status == EligibilityStatus::Eligible, o.gaps.is_empty());
+                match o.status {
+                    EligibilityStatus::Eligible => {
+                        prop_assert!(o.eligible_on.is_some_and(|e| e <= as_of));
+                    }
+                    EligibilityStatus::NotYet => {
+                        prop_assert!(o.eligible_on.is_some_and(|e| e > as_of));
+                        prop_assert!(o.gaps.iter().all(|g| g.kind == GapKind::Tenure));
+                    }
+                    EligibilityStatus::Ineligible => {
+                        prop_assert_eq!(o.eligible_on, None);
+                        prop_assert!(o.gaps.iter().any(|g| g.kind != GapKind::Tenure));
+                    }
+                }
+                prop_assert_eq!(o.track.is_some(), p.rating.is_some());
+                let band = jpy_band();
+                prop_assert!(o.projected_salary.is_some_and(|pay| band.min <= pay && pay <= band.max));
+            }
+            prop_assert_eq!(p.eligible, p.options.iter().any(|o| o.status == EligibilityStatus::Eligible));
+            prop_assert!(!p.stalled || (p.eligible && !open));
+        }
+    }
+}
+
+/// A requirement in words, e.g. "Six Sigma YELLOW or higher" or
+/// "2 languages at CEFR B2 or higher".
+pub fn describe_requirement(req: &Requirement) -> String {
+    let count = req.count.max(1);
+    match req.kind {
+        CertificationKind::SixSigma => {
+            let level = req
+                .min_belt
+                .map_or(String::new(), |b| format!(" {b} or higher"));
+            if count == 1 {
+                format!("Six Sigma{level}")
+            } else {
+                format!("{count} Six Sigma belts{level}")
+            }
+        }
+        CertificationKind::Language => {
+            let level = req
+                .min_cefr
+                .map_or(String::new(), |c| format!(" at CEFR {c} or higher"));
+            if count == 1 {
+                format!("1 language{level}")
+            } else {
+                format!("{count} languages{level}")
+            }
+        }
+        CertificationKind::LeadershipTraining => {
+            if count == 1 {
+                "leadership training".to_owned()
+            } else {
+                format!("{count} leadership trainings")
+            }
+        }
+        CertificationKind::Other => format!("{count} other certification(s)"),
+    }
+}

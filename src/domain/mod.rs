@@ -1,0 +1,19 @@
+//! Pure domain layer of Rungs: the career-ladder rules with no I/O and no clock.
+//!
+//! Everything here is a deterministic function of its arguments. Every
+//! time-dependent answer takes an explicit `as_of` date supplied by the caller,
+//! so the single-employee view and the dashboards compute the same result from
+//! the same snapshot.
+//!
+//! - [`enums`]: the closed vocabularies (access roles, belts, CEFR levels,
+//!   statuses) with their wire names.
+//! - [`tenure`]: whole-calendar-month arithmetic.
+//! - [`money`]: exact integer minor units, ISO 4217 exponents, raises, bands.
+//! - [`eligibility`]: the one function that decides promotion eligibility.
+//! - [`nomination`]: the nomination state machine.
+
+pub mod eligibility;
+pub mod enums;
+pub mod money;
+pub mod nomination;
+pub mod tenure;

@@ -1,0 +1,127 @@
+//! The one error type of Rungs and its policy.
+//!
+//! Every failure a client can see carries a stable `extensions.code`:
+//! `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`,
+//! `NOT_ELIGIBLE`, `RATE_LIMITED` or `INTERNAL`. Internal causes (database
+//! errors, I/O, bugs) are logged here, once, with their full text, and reach
+//! the client only as "internal error" with code `INTERNAL`: no SQL, table
+//! names or Rust types ever leave the process.
+
+use async_graphql::ErrorExtensions;
+
+/// Deliberately not `Display`: the only way out to a client is the
+/// `From<AppError> for async_graphql::Error` below, which applies the policy.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    Unauthenticated,
+    Forbidden(String),
+    NotFound(String),
+    BadInput(String),
+    Conflict(String),
+    NotEligible {
+        message: String,
+        gaps: Vec<(String, String)>,
+    },
+    RateLimited(String),
+    /// The cause is for the log only.
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("you are not allowed to do this".into())
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        AppError::BadInput(message.into())
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!("{what} not found"))
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+
+    /// What the client reads (never the internal cause).
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated => {
+                "authentication required: missing, invalid or expired token".into()
+            }
+            AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::BadInput(m)
+            | AppError::Conflict(m)
+            | AppError::RateLimited(m) => m.clone(),
+            AppError::NotEligible { message, .. } => message.clone(),
+            AppError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// For the command line, where the operator may read the cause.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            AppError::Internal(cause) => anyhow::anyhow!(cause),
+            other => anyhow::anyhow!(other.message()),
+        }
+    }
+
+    /// The stable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::NotEligible { .. } => "NOT_ELIGIBLE",
+            AppError::RateLimited(_) => "RATE_LIMITED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(format!("database: {err}"))
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(cause) = &err {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let code = err.code();
+        let base = async_graphql::Error::new(err.message());
+        match err {
+            AppError::NotEligible { gaps, .. } => base.extend_with(|_, ext| {
+                ext.set("code", code);
+                let list: Vec<async_graphql::Value> = gaps
+                    .iter()
+                    .map(|(kind, message)| {
+                        let mut map = async_graphql::indexmap::IndexMap::new();
+                        map.insert(async_graphql::Name::new("kind"), kind.clone().into());
+                        map.insert(async_graphql::Name::new("message"), message.clone().into());
+                        async_graphql::Value::Object(map)
+                    })
+                    .collect();
+                ext.set("gaps", list);
+            }),
+            _ => base.extend_with(|_, ext| ext.set("code", code)),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! What every resolver may ask of the request: the database, the principal
+//! (or UNAUTHENTICATED), and per-request caches of the ladder and of the
+//! caller's reporting chain.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use tokio::sync::OnceCell;
+
+use crate::auth::Principal;
+use crate::db::facts::Ladder;
+use crate::db::{scope, Db};
+use crate::error::{AppError, AppResult};
+
+/// Per-request state, put into the GraphQL request by the HTTP handler.
+pub struct RequestState {
+    pub principal: Option<Principal>,
+    ladder: OnceCell<Arc<Ladder>>,
+    chain: OnceCell<Arc<HashSet<i64>>>,
+}
+
+impl RequestState {
+    pub fn new(principal: Option<Principal>) -> Self {
+        RequestState {
+            principal,
+            ladder: OnceCell::new(),
+            chain: OnceCell::new(),
+        }
+    }
+}
+
+pub fn db<'a>(ctx: &Context<'a>) -> &'a Db {
+    ctx.data_unchecked::<Db>()
+}
+
+fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestState> {
+    ctx.data::<RequestState>()
+        .map_err(|_| AppError::internal("request state missing"))
+}
+
+/// The caller, or UNAUTHENTICATED.
+pub fn principal<'a>(ctx: &Context<'a>) -> AppResult<&'a Principal> {
+    state(ctx)?
+        .principal
+        .as_ref()
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The ladder, loaded at most once per request.
+pub async fn ladder(ctx: &Context<'_>) -> AppResult<Arc<Ladder>> {
+    let state = state(ctx)?;
+    let db = db(ctx);
+    state
+        .ladder
+        .get_or_try_init(|| async { Ok::<_, AppError>(Arc::new(Ladder::load(&db.conn).await?)) })
+        .await
+        .cloned()
+}
+
+/// Whether the caller may see `employee_id`'s private fields (salary,
+/// certifications, reviews, progression, history). A manager's chain is
+/// loaded once per request, so a page of nodes costs one statement.
+pub async fn can_see(ctx: &Context<'_>, employee_id: i64) -> AppResult<bool> {
+    let principal = principal(ctx)?;
+    if principal.employee_id == employee_id || principal.is_hr() {
+        return Ok(true);
+    }
+    if !principal.is_manager() {
+        return Ok(false);
+    }
+    let state = state(ctx)?;
+    let db = db(ctx);
+    let chain = state
+        .chain
+        .get_or_try_init(|| async {
+            Ok::<_, AppError>(Arc::new(
+                scope::chain_ids(&db.conn, principal.employee_id).await?,
+            ))
+        })
+        .await?;
+    Ok(chain.contains(&employee_id))
+}

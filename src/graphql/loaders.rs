@@ -1,0 +1,150 @@
+//! DataLoaders: every relation of a node goes through one of these, so a
+//! page of 100 employees costs one statement per relation, not 100.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::db::entities::{
+    certification, employee, nomination, performance_review, role_assignment,
+};
+use crate::db::Db;
+use crate::domain::enums::NominationStatus;
+use crate::error::AppError;
+
+/// All loaders of one request (created per request: the cache lives as
+/// long as the request).
+pub struct Loaders {
+    pub employees: DataLoader<EmployeeLoader>,
+    pub reports: DataLoader<ReportsLoader>,
+    pub certifications: DataLoader<CertificationsLoader>,
+    pub reviews: DataLoader<ReviewsLoader>,
+    pub history: DataLoader<HistoryLoader>,
+    pub open_nominations: DataLoader<OpenNominationLoader>,
+}
+
+impl Loaders {
+    pub fn new(db: &Db) -> Self {
+        Loaders {
+            employees: DataLoader::new(EmployeeLoader(db.clone()), tokio::spawn),
+            reports: DataLoader::new(ReportsLoader(db.clone()), tokio::spawn),
+            certifications: DataLoader::new(CertificationsLoader(db.clone()), tokio::spawn),
+            reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn),
+            history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
+            open_nominations: DataLoader::new(OpenNominationLoader(db.clone()), tokio::spawn),
+        }
+    }
+}
+
+/// Groups rows by a key.
+fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+pub struct EmployeeLoader(Db);
+
+impl Loader<i64> for EmployeeLoader {
+    type Value = employee::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = employee::Entity::find()
+            .filter(employee::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.conn)
+            .await?;
+        Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+    }
+}
+
+/// Direct reports by manager id.
+pub struct ReportsLoader(Db);
+
+impl Loader<i64> for ReportsLoader {
+    type Value = Vec<employee::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = employee::Entity::find()
+            .filter(employee::Column::ManagerId.is_in(keys.iter().copied()))
+            .order_by_asc(employee::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |e| e.manager_id.unwrap_or_default()))
+    }
+}
+
+/// Certifications by employee id, oldest first.
+pub struct CertificationsLoader(Db);
+
+impl Loader<i64> for CertificationsLoader {
+    type Value = Vec<certification::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = certification::Entity::find()
+            .filter(certification::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_asc(certification::Column::IssuedOn)
+            .order_by_asc(certification::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |c| c.employee_id))
+    }
+}
+
+/// Reviews by employee id, newest period first.
+pub struct ReviewsLoader(Db);
+
+impl Loader<i64> for ReviewsLoader {
+    type Value = Vec<performance_review::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = performance_review::Entity::find()
+            .filter(performance_review::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_desc(performance_review::Column::PeriodEnd)
+            .order_by_desc(performance_review::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |r| r.employee_id))
+    }
+}
+
+/// Role history by employee id, oldest first.
+pub struct HistoryLoader(Db);
+
+impl Loader<i64> for HistoryLoader {
+    type Value = Vec<role_assignment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = role_assignment::Entity::find()
+            .filter(role_assignment::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_asc(role_assignment::Column::StartedOn)
+            .order_by_asc(role_assignment::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |r| r.employee_id))
+    }
+}
+
+/// The open (PENDING) nomination of each nominee that has one.
+pub struct OpenNominationLoader(Db);
+
+impl Loader<i64> for OpenNominationLoader {
+    type Value = nomination::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = nomination::Entity::find()
+            .filter(nomination::Column::NomineeId.is_in(keys.iter().copied()))
+            .filter(nomination::Column::Status.eq(NominationStatus::Pending.as_str()))
+            .all(&self.0.conn)
+            .await?;
+        Ok(rows.into_iter().map(|n| (n.nominee_id, n)).collect())
+    }
+}

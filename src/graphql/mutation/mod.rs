@@ -1,0 +1,18 @@
+//! The mutation root, one file per area, merged.
+
+mod account;
+mod catalog;
+mod employees;
+mod nominations;
+mod records;
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    account::AccountMutation,
+    employees::EmployeeMutation,
+    records::RecordMutation,
+    catalog::CatalogMutation,
+    nominations::NominationMutation,
+);

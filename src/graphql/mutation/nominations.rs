@@ -1,0 +1,91 @@
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use chrono::Utc;
+
+use crate::graphql::context;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::nomination::Nomination;
+use crate::services::{nominations, validate};
+
+#[derive(Default)]
+pub struct NominationMutation;
+
+#[derive(InputObject)]
+pub struct NominateInput {
+    pub nominee_id: ID,
+    pub target_role_code: String,
+    pub justification: String,
+    /// HR only: nominate someone not (yet) ELIGIBLE; needs `overrideReason`.
+    #[graphql(default = false)]
+    pub r#override: bool,
+    pub override_reason: Option<String>,
+}
+
+#[Object]
+impl NominationMutation {
+    /// A manager nominates someone in their chain (HR: anyone) who is
+    /// ELIGIBLE today for the target role. NOT_ELIGIBLE lists the gaps.
+    async fn nominate(&self, ctx: &Context<'_>, input: NominateInput) -> Result<Nomination> {
+        let principal = context::principal(ctx)?;
+        let input = nominations::NominateInput {
+            nominee_id: validate::id("nomineeId", &input.nominee_id)?,
+            target_role_code: input.target_role_code,
+            justification: input.justification,
+            is_override: input.r#override,
+            override_reason: input.override_reason,
+        };
+        let today = Utc::now().date_naive();
+        Ok(Nomination(
+            nominations::nominate(context::db(ctx), principal, input, today).await?,
+        ))
+    }
+
+    /// HR: promote. `raisePercent` within the step's range (default its
+    /// minimum); `effectiveOn` defaults to today.
+    async fn approve_nomination(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        raise_percent: Option<f64>,
+        effective_on: Option<Date>,
+    ) -> Result<Nomination> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let id = validate::id("id", &id)?;
+        let today = Utc::now().date_naive();
+        Ok(Nomination(
+            nominations::approve(
+                context::db(ctx),
+                principal,
+                id,
+                raise_percent,
+                effective_on.map(|d| d.0),
+                today,
+            )
+            .await?,
+        ))
+    }
+
+    /// HR: reject with a reason.
+    async fn reject_nomination(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> Result<Nomination> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let id = validate::id("id", &id)?;
+        Ok(Nomination(
+            nominations::reject(context::db(ctx), principal, id, &reason).await?,
+        ))
+    }
+
+    /// The nominator or HR withdraws a PENDING nomination.
+    async fn withdraw_nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Nomination> {
+        let principal = context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        Ok(Nomination(
+            nominations::withdraw(context::db(ctx), principal, id).await?,
+        ))
+    }
+}

@@ -1,0 +1,102 @@
+use async_graphql::{Context, InputObject, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
+use crate::graphql::types::records::{Certification, PerformanceReview};
+use crate::services::{records, validate};
+
+#[derive(Default)]
+pub struct RecordMutation;
+
+#[derive(InputObject)]
+pub struct AddCertificationInput {
+    pub employee_id: ID,
+    pub kind: CertificationKind,
+    pub name: String,
+    /// Required for SIX_SIGMA.
+    pub belt: Option<SixSigmaBelt>,
+    /// ISO 639-1 code, required for LANGUAGE.
+    pub language: Option<String>,
+    /// Required for LANGUAGE.
+    pub cefr: Option<CefrLevel>,
+    pub issued_on: Date,
+    /// The first day it no longer counts.
+    pub expires_on: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct RecordReviewInput {
+    pub employee_id: ID,
+    pub period_end: Date,
+    /// 1.0 - 5.0.
+    pub rating: f64,
+    /// Percent, 0 - 100.
+    pub csat: Option<f64>,
+    pub avg_response_seconds: Option<i32>,
+    /// Percent, 0 - 100.
+    pub resolution_accuracy: Option<f64>,
+    pub interactions_per_day: Option<f64>,
+}
+
+#[Object]
+impl RecordMutation {
+    /// Your own certificate (PENDING until HR verifies it), or anyone's for
+    /// HR (VERIFIED at once).
+    async fn add_certification(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCertificationInput,
+    ) -> Result<Certification> {
+        let principal = context::principal(ctx)?;
+        let new = records::NewCertification {
+            employee_id: validate::id("employeeId", &input.employee_id)?,
+            kind: input.kind.into(),
+            name: input.name,
+            belt: input.belt.map(Into::into),
+            language: input.language,
+            cefr: input.cefr.map(Into::into),
+            issued_on: input.issued_on.0,
+            expires_on: input.expires_on.map(|d| d.0),
+        };
+        Ok(Certification(
+            records::add_certification(context::db(ctx), principal, new).await?,
+        ))
+    }
+
+    /// HR: verify (approve = true) or reject a PENDING certificate.
+    async fn verify_certification(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        approve: bool,
+    ) -> Result<Certification> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let id = validate::id("id", &id)?;
+        Ok(Certification(
+            records::verify_certification(context::db(ctx), principal, id, approve).await?,
+        ))
+    }
+
+    /// A manager for someone in their chain, or HR for anyone.
+    async fn record_review(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordReviewInput,
+    ) -> Result<PerformanceReview> {
+        let principal = context::principal(ctx)?;
+        let new = records::NewReview {
+            employee_id: validate::id("employeeId", &input.employee_id)?,
+            period_end: input.period_end.0,
+            rating: input.rating,
+            csat: input.csat,
+            avg_response_seconds: input.avg_response_seconds,
+            resolution_accuracy: input.resolution_accuracy,
+            interactions_per_day: input.interactions_per_day,
+        };
+        Ok(PerformanceReview(
+            records::record_review(context::db(ctx), principal, new).await?,
+        ))
+    }
+}

@@ -1,0 +1,44 @@
+use async_graphql::{Context, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::types::audit::AuditEvent;
+use crate::graphql::types::connection::{page_args, AuditEventConnection};
+use crate::services::{audit, validate};
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit log, newest first (HR and ADMIN). Filter by entity
+    /// ("employee", "nomination", ...) and by actor.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        entity: Option<String>,
+        actor_id: Option<ID>,
+    ) -> Result<AuditEventConnection> {
+        let principal = context::principal(ctx)?;
+        let (first, after_id) = page_args(first, after.as_deref())?;
+        let actor = actor_id
+            .map(|id| validate::id("actorId", &id))
+            .transpose()?;
+        let (rows, has_next, total) = audit::list(
+            context::db(ctx),
+            principal,
+            entity.as_deref(),
+            actor,
+            first,
+            after_id,
+        )
+        .await?;
+        Ok(AuditEventConnection::new(
+            rows.into_iter().map(|e| (e.id, AuditEvent(e))).collect(),
+            has_next,
+            after_id.is_some(),
+            total,
+        ))
+    }
+}

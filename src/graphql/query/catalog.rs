@@ -1,0 +1,37 @@
+use async_graphql::{Context, Object, Result};
+
+use crate::graphql::context;
+use crate::graphql::types::ladder::{Role, SalaryBand};
+use crate::services::catalog;
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+#[Object]
+impl CatalogQuery {
+    /// Every job role, lowest level first, with the steps out of it.
+    async fn ladder(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
+        context::principal(ctx)?;
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder.roles.iter().cloned().map(Role).collect())
+    }
+
+    /// Salary bands (visible to everyone signed in: pay transparency).
+    async fn salary_bands(
+        &self,
+        ctx: &Context<'_>,
+        role_code: Option<String>,
+        market: Option<String>,
+    ) -> Result<Vec<SalaryBand>> {
+        context::principal(ctx)?;
+        let ladder = context::ladder(ctx).await?;
+        let bands = catalog::salary_bands(
+            context::db(ctx),
+            &ladder,
+            role_code.as_deref(),
+            market.as_deref(),
+        )
+        .await?;
+        Ok(bands.into_iter().map(SalaryBand::from).collect())
+    }
+}

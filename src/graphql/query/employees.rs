@@ -1,0 +1,89 @@
+use async_graphql::{Context, InputObject, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::types::connection::{page_args, EmployeeConnection};
+use crate::graphql::types::employee::Employee;
+use crate::services::{employees, validate};
+
+#[derive(Default)]
+pub struct EmployeeQuery;
+
+/// Narrows the `employees` listing; all fields combine with AND.
+#[derive(InputObject, Default)]
+pub struct EmployeeFilter {
+    /// Current job role code, e.g. "CSR".
+    pub role_code: Option<String>,
+    pub site: Option<String>,
+    pub market: Option<String>,
+    /// Direct reports of this manager.
+    pub manager_id: Option<ID>,
+    /// Target role code: only people ELIGIBLE for it today.
+    pub eligible_for: Option<String>,
+    /// Part of the name or email, case-insensitive.
+    pub search: Option<String>,
+}
+
+#[Object]
+impl EmployeeQuery {
+    /// The signed-in employee.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Employee> {
+        let principal = context::principal(ctx)?;
+        let db = context::db(ctx);
+        Ok(Employee(
+            employees::get(db, principal, principal.employee_id).await?,
+        ))
+    }
+
+    /// One employee: yourself, anyone in your reporting chain, or anyone for
+    /// HR and ADMIN; FORBIDDEN otherwise.
+    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
+        let principal = context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        let db = context::db(ctx);
+        match employees::get(db, principal, id).await {
+            Ok(model) => Ok(Some(Employee(model))),
+            Err(crate::error::AppError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Everyone you may see, in id order. `first` at most 100 (default 20).
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<EmployeeFilter>,
+    ) -> Result<EmployeeConnection> {
+        let principal = context::principal(ctx)?;
+        let (first, after_id) = page_args(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let service_filter = employees::EmployeeFilter {
+            role_code: filter.role_code,
+            site: filter.site,
+            market: filter.market,
+            manager_id: filter
+                .manager_id
+                .map(|id| validate::id("managerId", &id))
+                .transpose()?,
+            eligible_for: filter.eligible_for,
+            search: filter.search,
+        };
+        let ladder = context::ladder(ctx).await?;
+        let page = employees::list(
+            context::db(ctx),
+            principal,
+            &ladder,
+            &service_filter,
+            first,
+            after_id,
+        )
+        .await?;
+        Ok(EmployeeConnection::new(
+            page.rows.into_iter().map(|e| (e.id, Employee(e))).collect(),
+            page.has_next,
+            after_id.is_some(),
+            page.total,
+        ))
+    }
+}

@@ -1,0 +1,16 @@
+//! The query root, one file per area, merged.
+
+mod audit;
+mod catalog;
+mod employees;
+mod nominations;
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    employees::EmployeeQuery,
+    catalog::CatalogQuery,
+    nominations::NominationQuery,
+    audit::AuditQuery,
+);

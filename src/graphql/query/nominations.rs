@@ -1,0 +1,51 @@
+use async_graphql::{Context, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::types::connection::{page_args, NominationConnection};
+use crate::graphql::types::enums::NominationStatus;
+use crate::graphql::types::nomination::Nomination;
+use crate::services::{nominations, validate};
+
+#[derive(Default)]
+pub struct NominationQuery;
+
+#[Object]
+impl NominationQuery {
+    /// Nominations, newest first: HR all, a MANAGER those in their chain
+    /// (and their own), an EMPLOYEE their own.
+    async fn nominations(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<NominationStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<NominationConnection> {
+        let principal = context::principal(ctx)?;
+        let (first, after_id) = page_args(first, after.as_deref())?;
+        let (rows, has_next, total) = nominations::list(
+            context::db(ctx),
+            principal,
+            status.map(Into::into),
+            first,
+            after_id,
+        )
+        .await?;
+        Ok(NominationConnection::new(
+            rows.into_iter().map(|n| (n.id, Nomination(n))).collect(),
+            has_next,
+            after_id.is_some(),
+            total,
+        ))
+    }
+
+    /// One nomination, if you may see it.
+    async fn nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Nomination>> {
+        let principal = context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        match nominations::get(context::db(ctx), principal, id).await {
+            Ok(n) => Ok(Some(Nomination(n))),
+            Err(crate::error::AppError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The Employee node. Directory fields (name, role, site, manager...) are
+//! visible to any signed-in user who reaches the node; private fields
+//! (salary, certifications, reviews, progression, history) only to the
+//! person, their reporting chain, HR and ADMIN, else FORBIDDEN.
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use chrono::{NaiveDate, Utc};
+
+use crate::db::entities::employee;
+use crate::domain::{enums as domain, money, tenure};
+use crate::error::AppError;
+use crate::graphql::context;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{stored, AccessRole, EmploymentType, WorkArrangement};
+use crate::graphql::types::ladder::{role_by_id, Money, Role};
+use crate::graphql::types::progression::Progression;
+use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
+
+#[derive(Clone)]
+pub struct Employee(pub employee::Model);
+
+/// Whole calendar months of service and in the current role.
+#[derive(SimpleObject)]
+pub struct Tenure {
+    pub months_of_service: i32,
+    pub months_in_role: i32,
+}
+
+pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
+    as_of
+        .map(|d| d.0)
+        .unwrap_or_else(|| Utc::now().date_naive())
+}
+
+impl Employee {
+    async fn require_private(&self, ctx: &Context<'_>) -> Result<()> {
+        if context::can_see(ctx, self.0.id).await? {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only the employee, their reporting chain and HR may see this".into(),
+            )
+            .into())
+        }
+    }
+
+    fn band(&self, ladder: &crate::db::facts::Ladder) -> Option<money::Band> {
+        ladder
+            .band(self.0.job_role_id, &self.0.market)
+            .map(crate::db::facts::band_fact)
+            .filter(|b| b.currency == self.0.currency)
+    }
+}
+
+#[Object]
+impl Employee {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn employee_number(&self) -> &str {
+        &self.0.employee_number
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// What this person may do in Rungs.
+    async fn access_role(&self) -> Result<AccessRole> {
+        Ok(stored(
+            domain::AccessRole::parse(&self.0.access_role),
+            "access_role",
+        )?
+        .into())
+    }
+    /// The job role: where this person stands on the ladder.
+    async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
+        role_by_id(ctx, self.0.job_role_id).await
+    }
+    async fn manager(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        let Some(id) = self.0.manager_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.employees.load_one(id).await?.map(Employee))
+    }
+    /// Direct reports.
+    async fn reports(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .reports
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Employee)
+            .collect())
+    }
+    async fn site(&self) -> &str {
+        &self.0.site
+    }
+    async fn market(&self) -> &str {
+        &self.0.market
+    }
+    async fn work_arrangement(&self) -> Result<WorkArrangement> {
+        Ok(stored(
+            domain::WorkArrangement::parse(&self.0.work_arrangement),
+            "work_arrangement",
+        )?
+        .into())
+    }
+    async fn employment_type(&self) -> Result<EmploymentType> {
+        Ok(stored(
+            domain::EmploymentType::parse(&self.0.employment_type),
+            "employment_type",
+        )?
+        .into())
+    }
+    async fn hired_on(&self) -> Date {
+        Date(self.0.hired_on)
+    }
+    /// The date the current job role started.
+    async fn role_since(&self) -> Date {
+        Date(self.0.role_since)
+    }
+    /// Whole calendar months as of `asOf` (default today, UTC).
+    async fn tenure(&self, as_of: Option<Date>) -> Tenure {
+        let as_of = as_of_or_today(as_of);
+        Tenure {
+            months_of_service: tenure::months_between(self.0.hired_on, as_of) as i32,
+            months_in_role: tenure::months_between(self.0.role_since, as_of) as i32,
+        }
+    }
+    /// Monthly salary. Visible to the person, their chain, HR and ADMIN.
+    async fn salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        self.require_private(ctx).await?;
+        Ok(Some(Money::new(self.0.salary_minor, &self.0.currency)))
+    }
+    /// Salary / band midpoint for the current role and market (null without
+    /// a band in the salary's currency). Same visibility as salary.
+    async fn compa_ratio(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        self.require_private(ctx).await?;
+        let ladder = context::ladder(ctx).await?;
+        Ok(self
+            .band(&ladder)
+            .and_then(|b| money::compa_ratio(self.0.salary_minor, &b)))
+    }
+    /// (salary - band min) / (band max - band min). Same visibility as salary.
+    async fn range_penetration(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        self.require_private(ctx).await?;
+        let ladder = context::ladder(ctx).await?;
+        Ok(self
+            .band(&ladder)
+            .and_then(|b| money::range_penetration(self.0.salary_minor, &b)))
+    }
+    async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<Certification>> {
+        self.require_private(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .certifications
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Certification)
+            .collect())
+    }
+    /// Performance reviews, newest period first.
+    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<PerformanceReview>> {
+        self.require_private(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .reviews
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(PerformanceReview)
+            .collect())
+    }
+    /// Where this person stands on every ladder step out of their role as
+    /// of `asOf` (default today, UTC), with what is missing and from when.
+    async fn progression(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Progression> {
+        self.require_private(ctx).await?;
+        Progression::load(ctx, &self.0, as_of_or_today(as_of)).await
+    }
+    /// Every role held, oldest first, with dates and salary.
+    async fn role_history(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
+        self.require_private(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .history
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(RoleAssignment)
+            .collect())
+    }
+}

@@ -1,0 +1,169 @@
+//! Roles, ladder steps, requirements, salary bands and money.
+
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
+
+use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
+use crate::db::facts::requirement_fact;
+use crate::domain::money;
+use crate::graphql::context;
+use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
+
+/// An exact amount of money: a decimal string in the currency's minor unit
+/// (JPY "400000", USD "52000.50"), never a float.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Money {
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: &str) -> Self {
+        Money {
+            amount: money::format_amount(minor, currency),
+            currency: currency.to_owned(),
+        }
+    }
+}
+
+/// A job role: where someone stands on the ladder.
+pub struct Role(pub job_role::Model);
+
+#[Object]
+impl Role {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// 1 for CSR, 2 for Team Lead and its peers, 3 for Operations Manager.
+    async fn level(&self) -> i32 {
+        self.0.level
+    }
+    /// The ladder steps out of this role.
+    async fn steps(&self, ctx: &Context<'_>) -> Result<Vec<LadderStep>> {
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder
+            .steps_from(self.0.id)
+            .cloned()
+            .map(LadderStep)
+            .collect())
+    }
+}
+
+/// Looks a role up in the request's ladder.
+pub async fn role_by_id(ctx: &Context<'_>, id: i64) -> Result<Role> {
+    let ladder = context::ladder(ctx).await?;
+    ladder
+        .role(id)
+        .cloned()
+        .map(Role)
+        .ok_or_else(|| crate::error::AppError::internal("unknown role id").into())
+}
+
+/// A move from one role to another and what it takes.
+pub struct LadderStep(pub ladder_step::Model);
+
+#[Object]
+impl LadderStep {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn from(&self, ctx: &Context<'_>) -> Result<Role> {
+        role_by_id(ctx, self.0.from_role_id).await
+    }
+    async fn to(&self, ctx: &Context<'_>) -> Result<Role> {
+        role_by_id(ctx, self.0.to_role_id).await
+    }
+    /// Months in the current role after which a top performer is eligible.
+    async fn fast_track_months(&self) -> i32 {
+        self.0.fast_track_months
+    }
+    /// Months in the current role after which anyone meeting the bar is eligible.
+    async fn standard_months(&self) -> i32 {
+        self.0.standard_months
+    }
+    /// Performance bar: mean rating of the last two reviews.
+    async fn min_rating(&self) -> f64 {
+        self.0.min_rating
+    }
+    /// Mean rating of the last two reviews that makes a top performer.
+    async fn top_performer_rating(&self) -> f64 {
+        self.0.top_performer_rating
+    }
+    async fn raise_min_percent(&self) -> f64 {
+        self.0.raise_min_bp as f64 / 100.0
+    }
+    async fn raise_max_percent(&self) -> f64 {
+        self.0.raise_max_bp as f64 / 100.0
+    }
+    async fn requirements(&self, ctx: &Context<'_>) -> Result<Vec<Requirement>> {
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder
+            .requirements_of(self.0.id)
+            .iter()
+            .cloned()
+            .map(Requirement)
+            .collect())
+    }
+}
+
+/// A certification or language requirement of a step.
+pub struct Requirement(pub step_requirement::Model);
+
+#[Object]
+impl Requirement {
+    async fn kind(&self) -> CertificationKind {
+        requirement_fact(&self.0).kind.into()
+    }
+    /// Lowest belt that counts (SIX_SIGMA).
+    async fn min_belt(&self) -> Option<SixSigmaBelt> {
+        requirement_fact(&self.0).min_belt.map(Into::into)
+    }
+    /// Lowest CEFR level that counts (LANGUAGE).
+    async fn min_cefr(&self) -> Option<CefrLevel> {
+        requirement_fact(&self.0).min_cefr.map(Into::into)
+    }
+    /// How many are needed (for LANGUAGE: distinct languages).
+    async fn count(&self) -> i32 {
+        self.0.required_count
+    }
+    /// The requirement in words.
+    async fn description(&self) -> String {
+        crate::domain::eligibility::describe_requirement(&requirement_fact(&self.0))
+    }
+}
+
+/// The pay range of a role in a market.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SalaryBand {
+    #[graphql(skip)]
+    pub model: salary_band::Model,
+    pub id: ID,
+    pub market: String,
+    pub min: Money,
+    pub midpoint: Money,
+    pub max: Money,
+}
+
+impl From<salary_band::Model> for SalaryBand {
+    fn from(model: salary_band::Model) -> Self {
+        SalaryBand {
+            id: ID(model.id.to_string()),
+            market: model.market.clone(),
+            min: Money::new(model.min_minor, &model.currency),
+            midpoint: Money::new(model.midpoint_minor, &model.currency),
+            max: Money::new(model.max_minor, &model.currency),
+            model,
+        }
+    }
+}
+
+#[ComplexObject]
+impl SalaryBand {
+    async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
+        role_by_id(ctx, self.model.job_role_id).await
+    }
+}

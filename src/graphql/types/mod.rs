@@ -1,0 +1,11 @@
+//! GraphQL output types. They wrap entities and pick fields explicitly;
+//! no database model is ever exposed as is.
+
+pub mod audit;
+pub mod connection;
+pub mod employee;
+pub mod enums;
+pub mod ladder;
+pub mod nomination;
+pub mod progression;
+pub mod records;

@@ -1,0 +1,84 @@
+//! Nominations as GraphQL.
+
+use async_graphql::{Context, Object, Result, ID};
+use chrono::{DateTime, Utc};
+
+use crate::db::entities::nomination;
+use crate::domain::enums as domain;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::employee::Employee;
+use crate::graphql::types::enums::{stored, NominationStatus};
+use crate::graphql::types::ladder::{role_by_id, Money, Role};
+
+#[derive(Clone)]
+pub struct Nomination(pub nomination::Model);
+
+async fn employee(ctx: &Context<'_>, id: i64) -> Result<Employee> {
+    ctx.data_unchecked::<Loaders>()
+        .employees
+        .load_one(id)
+        .await?
+        .map(Employee)
+        .ok_or_else(|| crate::error::AppError::internal("employee missing").into())
+}
+
+#[Object]
+impl Nomination {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn nominee(&self, ctx: &Context<'_>) -> Result<Employee> {
+        employee(ctx, self.0.nominee_id).await
+    }
+    async fn nominated_by(&self, ctx: &Context<'_>) -> Result<Employee> {
+        employee(ctx, self.0.nominated_by_id).await
+    }
+    async fn target_role(&self, ctx: &Context<'_>) -> Result<Role> {
+        role_by_id(ctx, self.0.target_role_id).await
+    }
+    async fn status(&self) -> Result<NominationStatus> {
+        Ok(stored(domain::NominationStatus::parse(&self.0.status), "status")?.into())
+    }
+    async fn justification(&self) -> &str {
+        &self.0.justification
+    }
+    /// HR nominated someone not (yet) eligible, with a written reason.
+    async fn r#override(&self) -> bool {
+        self.0.is_override
+    }
+    async fn override_reason(&self) -> Option<&str> {
+        self.0.override_reason.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.0.decided_by_id {
+            Some(id) => Ok(Some(employee(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The rejection reason.
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    /// Pay after an approved promotion.
+    async fn new_salary(&self) -> Option<Money> {
+        match (self.0.new_salary_minor, &self.0.currency) {
+            (Some(minor), Some(currency)) => Some(Money::new(minor, currency)),
+            _ => None,
+        }
+    }
+    /// The raise granted on approval, in percent.
+    async fn raise_percent(&self) -> Option<f64> {
+        self.0.raise_bp.map(|bp| bp as f64 / 100.0)
+    }
+    /// The date the promotion takes effect (approved nominations).
+    async fn effective_on(&self) -> Option<Date> {
+        self.0.effective_on.map(Date)
+    }
+}

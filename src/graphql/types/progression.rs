@@ -1,0 +1,162 @@
+//! Progression: the engine's answer for one employee, as GraphQL.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+
+use crate::db::entities::employee;
+use crate::db::facts::{cert_fact, review_fact, Ladder};
+use crate::domain::eligibility;
+use crate::graphql::context;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{EligibilityStatus, GapKind, PromotionTrack};
+use crate::graphql::types::ladder::{LadderStep, Money, Role};
+use crate::services::progression;
+
+pub struct Progression {
+    result: eligibility::Progression,
+    ladder: Arc<Ladder>,
+    role_id: i64,
+    currency: String,
+}
+
+impl Progression {
+    /// Loads the facts through the request's DataLoaders and asks the engine.
+    pub async fn load(
+        ctx: &Context<'_>,
+        employee: &employee::Model,
+        as_of: NaiveDate,
+    ) -> Result<Progression> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let ladder = context::ladder(ctx).await?;
+        let (certs, reviews, open) = tokio::try_join!(
+            loaders.certifications.load_one(employee.id),
+            loaders.reviews.load_one(employee.id),
+            loaders.open_nominations.load_one(employee.id),
+        )?;
+        let certs: Vec<_> = certs.unwrap_or_default().iter().map(cert_fact).collect();
+        let reviews: Vec<_> = reviews
+            .unwrap_or_default()
+            .iter()
+            .map(review_fact)
+            .collect();
+        let result =
+            progression::evaluate(&ladder, employee, &certs, &reviews, open.is_some(), as_of);
+        Ok(Progression {
+            result,
+            ladder,
+            role_id: employee.job_role_id,
+            currency: employee.currency.clone(),
+        })
+    }
+}
+
+#[Object]
+impl Progression {
+    async fn as_of(&self) -> Date {
+        Date(self.result.as_of)
+    }
+    async fn current_role(&self) -> Result<Role> {
+        self.ladder
+            .role(self.role_id)
+            .cloned()
+            .map(Role)
+            .ok_or_else(|| crate::error::AppError::internal("unknown role").into())
+    }
+    async fn months_in_role(&self) -> i32 {
+        self.result.months_in_role as i32
+    }
+    async fn months_of_service(&self) -> i32 {
+        self.result.months_of_service as i32
+    }
+    /// Mean rating of the last two reviews on or before `asOf`.
+    async fn rating(&self) -> Option<f64> {
+        self.result.rating
+    }
+    /// At least one option is ELIGIBLE.
+    async fn eligible(&self) -> bool {
+        self.result.eligible
+    }
+    /// ELIGIBLE for more than 6 months with no open nomination: a retention risk.
+    async fn stalled(&self) -> bool {
+        self.result.stalled
+    }
+    /// One option per ladder step out of the current role.
+    async fn options(&self) -> Vec<PromotionOption> {
+        self.result
+            .options
+            .iter()
+            .filter_map(|option| {
+                let step = self.ladder.step(option.step_id)?.clone();
+                let target = self.ladder.role(step.to_role_id)?.clone();
+                Some(PromotionOption {
+                    step: LadderStep(step),
+                    target_role: Role(target),
+                    result: option.clone(),
+                    currency: self.currency.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One possible next role and where the employee stands for it.
+pub struct PromotionOption {
+    step: LadderStep,
+    target_role: Role,
+    result: eligibility::OptionResult,
+    currency: String,
+}
+
+#[Object]
+impl PromotionOption {
+    async fn step(&self) -> &LadderStep {
+        &self.step
+    }
+    async fn target_role(&self) -> &Role {
+        &self.target_role
+    }
+    async fn status(&self) -> EligibilityStatus {
+        self.result.status.into()
+    }
+    /// Null when there is no rating to place the person on a track.
+    async fn track(&self) -> Option<PromotionTrack> {
+        self.result.track.map(Into::into)
+    }
+    /// NOT_YET: the date tenure will be enough. ELIGIBLE: the date it became
+    /// true. INELIGIBLE: null.
+    async fn eligible_on(&self) -> Option<Date> {
+        self.result.eligible_on.map(Date)
+    }
+    /// Exactly what is missing.
+    async fn gaps(&self) -> Vec<Gap> {
+        self.result
+            .gaps
+            .iter()
+            .map(|g| Gap {
+                kind: g.kind.into(),
+                message: g.message.clone(),
+            })
+            .collect()
+    }
+    /// Pay on promotion at the step's minimum raise, clamped into the target
+    /// band, exact to the minor unit.
+    async fn projected_salary(&self) -> Option<Money> {
+        self.result
+            .projected_salary
+            .map(|minor| Money::new(minor, &self.currency))
+    }
+    /// Things to watch: a required certificate expiring before `eligibleOn`,
+    /// a salary above the target band, no band for the target role.
+    async fn warnings(&self) -> &[String] {
+        &self.result.warnings
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Gap {
+    pub kind: GapKind,
+    pub message: String,
+}

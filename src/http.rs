@@ -1,0 +1,122 @@
+//! HTTP: `POST /graphql`, GraphiQL and queries on `GET /graphql`,
+//! `/healthz` and `/readyz`.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
+use poem::http::{header, StatusCode};
+use poem::web::{Data, Html};
+use poem::{get, handler, EndpointExt, IntoResponse, Request, Response, Route};
+
+use crate::db::Db;
+use crate::graphql::context::RequestState;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::{ensure_error_codes, AppSchema};
+use crate::services::accounts;
+
+/// All routes of the service.
+pub fn routes(schema: AppSchema, db: Db) -> impl poem::Endpoint {
+    Route::new()
+        .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .data(schema)
+        .data(db)
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn execute(
+    schema: &AppSchema,
+    db: &Db,
+    req: &Request,
+    gql: async_graphql::Request,
+) -> async_graphql::Response {
+    let principal = match bearer(req) {
+        Some(token) => match accounts::authenticate(db, token).await {
+            Ok(found) => found,
+            Err(err) => {
+                let mut response = async_graphql::Response::from_errors(vec![
+                    async_graphql::Error::from(err).into_server_error(Default::default()),
+                ]);
+                ensure_error_codes(&mut response);
+                return response;
+            }
+        },
+        None => None,
+    };
+    let gql = gql
+        .data(RequestState::new(principal))
+        .data(Loaders::new(db));
+    let mut response = schema.execute(gql).await;
+    ensure_error_codes(&mut response);
+    response
+}
+
+#[handler]
+async fn graphql_post(
+    schema: Data<&AppSchema>,
+    db: Data<&Db>,
+    req: &Request,
+    gql: GraphQLRequest,
+) -> GraphQLResponse {
+    execute(&schema, &db, req, gql.0).await.into()
+}
+
+/// GraphiQL for browsers; otherwise runs a query from the query string.
+/// Mutations never run over GET.
+#[handler]
+async fn graphql_get(
+    schema: Data<&AppSchema>,
+    db: Data<&Db>,
+    req: &Request,
+    gql: Option<GraphQLRequest>,
+) -> Response {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let has_query = req.uri().query().is_some_and(|q| q.contains("query="));
+    if wants_html && !has_query {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    }
+    let Some(GraphQLRequest(mut gql)) = gql else {
+        return (StatusCode::BAD_REQUEST, "missing query").into_response();
+    };
+    let is_mutation = gql.parsed_query().is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+    });
+    if is_mutation {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are only accepted over POST",
+        )
+            .into_response();
+    }
+    GraphQLResponse::from(execute(&schema, &db, req, gql).await).into_response()
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(db: Data<&Db>) -> Response {
+    match db.conn.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

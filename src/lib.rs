@@ -1,0 +1,16 @@
+//! Rungs: career mobility and skills tracking for customer-service
+//! organisations, as a GraphQL API. This file only declares modules so that
+//! `tests/` can use the crate.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

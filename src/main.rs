@@ -1,0 +1,28 @@
+//! `rungs`: parses the command line and dispatches.
+
+use clap::Parser;
+use rungs::config::{Cli, Command, LogFormat};
+use rungs::{cli, telemetry};
+
+#[tokio::main]
+async fn main() {
+    let args = Cli::parse();
+    let format = match &args.command {
+        Command::Serve(serve) => serve.log_format,
+        _ => LogFormat::Pretty,
+    };
+    telemetry::init(format);
+    let result = match args.command {
+        Command::Serve(serve) => cli::serve(serve).await,
+        Command::Migrate(database) => cli::migrate(database).await,
+        Command::CreateUser(create) => cli::create_user(create).await,
+        Command::Schema => {
+            cli::schema();
+            Ok(())
+        }
+    };
+    if let Err(err) = result {
+        eprintln!("rungs: {err:#}");
+        std::process::exit(1);
+    }
+}

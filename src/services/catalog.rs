@@ -1,0 +1,322 @@
+//! The ladder and the salary bands: read by everyone (pay transparency),
+//! changed by HR.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
+use crate::db::facts::Ladder;
+use crate::db::Db;
+use crate::domain::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
+use crate::domain::money;
+use crate::error::{AppError, AppResult};
+use crate::services::{audit, validate};
+
+/// Salary bands, optionally for one role code and/or market.
+pub async fn salary_bands(
+    db: &Db,
+    ladder: &Ladder,
+    role_code: Option<&str>,
+    market: Option<&str>,
+) -> AppResult<Vec<salary_band::Model>> {
+    let mut query = salary_band::Entity::find().order_by_asc(salary_band::Column::Id);
+    if let Some(code) = role_code {
+        match ladder.role_by_code(code) {
+            Some(role) => query = query.filter(salary_band::Column::JobRoleId.eq(role.id)),
+            None => return Ok(vec![]),
+        }
+    }
+    if let Some(market) = market {
+        query = query.filter(salary_band::Column::Market.eq(market.trim().to_uppercase()));
+    }
+    Ok(query.all(&db.conn).await?)
+}
+
+pub struct BandInput {
+    pub role_code: String,
+    pub market: String,
+    pub currency: String,
+    pub min: String,
+    pub max: String,
+    pub midpoint: Option<String>,
+}
+
+/// Creates or replaces the band of (role, market).
+pub async fn upsert_salary_band(
+    db: &Db,
+    principal: &Principal,
+    input: BandInput,
+) -> AppResult<salary_band::Model> {
+    principal.require_hr()?;
+    let market = validate::market(&input.market)?;
+    let currency = validate::currency(&input.currency)?;
+    let min = validate::amount("min", &input.min, &currency)?;
+    let max = validate::amount("max", &input.max, &currency)?;
+    if min > max {
+        return Err(AppError::bad_input("min must not be greater than max"));
+    }
+    let midpoint = match &input.midpoint {
+        Some(text) => validate::amount("midpoint", text, &currency)?,
+        None => money::default_midpoint(min, max),
+    };
+    if midpoint < min || midpoint > max {
+        return Err(AppError::bad_input("midpoint must lie between min and max"));
+    }
+    let txn = db.begin_write().await?;
+    let role = job_role::Entity::find()
+        .filter(job_role::Column::Code.eq(input.role_code.trim()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| unknown_role(&input.role_code))?;
+    let existing = salary_band::Entity::find()
+        .filter(salary_band::Column::JobRoleId.eq(role.id))
+        .filter(salary_band::Column::Market.eq(market.as_str()))
+        .one(&txn)
+        .await?;
+    let before = existing.as_ref().map(band_json);
+    let saved = match existing {
+        Some(band) => {
+            let mut active = band.into_active_model();
+            active.currency = Set(currency);
+            active.min_minor = Set(min);
+            active.max_minor = Set(max);
+            active.midpoint_minor = Set(midpoint);
+            active.update(&txn).await?
+        }
+        None => {
+            salary_band::ActiveModel {
+                job_role_id: Set(role.id),
+                market: Set(market),
+                currency: Set(currency),
+                min_minor: Set(min),
+                max_minor: Set(max),
+                midpoint_minor: Set(midpoint),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "UPSERT_SALARY_BAND",
+        "salary_band",
+        saved.id,
+        json!({ "before": before, "after": band_json(&saved) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn band_json(band: &salary_band::Model) -> serde_json::Value {
+    json!({
+        "jobRoleId": band.job_role_id, "market": band.market, "currency": band.currency,
+        "minMinor": band.min_minor, "maxMinor": band.max_minor, "midpointMinor": band.midpoint_minor,
+    })
+}
+
+pub fn unknown_role(code: &str) -> AppError {
+    AppError::bad_input(format!(
+        "unknown job role \"{}\"",
+        validate::clip(code.trim())
+    ))
+}
+
+pub struct RequirementInput {
+    pub kind: CertificationKind,
+    pub min_belt: Option<SixSigmaBelt>,
+    pub min_cefr: Option<CefrLevel>,
+    pub count: i32,
+}
+
+pub struct StepInput {
+    pub from_role_code: String,
+    pub to_role_code: String,
+    pub fast_track_months: Option<i32>,
+    pub standard_months: Option<i32>,
+    pub min_rating: Option<f64>,
+    pub top_performer_rating: Option<f64>,
+    pub raise_min_percent: Option<f64>,
+    pub raise_max_percent: Option<f64>,
+    pub requirements: Option<Vec<RequirementInput>>,
+}
+
+fn percent_bp(field: &str, value: f64) -> AppResult<i64> {
+    money::percent_to_basis_points(value).ok_or_else(|| {
+        AppError::bad_input(format!(
+            "{field} must be a percentage from 0 to 1000 with at most two decimals"
+        ))
+    })
+}
+
+fn rating(field: &str, value: f64) -> AppResult<f64> {
+    if value.is_finite() && (1.0..=5.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::bad_input(format!(
+            "{field} must be between 1.0 and 5.0"
+        )))
+    }
+}
+
+fn months(field: &str, value: i32) -> AppResult<i32> {
+    if (0..=600).contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::bad_input(format!(
+            "{field} must be between 0 and 600"
+        )))
+    }
+}
+
+/// Creates or changes the step between two roles. Omitted thresholds keep
+/// their current value (or the DOMAIN.md default for a new step); given
+/// requirements replace the old ones.
+pub async fn upsert_ladder_step(
+    db: &Db,
+    principal: &Principal,
+    input: StepInput,
+) -> AppResult<ladder_step::Model> {
+    principal.require_hr()?;
+    let txn = db.begin_write().await?;
+    let ladder = Ladder::load(&txn).await?;
+    let from = ladder
+        .role_by_code(input.from_role_code.trim())
+        .ok_or_else(|| unknown_role(&input.from_role_code))?
+        .id;
+    let to = ladder
+        .role_by_code(input.to_role_code.trim())
+        .ok_or_else(|| unknown_role(&input.to_role_code))?
+        .id;
+    if from == to {
+        return Err(AppError::bad_input("a step must lead to another role"));
+    }
+    let existing = ladder.step_between(from, to).cloned();
+    let before = existing
+        .as_ref()
+        .map(|s| step_json(s, ladder.requirements_of(s.id)));
+    let mut active = match existing {
+        Some(step) => step.into_active_model(),
+        None => ladder_step::ActiveModel {
+            from_role_id: Set(from),
+            to_role_id: Set(to),
+            fast_track_months: Set(12),
+            standard_months: Set(18),
+            min_rating: Set(3.0),
+            top_performer_rating: Set(4.0),
+            raise_min_bp: Set(2000),
+            raise_max_bp: Set(3000),
+            ..Default::default()
+        },
+    };
+    if let Some(v) = input.fast_track_months {
+        active.fast_track_months = Set(months("fastTrackMonths", v)?);
+    }
+    if let Some(v) = input.standard_months {
+        active.standard_months = Set(months("standardMonths", v)?);
+    }
+    if let Some(v) = input.min_rating {
+        active.min_rating = Set(rating("minRating", v)?);
+    }
+    if let Some(v) = input.top_performer_rating {
+        active.top_performer_rating = Set(rating("topPerformerRating", v)?);
+    }
+    if let Some(v) = input.raise_min_percent {
+        active.raise_min_bp = Set(percent_bp("raiseMinPercent", v)?);
+    }
+    if let Some(v) = input.raise_max_percent {
+        active.raise_max_bp = Set(percent_bp("raiseMaxPercent", v)?);
+    }
+    let (fast, standard) = (
+        *active.fast_track_months.as_ref(),
+        *active.standard_months.as_ref(),
+    );
+    if fast > standard {
+        return Err(AppError::bad_input(
+            "fastTrackMonths must not exceed standardMonths",
+        ));
+    }
+    if *active.min_rating.as_ref() > *active.top_performer_rating.as_ref() {
+        return Err(AppError::bad_input(
+            "minRating must not exceed topPerformerRating",
+        ));
+    }
+    if *active.raise_min_bp.as_ref() > *active.raise_max_bp.as_ref() {
+        return Err(AppError::bad_input(
+            "raiseMinPercent must not exceed raiseMaxPercent",
+        ));
+    }
+    let saved = active.save(&txn).await?;
+    let step_id = *saved.id.as_ref();
+    if let Some(requirements) = input.requirements {
+        for r in &requirements {
+            if !(1..=10).contains(&r.count) {
+                return Err(AppError::bad_input(
+                    "requirement count must be between 1 and 10",
+                ));
+            }
+            if r.min_belt.is_some() && r.kind != CertificationKind::SixSigma {
+                return Err(AppError::bad_input(
+                    "minBelt belongs to SIX_SIGMA requirements",
+                ));
+            }
+            if r.min_cefr.is_some() && r.kind != CertificationKind::Language {
+                return Err(AppError::bad_input(
+                    "minCefr belongs to LANGUAGE requirements",
+                ));
+            }
+        }
+        step_requirement::Entity::delete_many()
+            .filter(step_requirement::Column::StepId.eq(step_id))
+            .exec(&txn)
+            .await?;
+        for r in requirements {
+            step_requirement::ActiveModel {
+                step_id: Set(step_id),
+                kind: Set(r.kind.as_str().to_owned()),
+                min_belt: Set(r.min_belt.map(|b| b.as_str().to_owned())),
+                min_cefr: Set(r.min_cefr.map(|c| c.as_str().to_owned())),
+                required_count: Set(r.count),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let after_ladder = Ladder::load(&txn).await?;
+    let saved = after_ladder
+        .step(step_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("step vanished inside its transaction"))?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "UPSERT_LADDER_STEP",
+        "ladder_step",
+        step_id,
+        json!({ "before": before, "after": step_json(&saved, after_ladder.requirements_of(step_id)) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn step_json(
+    step: &ladder_step::Model,
+    requirements: &[step_requirement::Model],
+) -> serde_json::Value {
+    json!({
+        "fromRoleId": step.from_role_id, "toRoleId": step.to_role_id,
+        "fastTrackMonths": step.fast_track_months, "standardMonths": step.standard_months,
+        "minRating": step.min_rating, "topPerformerRating": step.top_performer_rating,
+        "raiseMinBp": step.raise_min_bp, "raiseMaxBp": step.raise_max_bp,
+        "requirements": requirements.iter().map(|r| json!({
+            "kind": r.kind, "minBelt": r.min_belt, "minCefr": r.min_cefr, "count": r.required_count
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,425 @@
+//! Employees: who may see whom, the directory listing, and HR's creates and
+//! updates (with manager-cycle and duplicate-email checks).
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use crate::auth::{password, Principal};
+use crate::db::entities::{employee, role_assignment};
+use crate::db::facts::Ladder;
+use crate::db::{scope, Db};
+use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::error::{AppError, AppResult};
+use crate::services::{audit, validate};
+
+/// Whether `principal` may see `employee_id`'s private data (self, HR and
+/// ADMIN, or a manager above them).
+pub async fn can_see<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    employee_id: i64,
+) -> AppResult<bool> {
+    if principal.employee_id == employee_id || principal.is_hr() {
+        return Ok(true);
+    }
+    if principal.is_manager() {
+        return Ok(scope::is_above(db, principal.employee_id, employee_id).await?);
+    }
+    Ok(false)
+}
+
+/// One employee, if the principal may see them.
+pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<employee::Model> {
+    if !can_see(&db.conn, principal, id).await? {
+        return Err(AppError::Forbidden(
+            "this employee is outside your reporting chain".into(),
+        ));
+    }
+    employee::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))
+}
+
+/// Filters of the `employees` listing (all optional).
+#[derive(Debug, Default, Clone)]
+pub struct EmployeeFilter {
+    pub role_code: Option<String>,
+    pub site: Option<String>,
+    pub market: Option<String>,
+    pub manager_id: Option<i64>,
+    pub eligible_for: Option<String>,
+    pub search: Option<String>,
+}
+
+/// The SQL condition restricting rows to what `principal` may see.
+pub fn visible_condition(principal: &Principal) -> Condition {
+    if principal.is_hr() {
+        return Condition::all();
+    }
+    let me = Condition::all().add(employee::Column::Id.eq(principal.employee_id));
+    if principal.is_manager() {
+        Condition::any().add(me).add(Expr::cust(format!(
+            "employee.id IN ({})",
+            scope::chain_ids_sql(principal.employee_id)
+        )))
+    } else {
+        me
+    }
+}
+
+/// The condition of a filter (everything but `eligibleFor`, which needs the
+/// engine), or `None` when the filter names an unknown role (no rows).
+fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Condition> {
+    let mut cond = Condition::all();
+    if let Some(code) = &filter.role_code {
+        cond = cond.add(employee::Column::JobRoleId.eq(ladder.role_by_code(code)?.id));
+    }
+    if let Some(site) = &filter.site {
+        cond = cond.add(employee::Column::Site.eq(site.as_str()));
+    }
+    if let Some(market) = &filter.market {
+        cond = cond.add(employee::Column::Market.eq(market.to_uppercase()));
+    }
+    if let Some(manager_id) = filter.manager_id {
+        cond = cond.add(employee::Column::ManagerId.eq(manager_id));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::cust_with_values(
+                    "LOWER(employee.name) LIKE $1 ESCAPE '\\'",
+                    [pattern.clone()],
+                ))
+                .add(Expr::cust_with_values(
+                    "employee.email LIKE $1 ESCAPE '\\'",
+                    [pattern],
+                )),
+        );
+    }
+    Some(cond)
+}
+
+/// A page of the employees `principal` may see, in id order after `after`.
+pub struct EmployeePage {
+    pub rows: Vec<employee::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+pub async fn list(
+    db: &Db,
+    principal: &Principal,
+    ladder: &Ladder,
+    filter: &EmployeeFilter,
+    first: u64,
+    after: Option<i64>,
+) -> AppResult<EmployeePage> {
+    let Some(cond) = filter_condition(ladder, filter) else {
+        return Ok(EmployeePage {
+            rows: vec![],
+            has_next: false,
+            total: 0,
+        });
+    };
+    let base = employee::Entity::find()
+        .filter(visible_condition(principal))
+        .filter(cond);
+    if let Some(target) = &filter.eligible_for {
+        return crate::services::eligible::list_eligible(db, ladder, base, target, first, after)
+            .await;
+    }
+    let total = base.clone().count(&db.conn).await?;
+    let mut query = base.order_by_asc(employee::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(employee::Column::Id.gt(after));
+    }
+    let mut rows = query.limit(first + 1).all(&db.conn).await?;
+    let has_next = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok(EmployeePage {
+        rows,
+        has_next,
+        total,
+    })
+}
+
+/// What HR sends to create an employee (already typed by the API layer).
+#[derive(Debug, Clone)]
+pub struct NewEmployee {
+    pub employee_number: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub access_role: AccessRole,
+    pub role_code: String,
+    pub manager_id: Option<i64>,
+    pub site: String,
+    pub market: String,
+    pub work_arrangement: WorkArrangement,
+    pub employment_type: EmploymentType,
+    pub hired_on: NaiveDate,
+    pub role_since: Option<NaiveDate>,
+    pub salary: String,
+    pub currency: String,
+    pub initial_password: Option<String>,
+}
+
+/// Creates an employee with their first role-history row. `actor` is `None`
+/// for the command line.
+pub async fn create(
+    db: &Db,
+    actor: Option<&Principal>,
+    input: NewEmployee,
+) -> AppResult<employee::Model> {
+    if let Some(actor) = actor {
+        actor.require_hr()?;
+        if input.access_role == AccessRole::Admin && !actor.is_admin() {
+            return Err(AppError::Forbidden(
+                "only an ADMIN may create ADMIN accounts".into(),
+            ));
+        }
+    }
+    let name = validate::text("name", &input.name, 200)?;
+    let email = validate::email(&input.email)?;
+    let site = validate::text("site", &input.site, 100)?;
+    let market = validate::market(&input.market)?;
+    let currency = validate::currency(&input.currency)?;
+    let salary_minor = validate::amount("salary", &input.salary, &currency)?;
+    let hired_on = validate::date("hiredOn", input.hired_on)?;
+    let role_since = validate::date("roleSince", input.role_since.unwrap_or(hired_on))?;
+    if role_since < hired_on {
+        return Err(AppError::bad_input("roleSince must not be before hiredOn"));
+    }
+    let employee_number = match &input.employee_number {
+        Some(number) => Some(validate::text("employeeNumber", number, 50)?),
+        None => None,
+    };
+    let password_hash = match &input.initial_password {
+        Some(pw) => {
+            password::check_policy(pw, &email, &name)?;
+            Some(password::hash(pw.clone()).await?)
+        }
+        None => None,
+    };
+    let ladder = Ladder::load(&db.conn).await?;
+    let role = ladder.role_by_code(input.role_code.trim()).ok_or_else(|| {
+        AppError::bad_input(format!(
+            "roleCode: unknown job role \"{}\"",
+            validate::clip(&input.role_code)
+        ))
+    })?;
+
+    let txn = db.begin_write().await?;
+    if let Some(manager_id) = input.manager_id {
+        if employee::Entity::find_by_id(manager_id)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::bad_input("managerId: no such employee"));
+        }
+    }
+    ensure_email_free(&txn, &email, None).await?;
+    if let Some(number) = &employee_number {
+        let taken = employee::Entity::find()
+            .filter(employee::Column::EmployeeNumber.eq(number.as_str()))
+            .count(&txn)
+            .await?;
+        if taken > 0 {
+            return Err(AppError::bad_input(format!(
+                "employeeNumber: \"{number}\" is already in use"
+            )));
+        }
+    }
+    let now = Utc::now();
+    let placeholder_number = format!("pending-{}", crate::auth::token::generate());
+    let created = employee::ActiveModel {
+        employee_number: Set(employee_number.clone().unwrap_or(placeholder_number)),
+        name: Set(name),
+        email: Set(email),
+        password_hash: Set(password_hash),
+        access_role: Set(input.access_role.as_str().to_owned()),
+        job_role_id: Set(role.id),
+        manager_id: Set(input.manager_id),
+        site: Set(site),
+        market: Set(market),
+        work_arrangement: Set(input.work_arrangement.as_str().to_owned()),
+        employment_type: Set(input.employment_type.as_str().to_owned()),
+        hired_on: Set(hired_on),
+        role_since: Set(role_since),
+        salary_minor: Set(salary_minor),
+        currency: Set(currency.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let created = if employee_number.is_none() {
+        let id = created.id;
+        let mut active = created.into_active_model();
+        active.employee_number = Set(format!("E{id:06}"));
+        active.update(&txn).await?
+    } else {
+        created
+    };
+    role_assignment::ActiveModel {
+        employee_id: Set(created.id),
+        job_role_id: Set(role.id),
+        started_on: Set(role_since),
+        ended_on: Set(None),
+        salary_minor: Set(salary_minor),
+        currency: Set(currency),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.employee_id),
+        "CREATE_EMPLOYEE",
+        "employee",
+        created.id,
+        json!({ "after": public_json(&created) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn ensure_email_free<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    except_id: Option<i64>,
+) -> AppResult<()> {
+    let mut query = employee::Entity::find().filter(employee::Column::Email.eq(email));
+    if let Some(id) = except_id {
+        query = query.filter(employee::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(AppError::bad_input(format!(
+            "email: \"{email}\" is already in use"
+        )));
+    }
+    Ok(())
+}
+
+/// What HR may change on an employee (all optional).
+#[derive(Debug, Clone, Default)]
+pub struct EmployeeChanges {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub access_role: Option<AccessRole>,
+    pub manager_id: Option<i64>,
+    pub site: Option<String>,
+    pub market: Option<String>,
+    pub work_arrangement: Option<WorkArrangement>,
+    pub employment_type: Option<EmploymentType>,
+}
+
+pub async fn update(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    changes: EmployeeChanges,
+) -> AppResult<employee::Model> {
+    principal.require_hr()?;
+    if changes.access_role.is_some() {
+        principal.require_admin()?;
+    }
+    let txn = db.begin_write().await?;
+    let before = employee::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let mut active = before.clone().into_active_model();
+    if let Some(name) = &changes.name {
+        active.name = Set(validate::text("name", name, 200)?);
+    }
+    if let Some(email) = &changes.email {
+        let email = validate::email(email)?;
+        ensure_email_free(&txn, &email, Some(id)).await?;
+        active.email = Set(email);
+    }
+    if let Some(role) = changes.access_role {
+        active.access_role = Set(role.as_str().to_owned());
+    }
+    if let Some(manager_id) = changes.manager_id {
+        if manager_id == id || scope::is_above(&txn, id, manager_id).await? {
+            return Err(AppError::bad_input(
+                "managerId: this manager would create a cycle in the reporting chain",
+            ));
+        }
+        if employee::Entity::find_by_id(manager_id)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::bad_input("managerId: no such employee"));
+        }
+        active.manager_id = Set(Some(manager_id));
+    }
+    if let Some(site) = &changes.site {
+        active.site = Set(validate::text("site", site, 100)?);
+    }
+    if let Some(market) = &changes.market {
+        active.market = Set(validate::market(market)?);
+    }
+    if let Some(arrangement) = changes.work_arrangement {
+        active.work_arrangement = Set(arrangement.as_str().to_owned());
+    }
+    if let Some(kind) = changes.employment_type {
+        active.employment_type = Set(kind.as_str().to_owned());
+    }
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "UPDATE_EMPLOYEE",
+        "employee",
+        id,
+        json!({ "before": public_json(&before), "after": public_json(&after) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The audit view of an employee row: everything but the password hash.
+pub fn public_json(e: &employee::Model) -> serde_json::Value {
+    json!({
+        "employeeNumber": e.employee_number,
+        "name": e.name,
+        "email": e.email,
+        "accessRole": e.access_role,
+        "jobRoleId": e.job_role_id,
+        "managerId": e.manager_id,
+        "site": e.site,
+        "market": e.market,
+        "workArrangement": e.work_arrangement,
+        "employmentType": e.employment_type,
+        "hiredOn": e.hired_on,
+        "roleSince": e.role_since,
+        "salaryMinor": e.salary_minor,
+        "currency": e.currency,
+    })
+}

@@ -1,0 +1,12 @@
+//! Use cases, one function each: load facts, ask the domain, check access,
+//! write inside one transaction and append the audit event.
+
+pub mod accounts;
+pub mod audit;
+pub mod catalog;
+pub mod eligible;
+pub mod employees;
+pub mod nominations;
+pub mod progression;
+pub mod records;
+pub mod validate;

@@ -1,0 +1,462 @@
+//! Nominations: a manager (or HR) puts forward someone eligible; HR approves
+//! (a promotion, in one transaction), rejects with a reason, or the
+//! nominator withdraws.
+//!
+//! Concurrency: a decision claims the nomination with a conditional update
+//! (`UPDATE ... SET status = X WHERE id = ? AND status = 'PENDING'`) inside the
+//! decision's transaction. Exactly one concurrent decision sees one affected
+//! row; the others see none and answer CONFLICT. On PostgreSQL the second
+//! UPDATE waits on the first one's row lock and re-checks the WHERE clause
+//! after it commits; on SQLite the write transaction is `BEGIN IMMEDIATE`, so
+//! decisions are serialised outright. The rule works unchanged across any
+//! number of server processes, and the partial unique index
+//! `nomination_one_pending` backs "one open nomination per nominee" in the
+//! database itself.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::db::entities::{employee, nomination, role_assignment};
+use crate::db::facts::{employee_records, Ladder};
+use crate::db::{scope, Db};
+use crate::domain::enums::{EligibilityStatus, NominationStatus};
+use crate::domain::money;
+use crate::error::{AppError, AppResult};
+use crate::services::{audit, catalog, employees, progression, validate};
+
+pub struct NominateInput {
+    pub nominee_id: i64,
+    pub target_role_code: String,
+    pub justification: String,
+    pub is_override: bool,
+    pub override_reason: Option<String>,
+}
+
+pub async fn nominate(
+    db: &Db,
+    principal: &Principal,
+    input: NominateInput,
+    today: NaiveDate,
+) -> AppResult<nomination::Model> {
+    if input.nominee_id == principal.employee_id {
+        return Err(AppError::Forbidden("nobody nominates themselves".into()));
+    }
+    let in_scope = principal.is_hr()
+        || (principal.is_manager()
+            && scope::is_above(&db.conn, principal.employee_id, input.nominee_id).await?);
+    if !in_scope {
+        return Err(AppError::Forbidden(
+            "you may only nominate people in your reporting chain".into(),
+        ));
+    }
+    let justification = validate::text("justification", &input.justification, validate::MAX_TEXT)?;
+    let override_reason = match (&input.override_reason, input.is_override) {
+        (Some(reason), true) => Some(validate::text(
+            "overrideReason",
+            reason,
+            validate::MAX_TEXT,
+        )?),
+        (None, true) => {
+            return Err(AppError::bad_input(
+                "overrideReason: an override needs a written reason",
+            ))
+        }
+        (_, false) => None,
+    };
+    if input.is_override && !principal.is_hr() {
+        return Err(AppError::Forbidden(
+            "only HR may override eligibility".into(),
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let nominee = employee::Entity::find_by_id(input.nominee_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let ladder = Ladder::load(&txn).await?;
+    let target = ladder
+        .role_by_code(input.target_role_code.trim())
+        .ok_or_else(|| catalog::unknown_role(&input.target_role_code))?;
+    let step = ladder
+        .step_between(nominee.job_role_id, target.id)
+        .ok_or_else(|| {
+            AppError::bad_input(format!(
+                "targetRoleCode: {} is not a ladder step out of the nominee's current role",
+                target.code
+            ))
+        })?
+        .clone();
+    let records = employee_records(&txn, &[nominee.id]).await?;
+    let certs = records
+        .certifications
+        .get(&nominee.id)
+        .cloned()
+        .unwrap_or_default();
+    let reviews = records
+        .reviews
+        .get(&nominee.id)
+        .cloned()
+        .unwrap_or_default();
+    if records.open_nominations.contains(&nominee.id) {
+        return Err(AppError::Conflict(
+            "this employee already has an open nomination".into(),
+        ));
+    }
+    let result = progression::evaluate(&ladder, &nominee, &certs, &reviews, false, today);
+    let option = result
+        .options
+        .iter()
+        .find(|o| o.step_id == step.id)
+        .ok_or_else(|| AppError::internal("step missing from progression"))?;
+    if option.status != EligibilityStatus::Eligible && !input.is_override {
+        let gaps: Vec<(String, String)> = option
+            .gaps
+            .iter()
+            .map(|g| (g.kind.as_str().to_owned(), g.message.clone()))
+            .collect();
+        let listed: Vec<&str> = gaps.iter().map(|(_, m)| m.as_str()).collect();
+        return Err(AppError::NotEligible {
+            message: format!(
+                "{} is not eligible for {} on {}: {}",
+                nominee.name,
+                target.title,
+                today,
+                listed.join("; ")
+            ),
+            gaps,
+        });
+    }
+    let saved = nomination::ActiveModel {
+        nominee_id: Set(nominee.id),
+        nominated_by_id: Set(principal.employee_id),
+        step_id: Set(step.id),
+        target_role_id: Set(target.id),
+        status: Set(NominationStatus::Pending.as_str().to_owned()),
+        justification: Set(justification),
+        is_override: Set(input.is_override),
+        override_reason: Set(override_reason),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict("this employee already has an open nomination".into())
+        }
+        _ => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "NOMINATE",
+        "nomination",
+        saved.id,
+        json!({ "after": nomination_json(&saved), "eligibility": option.status.as_str() }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Claims a PENDING nomination for a decision, or explains why not.
+async fn claim(
+    txn: &DatabaseTransaction,
+    id: i64,
+    to: NominationStatus,
+    decided_by: i64,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let affected = nomination::Entity::update_many()
+        .col_expr(nomination::Column::Status, Expr::value(to.as_str()))
+        .col_expr(nomination::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(nomination::Column::DecidedById, Expr::value(decided_by))
+        .col_expr(nomination::Column::DecisionReason, Expr::value(reason))
+        .filter(nomination::Column::Id.eq(id))
+        .filter(nomination::Column::Status.eq(NominationStatus::Pending.as_str()))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "this nomination has already been decided".into(),
+        ))
+    }
+}
+
+async fn find(txn: &DatabaseTransaction, id: i64) -> AppResult<nomination::Model> {
+    nomination::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("nomination"))
+}
+
+fn ensure_pending(n: &nomination::Model) -> AppResult<()> {
+    if n.status == NominationStatus::Pending.as_str() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "this nomination is already {}",
+            n.status
+        )))
+    }
+}
+
+/// HR approves: the promotion (role, role start, salary, history), the
+/// decision and the audit events commit together or not at all.
+pub async fn approve(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    raise_percent: Option<f64>,
+    effective_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> AppResult<nomination::Model> {
+    principal.require_hr()?;
+    let effective_on = validate::date("effectiveOn", effective_on.unwrap_or(today))?;
+    let txn = db.begin_write().await?;
+    let before = find(&txn, id).await?;
+    ensure_pending(&before)?;
+    let ladder = Ladder::load(&txn).await?;
+    let step = ladder
+        .step(before.step_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("nomination step missing"))?;
+    let raise_bp = match raise_percent {
+        Some(p) => money::percent_to_basis_points(p)
+            .filter(|bp| (step.raise_min_bp..=step.raise_max_bp).contains(bp))
+            .ok_or_else(|| {
+                AppError::bad_input(format!(
+                    "raisePercent must be between {} and {} (at most two decimals)",
+                    step.raise_min_bp as f64 / 100.0,
+                    step.raise_max_bp as f64 / 100.0
+                ))
+            })?,
+        None => step.raise_min_bp,
+    };
+    let nominee = employee::Entity::find_by_id(before.nominee_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("nominee missing"))?;
+    if nominee.job_role_id != step.from_role_id {
+        return Err(AppError::Conflict(
+            "the nominee's role has changed since the nomination".into(),
+        ));
+    }
+    if effective_on < nominee.role_since {
+        return Err(AppError::bad_input(
+            "effectiveOn must not be before the start of the nominee's current role",
+        ));
+    }
+    claim(
+        &txn,
+        id,
+        NominationStatus::Approved,
+        principal.employee_id,
+        None,
+    )
+    .await?;
+
+    let band = ladder
+        .band(step.to_role_id, &nominee.market)
+        .map(crate::db::facts::band_fact)
+        .filter(|b| b.currency == nominee.currency);
+    let new_salary = money::promotion_pay(nominee.salary_minor, raise_bp, band.as_ref())
+        .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
+    let employee_before = employees::public_json(&nominee);
+    let nominee_id = nominee.id;
+    let currency = nominee.currency.clone();
+    let mut promoted = nominee.into_active_model();
+    promoted.job_role_id = Set(step.to_role_id);
+    promoted.role_since = Set(effective_on);
+    promoted.salary_minor = Set(new_salary);
+    promoted.updated_at = Set(Utc::now());
+    let promoted = promoted.update(&txn).await?;
+    role_assignment::Entity::update_many()
+        .col_expr(role_assignment::Column::EndedOn, Expr::value(effective_on))
+        .filter(role_assignment::Column::EmployeeId.eq(nominee_id))
+        .filter(role_assignment::Column::EndedOn.is_null())
+        .exec(&txn)
+        .await?;
+    role_assignment::ActiveModel {
+        employee_id: Set(nominee_id),
+        job_role_id: Set(step.to_role_id),
+        started_on: Set(effective_on),
+        ended_on: Set(None),
+        salary_minor: Set(new_salary),
+        currency: Set(currency.clone()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut decided = find(&txn, id).await?.into_active_model();
+    decided.raise_bp = Set(Some(raise_bp));
+    decided.new_salary_minor = Set(Some(new_salary));
+    decided.currency = Set(Some(currency));
+    decided.effective_on = Set(Some(effective_on));
+    let after = decided.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "APPROVE_NOMINATION",
+        "nomination",
+        id,
+        json!({ "before": nomination_json(&before), "after": nomination_json(&after) }),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "PROMOTE",
+        "employee",
+        nominee_id,
+        json!({ "before": employee_before, "after": employees::public_json(&promoted), "nominationId": id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// HR rejects with a reason.
+pub async fn reject(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    reason: &str,
+) -> AppResult<nomination::Model> {
+    principal.require_hr()?;
+    let reason = validate::text("reason", reason, validate::MAX_TEXT)?;
+    decide(
+        db,
+        principal,
+        id,
+        NominationStatus::Rejected,
+        Some(reason),
+        "REJECT_NOMINATION",
+    )
+    .await
+}
+
+/// The nominator or HR withdraws.
+pub async fn withdraw(db: &Db, principal: &Principal, id: i64) -> AppResult<nomination::Model> {
+    decide(
+        db,
+        principal,
+        id,
+        NominationStatus::Withdrawn,
+        None,
+        "WITHDRAW_NOMINATION",
+    )
+    .await
+}
+
+async fn decide(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    to: NominationStatus,
+    reason: Option<String>,
+    action: &str,
+) -> AppResult<nomination::Model> {
+    let txn = db.begin_write().await?;
+    let before = find(&txn, id).await?;
+    if to == NominationStatus::Withdrawn
+        && !principal.is_hr()
+        && before.nominated_by_id != principal.employee_id
+    {
+        return Err(AppError::Forbidden(
+            "only the nominator or HR may withdraw a nomination".into(),
+        ));
+    }
+    ensure_pending(&before)?;
+    claim(&txn, id, to, principal.employee_id, reason).await?;
+    let after = find(&txn, id).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        action,
+        "nomination",
+        id,
+        json!({ "before": nomination_json(&before), "after": nomination_json(&after) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+fn nomination_json(n: &nomination::Model) -> serde_json::Value {
+    json!({
+        "nomineeId": n.nominee_id, "nominatedById": n.nominated_by_id, "stepId": n.step_id,
+        "targetRoleId": n.target_role_id, "status": n.status, "justification": n.justification,
+        "override": n.is_override, "overrideReason": n.override_reason,
+        "decidedById": n.decided_by_id, "decisionReason": n.decision_reason,
+        "raiseBp": n.raise_bp, "newSalaryMinor": n.new_salary_minor, "currency": n.currency,
+        "effectiveOn": n.effective_on,
+    })
+}
+
+/// Nominations the principal may see, newest first: HR all; a manager those
+/// of their chain and their own; an employee their own (as nominee).
+pub async fn list(
+    db: &Db,
+    principal: &Principal,
+    status: Option<NominationStatus>,
+    first: u64,
+    after: Option<i64>,
+) -> AppResult<(Vec<nomination::Model>, bool, u64)> {
+    let mut query = nomination::Entity::find();
+    if !principal.is_hr() {
+        let mine = Condition::any().add(nomination::Column::NomineeId.eq(principal.employee_id));
+        let cond = if principal.is_manager() {
+            mine.add(nomination::Column::NominatedById.eq(principal.employee_id))
+                .add(Expr::cust(format!(
+                    "nomination.nominee_id IN ({})",
+                    scope::chain_ids_sql(principal.employee_id)
+                )))
+        } else {
+            mine
+        };
+        query = query.filter(cond);
+    }
+    if let Some(status) = status {
+        query = query.filter(nomination::Column::Status.eq(status.as_str()));
+    }
+    let total = query.clone().count(&db.conn).await?;
+    if let Some(after) = after {
+        query = query.filter(nomination::Column::Id.lt(after));
+    }
+    let mut rows = query
+        .order_by_desc(nomination::Column::Id)
+        .limit(first + 1)
+        .all(&db.conn)
+        .await?;
+    let has_next = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, has_next, total))
+}
+
+/// One nomination, if the principal may see it.
+pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<nomination::Model> {
+    let found = nomination::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("nomination"))?;
+    let visible = principal.is_hr()
+        || found.nominee_id == principal.employee_id
+        || found.nominated_by_id == principal.employee_id
+        || (principal.is_manager()
+            && scope::is_above(&db.conn, principal.employee_id, found.nominee_id).await?);
+    if visible {
+        Ok(found)
+    } else {
+        Err(AppError::forbidden())
+    }
+}

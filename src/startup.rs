@@ -1,0 +1,74 @@
+//! The application: connect, migrate, build the schema, bind, serve. Tests
+//! build it on port 0 against any database URL and run the real thing.
+
+use std::net::SocketAddr;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::Server;
+
+use crate::db::{self, Db};
+use crate::graphql::build_schema;
+use crate::http::routes;
+
+pub struct Application {
+    pub db: Db,
+    pub address: SocketAddr,
+    acceptor: poem::listener::TcpAcceptor,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds `bind`.
+    pub async fn build(database_url: &str, pool: u32, bind: &str) -> anyhow::Result<Self> {
+        let db = db::connect(database_url, pool).await?;
+        db::migrate(&db).await?;
+        let acceptor = TcpListener::bind(bind.to_owned()).into_acceptor().await?;
+        let address = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| anyhow::anyhow!("no local address"))?;
+        Ok(Application {
+            db,
+            address,
+            acceptor,
+        })
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests
+    /// (at most 10 s) and closes the pool.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let schema = build_schema(Some(self.db.clone()));
+        let app = routes(schema, self.db.clone());
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
+            .await;
+        let _ = self.db.conn.close().await;
+        result
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
