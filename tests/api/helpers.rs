@@ -1,0 +1,393 @@
+#![allow(dead_code)]
+//! Spawns the real application on a random port with a fresh database per
+//! test (SQLite by default; PostgreSQL when `DATABASE_URL` names one), and
+//! offers `app.gql(query, variables, as_user)`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, Set, Statement};
+use serde_json::{json, Value};
+use tokio::sync::OnceCell;
+
+use rungs::auth::{password, token};
+use rungs::db::entities::{
+    certification, employee, login_session, performance_review, role_assignment,
+};
+use rungs::db::facts::Ladder;
+use rungs::db::Db;
+use rungs::startup::Application;
+
+/// The password of every test user.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+static HASH: OnceCell<String> = OnceCell::const_new();
+
+/// A signed-in user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub token: String,
+}
+
+impl User {
+    pub fn gid(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    /// ADMIN, no manager.
+    pub admin: User,
+    /// HR.
+    pub hr: User,
+    /// MANAGER (Operations Manager) above `manager`.
+    pub top: User,
+    /// MANAGER (Team Lead) of `employee`.
+    pub manager: User,
+    /// EMPLOYEE (CSR) reporting to `manager`.
+    pub employee: User,
+    /// EMPLOYEE (CSR) outside everyone's chain but HR's.
+    pub outsider: User,
+    /// MANAGER (Team Lead) of `outsider`, in another chain.
+    pub other_manager: User,
+}
+
+/// What a test person looks like; every field has a sensible default.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub name: String,
+    pub access_role: &'static str,
+    pub role: &'static str,
+    pub manager: Option<i64>,
+    pub site: &'static str,
+    pub market: &'static str,
+    pub hired_on: NaiveDate,
+    pub role_since: NaiveDate,
+    pub salary: i64,
+    pub currency: &'static str,
+}
+
+impl Default for Person {
+    fn default() -> Self {
+        let date = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+        Person {
+            name: "Test Person".into(),
+            access_role: "EMPLOYEE",
+            role: "CSR",
+            manager: None,
+            site: "Tokyo",
+            market: "JP",
+            hired_on: date,
+            role_since: date,
+            salary: 450_000,
+            currency: "JPY",
+        }
+    }
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+}
+
+fn unique() -> String {
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_micros()
+    )
+}
+
+/// A fresh database: a new SQLite file, or a new PostgreSQL database next to
+/// the one `DATABASE_URL` names.
+async fn fresh_database_url() -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let name = format!("rungs_test_{}", unique());
+            let admin = Database::connect(url.as_str())
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("CREATE DATABASE {name}"),
+                ))
+                .await
+                .expect("create test database");
+            let _ = admin.close().await;
+            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("rungs-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/{}.db?mode=rwc", dir.display(), unique())
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let database_url = fresh_database_url().await;
+        let app = Application::build(&database_url, 8, "127.0.0.1:0")
+            .await
+            .expect("application builds");
+        let address = format!("http://{}", app.address);
+        let db = app.db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let client = reqwest::Client::new();
+        let mut test = TestApp {
+            address,
+            database_url,
+            db,
+            client,
+            admin: placeholder(),
+            hr: placeholder(),
+            top: placeholder(),
+            manager: placeholder(),
+            employee: placeholder(),
+            outsider: placeholder(),
+            other_manager: placeholder(),
+        };
+        test.admin = test
+            .person(Person {
+                name: "Ada Admin".into(),
+                access_role: "ADMIN",
+                role: "HR_GENERALIST",
+                ..Default::default()
+            })
+            .await;
+        test.hr = test
+            .person(Person {
+                name: "Hana HR".into(),
+                access_role: "HR",
+                role: "HR_GENERALIST",
+                manager: Some(test.admin.id),
+                ..Default::default()
+            })
+            .await;
+        test.top = test
+            .person(Person {
+                name: "Toru Top".into(),
+                access_role: "MANAGER",
+                role: "OPERATIONS_MANAGER",
+                ..Default::default()
+            })
+            .await;
+        test.manager = test
+            .person(Person {
+                name: "Mika Manager".into(),
+                access_role: "MANAGER",
+                role: "TEAM_LEAD",
+                manager: Some(test.top.id),
+                ..Default::default()
+            })
+            .await;
+        test.employee = test
+            .person(Person {
+                name: "Emi Employee".into(),
+                manager: Some(test.manager.id),
+                ..Default::default()
+            })
+            .await;
+        test.other_manager = test
+            .person(Person {
+                name: "Oto Other".into(),
+                access_role: "MANAGER",
+                role: "TEAM_LEAD",
+                site: "Osaka",
+                ..Default::default()
+            })
+            .await;
+        test.outsider = test
+            .person(Person {
+                name: "Olly Outsider".into(),
+                manager: Some(test.other_manager.id),
+                site: "Osaka",
+                ..Default::default()
+            })
+            .await;
+        test
+    }
+
+    /// Inserts a person straight into the database (with a role-history
+    /// row and a live session) and returns them signed in.
+    pub async fn person(&self, p: Person) -> User {
+        let hash = HASH
+            .get_or_init(|| async { password::hash(PASSWORD.to_owned()).await.expect("hash") })
+            .await
+            .clone();
+        let ladder = Ladder::load(&self.db.conn).await.expect("ladder");
+        let role = ladder.role_by_code(p.role).expect("role").id;
+        let id = unique();
+        let email = format!(
+            "{}.{}@test.example",
+            p.name.to_lowercase().replace(' ', "."),
+            id
+        );
+        let now = Utc::now();
+        let model = employee::ActiveModel {
+            employee_number: Set(format!("T{id}")),
+            name: Set(p.name.clone()),
+            email: Set(email.clone()),
+            password_hash: Set(Some(hash)),
+            access_role: Set(p.access_role.into()),
+            job_role_id: Set(role),
+            manager_id: Set(p.manager),
+            site: Set(p.site.into()),
+            market: Set(p.market.into()),
+            work_arrangement: Set("ONSITE".into()),
+            employment_type: Set("FULL_TIME".into()),
+            hired_on: Set(p.hired_on),
+            role_since: Set(p.role_since),
+            salary_minor: Set(p.salary),
+            currency: Set(p.currency.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db.conn)
+        .await
+        .expect("insert person");
+        role_assignment::ActiveModel {
+            employee_id: Set(model.id),
+            job_role_id: Set(role),
+            started_on: Set(p.role_since),
+            ended_on: Set(None),
+            salary_minor: Set(p.salary),
+            currency: Set(p.currency.into()),
+            ..Default::default()
+        }
+        .insert(&self.db.conn)
+        .await
+        .expect("insert history");
+        let raw = token::generate();
+        login_session::ActiveModel {
+            token_hash: Set(token::digest(&raw)),
+            employee_id: Set(model.id),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(8)),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db.conn)
+        .await
+        .expect("insert session");
+        User {
+            id: model.id,
+            email,
+            token: raw,
+        }
+    }
+
+    /// A verified (or other status) certificate, straight into the database.
+    pub async fn cert(
+        &self,
+        who: &User,
+        kind: &str,
+        belt: Option<&str>,
+        lang: Option<(&str, &str)>,
+        issued: &str,
+        expires: Option<&str>,
+        status: &str,
+    ) {
+        certification::ActiveModel {
+            employee_id: Set(who.id),
+            kind: Set(kind.into()),
+            name: Set(format!("{kind} certificate")),
+            belt: Set(belt.map(Into::into)),
+            language: Set(lang.map(|l| l.0.into())),
+            cefr: Set(lang.map(|l| l.1.into())),
+            issued_on: Set(date(issued)),
+            expires_on: Set(expires.map(date)),
+            status: Set(status.into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db.conn)
+        .await
+        .expect("insert certification");
+    }
+
+    /// A review, straight into the database.
+    pub async fn review(&self, who: &User, period_end: &str, rating: f64) {
+        performance_review::ActiveModel {
+            employee_id: Set(who.id),
+            period_end: Set(date(period_end)),
+            rating: Set(rating),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db.conn)
+        .await
+        .expect("insert review");
+    }
+
+    /// Sends a GraphQL request and returns the whole JSON response.
+    pub async fn gql(&self, query: &str, variables: Value, as_user: Option<&User>) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(user) = as_user {
+            request = request.bearer_auth(&user.token);
+        }
+        let response = request.send().await.expect("request sent");
+        response.json().await.expect("JSON response")
+    }
+
+    /// Like `gql` but panics on errors and returns `data`.
+    pub async fn data(&self, query: &str, variables: Value, as_user: Option<&User>) -> Value {
+        let body = self.gql(query, variables, as_user).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Signs in through the API.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        self.gql(
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt employee { id } } }",
+            json!({ "e": email, "p": password }),
+            None,
+        )
+        .await
+    }
+
+    /// Counts rows of a table (to prove that refused requests change nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .conn
+            .query_one_raw(Statement::from_string(
+                self.db.backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+fn placeholder() -> User {
+    User {
+        id: 0,
+        email: String::new(),
+        token: String::new(),
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error, got {body}"))
+        .to_owned()
+}

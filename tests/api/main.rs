@@ -1,0 +1,11 @@
+//! Integration tests: the real server over HTTP, a fresh database per test.
+
+mod access;
+mod accounts;
+mod audit;
+mod eligibility;
+mod employees;
+mod helpers;
+mod http;
+mod nominations;
+mod schema;
