@@ -2,7 +2,7 @@
 //! updates (with manager-cycle and duplicate-email checks).
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -103,16 +103,17 @@ fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Conditio
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
+        let like = |p: &str| LikeExpr::new(p).escape('\\');
         cond = cond.add(
             Condition::any()
-                .add(Expr::cust_with_values(
-                    "LOWER(employee.name) LIKE $1 ESCAPE '\\'",
-                    [pattern.clone()],
-                ))
-                .add(Expr::cust_with_values(
-                    "employee.email LIKE $1 ESCAPE '\\'",
-                    [pattern],
-                )),
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        employee::Entity,
+                        employee::Column::Name,
+                    ))))
+                    .like(like(&pattern)),
+                )
+                .add(employee::Column::Email.like(like(&pattern))),
         );
     }
     Some(cond)
