@@ -5,7 +5,7 @@ use std::io::Read;
 use anyhow::Context as _;
 use chrono::Utc;
 
-use crate::config::{CreateUserArgs, DatabaseArgs, ServeArgs};
+use crate::config::{CreateUserArgs, DatabaseArgs, SeedArgs, ServeArgs};
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::AppError;
 use crate::services::employees::{self, NewEmployee};
@@ -86,4 +86,20 @@ pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
 
 pub fn schema() {
     print!("{}", graphql::sdl());
+}
+
+pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+    if args.employees == 0 || args.employees > 2_000_000 {
+        anyhow::bail!("--employees must be between 1 and 2000000");
+    }
+    let db = db::connect(&args.database.database_url, 2).await?;
+    db::migrate(&db).await?;
+    let report = crate::seed::seed(&db, args.employees, args.seed, Utc::now().date_naive())
+        .await
+        .map_err(AppError::into_anyhow)?;
+    println!(
+        "seeded {} employees, {} certifications, {} reviews, {} nominations in {:.1} s",
+        report.employees, report.certifications, report.reviews, report.nominations, report.seconds
+    );
+    Ok(())
 }

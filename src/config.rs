@@ -55,6 +55,8 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Create an account; the password is read from standard input.
     CreateUser(CreateUserArgs),
+    /// Add a deterministic synthetic organisation (for demos and benchmarks).
+    Seed(SeedArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -85,4 +87,16 @@ pub struct CreateUserArgs {
     /// Read the password from standard input (required: never on the command line).
     #[arg(long, required = true)]
     pub password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// How many employees to add.
+    #[arg(long)]
+    pub employees: usize,
+    /// Seed of the generator: the same seed gives the same organisation.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }

@@ -16,6 +16,7 @@ async fn main() {
         Command::Serve(serve) => cli::serve(serve).await,
         Command::Migrate(database) => cli::migrate(database).await,
         Command::CreateUser(create) => cli::create_user(create).await,
+        Command::Seed(seed) => cli::seed(seed).await,
         Command::Schema => {
             cli::schema();
             Ok(())

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_schema;
 mod m20261126_000002_seed_defaults;
+mod m20261126_000003_ladder_version;
 mod sql;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_schema::Migration),
             Box::new(m20261126_000002_seed_defaults::Migration),
+            Box::new(m20261126_000003_ladder_version::Migration),
         ]
     }
 }

@@ -59,6 +59,24 @@ impl Ladder {
         })
     }
 
+    /// The ladder as of now: re-read only when `ladder_version` moved since
+    /// this process last read it (one small statement otherwise).
+    pub async fn current(db: &crate::db::Db) -> Result<std::sync::Arc<Ladder>, DbErr> {
+        let version = ladder_version(&db.conn).await?;
+        if let Ok(cache) = db.ladder_cache.read() {
+            if let Some((cached, ladder)) = cache.as_ref() {
+                if *cached == version {
+                    return Ok(ladder.clone());
+                }
+            }
+        }
+        let ladder = std::sync::Arc::new(Ladder::load(&db.conn).await?);
+        if let Ok(mut cache) = db.ladder_cache.write() {
+            *cache = Some((version, ladder.clone()));
+        }
+        Ok(ladder)
+    }
+
     pub fn role(&self, id: i64) -> Option<&job_role::Model> {
         self.roles.iter().find(|r| r.id == id)
     }
@@ -123,6 +141,26 @@ impl Ladder {
             target_band: self.band(step.to_role_id, market).map(band_fact),
         }
     }
+}
+
+async fn ladder_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM ladder_version WHERE id = 1".to_owned(),
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get::<i64>("", "version"),
+        None => Ok(0),
+    }
+}
+
+/// Marks the ladder changed (call inside the writing transaction).
+pub async fn bump_ladder_version<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    db.execute_unprepared("UPDATE ladder_version SET version = version + 1 WHERE id = 1")
+        .await?;
+    Ok(())
 }
 
 pub fn requirement_fact(model: &step_requirement::Model) -> Requirement {

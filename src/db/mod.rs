@@ -2,10 +2,13 @@
 //! entities, and query functions that return domain facts (including the
 //! row scopes every read goes through).
 
+pub mod bulk;
 pub mod entities;
 pub mod facts;
 pub mod scope;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -18,7 +21,15 @@ use sea_orm::{
 #[derive(Clone)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    /// The ladder as last read, with its version (see `facts::Ladder::current`).
+    pub(crate) ladder_cache: Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>,
 }
+
+/// SQL statements issued by this process (all pools), for `/metrics` and the
+/// benchmark's statement counts.
+pub static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+/// Statements that failed.
+pub static STATEMENT_ERRORS: AtomicU64 = AtomicU64::new(0);
 
 impl Db {
     pub fn backend(&self) -> DatabaseBackend {
@@ -63,11 +74,20 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
-                .pragma("cache_size", "-32000")
+                .pragma("cache_size", "-8000")
                 .pragma("temp_store", "memory")
         });
-    let conn = Database::connect(options).await?;
-    Ok(Db { conn })
+    let mut conn = Database::connect(options).await?;
+    conn.set_metric_callback(|info| {
+        STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        if info.failed {
+            STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    Ok(Db {
+        conn,
+        ladder_cache: Arc::new(RwLock::new(None)),
+    })
 }
 
 /// Applies pending migrations.

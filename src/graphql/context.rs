@@ -53,7 +53,7 @@ pub async fn ladder(ctx: &Context<'_>) -> AppResult<Arc<Ladder>> {
     let db = db(ctx);
     state
         .ladder
-        .get_or_try_init(|| async { Ok::<_, AppError>(Arc::new(Ladder::load(&db.conn).await?)) })
+        .get_or_try_init(|| async { Ok::<_, AppError>(Ladder::current(db).await?) })
         .await
         .cloned()
 }

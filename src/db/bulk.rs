@@ -1,0 +1,81 @@
+//! Multi-row INSERTs for bulk loads (the synthetic organisation, imports),
+//! chunked under the bound-parameter limits (SQLite 32,766; PostgreSQL
+//! 65,535).
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+
+/// Most parameters in one statement.
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts `rows` (each with one value per column) into `table`.
+pub async fn insert_rows<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() || columns.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let per_chunk = (MAX_PARAMS / columns.len()).max(1);
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_chunk).collect();
+        let mut sql = String::with_capacity(head.len() + chunk.len() * columns.len() * 6);
+        sql.push_str(&head);
+        let mut values = Vec::with_capacity(chunk.len() * columns.len());
+        let mut n = 0usize;
+        for (i, row) in chunk.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for (j, value) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                match backend {
+                    DatabaseBackend::Postgres => {
+                        sql.push('$');
+                        sql.push_str(&n.to_string());
+                    }
+                    _ => sql.push('?'),
+                }
+                values.push(value);
+            }
+            sql.push(')');
+        }
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
+    Ok(())
+}
+
+/// After inserting explicit ids on PostgreSQL, moves the identity sequence
+/// past them (SQLite's AUTOINCREMENT follows by itself).
+pub async fn sync_sequence<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The largest id in `table` (0 when empty).
+pub async fn max_id<C: ConnectionTrait>(db: &C, table: &str) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"),
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get::<i64>("", "m"),
+        None => Ok(0),
+    }
+}
