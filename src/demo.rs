@@ -545,7 +545,6 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
             });
         }
     }
-    drop(seeder);
     txn.commit().await?;
     Ok(logins)
 }

@@ -779,6 +779,42 @@ fn fmt_basis_points(bp: i64) -> String {
     }
 }
 
+/// A requirement in words, e.g. "Six Sigma YELLOW or higher" or
+/// "2 languages at CEFR B2 or higher".
+pub fn describe_requirement(req: &Requirement) -> String {
+    let count = req.count.max(1);
+    match req.kind {
+        CertificationKind::SixSigma => {
+            let level = req
+                .min_belt
+                .map_or(String::new(), |b| format!(" {b} or higher"));
+            if count == 1 {
+                format!("Six Sigma{level}")
+            } else {
+                format!("{count} Six Sigma belts{level}")
+            }
+        }
+        CertificationKind::Language => {
+            let level = req
+                .min_cefr
+                .map_or(String::new(), |c| format!(" at CEFR {c} or higher"));
+            if count == 1 {
+                format!("1 language{level}")
+            } else {
+                format!("{count} languages{level}")
+            }
+        }
+        CertificationKind::LeadershipTraining => {
+            if count == 1 {
+                "leadership training".to_owned()
+            } else {
+                format!("{count} leadership trainings")
+            }
+        }
+        CertificationKind::Other => format!("{count} other certification(s)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2003,41 +2039,5 @@ mod tests {
             prop_assert_eq!(p.eligible, p.options.iter().any(|o| o.status == EligibilityStatus::Eligible));
             prop_assert!(!p.stalled || (p.eligible && !open));
         }
-    }
-}
-
-/// A requirement in words, e.g. "Six Sigma YELLOW or higher" or
-/// "2 languages at CEFR B2 or higher".
-pub fn describe_requirement(req: &Requirement) -> String {
-    let count = req.count.max(1);
-    match req.kind {
-        CertificationKind::SixSigma => {
-            let level = req
-                .min_belt
-                .map_or(String::new(), |b| format!(" {b} or higher"));
-            if count == 1 {
-                format!("Six Sigma{level}")
-            } else {
-                format!("{count} Six Sigma belts{level}")
-            }
-        }
-        CertificationKind::Language => {
-            let level = req
-                .min_cefr
-                .map_or(String::new(), |c| format!(" at CEFR {c} or higher"));
-            if count == 1 {
-                format!("1 language{level}")
-            } else {
-                format!("{count} languages{level}")
-            }
-        }
-        CertificationKind::LeadershipTraining => {
-            if count == 1 {
-                "leadership training".to_owned()
-            } else {
-                format!("{count} leadership trainings")
-            }
-        }
-        CertificationKind::Other => format!("{count} other certification(s)"),
     }
 }

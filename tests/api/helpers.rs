@@ -288,6 +288,7 @@ impl TestApp {
     }
 
     /// A verified (or other status) certificate, straight into the database.
+    #[allow(clippy::too_many_arguments)]
     pub async fn cert(
         &self,
         who: &User,
