@@ -890,6 +890,14 @@ async fn someone_eligible_for_more_than_six_months_without_a_nomination_is_stall
         )
         .await;
     let after_nomination = progression(&app, &stella, None).await;
+    let nomination_id = nominated["nominate"]["id"].as_str().unwrap().to_owned();
+    app.data(
+        "mutation($id: ID!) { withdrawNomination(id: $id) { status } }",
+        json!({ "id": nomination_id }),
+        Some(&app.manager),
+    )
+    .await;
+    let after_withdrawal = progression(&app, &stella, None).await;
 
     // Assert
     assert_eq!(
@@ -909,5 +917,9 @@ async fn someone_eligible_for_more_than_six_months_without_a_nomination_is_stall
     assert_eq!(
         after_nomination["stalled"], false,
         "an open nomination is the answer to being stalled"
+    );
+    assert_eq!(
+        after_withdrawal["stalled"], true,
+        "a withdrawn nomination is no longer open"
     );
 }
