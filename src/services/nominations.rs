@@ -55,6 +55,13 @@ pub async fn nominate(
             "you may only nominate people in your reporting chain".into(),
         ));
     }
+    // Before validating the reason: a manager must not be told that a
+    // reason would make an override acceptable.
+    if input.is_override && !principal.is_hr() {
+        return Err(AppError::Forbidden(
+            "only HR may override eligibility".into(),
+        ));
+    }
     let justification = validate::text("justification", &input.justification, validate::MAX_TEXT)?;
     let override_reason = match (&input.override_reason, input.is_override) {
         (Some(reason), true) => Some(validate::text(
@@ -69,11 +76,6 @@ pub async fn nominate(
         }
         (_, false) => None,
     };
-    if input.is_override && !principal.is_hr() {
-        return Err(AppError::Forbidden(
-            "only HR may override eligibility".into(),
-        ));
-    }
     let txn = db.begin_write().await?;
     let nominee = employee::Entity::find_by_id(input.nominee_id)
         .one(&txn)

@@ -392,3 +392,20 @@ pub fn error_code(body: &Value) -> String {
         .unwrap_or_else(|| panic!("expected an error, got {body}"))
         .to_owned()
 }
+
+/// Today's date (UTC), as the server sees it.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// `n` calendar months before today (the day clamped to the month's end).
+pub fn months_ago(n: u32) -> NaiveDate {
+    today()
+        .checked_sub_months(chrono::Months::new(n))
+        .expect("date in range")
+}
+
+/// `n` days after today (negative: before).
+pub fn days_from_today(n: i64) -> NaiveDate {
+    today() + Duration::days(n)
+}
