@@ -65,13 +65,65 @@ struct Market {
 }
 
 const MARKETS: &[Market] = &[
-    Market { code: "JP", currency: "JPY", sites: &["Tokyo", "Osaka", "Fukuoka"], bands: [(400_000, 560_000), (480_000, 700_000), (600_000, 900_000)], weight: 0.5, languages: &["ja", "en", "zh", "ko"] },
-    Market { code: "US", currency: "USD", sites: &["Austin", "Phoenix"], bands: [(320_000, 450_000), (390_000, 580_000), (500_000, 800_000)], weight: 0.25, languages: &["en", "es", "fr", "ja"] },
-    Market { code: "PH", currency: "PHP", sites: &["Manila", "Cebu"], bands: [(2_500_000, 3_800_000), (3_200_000, 5_000_000), (4_500_000, 7_500_000)], weight: 0.25, languages: &["tl", "en", "ja", "es"] },
+    Market {
+        code: "JP",
+        currency: "JPY",
+        sites: &["Tokyo", "Osaka", "Fukuoka"],
+        bands: [(400_000, 560_000), (480_000, 700_000), (600_000, 900_000)],
+        weight: 0.5,
+        languages: &["ja", "en", "zh", "ko"],
+    },
+    Market {
+        code: "US",
+        currency: "USD",
+        sites: &["Austin", "Phoenix"],
+        bands: [(320_000, 450_000), (390_000, 580_000), (500_000, 800_000)],
+        weight: 0.25,
+        languages: &["en", "es", "fr", "ja"],
+    },
+    Market {
+        code: "PH",
+        currency: "PHP",
+        sites: &["Manila", "Cebu"],
+        bands: [
+            (2_500_000, 3_800_000),
+            (3_200_000, 5_000_000),
+            (4_500_000, 7_500_000),
+        ],
+        weight: 0.25,
+        languages: &["tl", "en", "ja", "es"],
+    },
 ];
 
-const GIVEN: &[&str] = &["Yui", "Haruto", "Aoi", "Sota", "Hina", "Ren", "Mio", "Riku", "Emma", "Liam", "Olivia", "Noah", "Ava", "Mateo", "Sofia", "Lucas", "Maria", "Jose", "Angel", "Andrea", "Paolo", "Bea", "Kenji", "Sakura", "Daniel", "Grace"];
-const FAMILY: &[&str] = &["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Smith", "Johnson", "Garcia", "Martinez", "Brown", "Lopez", "Santos", "Reyes", "Cruz", "Bautista", "Ocampo", "Mendoza", "Kobayashi", "Kato", "Nguyen", "Kim"];
+const GIVEN: &[&str] = &[
+    "Yui", "Haruto", "Aoi", "Sota", "Hina", "Ren", "Mio", "Riku", "Emma", "Liam", "Olivia", "Noah",
+    "Ava", "Mateo", "Sofia", "Lucas", "Maria", "Jose", "Angel", "Andrea", "Paolo", "Bea", "Kenji",
+    "Sakura", "Daniel", "Grace",
+];
+const FAMILY: &[&str] = &[
+    "Sato",
+    "Suzuki",
+    "Takahashi",
+    "Tanaka",
+    "Watanabe",
+    "Ito",
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Martinez",
+    "Brown",
+    "Lopez",
+    "Santos",
+    "Reyes",
+    "Cruz",
+    "Bautista",
+    "Ocampo",
+    "Mendoza",
+    "Kobayashi",
+    "Kato",
+    "Nguyen",
+    "Kim",
+];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -138,7 +190,8 @@ impl Progress {
 }
 
 fn days_before(date: NaiveDate, days: i64) -> NaiveDate {
-    date.checked_sub_days(Days::new(days.max(0) as u64)).unwrap_or(date)
+    date.checked_sub_days(Days::new(days.max(0) as u64))
+        .unwrap_or(date)
 }
 
 fn noon(date: NaiveDate) -> DateTime<Utc> {
@@ -194,7 +247,14 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     // 1. The people, in memory.
     let mut people: Vec<Person> = Vec::with_capacity(employees);
     let mut next_id = base_id;
-    let mut new_person = |rng: &mut Rng, kind: Kind, role: i64, manager: Option<i64>, market: usize, site: &'static str, people: &mut Vec<Person>| -> i64 {
+    let mut new_person = |rng: &mut Rng,
+                          kind: Kind,
+                          role: i64,
+                          manager: Option<i64>,
+                          market: usize,
+                          site: &'static str,
+                          people: &mut Vec<Person>|
+     -> i64 {
         next_id += 1;
         let service_days = rng.range(30, 8 * 365);
         let hired_on = days_before(today, service_days);
@@ -205,30 +265,70 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
             Kind::Csr => (hired_on, vec![], 0),
             Kind::Admin | Kind::Hr => (hired_on, vec![], 1),
             Kind::TeamLead | Kind::Qa | Kind::Trainer | Kind::Lateral => {
-                let after = rng.range(12, 30).min(service_months.saturating_sub(1) as i64).max(0) as u32;
+                let after = rng
+                    .range(12, 30)
+                    .min(service_months.saturating_sub(1) as i64)
+                    .max(0) as u32;
                 let since = add_months(hired_on, after).unwrap_or(hired_on);
                 let (lo, hi) = level_band(0);
                 (since, vec![(csr, hired_on, lo + (hi - lo) / 3)], 1)
             }
             Kind::OpsManager => {
-                let first = rng.range(12, 24).min(service_months.saturating_sub(2) as i64).max(0) as u32;
-                let second = rng.range(12, 36).min(service_months.saturating_sub(first + 1) as i64).max(0) as u32;
+                let first = rng
+                    .range(12, 24)
+                    .min(service_months.saturating_sub(2) as i64)
+                    .max(0) as u32;
+                let second = rng
+                    .range(12, 36)
+                    .min(service_months.saturating_sub(first + 1) as i64)
+                    .max(0) as u32;
                 let tl_since = add_months(hired_on, first).unwrap_or(hired_on);
                 let since = add_months(tl_since, second).unwrap_or(tl_since);
                 let (lo0, hi0) = level_band(0);
                 let (lo1, hi1) = level_band(1);
-                (since, vec![(csr, hired_on, lo0 + (hi0 - lo0) / 3), (tl, tl_since, lo1 + (hi1 - lo1) / 3)], 2)
+                (
+                    since,
+                    vec![
+                        (csr, hired_on, lo0 + (hi0 - lo0) / 3),
+                        (tl, tl_since, lo1 + (hi1 - lo1) / 3),
+                    ],
+                    2,
+                )
             }
         };
         let (lo, hi) = level_band(level);
         let position = (rng.normal(0.45, 0.22) + service_months as f64 / 400.0).clamp(-0.06, 1.04);
-        let unit = match MARKETS[market].currency { "JPY" => 1_000, "PHP" => 10_000, _ => 100 };
+        let unit = match MARKETS[market].currency {
+            "JPY" => 1_000,
+            "PHP" => 10_000,
+            _ => 100,
+        };
         let salary = ((lo as f64 + (hi - lo) as f64 * position) as i64 / unit) * unit;
-        people.push(Person { id: next_id, kind, role, manager, market, site, hired_on, role_since, salary, history, skill });
+        people.push(Person {
+            id: next_id,
+            kind,
+            role,
+            manager,
+            market,
+            site,
+            hired_on,
+            role_since,
+            salary,
+            history,
+            skill,
+        });
         next_id
     };
 
-    let admin = new_person(&mut rng, Kind::Admin, hr_role, None, 0, "Tokyo", &mut people);
+    let admin = new_person(
+        &mut rng,
+        Kind::Admin,
+        hr_role,
+        None,
+        0,
+        "Tokyo",
+        &mut people,
+    );
     let mut site_state: Vec<(usize, &'static str, Option<i64>, u32)> = MARKETS
         .iter()
         .enumerate()
@@ -247,20 +347,38 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                 break;
             }
         }
-        let candidates: Vec<usize> = (0..site_state.len()).filter(|&i| site_state[i].0 == market).collect();
+        let candidates: Vec<usize> = (0..site_state.len())
+            .filter(|&i| site_state[i].0 == market)
+            .collect();
         let slot = candidates[(rng.next() % candidates.len() as u64) as usize];
         let (m, site, ops, leads) = site_state[slot];
         let ops = match ops {
             Some(id) if leads < rng.range(6, 9) as u32 => id,
             _ => {
-                let id = new_person(&mut rng, Kind::OpsManager, om, Some(admin), m, site, &mut people);
+                let id = new_person(
+                    &mut rng,
+                    Kind::OpsManager,
+                    om,
+                    Some(admin),
+                    m,
+                    site,
+                    &mut people,
+                );
                 site_state[slot].2 = Some(id);
                 site_state[slot].3 = 0;
                 id
             }
         };
         site_state[slot].3 += 1;
-        let lead = new_person(&mut rng, Kind::TeamLead, tl, Some(ops), m, site, &mut people);
+        let lead = new_person(
+            &mut rng,
+            Kind::TeamLead,
+            tl,
+            Some(ops),
+            m,
+            site,
+            &mut people,
+        );
         for _ in 0..rng.range(10, 15) {
             if people.len() >= employees {
                 break 'org;
@@ -276,10 +394,26 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
         if teams % 9 == 0 && people.len() < employees {
             let role = laterals[(rng.next() % 2) as usize];
-            new_person(&mut rng, Kind::Lateral, role, Some(ops), m, site, &mut people);
+            new_person(
+                &mut rng,
+                Kind::Lateral,
+                role,
+                Some(ops),
+                m,
+                site,
+                &mut people,
+            );
         }
         if teams % 30 == 0 && people.len() < employees {
-            new_person(&mut rng, Kind::Hr, hr_role, Some(admin), m, site, &mut people);
+            new_person(
+                &mut rng,
+                Kind::Hr,
+                hr_role,
+                Some(admin),
+                m,
+                site,
+                &mut people,
+            );
         }
     }
     people.truncate(employees);
@@ -288,7 +422,26 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let now = noon(today);
     let txn = db.begin_write().await?;
     let mut done = 0usize;
-    let employee_columns = ["id", "employee_number", "name", "email", "password_hash", "access_role", "job_role_id", "manager_id", "site", "market", "work_arrangement", "employment_type", "hired_on", "role_since", "salary_minor", "currency", "created_at", "updated_at"];
+    let employee_columns = [
+        "id",
+        "employee_number",
+        "name",
+        "email",
+        "password_hash",
+        "access_role",
+        "job_role_id",
+        "manager_id",
+        "site",
+        "market",
+        "work_arrangement",
+        "employment_type",
+        "hired_on",
+        "role_since",
+        "salary_minor",
+        "currency",
+        "created_at",
+        "updated_at",
+    ];
     for chunk in people.chunks(5_000) {
         let rows: Vec<Vec<Value>> = chunk
             .iter()
@@ -302,13 +455,26 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                     _ => "EMPLOYEE",
                 };
                 let arrangement = ["ONSITE", "ONSITE", "HYBRID", "REMOTE"][(p.id % 4) as usize];
-                let employment = if p.id % 11 == 0 { "PART_TIME" } else if p.id % 29 == 0 { "GIG" } else { "FULL_TIME" };
+                let employment = if p.id % 11 == 0 {
+                    "PART_TIME"
+                } else if p.id % 29 == 0 {
+                    "GIG"
+                } else {
+                    "FULL_TIME"
+                };
                 let market = &MARKETS[p.market];
                 vec![
                     p.id.into(),
                     format!("S{:08}", p.id).into(),
                     format!("{given} {family}").into(),
-                    format!("{}.{}.{}@{}.rungs.example", given.to_lowercase(), family.to_lowercase(), p.id, market.code.to_lowercase()).into(),
+                    format!(
+                        "{}.{}.{}@{}.rungs.example",
+                        given.to_lowercase(),
+                        family.to_lowercase(),
+                        p.id,
+                        market.code.to_lowercase()
+                    )
+                    .into(),
                     Option::<String>::None.into(),
                     access.into(),
                     p.role.into(),
@@ -341,10 +507,30 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         starts.push((p.role, p.role_since, p.salary));
         for (i, (role, start, salary)) in starts.iter().enumerate() {
             let ended: Option<NaiveDate> = starts.get(i + 1).map(|next| next.1);
-            history_rows.push(vec![p.id.into(), (*role).into(), (*start).into(), ended.into(), (*salary).into(), MARKETS[p.market].currency.into()]);
+            history_rows.push(vec![
+                p.id.into(),
+                (*role).into(),
+                (*start).into(),
+                ended.into(),
+                (*salary).into(),
+                MARKETS[p.market].currency.into(),
+            ]);
         }
     }
-    insert_rows(&txn, "role_assignment", &["employee_id", "job_role_id", "started_on", "ended_on", "salary_minor", "currency"], history_rows).await?;
+    insert_rows(
+        &txn,
+        "role_assignment",
+        &[
+            "employee_id",
+            "job_role_id",
+            "started_on",
+            "ended_on",
+            "salary_minor",
+            "currency",
+        ],
+        history_rows,
+    )
+    .await?;
     txn.commit().await?;
     progress.show("history", employees * 2 / 5);
 
@@ -359,16 +545,30 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                 certs.push(row);
             }
             let quarters = crate::domain::tenure::months_between(p.hired_on, today) / 3;
-            for (k, end) in quarter_ends(today, quarters.min(8) as usize).into_iter().enumerate() {
+            for (k, end) in quarter_ends(today, quarters.min(8) as usize)
+                .into_iter()
+                .enumerate()
+            {
                 let rating = (rng.normal(p.skill, 0.35).clamp(1.0, 5.0) * 10.0).round() / 10.0;
                 reviews.push(vec![
                     p.id.into(),
                     end.into(),
                     rating.into(),
-                    Some(((70.0 + rating * 5.0 + rng.normal(0.0, 3.0)).clamp(0.0, 100.0) * 10.0).round() / 10.0).into(),
+                    Some(
+                        ((70.0 + rating * 5.0 + rng.normal(0.0, 3.0)).clamp(0.0, 100.0) * 10.0)
+                            .round()
+                            / 10.0,
+                    )
+                    .into(),
                     Some((120.0 - rating * 12.0 + rng.normal(0.0, 8.0)).max(20.0) as i32).into(),
-                    Some(((80.0 + rating * 3.5 + rng.normal(0.0, 2.0)).clamp(0.0, 100.0) * 10.0).round() / 10.0).into(),
-                    Some(((48.0 + rating * 4.0 + rng.normal(0.0, 4.0)) * 10.0).round() / 10.0).into(),
+                    Some(
+                        ((80.0 + rating * 3.5 + rng.normal(0.0, 2.0)).clamp(0.0, 100.0) * 10.0)
+                            .round()
+                            / 10.0,
+                    )
+                    .into(),
+                    Some(((48.0 + rating * 4.0 + rng.normal(0.0, 4.0)) * 10.0).round() / 10.0)
+                        .into(),
                     p.manager.into(),
                     noon(end).into(),
                 ]);
@@ -378,15 +578,55 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         cert_count += certs.len();
         review_count += reviews.len();
         let txn = db.begin_write().await?;
-        insert_rows(&txn, "certification", &["employee_id", "kind", "name", "belt", "language", "cefr", "issued_on", "expires_on", "status", "created_at"], certs).await?;
-        insert_rows(&txn, "performance_review", &["employee_id", "period_end", "rating", "csat", "avg_response_seconds", "resolution_accuracy", "interactions_per_day", "recorded_by_id", "created_at"], reviews).await?;
+        insert_rows(
+            &txn,
+            "certification",
+            &[
+                "employee_id",
+                "kind",
+                "name",
+                "belt",
+                "language",
+                "cefr",
+                "issued_on",
+                "expires_on",
+                "status",
+                "created_at",
+            ],
+            certs,
+        )
+        .await?;
+        insert_rows(
+            &txn,
+            "performance_review",
+            &[
+                "employee_id",
+                "period_end",
+                "rating",
+                "csat",
+                "avg_response_seconds",
+                "resolution_accuracy",
+                "interactions_per_day",
+                "recorded_by_id",
+                "created_at",
+            ],
+            reviews,
+        )
+        .await?;
         txn.commit().await?;
-        progress.show("records", employees * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5);
+        progress.show(
+            "records",
+            employees * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5,
+        );
     }
 
     // Nominations: decided ones for past promotions, and a few open ones.
     let txn = db.begin_write().await?;
-    let steps: Vec<(i64, i64, i64)> = ladder.steps.iter().map(|s| (s.id, s.from_role_id, s.to_role_id)).collect();
+    let steps: Vec<(i64, i64, i64)> = ladder
+        .steps
+        .iter()
+        .map(|s| (s.id, s.from_role_id, s.to_role_id))
+        .collect();
     let step_of = |from: i64, to: i64| steps.iter().find(|s| s.1 == from && s.2 == to).map(|s| s.0);
     let mut nominations = Vec::new();
     for p in &people {
@@ -394,24 +634,90 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
             if let Some(step) = step_of(*prev_role, p.role) {
                 let created = noon(days_before(p.role_since, rng.range(10, 60)));
                 let decided = noon(days_before(p.role_since, rng.range(0, 9)));
-                let bp = ((p.salary - prev_salary) * 10_000 / (*prev_salary).max(1)).clamp(2000, 3000);
-                nominations.push(vec![p.id.into(), manager.into(), step.into(), p.role.into(), "APPROVED".into(), "Consistently strong results".into(), false.into(), Option::<String>::None.into(), created.into(), Some(decided).into(), Some(admin).into(), Option::<String>::None.into(), Some(bp).into(), Some(p.salary).into(), Some(MARKETS[p.market].currency).into(), Some(p.role_since).into()]);
+                let bp =
+                    ((p.salary - prev_salary) * 10_000 / (*prev_salary).max(1)).clamp(2000, 3000);
+                nominations.push(vec![
+                    p.id.into(),
+                    manager.into(),
+                    step.into(),
+                    p.role.into(),
+                    "APPROVED".into(),
+                    "Consistently strong results".into(),
+                    false.into(),
+                    Option::<String>::None.into(),
+                    created.into(),
+                    Some(decided).into(),
+                    Some(admin).into(),
+                    Option::<String>::None.into(),
+                    Some(bp).into(),
+                    Some(p.salary).into(),
+                    Some(MARKETS[p.market].currency).into(),
+                    Some(p.role_since).into(),
+                ]);
             }
         }
         if p.kind == Kind::Csr && p.id % 37 == 0 {
             if let (Some(manager), Some(step)) = (p.manager, step_of(csr, tl)) {
                 let (status, decided, reason) = match p.id % 4 {
                     0 | 1 => ("PENDING", None, None),
-                    2 => ("REJECTED", Some(noon(days_before(today, rng.range(1, 60)))), Some("Needs more coaching experience")),
-                    _ => ("WITHDRAWN", Some(noon(days_before(today, rng.range(1, 60)))), None),
+                    2 => (
+                        "REJECTED",
+                        Some(noon(days_before(today, rng.range(1, 60)))),
+                        Some("Needs more coaching experience"),
+                    ),
+                    _ => (
+                        "WITHDRAWN",
+                        Some(noon(days_before(today, rng.range(1, 60)))),
+                        None,
+                    ),
                 };
                 let created = noon(days_before(today, rng.range(61, 120)));
-                nominations.push(vec![p.id.into(), manager.into(), step.into(), tl.into(), status.into(), "Ready for the next step".into(), false.into(), Option::<String>::None.into(), created.into(), decided.into(), decided.map(|_| admin).into(), reason.map(str::to_owned).into(), Option::<i64>::None.into(), Option::<i64>::None.into(), Option::<String>::None.into(), Option::<NaiveDate>::None.into()]);
+                nominations.push(vec![
+                    p.id.into(),
+                    manager.into(),
+                    step.into(),
+                    tl.into(),
+                    status.into(),
+                    "Ready for the next step".into(),
+                    false.into(),
+                    Option::<String>::None.into(),
+                    created.into(),
+                    decided.into(),
+                    decided.map(|_| admin).into(),
+                    reason.map(str::to_owned).into(),
+                    Option::<i64>::None.into(),
+                    Option::<i64>::None.into(),
+                    Option::<String>::None.into(),
+                    Option::<NaiveDate>::None.into(),
+                ]);
             }
         }
     }
     let nomination_count = nominations.len();
-    insert_rows(&txn, "nomination", &["nominee_id", "nominated_by_id", "step_id", "target_role_id", "status", "justification", "is_override", "override_reason", "created_at", "decided_at", "decided_by_id", "decision_reason", "raise_bp", "new_salary_minor", "currency", "effective_on"], nominations).await?;
+    insert_rows(
+        &txn,
+        "nomination",
+        &[
+            "nominee_id",
+            "nominated_by_id",
+            "step_id",
+            "target_role_id",
+            "status",
+            "justification",
+            "is_override",
+            "override_reason",
+            "created_at",
+            "decided_at",
+            "decided_by_id",
+            "decision_reason",
+            "raise_bp",
+            "new_salary_minor",
+            "currency",
+            "effective_on",
+        ],
+        nominations,
+    )
+    .await?;
     txn.commit().await?;
     progress.show("done", employees);
     progress.finish();
@@ -431,10 +737,20 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
 
 use sea_orm::ConnectionTrait as _;
 
-fn certificates_for(rng: &mut Rng, p: &Person, today: NaiveDate, now: DateTime<Utc>) -> Vec<Vec<Value>> {
+fn certificates_for(
+    rng: &mut Rng,
+    p: &Person,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<Vec<Value>> {
     let mut rows = Vec::new();
     let service = (today - p.hired_on).num_days().max(1);
-    let mut push = |rng: &mut Rng, kind: &str, name: String, belt: Option<&str>, lang: Option<(&str, &str)>, valid_years: Option<u32>| {
+    let mut push = |rng: &mut Rng,
+                    kind: &str,
+                    name: String,
+                    belt: Option<&str>,
+                    lang: Option<(&str, &str)>,
+                    valid_years: Option<u32>| {
         let issued = days_before(today, rng.range(0, service - 1));
         let expires = valid_years.map(|y| add_months(issued, y * 12).unwrap_or(issued));
         let status = match rng.next() % 100 {
@@ -457,7 +773,14 @@ fn certificates_for(rng: &mut Rng, p: &Person, today: NaiveDate, now: DateTime<U
     };
     let leader = matches!(p.kind, Kind::TeamLead | Kind::OpsManager);
     if rng.chance(if leader { 0.9 } else { 0.35 }) {
-        push(rng, "LEADERSHIP_TRAINING", "Bar Raiser leadership training".into(), None, None, Some(3));
+        push(
+            rng,
+            "LEADERSHIP_TRAINING",
+            "Bar Raiser leadership training".into(),
+            None,
+            None,
+            Some(3),
+        );
     }
     if rng.chance(if leader { 0.6 } else { 0.3 }) {
         let belt = match rng.next() % 100 {
@@ -467,15 +790,36 @@ fn certificates_for(rng: &mut Rng, p: &Person, today: NaiveDate, now: DateTime<U
             90..=97 => "BLACK",
             _ => "MASTER_BLACK",
         };
-        push(rng, "SIX_SIGMA", format!("Six Sigma {} Belt", belt.to_lowercase()), Some(belt), None, None);
+        push(
+            rng,
+            "SIX_SIGMA",
+            format!("Six Sigma {} Belt", belt.to_lowercase()),
+            Some(belt),
+            None,
+            None,
+        );
     }
     let languages = MARKETS[p.market].languages;
-    push(rng, "LANGUAGE", format!("{} native", languages[0]), None, Some((languages[0], "C2")), None);
+    push(
+        rng,
+        "LANGUAGE",
+        format!("{} native", languages[0]),
+        None,
+        Some((languages[0], "C2")),
+        None,
+    );
     for lang in &languages[1..] {
         if rng.chance(0.3) {
             let level = ["A2", "B1", "B2", "B2", "C1", "C2"][(rng.next() % 6) as usize];
             let validity = if rng.chance(0.5) { Some(2) } else { None };
-            push(rng, "LANGUAGE", format!("{} {level}", lang.to_uppercase()), None, Some((lang, level)), validity);
+            push(
+                rng,
+                "LANGUAGE",
+                format!("{} {level}", lang.to_uppercase()),
+                None,
+                Some((lang, level)),
+                validity,
+            );
         }
     }
     if rng.chance(0.1) {
@@ -500,7 +844,27 @@ async fn ensure_bands(db: &Db) -> AppResult<()> {
                 .is_some();
             if !exists {
                 let (min, max) = market.bands[level];
-                insert_rows(&txn, "salary_band", &["job_role_id", "market", "currency", "min_minor", "max_minor", "midpoint_minor"], vec![vec![role.id.into(), market.code.into(), market.currency.into(), min.into(), max.into(), crate::domain::money::default_midpoint(min, max).into()]]).await?;
+                insert_rows(
+                    &txn,
+                    "salary_band",
+                    &[
+                        "job_role_id",
+                        "market",
+                        "currency",
+                        "min_minor",
+                        "max_minor",
+                        "midpoint_minor",
+                    ],
+                    vec![vec![
+                        role.id.into(),
+                        market.code.into(),
+                        market.currency.into(),
+                        min.into(),
+                        max.into(),
+                        crate::domain::money::default_midpoint(min, max).into(),
+                    ]],
+                )
+                .await?;
                 added = true;
             }
         }
