@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Value};
 
 use crate::db::bulk::{insert_rows, max_id, sync_sequence};
 use crate::db::entities::salary_band;
-use crate::db::facts::{bump_ladder_version, Ladder};
+use crate::db::facts::Ladder;
 use crate::db::Db;
 use crate::domain::tenure::add_months;
 use crate::error::{AppError, AppResult};
@@ -832,7 +832,6 @@ fn certificates_for(
 async fn ensure_bands(db: &Db) -> AppResult<()> {
     let ladder = Ladder::load(&db.conn).await?;
     let txn = db.begin_write().await?;
-    let mut added = false;
     for market in MARKETS {
         for role in &ladder.roles {
             let level = (role.level.clamp(1, 3) - 1) as usize;
@@ -865,12 +864,8 @@ async fn ensure_bands(db: &Db) -> AppResult<()> {
                     ]],
                 )
                 .await?;
-                added = true;
             }
         }
-    }
-    if added {
-        bump_ladder_version(&txn).await?;
     }
     txn.commit().await?;
     Ok(())

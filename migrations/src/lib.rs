@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_schema;
 mod m20261126_000002_seed_defaults;
 mod m20261126_000003_ladder_version;
+mod m20261126_000004_data_version;
 mod sql;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_schema::Migration),
             Box::new(m20261126_000002_seed_defaults::Migration),
             Box::new(m20261126_000003_ladder_version::Migration),
+            Box::new(m20261126_000004_data_version::Migration),
         ]
     }
 }

@@ -156,13 +156,6 @@ async fn ladder_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     }
 }
 
-/// Marks the ladder changed (call inside the writing transaction).
-pub async fn bump_ladder_version<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
-    db.execute_unprepared("UPDATE ladder_version SET version = version + 1 WHERE id = 1")
-        .await?;
-    Ok(())
-}
-
 pub fn requirement_fact(model: &step_requirement::Model) -> Requirement {
     Requirement {
         kind: CertificationKind::parse(&model.kind).unwrap_or(CertificationKind::Other),

@@ -7,14 +7,15 @@ pub mod entities;
 pub mod facts;
 pub mod scope;
 
+use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    FromQueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// A connection pool with the write-transaction policy of Rungs.
@@ -23,6 +24,66 @@ pub struct Db {
     pub conn: DatabaseConnection,
     /// The ladder as last read, with its version (see `facts::Ladder::current`).
     pub(crate) ladder_cache: Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>,
+    /// Other data derived from the database, keyed by name, each with the
+    /// `Versions` it was computed at (see `derived`).
+    derived: Arc<Mutex<Vec<Derived>>>,
+}
+
+struct Derived {
+    key: String,
+    versions: Versions,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+/// The change counters the database keeps (see migration
+/// `m20261126_000004_data_version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct Versions {
+    pub data: i64,
+    pub ladder: i64,
+}
+
+/// How many derived values a process keeps.
+const DERIVED_CAPACITY: usize = 8;
+
+impl Db {
+    /// Both change counters, in one statement.
+    pub async fn versions(&self) -> Result<Versions, sea_orm::DbErr> {
+        let statement = Statement::from_string(
+            self.backend(),
+            "SELECT (SELECT version FROM data_version WHERE id = 1) AS data, \
+                    (SELECT version FROM ladder_version WHERE id = 1) AS ladder"
+                .to_owned(),
+        );
+        Ok(Versions::find_by_statement(statement)
+            .one(&self.conn)
+            .await?
+            .unwrap_or(Versions { data: 0, ladder: 0 }))
+    }
+
+    /// A derived value computed at `versions`, if this process has one.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str, versions: Versions) -> Option<Arc<T>> {
+        let cache = self.derived.lock().ok()?;
+        let found = cache
+            .iter()
+            .find(|d| d.key == key && d.versions == versions)?;
+        found.value.clone().downcast::<T>().ok()
+    }
+
+    /// Keeps a derived value (the oldest goes when the cache is full).
+    pub fn keep_derived<T: Any + Send + Sync>(&self, key: &str, versions: Versions, value: Arc<T>) {
+        if let Ok(mut cache) = self.derived.lock() {
+            cache.retain(|d| d.key != key);
+            if cache.len() >= DERIVED_CAPACITY {
+                cache.remove(0);
+            }
+            cache.push(Derived {
+                key: key.to_owned(),
+                versions,
+                value,
+            });
+        }
+    }
 }
 
 /// SQL statements issued by this process (all pools), for `/metrics` and the
@@ -87,6 +148,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
     Ok(Db {
         conn,
         ladder_cache: Arc::new(RwLock::new(None)),
+        derived: Arc::new(Mutex::new(Vec::new())),
     })
 }
 

@@ -20,9 +20,33 @@
 //!    TENURE gap is listed too when tenure is also short, so the employee sees
 //!    everything missing); only tenure missing is NOT_YET with `eligible_on`
 //!    the date tenure completes; nothing missing is ELIGIBLE with
-//!    `eligible_on` the date it became true.
-//! 5. The employee is eligible when any step is ELIGIBLE, and STALLED when
-//!    eligible for more than 6 months with no open nomination.
+//!    `eligible_on` the date it became true (see below).
+//! 5. The employee is eligible when any step is ELIGIBLE, and STALLED when,
+//!    with no open nomination, `d` is more than 6 months after the earliest
+//!    `eligible_on` of the ELIGIBLE steps.
+//!
+//! ## When an ELIGIBLE step became eligible
+//!
+//! `eligible_on` of an ELIGIBLE step is the first day of the unbroken run of
+//! days, ending on `d`, on which the step was ELIGIBLE: the same rules applied
+//! to the same facts as of each earlier day (the reviews then on record, the
+//! certificates valid then, the tenure then; the track may differ from day to
+//! day, only being ELIGIBLE matters). It is never after `d` and never before
+//! `role_since`; it is `role_since` only when the step was ELIGIBLE on the
+//! first day in role, which needs a 0-month track.
+//!
+//! So a good rating that merely continues does not move `eligible_on`, while
+//! one review that pulls the rating below the bar breaks the run: it restarts
+//! at the period end of the review that restores the rating. Likewise a
+//! certificate replaced by one issued no later than the day the old one
+//! expires keeps the run going, and a gap between them restarts it on the new
+//! issue date.
+//!
+//! The status can only change on an event day: a review's period end, a
+//! certificate's issue or expiry date, or the day either track's tenure
+//! completes. The run is found by walking those days back from `d` with a
+//! cheap status-only check, stopping at the first one that is not ELIGIBLE; it
+//! is only done for ELIGIBLE steps.
 //!
 //! Ratings are compared with a tolerance of 1e-9 so that float noise in the
 //! mean of two reviews (for example `(3.1 + 2.9) / 2`) never flips a decision.
@@ -139,9 +163,11 @@ pub struct OptionResult {
     pub status: EligibilityStatus,
     /// `None` when there is no rating to choose a track with.
     pub track: Option<PromotionTrack>,
-    /// ELIGIBLE: the date eligibility became true. NOT_YET: the date tenure
-    /// completes (`None` only if that is beyond the calendar). INELIGIBLE:
-    /// `None`.
+    /// ELIGIBLE: the date eligibility became true, i.e. the first day of the
+    /// unbroken run of ELIGIBLE days ending on the evaluation date, with the
+    /// same rules applied to the facts as of each of those days; never before
+    /// `role_since`. NOT_YET: the date tenure completes (`None` only if that
+    /// is beyond the calendar). INELIGIBLE: `None`.
     pub eligible_on: Option<NaiveDate>,
     /// Empty exactly when the status is ELIGIBLE.
     pub gaps: Vec<Gap>,
@@ -163,7 +189,9 @@ pub struct Progression {
     pub options: Vec<OptionResult>,
     /// At least one option is ELIGIBLE.
     pub eligible: bool,
-    /// Eligible for more than six months with no open nomination.
+    /// Eligible, no open nomination, and the evaluation date is more than six
+    /// months after the earliest `eligible_on` of the ELIGIBLE options (some
+    /// step has been ELIGIBLE without a break for that long).
     pub stalled: bool,
 }
 
@@ -228,8 +256,6 @@ struct CountedRating {
     rating: f64,
     /// How many reviews were averaged (1 or 2).
     reviews: usize,
-    /// Period end of the most recent review counted.
-    latest: NaiveDate,
 }
 
 fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRating> {
@@ -256,12 +282,10 @@ fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRat
         Some(second) => CountedRating {
             rating: (last.rating + second.rating) / 2.0,
             reviews: 2,
-            latest: last.period_end,
         },
         None => CountedRating {
             rating: last.rating,
             reviews: 1,
-            latest: last.period_end,
         },
     })
 }
@@ -269,6 +293,98 @@ fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRat
 /// `rating` reaches `bar`, allowing for float noise.
 fn meets(rating: f64, bar: f64) -> bool {
     rating >= bar - RATING_TOLERANCE
+}
+
+/// The track a rating puts the employee on for `step`.
+fn track_for(step: &StepRules, rating: f64) -> PromotionTrack {
+    if meets(rating, step.top_performer_rating) {
+        PromotionTrack::FastTrack
+    } else {
+        PromotionTrack::Standard
+    }
+}
+
+/// Months in role `track` needs for `step`.
+fn required_months(step: &StepRules, track: Option<PromotionTrack>) -> u32 {
+    match track {
+        Some(PromotionTrack::FastTrack) => step.fast_track_months,
+        _ => step.standard_months,
+    }
+}
+
+/// Whether `step` is ELIGIBLE on `day`: the status alone, exactly as
+/// [`evaluate`] decides it, without building gaps or messages and without
+/// allocating.
+fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
+    let Some(rating) = counted_rating(facts.reviews, day) else {
+        return false;
+    };
+    if !meets(rating.rating, step.min_rating) {
+        return false;
+    }
+    let months = required_months(step, Some(track_for(step, rating.rating)));
+    add_months(facts.role_since, months).is_some_and(|tenure| tenure <= day)
+        && step
+            .requirements
+            .iter()
+            .all(|req| requirement_met_on(req, facts.certifications, day))
+}
+
+/// The first day of the unbroken run of ELIGIBLE days that ends on `as_of`,
+/// for a `step` that is ELIGIBLE on `as_of`.
+///
+/// The status only changes on event days (review period ends, certificate
+/// issue and expiry dates, the two tenure dates), so it is constant from one
+/// event day up to the next: walk the event days in `(role_since, as_of]`
+/// from the latest back, and stop at the first one that is not ELIGIBLE.
+fn eligible_since(facts: &EmployeeFacts<'_>, step: &StepRules, as_of: NaiveDate) -> NaiveDate {
+    debug_assert!(eligible_on_day(facts, step, as_of));
+    let role_since = facts.role_since;
+    // Certificates that can never count for this step cannot change its status.
+    let relevant = |cert: &&CertFact| {
+        cert.status == CertificationStatus::Verified
+            && step.requirements.iter().any(|req| satisfies(req, cert))
+    };
+    let mut days: Vec<NaiveDate> = facts
+        .reviews
+        .iter()
+        .filter(|r| r.rating.is_finite())
+        .map(|r| r.period_end)
+        .chain(
+            facts
+                .certifications
+                .iter()
+                .filter(relevant)
+                .flat_map(|c| std::iter::once(c.issued_on).chain(c.expires_on)),
+        )
+        .chain(
+            [step.fast_track_months, step.standard_months]
+                .into_iter()
+                .filter_map(|months| add_months(role_since, months)),
+        )
+        .filter(|&day| role_since < day && day <= as_of)
+        .collect();
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+
+    // ELIGIBLE on [days[0], as_of] since that is the stretch holding `as_of`;
+    // each earlier stretch [days[i], days[i - 1]) has the status of days[i].
+    let Some((&latest, earlier)) = days.split_first() else {
+        return role_since;
+    };
+    let mut since = latest;
+    for &day in earlier {
+        if !eligible_on_day(facts, step, day) {
+            return since;
+        }
+        since = day;
+    }
+    // The first stretch, [role_since, since), has the status of role_since.
+    if eligible_on_day(facts, step, role_since) {
+        role_since
+    } else {
+        since
+    }
 }
 
 fn evaluate_step(
@@ -280,28 +396,15 @@ fn evaluate_step(
 ) -> OptionResult {
     let certs = facts.certifications;
     let performance_gap = performance_gap(step, rating);
-    let assessments: Vec<(&Requirement, Assessment<'_>)> = step
+    let requirement_gaps: Vec<Gap> = step
         .requirements
         .iter()
-        .map(|req| (req, assess(req, certs, |c| cert_valid_on(c, as_of))))
-        .collect();
-    let requirement_gaps: Vec<Gap> = assessments
-        .iter()
-        .filter(|(_, a)| !a.met)
-        .map(|(req, a)| requirement_gap(req, a, certs, as_of))
+        .filter(|req| !requirement_met_on(req, certs, as_of))
+        .map(|req| requirement_gap(req, certs, as_of))
         .collect();
 
-    let track = rating.map(|r| {
-        if meets(r.rating, step.top_performer_rating) {
-            PromotionTrack::FastTrack
-        } else {
-            PromotionTrack::Standard
-        }
-    });
-    let required_months = match track {
-        Some(PromotionTrack::FastTrack) => step.fast_track_months,
-        _ => step.standard_months,
-    };
+    let track = rating.map(|r| track_for(step, r.rating));
+    let required_months = required_months(step, track);
     // `None` inside: tenure would complete beyond the calendar, i.e. never.
     let tenure_date = track.map(|_| add_months(facts.role_since, required_months));
     let tenure_short = matches!(tenure_date, Some(date) if date.is_none_or(|d| d > as_of));
@@ -321,13 +424,10 @@ fn evaluate_step(
     } else if tenure_short {
         (EligibilityStatus::NotYet, tenure_date.flatten())
     } else {
-        let became_true = tenure_date
-            .flatten()
-            .into_iter()
-            .chain(rating.map(|r| r.latest))
-            .chain(assessments.iter().filter_map(|(_, a)| a.met_on))
-            .max();
-        (EligibilityStatus::Eligible, became_true)
+        (
+            EligibilityStatus::Eligible,
+            Some(eligible_since(facts, step, as_of)),
+        )
     };
 
     let gaps: Vec<Gap> = tenure_gap
@@ -353,7 +453,7 @@ fn evaluate_step(
         EligibilityStatus::Ineligible => None,
     };
     if let Some(horizon) = horizon {
-        for (req, _) in &assessments {
+        for req in &step.requirements {
             // Sorted so that the warnings never depend on the order of the input.
             let mut expiring: Vec<String> = lapsing_certs(req, certs, as_of, horizon)
                 .into_iter()
@@ -419,25 +519,31 @@ fn tenure_message(
     }
 }
 
-/// How far the employee's certificates go towards one requirement.
-struct Assessment<'c> {
-    /// Valid certificates that satisfy the requirement's kind and level.
-    counted: Vec<&'c CertFact>,
-    /// How many units satisfy it: certificates, or distinct languages.
-    units: usize,
-    met: bool,
-    /// The date it became met: the `count`-th earliest unit. `None` when not
-    /// met or when nothing is required.
-    met_on: Option<NaiveDate>,
-}
-
-/// Normalised language code of a language certificate.
-fn language_key(cert: &CertFact) -> Option<String> {
+/// The trimmed language code of a certificate, if it has a non-empty one.
+fn language_code(cert: &CertFact) -> Option<&str> {
     cert.language
         .as_deref()
         .map(str::trim)
         .filter(|code| !code.is_empty())
-        .map(str::to_lowercase)
+}
+
+/// Normalised language code of a language certificate.
+fn language_key(cert: &CertFact) -> Option<String> {
+    language_code(cert).map(|code| code.chars().flat_map(char::to_lowercase).collect())
+}
+
+/// Whether two certificates are in the same language (same [`language_key`]),
+/// without allocating.
+fn same_language(a: &CertFact, b: &CertFact) -> bool {
+    match (language_code(a), language_code(b)) {
+        (Some(a), Some(b)) => {
+            a == b
+                || a.chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(b.chars().flat_map(char::to_lowercase))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `cert` is of the kind and level `req` asks for (validity aside).
@@ -451,7 +557,7 @@ fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
             Some(min) => cert.belt.is_some_and(|belt| belt >= min),
         },
         CertificationKind::Language => {
-            language_key(cert).is_some()
+            language_code(cert).is_some()
                 && match req.min_cefr {
                     None => true,
                     Some(min) => cert.cefr.is_some_and(|level| level >= min),
@@ -461,44 +567,46 @@ fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
     }
 }
 
-fn assess<'c>(
+/// How many units towards `req` the certificates for which `counts` holds
+/// make (certificates, or distinct languages for LANGUAGE), counting no
+/// further than `cap`. Does not allocate.
+fn count_units(
     req: &Requirement,
-    certs: &'c [CertFact],
+    certs: &[CertFact],
     counts: impl Fn(&CertFact) -> bool,
-) -> Assessment<'c> {
-    let counted: Vec<&CertFact> = certs
-        .iter()
-        .filter(|c| satisfies(req, c) && counts(c))
-        .collect();
-    let mut unit_dates: Vec<NaiveDate> = if req.kind == CertificationKind::Language {
-        let mut earliest: BTreeMap<String, NaiveDate> = BTreeMap::new();
-        for cert in &counted {
-            if let Some(key) = language_key(cert) {
-                let date = earliest.entry(key).or_insert(cert.issued_on);
-                *date = (*date).min(cert.issued_on);
-            }
+    cap: usize,
+) -> usize {
+    let counts = |cert: &CertFact| satisfies(req, cert) && counts(cert);
+    let mut units = 0;
+    for (i, cert) in certs.iter().enumerate() {
+        if units >= cap {
+            break;
         }
-        earliest.into_values().collect()
-    } else {
-        counted.iter().map(|c| c.issued_on).collect()
-    };
-    unit_dates.sort_unstable();
-    let needed = usize::try_from(req.count).unwrap_or(usize::MAX);
-    let met = unit_dates.len() >= needed;
-    let met_on = if met {
-        needed
-            .checked_sub(1)
-            .and_then(|i| unit_dates.get(i))
-            .copied()
-    } else {
-        None
-    };
-    Assessment {
-        counted,
-        units: unit_dates.len(),
-        met,
-        met_on,
+        let new_unit = counts(cert)
+            && (req.kind != CertificationKind::Language
+                || !certs[..i]
+                    .iter()
+                    .any(|earlier| counts(earlier) && same_language(earlier, cert)));
+        if new_unit {
+            units += 1;
+        }
     }
+    units
+}
+
+/// Whether the certificates for which `counts` holds meet `req`.
+fn requirement_met_by(
+    req: &Requirement,
+    certs: &[CertFact],
+    counts: impl Fn(&CertFact) -> bool,
+) -> bool {
+    let needed = usize::try_from(req.count).unwrap_or(usize::MAX);
+    count_units(req, certs, counts, needed) >= needed
+}
+
+/// Whether `req` is met on `day` by VERIFIED, unexpired certificates.
+fn requirement_met_on(req: &Requirement, certs: &[CertFact], day: NaiveDate) -> bool {
+    requirement_met_by(req, certs, |c| cert_valid_on(c, day))
 }
 
 /// Certificates a met requirement depends on that stop counting by `horizon`
@@ -511,15 +619,15 @@ fn lapsing_certs<'c>(
     horizon: NaiveDate,
 ) -> Vec<&'c CertFact> {
     let expires_by = |c: &CertFact| c.expires_on.is_some_and(|e| e <= horizon);
-    let now = assess(req, certs, |c| cert_valid_on(c, as_of));
-    if !now.met {
+    if !requirement_met_on(req, certs, as_of)
+        || requirement_met_by(req, certs, |c| cert_valid_on(c, as_of) && !expires_by(c))
+    {
         return Vec::new();
     }
-    let later = assess(req, certs, |c| cert_valid_on(c, as_of) && !expires_by(c));
-    if later.met {
-        return Vec::new();
-    }
-    now.counted.into_iter().filter(|c| expires_by(c)).collect()
+    certs
+        .iter()
+        .filter(|c| satisfies(req, c) && cert_valid_on(c, as_of) && expires_by(c))
+        .collect()
 }
 
 /// Why a certificate of the right kind and level does not count on `as_of`.
@@ -546,14 +654,14 @@ fn has_count(n: usize) -> String {
     }
 }
 
-fn requirement_gap(
-    req: &Requirement,
-    assessment: &Assessment<'_>,
-    certs: &[CertFact],
-    as_of: NaiveDate,
-) -> Gap {
+fn requirement_gap(req: &Requirement, certs: &[CertFact], as_of: NaiveDate) -> Gap {
     let count = req.count;
-    let held = has_count(assessment.units);
+    let held = has_count(count_units(
+        req,
+        certs,
+        |c| cert_valid_on(c, as_of),
+        usize::MAX,
+    ));
     let valid_of_kind = || {
         certs
             .iter()
@@ -1492,15 +1600,102 @@ mod tests {
         assert_eq!(o.eligible_on, Some(d(2026, 1, 15)));
     }
 
-    #[test]
-    fn eligible_on_is_the_latest_review_when_the_rating_came_last() {
-        let r = vec![review(d(2025, 12, 31), 4.0), review(d(2026, 3, 31), 4.0)];
-        let o = evaluate_one(d(2025, 1, 15), &[], &r, team_lead(vec![]), d(2026, 6, 1));
-        assert_eq!(o.eligible_on, Some(d(2026, 3, 31)));
+    /// One review per calendar quarter, the first for the quarter starting
+    /// on `first_quarter`, with the given ratings.
+    fn quarterly(first_quarter: NaiveDate, ratings: &[f64]) -> Vec<ReviewFact> {
+        (1u32..)
+            .zip(ratings)
+            .map(|(quarter, &rating)| {
+                let next = add_months(first_quarter, 3 * quarter).expect("test date");
+                review(next.pred_opt().expect("test date"), rating)
+            })
+            .collect()
+    }
+
+    fn stalled_with(f: &EmployeeFacts<'_>, step: &StepRules, as_of: NaiveDate) -> (bool, bool) {
+        let open = EmployeeFacts {
+            has_open_nomination: true,
+            ..f.clone()
+        };
+        let steps = std::slice::from_ref(step);
+        (
+            evaluate(f, steps, as_of).stalled,
+            evaluate(&open, steps, as_of).stalled,
+        )
     }
 
     #[test]
-    fn eligible_on_is_the_issue_date_of_the_certificate_that_completed_the_requirement() {
+    fn good_quarterly_reviews_keep_eligible_on_at_the_tenure_date_so_the_person_is_stalled() {
+        // Top ratings every quarter; 12 months on the fast track completed on
+        // 2025-03-01, ten months before the evaluation date.
+        let r = quarterly(d(2024, 1, 1), &[4.5, 4.0, 4.5, 4.5, 4.0, 4.5, 4.5, 4.0]);
+        assert_eq!(r.last().map(|r| r.period_end), Some(d(2025, 12, 31)));
+        let f = facts(d(2024, 3, 1), &[], &r);
+        let as_of = d(2026, 1, 1);
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], as_of));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2025, 3, 1)));
+        let (stalled, stalled_if_nominated) = stalled_with(&f, &team_lead(vec![]), as_of);
+        assert!(
+            stalled,
+            "eligible since 2025-03-01 and nobody nominated them"
+        );
+        assert!(!stalled_if_nominated, "an open nomination is the answer");
+    }
+
+    #[test]
+    fn a_rating_that_reached_the_bar_only_at_the_latest_review_makes_that_review_eligible_on() {
+        // Tenure long done; the mean of the last two reviews is 2.5 until the
+        // 2025-12-31 review lifts it to 3.0.
+        let r = quarterly(d(2025, 1, 1), &[2.5, 2.5, 2.5, 3.5]);
+        let f = facts(d(2023, 1, 1), &[], &r);
+        let as_of = d(2026, 1, 20);
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], as_of));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2025, 12, 31)));
+        let day_before = only_option(evaluate(&f, &[team_lead(vec![])], d(2025, 12, 30)));
+        assert_eq!(day_before.status, EligibilityStatus::Ineligible);
+        assert_eq!(stalled_with(&f, &team_lead(vec![]), as_of), (false, false));
+    }
+
+    #[test]
+    fn one_bad_quarter_breaks_the_run_which_restarts_at_the_review_that_restored_the_mean() {
+        // Eligible from the first review; the 2025-09-30 review (four months
+        // before the evaluation date) pulls the mean to 2.75, the next one
+        // lifts it back to 3.25.
+        let r = quarterly(d(2025, 1, 1), &[3.5, 3.5, 2.0, 4.5]);
+        let f = facts(d(2023, 1, 1), &[], &r);
+        let step = team_lead(vec![]);
+        let on = |day| only_option(evaluate(&f, std::slice::from_ref(&step), day));
+        let before_the_dip = on(d(2025, 9, 29));
+        assert_eq!(before_the_dip.status, EligibilityStatus::Eligible);
+        assert_eq!(before_the_dip.eligible_on, Some(d(2025, 3, 31)));
+        assert_eq!(on(d(2025, 9, 30)).status, EligibilityStatus::Ineligible);
+        assert_eq!(on(d(2025, 12, 30)).status, EligibilityStatus::Ineligible);
+        let recovered = on(d(2026, 1, 30));
+        assert_eq!(recovered.status, EligibilityStatus::Eligible);
+        assert_eq!(recovered.eligible_on, Some(d(2025, 12, 31)));
+        assert_eq!(stalled_with(&f, &step, d(2026, 1, 30)), (false, false));
+    }
+
+    #[test]
+    fn a_certificate_issued_after_tenure_was_reached_makes_its_issue_date_eligible_on() {
+        // Fast-track tenure reached on 2025-01-15, a year before; the
+        // leadership training was only completed three months ago, and the
+        // reviews kept coming after that.
+        let r = quarterly(d(2024, 1, 1), &[4.0; 8]);
+        let certs = [leadership("Lead 101", d(2025, 10, 15))];
+        let step = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
+        let o = evaluate_one(d(2024, 1, 15), &certs, &r, step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2025, 10, 15)));
+    }
+
+    #[test]
+    fn eligible_on_is_when_the_last_needed_certificate_arrived_and_everything_else_held() {
+        // Two trainings needed: the second arrived on 2025-09-01, when the one
+        // review then on record (4.0) and tenure were already enough. The later
+        // reviews and the third training change nothing.
         let certs = [
             leadership("Lead 101", d(2025, 3, 1)),
             leadership("Lead 201", d(2026, 2, 1)),
@@ -1510,20 +1705,125 @@ mod tests {
             count: 2,
             ..requirement(CertificationKind::LeadershipTraining)
         }]);
-        let o = evaluate_one(d(2024, 1, 15), &certs, &top_reviews(), step, d(2026, 6, 1));
+        let o = evaluate_one(
+            d(2024, 1, 15),
+            &certs,
+            &top_reviews(),
+            step.clone(),
+            d(2026, 6, 1),
+        );
         assert_eq!(o.status, EligibilityStatus::Eligible);
-        assert_eq!(o.eligible_on, Some(d(2025, 12, 31)));
+        assert_eq!(o.eligible_on, Some(d(2025, 9, 1)));
 
         let late = [
             leadership("Lead 101", d(2025, 3, 1)),
             leadership("Lead 201", d(2026, 3, 10)),
         ];
-        let step = team_lead(vec![Requirement {
-            count: 2,
-            ..requirement(CertificationKind::LeadershipTraining)
-        }]);
         let o = evaluate_one(d(2024, 1, 15), &late, &top_reviews(), step, d(2026, 6, 1));
         assert_eq!(o.eligible_on, Some(d(2026, 3, 10)));
+    }
+
+    #[test]
+    fn a_certificate_replaced_without_a_gap_keeps_the_run_and_a_gap_restarts_it() {
+        // Eligible since fast-track tenure on 2025-01-15, as long as a Yellow
+        // Belt is valid. The old belt stops counting on 2025-06-01.
+        let r = quarterly(d(2024, 1, 1), &[4.0; 8]);
+        let step = team_lead(vec![six_sigma_at_least(SixSigmaBelt::Yellow)]);
+        let old = expiring(
+            belt(SixSigmaBelt::Yellow, "Yellow Belt", d(2023, 6, 1)),
+            d(2025, 6, 1),
+        );
+        let renewed_on = |issued_on| {
+            let certs = [
+                old.clone(),
+                belt(SixSigmaBelt::Yellow, "Yellow Belt (renewed)", issued_on),
+            ];
+            let o = evaluate_one(d(2024, 1, 15), &certs, &r, step.clone(), d(2026, 1, 15));
+            assert_eq!(o.status, EligibilityStatus::Eligible);
+            o.eligible_on
+        };
+        assert_eq!(
+            renewed_on(d(2025, 5, 31)),
+            Some(d(2025, 1, 15)),
+            "the day before"
+        );
+        assert_eq!(
+            renewed_on(d(2025, 6, 1)),
+            Some(d(2025, 1, 15)),
+            "the same day"
+        );
+        assert_eq!(
+            renewed_on(d(2025, 6, 2)),
+            Some(d(2025, 6, 2)),
+            "a day's gap"
+        );
+        assert_eq!(
+            renewed_on(d(2025, 7, 1)),
+            Some(d(2025, 7, 1)),
+            "a month's gap"
+        );
+    }
+
+    #[test]
+    fn eligible_on_is_never_before_the_role_start() {
+        // Reviews and certificates from the previous role count, but the run
+        // of eligible days for this role starts no earlier than the role does,
+        // and on the first day only if no months in role are needed.
+        let r = vec![review(d(2024, 6, 30), 4.0), review(d(2024, 12, 31), 4.5)];
+        let certs = [leadership("Lead 101", d(2023, 1, 1))];
+        let f = EmployeeFacts {
+            hired_on: d(2020, 4, 1),
+            ..facts(d(2025, 3, 1), &certs, &r)
+        };
+        let step = |months| StepRules {
+            fast_track_months: months,
+            standard_months: months,
+            ..team_lead(vec![requirement(CertificationKind::LeadershipTraining)])
+        };
+        let as_of = d(2025, 8, 1);
+        let p = evaluate(&f, &[step(0), step(1)], as_of);
+        assert_eq!(p.options[0].eligible_on, Some(d(2025, 3, 1)));
+        assert_eq!(p.options[1].eligible_on, Some(d(2025, 4, 1)));
+        let first_day = evaluate(&f, &[step(0), step(1)], d(2025, 3, 1));
+        assert_eq!(first_day.options[0].status, EligibilityStatus::Eligible);
+        assert_eq!(first_day.options[0].eligible_on, Some(d(2025, 3, 1)));
+        assert_eq!(first_day.options[1].status, EligibilityStatus::NotYet);
+    }
+
+    #[test]
+    fn eligible_on_is_never_after_the_evaluation_date() {
+        // Everything changes on the evaluation date itself: the review that
+        // lifts the mean to 4.0 (the fast track), the 12 months, the training.
+        let r = vec![review(d(2025, 6, 30), 3.0), review(d(2026, 1, 15), 5.0)];
+        let certs = [leadership("Lead 101", d(2026, 1, 15))];
+        let step = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
+        let o = evaluate_one(d(2025, 1, 15), &certs, &r, step, d(2026, 1, 15));
+        assert_eq!(o.status, EligibilityStatus::Eligible);
+        assert_eq!(o.eligible_on, Some(d(2026, 1, 15)));
+    }
+
+    #[test]
+    fn the_track_may_change_during_the_run_without_breaking_it() {
+        // Fast track (12 months) from 2025-01-15 with a 4.5 mean; the
+        // 2025-06-30 review drops the mean to 3.5, the standard track, whose
+        // 18 months were complete on 2025-07-15, so the 15 days in between
+        // break the run. With a 9-month standard track they do not.
+        let r = vec![
+            review(d(2024, 6, 30), 4.5),
+            review(d(2024, 12, 31), 4.5),
+            review(d(2025, 6, 30), 2.5),
+        ];
+        let f = facts(d(2024, 1, 15), &[], &r);
+        let as_of = d(2026, 1, 15);
+        let o = only_option(evaluate(&f, &[team_lead(vec![])], as_of));
+        assert_eq!(o.track, Some(PromotionTrack::Standard));
+        assert_eq!(o.eligible_on, Some(d(2025, 7, 15)));
+        let lenient = StepRules {
+            standard_months: 9,
+            ..team_lead(vec![])
+        };
+        let o = only_option(evaluate(&f, &[lenient], as_of));
+        assert_eq!(o.eligible_on, Some(d(2025, 1, 15)));
     }
 
     #[test]
@@ -1884,6 +2184,107 @@ mod tests {
         assert_eq!(fmt_basis_points(-50), "-0.5%");
     }
 
+    // --- cost ---------------------------------------------------------------
+
+    /// A typical employee: eight quarterly reviews, three certificates, and
+    /// six ladder steps, some ELIGIBLE, some NOT_YET, some INELIGIBLE.
+    fn typical_employee() -> (Vec<ReviewFact>, Vec<CertFact>, Vec<StepRules>) {
+        let reviews = [
+            (d(2024, 3, 31), 3.5),
+            (d(2024, 6, 30), 4.0),
+            (d(2024, 9, 30), 3.5),
+            (d(2024, 12, 31), 4.5),
+            (d(2025, 3, 31), 4.0),
+            (d(2025, 6, 30), 4.5),
+            (d(2025, 9, 30), 4.0),
+            (d(2025, 12, 31), 4.5),
+        ]
+        .into_iter()
+        .map(|(day, rating)| review(day, rating))
+        .collect();
+        let certs = vec![
+            expiring(
+                belt(SixSigmaBelt::Green, "Green Belt", d(2024, 5, 1)),
+                d(2027, 5, 1),
+            ),
+            leadership("Lead 101", d(2024, 9, 10)),
+            lang("ja", CefrLevel::B2, d(2023, 3, 1)),
+        ];
+        let step = |id: i64, fast: u32, requirements: Vec<Requirement>| StepRules {
+            step_id: id,
+            fast_track_months: fast,
+            ..team_lead(requirements)
+        };
+        let steps = vec![
+            step(1, 12, vec![]),
+            step(
+                2,
+                12,
+                vec![requirement(CertificationKind::LeadershipTraining)],
+            ),
+            step(3, 18, vec![six_sigma_at_least(SixSigmaBelt::Yellow)]),
+            step(4, 12, vec![languages_at_least(1, CefrLevel::B2)]),
+            step(
+                5,
+                30,
+                vec![
+                    six_sigma_at_least(SixSigmaBelt::Green),
+                    requirement(CertificationKind::LeadershipTraining),
+                ],
+            ),
+            step(6, 12, vec![languages_at_least(2, CefrLevel::B2)]),
+        ];
+        (reviews, certs, steps)
+    }
+
+    /// `cargo test --release -- --ignored --nocapture evaluate_cost`
+    #[test]
+    #[ignore = "timing, not a check"]
+    fn evaluate_cost_for_a_typical_employee() {
+        let (reviews, certs, steps) = typical_employee();
+        let f = EmployeeFacts {
+            hired_on: d(2022, 4, 1),
+            ..facts(d(2024, 1, 15), &certs, &reviews)
+        };
+        let as_of = d(2026, 1, 20);
+        let p = evaluate(&f, &steps, as_of);
+        let statuses: Vec<(EligibilityStatus, Option<NaiveDate>)> = p
+            .options
+            .iter()
+            .map(|o| (o.status, o.eligible_on))
+            .collect();
+        println!("{statuses:?}");
+        let runs = 200_000u32;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(evaluate(
+                std::hint::black_box(&f),
+                std::hint::black_box(&steps),
+                as_of,
+            ));
+        }
+        let per_call = start.elapsed() / runs;
+        println!("evaluate: {per_call:?} per employee (6 steps, 8 reviews, 3 certificates)");
+
+        let eligible: Vec<&StepRules> = steps
+            .iter()
+            .zip(&p.options)
+            .filter(|(_, o)| o.status == EligibilityStatus::Eligible)
+            .map(|(step, _)| step)
+            .collect();
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            for step in &eligible {
+                std::hint::black_box(eligible_since(std::hint::black_box(&f), step, as_of));
+            }
+        }
+        let per_call = start.elapsed() / runs;
+        println!(
+            "of which finding eligible_on: {per_call:?} ({} ELIGIBLE steps)",
+            eligible.len()
+        );
+    }
+
     // --- properties ---------------------------------------------------------
 
     fn rank(status: EligibilityStatus) -> u8 {
@@ -1964,6 +2365,77 @@ mod tests {
             })
     }
 
+    /// A certificate that is mostly VERIFIED and valid for a while after its
+    /// issue (30 days to about 2.5 years, or for ever), so that requirements
+    /// are often met, and runs are long and sometimes broken by an expiry.
+    fn arb_likely_cert() -> impl Strategy<Value = CertFact> {
+        (
+            arb_cert(),
+            prop::sample::select(vec![
+                CertificationStatus::Verified,
+                CertificationStatus::Verified,
+                CertificationStatus::Verified,
+                CertificationStatus::Pending,
+            ]),
+            prop::option::of(30u64..900),
+        )
+            .prop_map(|(cert, status, valid_for)| CertFact {
+                status,
+                expires_on: valid_for
+                    .and_then(|days| cert.issued_on.checked_add_days(Days::new(days))),
+                ..cert
+            })
+    }
+
+    /// Certificates, reviews, steps, role start and evaluation date.
+    type Case = (
+        Vec<CertFact>,
+        Vec<ReviewFact>,
+        Vec<StepRules>,
+        NaiveDate,
+        NaiveDate,
+    );
+
+    /// An employee history and steps that are often ELIGIBLE: the role start,
+    /// an evaluation date up to about four years later, many reviews, mostly
+    /// valid certificates, about half of them of the kind the first
+    /// certification requirement asks for, and steps with at most one
+    /// requirement.
+    fn arb_eligible_case() -> impl Strategy<Value = Case> {
+        (
+            prop::collection::vec((arb_likely_cert(), any::<bool>()), 0..8),
+            prop::collection::vec(arb_review(), 1..12),
+            prop::collection::vec(
+                (arb_step(), prop::option::of(arb_requirement())).prop_map(|(step, req)| {
+                    StepRules {
+                        requirements: req.into_iter().collect(),
+                        ..step
+                    }
+                }),
+                1..4,
+            ),
+            arb_date(),
+            0u64..1500,
+        )
+            .prop_map(|(certs, reviews, steps, role_since, after)| {
+                let wanted = steps
+                    .iter()
+                    .find_map(|step| step.requirements.first())
+                    .map(|req| req.kind);
+                let certs = certs
+                    .into_iter()
+                    .map(|(cert, adopt)| match wanted {
+                        Some(kind) if adopt => CertFact { kind, ..cert },
+                        _ => cert,
+                    })
+                    .collect();
+                let as_of = role_since
+                    .checked_add_days(Days::new(after))
+                    .unwrap_or(role_since);
+                (certs, reviews, steps, role_since, as_of)
+            })
+    }
+
     proptest! {
         // Failures are reported, not persisted: this crate is also built from
         // scratch directories whose source lives elsewhere.
@@ -2021,7 +2493,7 @@ mod tests {
                 prop_assert_eq!(o.status == EligibilityStatus::Eligible, o.gaps.is_empty());
                 match o.status {
                     EligibilityStatus::Eligible => {
-                        prop_assert!(o.eligible_on.is_some_and(|e| e <= as_of));
+                        prop_assert!(o.eligible_on.is_some_and(|e| role_since <= e && e <= as_of));
                     }
                     EligibilityStatus::NotYet => {
                         prop_assert!(o.eligible_on.is_some_and(|e| e > as_of));
@@ -2038,6 +2510,86 @@ mod tests {
             }
             prop_assert_eq!(p.eligible, p.options.iter().any(|o| o.status == EligibilityStatus::Eligible));
             prop_assert!(!p.stalled || (p.eligible && !open));
+        }
+
+        #[test]
+        fn the_status_only_check_agrees_with_evaluate(
+            certs in prop::collection::vec(arb_cert(), 0..6),
+            reviews in prop::collection::vec(arb_review(), 0..10),
+            steps in prop::collection::vec(arb_step(), 1..4),
+            role_since in arb_date(),
+            as_of in arb_date(),
+        ) {
+            let f = facts(role_since, &certs, &reviews);
+            let p = evaluate(&f, &steps, as_of);
+            for (step, o) in steps.iter().zip(&p.options) {
+                prop_assert_eq!(
+                    eligible_on_day(&f, step, as_of),
+                    o.status == EligibilityStatus::Eligible
+                );
+            }
+        }
+    }
+
+    proptest! {
+        // Many cases: these check every ELIGIBLE option against a re-evaluation.
+        #![proptest_config(ProptestConfig {
+            cases: 1024,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn eligible_on_starts_the_unbroken_run_of_eligible_days_up_to_the_evaluation_date(
+            (certs, reviews, steps, role_since, as_of) in arb_eligible_case(),
+            within in 0u32..=1000,
+        ) {
+            let f = facts(role_since, &certs, &reviews);
+            let p = evaluate(&f, &steps, as_of);
+            let status_on = |day: NaiveDate, i: usize| {
+                let o = &evaluate(&f, &steps, day).options[i];
+                (o.status, o.eligible_on)
+            };
+            for (i, o) in p.options.iter().enumerate() {
+                if o.status != EligibilityStatus::Eligible {
+                    continue;
+                }
+                let since = o.eligible_on.expect("ELIGIBLE has eligible_on");
+                prop_assert!(role_since <= since && since <= as_of, "{} not in [{}, {}]", since, role_since, as_of);
+                // ELIGIBLE on the first day of the run, with the same answer.
+                prop_assert_eq!(status_on(since, i), (EligibilityStatus::Eligible, Some(since)));
+                // Not ELIGIBLE the day before, unless that is before the role.
+                if since > role_since {
+                    let before = since.pred_opt().expect("in range");
+                    prop_assert_ne!(status_on(before, i).0, EligibilityStatus::Eligible);
+                }
+                // ELIGIBLE on any day of the run, with the same answer.
+                let run = (as_of - since).num_days();
+                let day = since + chrono::Duration::days(run * i64::from(within) / 1000);
+                prop_assert_eq!(status_on(day, i), (EligibilityStatus::Eligible, Some(since)));
+            }
+        }
+
+        #[test]
+        fn eligible_on_is_what_a_day_by_day_walk_back_finds(
+            (certs, reviews, steps, role_since, as_of) in arb_eligible_case(),
+        ) {
+            let f = facts(role_since, &certs, &reviews);
+            let p = evaluate(&f, &steps, as_of);
+            for (step, o) in steps.iter().zip(&p.options) {
+                if o.status != EligibilityStatus::Eligible {
+                    continue;
+                }
+                let mut since = as_of;
+                while since > role_since {
+                    let before = since.pred_opt().expect("in range");
+                    if !eligible_on_day(&f, step, before) {
+                        break;
+                    }
+                    since = before;
+                }
+                prop_assert_eq!(o.eligible_on, Some(since));
+            }
         }
     }
 }

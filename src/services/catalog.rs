@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
-use crate::db::facts::{bump_ladder_version, Ladder};
+use crate::db::facts::Ladder;
 use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 use crate::domain::money;
@@ -100,7 +100,6 @@ pub async fn upsert_salary_band(
             .await?
         }
     };
-    bump_ladder_version(&txn).await?;
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -294,7 +293,6 @@ pub async fn upsert_ladder_step(
         .step(step_id)
         .cloned()
         .ok_or_else(|| AppError::internal("step vanished inside its transaction"))?;
-    bump_ladder_version(&txn).await?;
     audit::record(
         &txn,
         Some(principal.employee_id),

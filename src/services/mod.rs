@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalog;
+pub mod dashboard;
 pub mod eligible;
 pub mod employees;
 pub mod nominations;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod catalog;
+mod dashboard;
 mod employees;
 mod nominations;
 
@@ -13,4 +14,5 @@ pub struct QueryRoot(
     catalog::CatalogQuery,
     nominations::NominationQuery,
     audit::AuditQuery,
+    dashboard::DashboardQuery,
 );

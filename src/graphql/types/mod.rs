@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod connection;
+pub mod dashboard;
 pub mod employee;
 pub mod enums;
 pub mod ladder;

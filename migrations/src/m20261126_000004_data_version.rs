@@ -1,0 +1,91 @@
+//! Change counters maintained by the database itself.
+//!
+//! `data_version.version` moves on every change to the facts eligibility
+//! depends on (employees, certifications, reviews, nominations, role
+//! history); `ladder_version.version` on every change to roles, steps,
+//! requirements and salary bands. Triggers do the counting, so no writer
+//! (API, import, seed, a DBA's script) can forget, and every server process
+//! can keep derived data (the ladder, dashboard snapshots) in memory and
+//! check it is current with one small statement.
+
+use sea_orm_migration::prelude::*;
+
+use crate::sql;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261126_000004_data_version"
+    }
+}
+
+const DATA_TABLES: &[&str] = &[
+    "employee",
+    "certification",
+    "performance_review",
+    "nomination",
+    "role_assignment",
+];
+const LADDER_TABLES: &[&str] = &["job_role", "ladder_step", "step_requirement", "salary_band"];
+
+const CREATE: &str = r#"
+CREATE TABLE data_version (
+    id INTEGER PRIMARY KEY,
+    version BIGINT NOT NULL
+)
+--;;
+INSERT INTO data_version (id, version) VALUES (1, 1)
+"#;
+
+fn sqlite_triggers() -> String {
+    let mut script = String::new();
+    for (counter, tables) in [
+        ("data_version", DATA_TABLES),
+        ("ladder_version", LADDER_TABLES),
+    ] {
+        for table in tables {
+            for op in ["INSERT", "UPDATE", "DELETE"] {
+                script.push_str(&format!(
+                    "CREATE TRIGGER {table}_{}_bumps_{counter} AFTER {op} ON {table} \
+                     BEGIN UPDATE {counter} SET version = version + 1 WHERE id = 1; END\n--;;\n",
+                    op.to_lowercase()
+                ));
+            }
+        }
+    }
+    script
+}
+
+fn postgres_triggers() -> String {
+    let mut script = String::new();
+    for counter in ["data_version", "ladder_version"] {
+        script.push_str(&format!(
+            "CREATE FUNCTION bump_{counter}() RETURNS trigger AS $$ \
+             BEGIN UPDATE {counter} SET version = version + 1 WHERE id = 1; RETURN NULL; END \
+             $$ LANGUAGE plpgsql\n--;;\n"
+        ));
+    }
+    for (counter, tables) in [
+        ("data_version", DATA_TABLES),
+        ("ladder_version", LADDER_TABLES),
+    ] {
+        for table in tables {
+            script.push_str(&format!(
+                "CREATE TRIGGER {table}_bumps_{counter} AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION bump_{counter}()\n--;;\n"
+            ));
+        }
+    }
+    script
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        sql::run(manager, CREATE).await?;
+        let sqlite = sqlite_triggers();
+        let postgres = postgres_triggers();
+        sql::run_per_backend(manager, &sqlite, &postgres).await
+    }
+}

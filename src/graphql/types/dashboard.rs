@@ -1,0 +1,301 @@
+//! The HR dashboard. Each field is computed on demand; the eligibility
+//! snapshot is loaded at most once per request however many fields use it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use tokio::sync::OnceCell;
+
+use crate::db::facts::Ladder;
+use crate::graphql::context;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{CertificationKind, GroupBy};
+use crate::services::dashboard::{self as service, Grouping, Scope, Snapshot};
+
+pub struct Dashboard {
+    scope: Scope,
+    as_of: NaiveDate,
+    ladder: Arc<Ladder>,
+    snapshot: OnceCell<Arc<Snapshot>>,
+    names: OnceCell<Arc<HashMap<i64, String>>>,
+}
+
+impl Dashboard {
+    pub fn new(scope: Scope, as_of: NaiveDate, ladder: Arc<Ladder>) -> Self {
+        Dashboard {
+            scope,
+            as_of,
+            ladder,
+            snapshot: OnceCell::new(),
+            names: OnceCell::new(),
+        }
+    }
+
+    async fn snapshot(&self, ctx: &Context<'_>) -> Result<Arc<Snapshot>> {
+        let db = context::db(ctx);
+        Ok(self
+            .snapshot
+            .get_or_try_init(|| async {
+                service::snapshot(db, &self.ladder, self.scope, self.as_of).await
+            })
+            .await?
+            .clone())
+    }
+
+    /// Manager names, loaded only when grouping by MANAGER.
+    async fn names(
+        &self,
+        ctx: &Context<'_>,
+        grouping: Grouping,
+    ) -> Result<Arc<HashMap<i64, String>>> {
+        if grouping != Grouping::Manager {
+            return Ok(Arc::new(HashMap::new()));
+        }
+        let snapshot = self.snapshot(ctx).await?;
+        let db = context::db(ctx);
+        Ok(self
+            .names
+            .get_or_try_init(|| async {
+                service::manager_names(db, &snapshot.people)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?
+            .clone())
+    }
+}
+
+fn grouping(by: GroupBy) -> Grouping {
+    match by {
+        GroupBy::Role => Grouping::Role,
+        GroupBy::Site => Grouping::Site,
+        GroupBy::Market => Grouping::Market,
+        GroupBy::Manager => Grouping::Manager,
+    }
+}
+
+/// A count under a grouping key (role code, site, market, or manager id).
+#[derive(SimpleObject)]
+pub struct CountBucket {
+    pub key: String,
+    /// Human-readable key: role title, site, market, manager name.
+    pub label: String,
+    pub count: i32,
+}
+
+/// Eligibility under a grouping key.
+#[derive(SimpleObject)]
+pub struct EligibilityBucket {
+    pub key: String,
+    pub label: String,
+    /// Everyone in the group hired on or before `asOf`.
+    pub total: i32,
+    /// At least one option ELIGIBLE.
+    pub eligible: i32,
+    /// Eligible on the fast track for at least one option.
+    pub fast_track: i32,
+    /// Not eligible, but only tenure is missing for some option.
+    pub not_yet: i32,
+    /// Every option INELIGIBLE.
+    pub ineligible: i32,
+    /// Eligible for more than 6 months with no open nomination.
+    pub stalled: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct CoverageBucket {
+    pub kind: CertificationKind,
+    /// Belt, CEFR level, or ANY for leadership training and other kinds.
+    pub level: String,
+    /// People holding it, VERIFIED and valid on `asOf`.
+    pub holders: i32,
+    /// Holders / headcount.
+    pub share: f64,
+}
+
+/// Compa-ratio (salary / band midpoint) distribution.
+#[derive(SimpleObject)]
+pub struct CompaRatioBucket {
+    pub key: String,
+    pub label: String,
+    pub count: i32,
+    pub min: f64,
+    pub p25: f64,
+    pub median: f64,
+    pub p75: f64,
+    pub max: f64,
+    /// Paid below the band minimum.
+    pub below_min: i32,
+    /// Paid above the band maximum.
+    pub above_max: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct NominationFunnel {
+    pub pending: i32,
+    pub approved: i32,
+    pub rejected: i32,
+    pub withdrawn: i32,
+    /// Median days from nomination to approval or rejection.
+    pub median_days_to_decision: Option<f64>,
+}
+
+#[derive(SimpleObject)]
+pub struct LeadershipBucket {
+    pub site: String,
+    pub csrs: i32,
+    pub team_leads: i32,
+    /// Team Leads needed at 15 CSRs each (the minimum).
+    pub needed_at_most15: i32,
+    /// Team Leads needed at 10 CSRs each (comfortable).
+    pub needed_at10: i32,
+    /// Fewer Team Leads than the minimum.
+    pub understaffed: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct VelocityBucket {
+    /// The role promoted into.
+    pub role_code: String,
+    pub promotions: i32,
+    /// Median whole months from hire to first promotion.
+    pub median_months_to_promotion: Option<f64>,
+}
+
+#[Object]
+impl Dashboard {
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+
+    async fn headcount(&self, ctx: &Context<'_>, group_by: GroupBy) -> Result<Vec<CountBucket>> {
+        let list = service::headcount(
+            context::db(ctx),
+            &self.ladder,
+            self.scope,
+            self.as_of,
+            grouping(group_by),
+        )
+        .await?;
+        Ok(list
+            .into_iter()
+            .map(|b| CountBucket {
+                key: b.key,
+                label: b.label,
+                count: b.count as i32,
+            })
+            .collect())
+    }
+
+    /// Eligibility as the engine decides it for each person (the same
+    /// function as `Employee.progression`).
+    async fn eligibility(
+        &self,
+        ctx: &Context<'_>,
+        group_by: GroupBy,
+    ) -> Result<Vec<EligibilityBucket>> {
+        let grouping = grouping(group_by);
+        let snapshot = self.snapshot(ctx).await?;
+        let names = self.names(ctx, grouping).await?;
+        Ok(
+            service::eligibility(&snapshot, &self.ladder, &names, grouping)
+                .into_iter()
+                .map(|b| EligibilityBucket {
+                    key: b.key,
+                    label: b.label,
+                    total: b.total as i32,
+                    eligible: b.eligible as i32,
+                    fast_track: b.fast_track as i32,
+                    not_yet: b.not_yet as i32,
+                    ineligible: b.ineligible as i32,
+                    stalled: b.stalled as i32,
+                })
+                .collect(),
+        )
+    }
+
+    async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {
+        let list =
+            service::certification_coverage(context::db(ctx), self.scope, self.as_of).await?;
+        Ok(list
+            .into_iter()
+            .map(|b| CoverageBucket {
+                kind: b.kind.into(),
+                level: b.level,
+                holders: b.holders as i32,
+                share: b.share,
+            })
+            .collect())
+    }
+
+    async fn compa_ratios(
+        &self,
+        ctx: &Context<'_>,
+        group_by: GroupBy,
+    ) -> Result<Vec<CompaRatioBucket>> {
+        let grouping = grouping(group_by);
+        let snapshot = self.snapshot(ctx).await?;
+        let names = self.names(ctx, grouping).await?;
+        Ok(
+            service::compa_ratios(&snapshot, &self.ladder, &names, grouping)
+                .into_iter()
+                .map(|b| CompaRatioBucket {
+                    key: b.key,
+                    label: b.label,
+                    count: b.count as i32,
+                    min: b.min,
+                    p25: b.p25,
+                    median: b.median,
+                    p75: b.p75,
+                    max: b.max,
+                    below_min: b.below_min as i32,
+                    above_max: b.above_max as i32,
+                })
+                .collect(),
+        )
+    }
+
+    async fn nomination_funnel(&self, ctx: &Context<'_>) -> Result<NominationFunnel> {
+        let f = service::nomination_funnel(context::db(ctx), self.scope, self.as_of).await?;
+        Ok(NominationFunnel {
+            pending: f.pending as i32,
+            approved: f.approved as i32,
+            rejected: f.rejected as i32,
+            withdrawn: f.withdrawn as i32,
+            median_days_to_decision: f.median_days_to_decision,
+        })
+    }
+
+    async fn leadership_coverage(&self, ctx: &Context<'_>) -> Result<Vec<LeadershipBucket>> {
+        let list =
+            service::leadership_coverage(context::db(ctx), &self.ladder, self.scope, self.as_of)
+                .await?;
+        Ok(list
+            .into_iter()
+            .map(|b| LeadershipBucket {
+                site: b.site,
+                csrs: b.csrs as i32,
+                team_leads: b.team_leads as i32,
+                needed_at_most15: b.needed_at_most_15 as i32,
+                needed_at10: b.needed_at_10 as i32,
+                understaffed: b.understaffed,
+            })
+            .collect())
+    }
+
+    async fn promotion_velocity(&self, ctx: &Context<'_>) -> Result<Vec<VelocityBucket>> {
+        let list =
+            service::promotion_velocity(context::db(ctx), &self.ladder, self.scope, self.as_of)
+                .await?;
+        Ok(list
+            .into_iter()
+            .map(|b| VelocityBucket {
+                role_code: b.role_code,
+                promotions: b.promotions as i32,
+                median_months_to_promotion: b.median_months_to_promotion,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,781 @@
+//! HR dashboards: the figures over everyone (HR, ADMIN) or over a manager's
+//! reporting chain. What the database can aggregate it aggregates (GROUP BY
+//! counts); eligibility needs the engine, so it loads one lean snapshot (one
+//! row per employee, their valid certificates and their last two reviews)
+//! and calls the same `evaluate` as the single-employee view, so every
+//! figure agrees with `progression` employee by employee.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
+
+use crate::auth::Principal;
+use crate::db::entities::employee;
+use crate::db::facts::{band_fact, Ladder};
+use crate::db::{scope, Db};
+use crate::domain::eligibility::{self, CertFact, EmployeeFacts, ReviewFact, StepRules};
+use crate::domain::enums::{
+    CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus, PromotionTrack,
+    SixSigmaBelt,
+};
+use crate::domain::{money, tenure};
+use crate::error::{AppError, AppResult};
+
+/// Whose figures: everyone, or the chain below one manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    ChainOf(i64),
+}
+
+impl Scope {
+    /// HR and ADMIN see everyone, a MANAGER their chain; EMPLOYEE: FORBIDDEN.
+    pub fn for_principal(principal: &Principal) -> AppResult<Scope> {
+        if principal.is_hr() {
+            Ok(Scope::Everyone)
+        } else if principal.is_manager() {
+            Ok(Scope::ChainOf(principal.employee_id))
+        } else {
+            Err(AppError::Forbidden(
+                "dashboards are for HR, ADMIN and managers".into(),
+            ))
+        }
+    }
+
+    /// `AND <column> IN (...)` for a chain, nothing for everyone.
+    fn filter(self, column: &str) -> String {
+        match self {
+            Scope::Everyone => String::new(),
+            Scope::ChainOf(id) => format!(" AND {column} IN ({})", scope::chain_ids_sql(id)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grouping {
+    Role,
+    Site,
+    Market,
+    Manager,
+}
+
+fn date_literal(date: NaiveDate) -> String {
+    format!("'{}'", date.format("%Y-%m-%d"))
+}
+
+async fn rows<C: ConnectionTrait, T: FromQueryResult>(db: &C, sql: String) -> AppResult<Vec<T>> {
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    Ok(T::find_by_statement(statement).all(db).await?)
+}
+
+/// One employee as the dashboards need them.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PersonRow {
+    pub id: i64,
+    pub job_role_id: i64,
+    pub manager_id: Option<i64>,
+    pub site: String,
+    pub market: String,
+    pub hired_on: NaiveDate,
+    pub role_since: NaiveDate,
+    pub salary_minor: i64,
+    pub currency: String,
+}
+
+/// The engine's verdict on one employee, reduced to what dashboards count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub eligible: bool,
+    pub fast_track: bool,
+    pub not_yet: bool,
+    pub ineligible: bool,
+    pub stalled: bool,
+}
+
+/// Everyone in scope hired on or before `as_of`, with the engine's verdict.
+pub struct Snapshot {
+    pub people: Vec<PersonRow>,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The snapshot of `scope` as of `as_of`, from this process's cache when
+/// nothing changed since it was computed (one statement to check), else
+/// loaded and evaluated afresh.
+pub async fn snapshot(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Arc<Snapshot>> {
+    let versions = db.versions().await?;
+    let key = format!("dashboard:{scope:?}:{as_of}");
+    if let Some(cached) = db.derived::<Snapshot>(&key, versions) {
+        return Ok(cached);
+    }
+    let started = std::time::Instant::now();
+    let fresh = Arc::new(load_snapshot(db, ladder, scope, as_of).await?);
+    tracing::debug!(
+        people = fresh.people.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "dashboard snapshot computed"
+    );
+    db.keep_derived(&key, versions, fresh.clone());
+    Ok(fresh)
+}
+
+/// Facts folded into one text column per employee by the database
+/// (`period_end|rating,...` or `kind|belt|language|cefr|issued_on|expires_on,...`):
+/// one row per person instead of one per review and certificate, which is
+/// what makes a cold snapshot of 100,000 people cheap to ship out of the
+/// database.
+#[derive(Debug, FromQueryResult)]
+struct FoldedRow {
+    employee_id: i64,
+    folded: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct IdRow {
+    id: i64,
+}
+
+fn parse_reviews(folded: Option<&str>) -> Vec<ReviewFact> {
+    folded
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|item| {
+            let (day, rating) = item.split_once('|')?;
+            Some(ReviewFact {
+                period_end: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?,
+                rating: rating.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+fn parse_certs(folded: Option<&str>) -> Vec<CertFact> {
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    folded
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split('|');
+            let kind = CertificationKind::parse(parts.next()?)?;
+            let belt = parts.next()?;
+            let language = parts.next()?;
+            let cefr = parts.next()?;
+            let issued_on = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+            let expires = parts.next()?;
+            Some(CertFact {
+                kind,
+                name: String::new(),
+                belt: SixSigmaBelt::parse(belt),
+                language: optional(language),
+                cefr: CefrLevel::parse(cefr),
+                status: CertificationStatus::Verified,
+                issued_on,
+                expires_on: NaiveDate::parse_from_str(expires, "%Y-%m-%d").ok(),
+            })
+        })
+        .collect()
+}
+
+/// Loads everyone in scope hired on or before `as_of`, with their reviews
+/// up to `as_of`, their VERIFIED certificates (expired ones too: they
+/// explain since when someone has been eligible) and their open
+/// nominations: four statements, run concurrently on separate connections.
+async fn load_snapshot(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Snapshot> {
+    let day = date_literal(as_of);
+    let fold = match db.backend() {
+        sea_orm::DatabaseBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    let conn = &db.conn;
+    let people_sql = format!(
+        "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
+         FROM employee WHERE hired_on <= {day}{} ORDER BY id",
+        scope.filter("employee.id")
+    );
+    let reviews_sql = format!(
+        "SELECT employee_id, {fold}(CAST(period_end AS TEXT) || '|' || CAST(rating AS TEXT), ',') AS folded \
+         FROM performance_review WHERE period_end <= {day}{} GROUP BY employee_id",
+        scope.filter("performance_review.employee_id")
+    );
+    let certs_sql = format!(
+        "SELECT employee_id, {fold}(kind || '|' || COALESCE(belt, '') || '|' || COALESCE(language, '') || '|' \
+                || COALESCE(cefr, '') || '|' || CAST(issued_on AS TEXT) || '|' \
+                || COALESCE(CAST(expires_on AS TEXT), ''), ',') AS folded \
+         FROM certification WHERE status = 'VERIFIED' AND issued_on <= {day}{} GROUP BY employee_id",
+        scope.filter("certification.employee_id")
+    );
+    let open_sql = format!(
+        "SELECT nominee_id AS id FROM nomination WHERE status = 'PENDING'{}",
+        scope.filter("nomination.nominee_id")
+    );
+    let started = std::time::Instant::now();
+    let (people, reviews, certs, open) = tokio::try_join!(
+        rows::<_, PersonRow>(conn, people_sql),
+        rows::<_, FoldedRow>(conn, reviews_sql),
+        rows::<_, FoldedRow>(conn, certs_sql),
+        rows::<_, IdRow>(conn, open_sql),
+    )?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "snapshot queries"
+    );
+    let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
+        rows.into_iter()
+            .filter_map(|r| Some((r.employee_id, r.folded?)))
+            .collect()
+    };
+    let (reviews, certs) = (unfold(reviews), unfold(certs));
+    let open: HashSet<i64> = open.into_iter().map(|r| r.id).collect();
+    let facts: Vec<(Vec<CertFact>, Vec<ReviewFact>, bool)> = people
+        .iter()
+        .map(|p| {
+            (
+                parse_certs(certs.get(&p.id).map(String::as_str)),
+                parse_reviews(reviews.get(&p.id).map(String::as_str)),
+                open.contains(&p.id),
+            )
+        })
+        .collect();
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot parsed");
+    let mut rules: HashMap<(i64, &str), Vec<StepRules>> = HashMap::new();
+    let verdicts = people
+        .iter()
+        .zip(&facts)
+        .map(|(p, (certs, reviews, open))| {
+            let steps = rules
+                .entry((p.job_role_id, p.market.as_str()))
+                .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
+            let facts = EmployeeFacts {
+                hired_on: p.hired_on,
+                role_since: p.role_since,
+                salary_minor: p.salary_minor,
+                currency: p.currency.clone(),
+                certifications: certs,
+                reviews,
+                has_open_nomination: *open,
+            };
+            verdict(&eligibility::evaluate(&facts, steps, as_of))
+        })
+        .collect();
+    Ok(Snapshot { people, verdicts })
+}
+
+/// How a progression counts on the dashboards: eligible (at least one
+/// option ELIGIBLE; fast-track when one of those is on the fast track),
+/// else not-yet (an option only short of tenure), else ineligible (has
+/// options, all INELIGIBLE). People with no step out of their role count in
+/// the total only.
+pub fn verdict(p: &eligibility::Progression) -> Verdict {
+    let eligible = p.eligible;
+    Verdict {
+        eligible,
+        fast_track: p.options.iter().any(|o| {
+            o.status == EligibilityStatus::Eligible && o.track == Some(PromotionTrack::FastTrack)
+        }),
+        not_yet: !eligible
+            && p.options
+                .iter()
+                .any(|o| o.status == EligibilityStatus::NotYet),
+        ineligible: !p.options.is_empty()
+            && p.options
+                .iter()
+                .all(|o| o.status == EligibilityStatus::Ineligible),
+        stalled: p.stalled,
+    }
+}
+
+/// The key and label of a person under a grouping.
+fn key_of(
+    ladder: &Ladder,
+    names: &HashMap<i64, String>,
+    grouping: Grouping,
+    p: &PersonRow,
+) -> (String, String) {
+    match grouping {
+        Grouping::Role => ladder
+            .role(p.job_role_id)
+            .map(|r| (r.code.clone(), r.title.clone()))
+            .unwrap_or_default(),
+        Grouping::Site => (p.site.clone(), p.site.clone()),
+        Grouping::Market => (p.market.clone(), p.market.clone()),
+        Grouping::Manager => match p.manager_id {
+            Some(id) => (id.to_string(), names.get(&id).cloned().unwrap_or_default()),
+            None => ("none".into(), "no manager".into()),
+        },
+    }
+}
+
+/// Names of the managers of `people` (for MANAGER groupings).
+pub async fn manager_names(db: &Db, people: &[PersonRow]) -> AppResult<HashMap<i64, String>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let ids: HashSet<i64> = people.iter().filter_map(|p| p.manager_id).collect();
+    let mut names = HashMap::new();
+    let ids: Vec<i64> = ids.into_iter().collect();
+    for chunk in ids.chunks(10_000) {
+        let found: Vec<(i64, String)> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::Id)
+            .column(employee::Column::Name)
+            .filter(employee::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        names.extend(found);
+    }
+    Ok(names)
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EligibilityBucket {
+    pub key: String,
+    pub label: String,
+    pub total: i64,
+    pub eligible: i64,
+    pub fast_track: i64,
+    pub not_yet: i64,
+    pub ineligible: i64,
+    pub stalled: i64,
+}
+
+pub fn eligibility(
+    snapshot: &Snapshot,
+    ladder: &Ladder,
+    names: &HashMap<i64, String>,
+    grouping: Grouping,
+) -> Vec<EligibilityBucket> {
+    let mut buckets: HashMap<String, EligibilityBucket> = HashMap::new();
+    for (p, v) in snapshot.people.iter().zip(&snapshot.verdicts) {
+        let (key, label) = key_of(ladder, names, grouping, p);
+        let b = buckets
+            .entry(key.clone())
+            .or_insert_with(|| EligibilityBucket {
+                key,
+                label,
+                ..Default::default()
+            });
+        b.total += 1;
+        b.eligible += v.eligible as i64;
+        b.fast_track += v.fast_track as i64;
+        b.not_yet += v.not_yet as i64;
+        b.ineligible += v.ineligible as i64;
+        b.stalled += v.stalled as i64;
+    }
+    let mut list: Vec<_> = buckets.into_values().collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    list
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompaBucket {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+    pub min: f64,
+    pub p25: f64,
+    pub median: f64,
+    pub p75: f64,
+    pub max: f64,
+    pub below_min: i64,
+    pub above_max: i64,
+}
+
+/// Linear-interpolated percentile of sorted values.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// Compa-ratio distribution of people whose role and market have a band in
+/// their salary's currency.
+pub fn compa_ratios(
+    snapshot: &Snapshot,
+    ladder: &Ladder,
+    names: &HashMap<i64, String>,
+    grouping: Grouping,
+) -> Vec<CompaBucket> {
+    let mut groups: HashMap<String, (String, Vec<f64>, i64, i64)> = HashMap::new();
+    for p in &snapshot.people {
+        let Some(band) = ladder
+            .band(p.job_role_id, &p.market)
+            .map(band_fact)
+            .filter(|b| b.currency == p.currency)
+        else {
+            continue;
+        };
+        let Some(ratio) = money::compa_ratio(p.salary_minor, &band) else {
+            continue;
+        };
+        let (key, label) = key_of(ladder, names, grouping, p);
+        let entry = groups
+            .entry(key)
+            .or_insert_with(|| (label, Vec::new(), 0, 0));
+        entry.1.push(ratio);
+        entry.2 += (p.salary_minor < band.min) as i64;
+        entry.3 += (p.salary_minor > band.max) as i64;
+    }
+    let mut list: Vec<CompaBucket> = groups
+        .into_iter()
+        .map(|(key, (label, mut ratios, below, above))| {
+            ratios.sort_by(f64::total_cmp);
+            CompaBucket {
+                key,
+                label,
+                count: ratios.len() as i64,
+                min: ratios.first().copied().unwrap_or(0.0),
+                p25: percentile(&ratios, 0.25),
+                median: percentile(&ratios, 0.5),
+                p75: percentile(&ratios, 0.75),
+                max: ratios.last().copied().unwrap_or(0.0),
+                below_min: below,
+                above_max: above,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    list
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    key: String,
+    n: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountBucket {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// Headcount, aggregated by the database.
+pub async fn headcount(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+    grouping: Grouping,
+) -> AppResult<Vec<CountBucket>> {
+    let column = match grouping {
+        Grouping::Role => "CAST(job_role_id AS TEXT)",
+        Grouping::Site => "site",
+        Grouping::Market => "market",
+        Grouping::Manager => "COALESCE(CAST(manager_id AS TEXT), 'none')",
+    };
+    let counted: Vec<CountRow> = rows(
+        &db.conn,
+        format!(
+            "SELECT {column} AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {}{} GROUP BY {column} ORDER BY {column}",
+            date_literal(as_of),
+            scope.filter("employee.id")
+        ),
+    )
+    .await?;
+    let mut names = HashMap::new();
+    if grouping == Grouping::Manager {
+        let ids: Vec<PersonRow> = counted
+            .iter()
+            .filter_map(|c| c.key.parse::<i64>().ok())
+            .map(|id| PersonRow {
+                id: 0,
+                job_role_id: 0,
+                manager_id: Some(id),
+                site: String::new(),
+                market: String::new(),
+                hired_on: NaiveDate::MIN,
+                role_since: NaiveDate::MIN,
+                salary_minor: 0,
+                currency: String::new(),
+            })
+            .collect();
+        names = manager_names(db, &ids).await?;
+    }
+    let mut list: Vec<CountBucket> = counted
+        .into_iter()
+        .map(|c| {
+            let (key, label) = match grouping {
+                Grouping::Role => c
+                    .key
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| ladder.role(id))
+                    .map(|r| (r.code.clone(), r.title.clone()))
+                    .unwrap_or((c.key.clone(), c.key.clone())),
+                Grouping::Manager => {
+                    let label = c
+                        .key
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| names.get(&id).cloned())
+                        .unwrap_or_else(|| "no manager".into());
+                    (c.key.clone(), label)
+                }
+                _ => (c.key.clone(), c.key.clone()),
+            };
+            CountBucket {
+                key,
+                label,
+                count: c.n,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(list)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageBucket {
+    pub kind: CertificationKind,
+    pub level: String,
+    pub holders: i64,
+    pub share: f64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CoverageRow {
+    kind: String,
+    level: Option<String>,
+    n: i64,
+}
+
+/// How many people hold each belt, each language level and leadership
+/// training (VERIFIED and valid on `as_of`), and their share of headcount.
+/// A person counts once per level: at their best level of each language.
+pub async fn certification_coverage(
+    db: &Db,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Vec<CoverageBucket>> {
+    let day = date_literal(as_of);
+    let valid = format!(
+        "status = 'VERIFIED' AND issued_on <= {day} AND (expires_on IS NULL OR expires_on > {day}){}",
+        scope.filter("certification.employee_id")
+    );
+    let counted: Vec<CoverageRow> = rows(
+        &db.conn,
+        format!(
+            "SELECT kind, COALESCE(belt, cefr) AS level, COUNT(DISTINCT employee_id) AS n \
+             FROM certification WHERE {valid} GROUP BY kind, COALESCE(belt, cefr)"
+        ),
+    )
+    .await?;
+    let total: Vec<CountRow> = rows(
+        &db.conn,
+        format!(
+            "SELECT 'all' AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {day}{}",
+            scope.filter("employee.id")
+        ),
+    )
+    .await?;
+    let headcount = total.first().map(|r| r.n).unwrap_or(0).max(1) as f64;
+    let mut list: Vec<CoverageBucket> = counted
+        .into_iter()
+        .filter_map(|row| {
+            let kind = CertificationKind::parse(&row.kind)?;
+            Some(CoverageBucket {
+                kind,
+                level: row.level.unwrap_or_else(|| "ANY".into()),
+                holders: row.n,
+                share: row.n as f64 / headcount,
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| (a.kind, &a.level).cmp(&(b.kind, &b.level)));
+    Ok(list)
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Funnel {
+    pub pending: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub withdrawn: i64,
+    pub median_days_to_decision: Option<f64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Decided {
+    created_at: chrono::DateTime<chrono::Utc>,
+    decided_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Nominations created on or before `as_of`, by status; median days from
+/// nomination to decision.
+pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
+    let end = format!("'{}'", as_of.succ_opt().unwrap_or(as_of).format("%Y-%m-%d"));
+    let filter = scope.filter("nomination.nominee_id");
+    let counted: Vec<CountRow> = rows(
+        &db.conn,
+        format!("SELECT status AS key, COUNT(*) AS n FROM nomination WHERE created_at < {end}{filter} GROUP BY status"),
+    )
+    .await?;
+    let mut funnel = Funnel::default();
+    for row in counted {
+        match row.key.as_str() {
+            "PENDING" => funnel.pending = row.n,
+            "APPROVED" => funnel.approved = row.n,
+            "REJECTED" => funnel.rejected = row.n,
+            "WITHDRAWN" => funnel.withdrawn = row.n,
+            _ => {}
+        }
+    }
+    let decided: Vec<Decided> = rows(
+        &db.conn,
+        format!(
+            "SELECT created_at, decided_at FROM nomination WHERE decided_at IS NOT NULL AND created_at < {end} \
+             AND status IN ('APPROVED', 'REJECTED'){filter}"
+        ),
+    )
+    .await?;
+    let mut days: Vec<f64> = decided
+        .iter()
+        .map(|d| (d.decided_at - d.created_at).num_seconds() as f64 / 86_400.0)
+        .collect();
+    days.sort_by(f64::total_cmp);
+    if !days.is_empty() {
+        funnel.median_days_to_decision = Some((percentile(&days, 0.5) * 10.0).round() / 10.0);
+    }
+    Ok(funnel)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadershipBucket {
+    pub site: String,
+    pub csrs: i64,
+    pub team_leads: i64,
+    pub needed_at_most_15: i64,
+    pub needed_at_10: i64,
+    pub understaffed: bool,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SiteRoleRow {
+    site: String,
+    job_role_id: i64,
+    n: i64,
+}
+
+/// Team Leads per site against the CSRs they supervise: at least one per 15
+/// CSRs (below that the site is understaffed), comfortably one per 10.
+pub async fn leadership_coverage(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Vec<LeadershipBucket>> {
+    let (Some(csr), Some(tl)) = (ladder.role_by_code("CSR"), ladder.role_by_code("TEAM_LEAD"))
+    else {
+        return Ok(vec![]);
+    };
+    let counted: Vec<SiteRoleRow> = rows(
+        &db.conn,
+        format!(
+            "SELECT site, job_role_id, COUNT(*) AS n FROM employee WHERE hired_on <= {} AND job_role_id IN ({}, {}){} GROUP BY site, job_role_id",
+            date_literal(as_of),
+            csr.id,
+            tl.id,
+            scope.filter("employee.id")
+        ),
+    )
+    .await?;
+    let mut sites: HashMap<String, (i64, i64)> = HashMap::new();
+    for row in counted {
+        let entry = sites.entry(row.site).or_default();
+        if row.job_role_id == csr.id {
+            entry.0 += row.n;
+        } else {
+            entry.1 += row.n;
+        }
+    }
+    let mut list: Vec<LeadershipBucket> = sites
+        .into_iter()
+        .map(|(site, (csrs, team_leads))| {
+            let needed_at_most_15 = (csrs + 14) / 15;
+            LeadershipBucket {
+                site,
+                csrs,
+                team_leads,
+                needed_at_most_15,
+                needed_at_10: (csrs + 9) / 10,
+                understaffed: team_leads < needed_at_most_15,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.site.cmp(&b.site));
+    Ok(list)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VelocityBucket {
+    pub role_code: String,
+    pub promotions: i64,
+    pub median_months_to_promotion: Option<f64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct FirstPromotion {
+    job_role_id: i64,
+    hired_on: NaiveDate,
+    started_on: NaiveDate,
+}
+
+/// Median whole months from hire to first promotion, by the role promoted
+/// into (the second role in each person's history), up to `as_of`.
+pub async fn promotion_velocity(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Vec<VelocityBucket>> {
+    let firsts: Vec<FirstPromotion> = rows(
+        &db.conn,
+        format!(
+            "SELECT ranked.job_role_id, employee.hired_on, ranked.started_on FROM (\
+               SELECT employee_id, job_role_id, started_on, ROW_NUMBER() OVER (\
+                 PARTITION BY employee_id ORDER BY started_on, id) AS rn FROM role_assignment) ranked \
+             JOIN employee ON employee.id = ranked.employee_id \
+             WHERE ranked.rn = 2 AND ranked.started_on <= {}{}",
+            date_literal(as_of),
+            scope.filter("employee.id")
+        ),
+    )
+    .await?;
+    let mut by_role: HashMap<i64, Vec<f64>> = HashMap::new();
+    for f in firsts {
+        by_role
+            .entry(f.job_role_id)
+            .or_default()
+            .push(tenure::months_between(f.hired_on, f.started_on) as f64);
+    }
+    let mut list: Vec<VelocityBucket> = by_role
+        .into_iter()
+        .map(|(role, mut months)| {
+            months.sort_by(f64::total_cmp);
+            VelocityBucket {
+                role_code: ladder
+                    .role(role)
+                    .map(|r| r.code.clone())
+                    .unwrap_or_default(),
+                promotions: months.len() as i64,
+                median_months_to_promotion: Some(percentile(&months, 0.5)),
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.role_code.cmp(&b.role_code));
+    Ok(list)
+}
