@@ -224,7 +224,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         total: employees,
         started,
     };
-    let mut rng = Rng(seed ^ 0x5EED_0F_2026);
+    let mut rng = Rng(seed ^ 0x005E_ED0F_2026);
     ensure_bands(db).await?;
     let ladder = Ladder::load(&db.conn).await?;
     let role = |code: &str| {

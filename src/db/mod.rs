@@ -23,11 +23,14 @@ use sea_orm::{
 pub struct Db {
     pub conn: DatabaseConnection,
     /// The ladder as last read, with its version (see `facts::Ladder::current`).
-    pub(crate) ladder_cache: Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>,
+    pub(crate) ladder_cache: LadderCache,
     /// Other data derived from the database, keyed by name, each with the
     /// `Versions` it was computed at (see `derived`).
     derived: Arc<Mutex<Vec<Derived>>>,
 }
+
+/// The ladder with the `ladder_version` it was read at.
+pub(crate) type LadderCache = Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>;
 
 struct Derived {
     key: String,
