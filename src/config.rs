@@ -57,6 +57,8 @@ pub enum Command {
     CreateUser(CreateUserArgs),
     /// Add a deterministic synthetic organisation (for demos and benchmarks).
     Seed(SeedArgs),
+    /// Build organisations in fresh databases and print the performance figures.
+    Bench(crate::bench::BenchArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
 }

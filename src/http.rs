@@ -19,6 +19,7 @@ pub fn routes(schema: AppSchema, db: Db) -> impl poem::Endpoint {
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics))
         .data(schema)
         .data(db)
 }
@@ -51,11 +52,29 @@ async fn execute(
         },
         None => None,
     };
+    let mut gql = gql;
+    let named = gql.operation_name.clone().or_else(|| {
+        let doc = gql.parsed_query().ok()?;
+        match &doc.operations {
+            async_graphql::parser::types::DocumentOperations::Multiple(map) => {
+                map.keys().next().map(|name| name.to_string())
+            }
+            async_graphql::parser::types::DocumentOperations::Single(_) => None,
+        }
+    });
+    let operation = crate::metrics::operation_label(named.as_deref());
+    let started = std::time::Instant::now();
     let gql = gql
         .data(RequestState::new(principal))
         .data(Loaders::new(db));
     let mut response = schema.execute(gql).await;
     ensure_error_codes(&mut response);
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string().trim_matches('"').to_owned()))
+        .collect();
+    crate::metrics::record_request(&operation, &codes, started.elapsed());
     response
 }
 
@@ -103,6 +122,13 @@ async fn graphql_get(
             .into_response();
     }
     GraphQLResponse::from(execute(&schema, &db, req, gql).await).into_response()
+}
+
+#[handler]
+fn metrics(db: Data<&Db>) -> Response {
+    Response::builder()
+        .content_type("text/plain; version=0.0.4")
+        .body(crate::metrics::render(&db))
 }
 
 #[handler]

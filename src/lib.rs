@@ -3,6 +3,7 @@
 //! `tests/` can use the crate.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -17,6 +17,7 @@ async fn main() {
         Command::Migrate(database) => cli::migrate(database).await,
         Command::CreateUser(create) => cli::create_user(create).await,
         Command::Seed(seed) => cli::seed(seed).await,
+        Command::Bench(bench) => rungs::bench::run(bench).await,
         Command::Schema => {
             cli::schema();
             Ok(())

@@ -50,6 +50,7 @@ pub async fn login(db: &Db, email: &str, password_text: &str) -> AppResult<Login
         )
         .await?;
         txn.commit().await?;
+        crate::metrics::LOGIN_FAILURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(invalid_credentials());
     };
     let raw = token::generate();

@@ -1,0 +1,406 @@
+//! `rungs bench`: builds organisations in fresh databases and prints the
+//! figures of the performance targets, for SQLite and PostgreSQL:
+//!
+//! - seed time for N employees;
+//! - `dashboard { eligibility(groupBy: SITE) }`: median latency cold (first
+//!   request for an `asOf`, nothing cached) and warm (cached snapshot), at N
+//!   and at N/10 (how cost grows);
+//! - the full dashboard, every field, cold and warm;
+//! - `employees(first: 100)` with role, manager, certifications and
+//!   `progression { eligible }`: median latency and SQL statements issued;
+//! - `me { progression { options { status } } }` throughput with 32
+//!   concurrent clients, p50/p99, errors, next to a `{ __typename }`
+//!   baseline in the same run;
+//! - peak memory (VmHWM) of the server process.
+//!
+//! The server runs as a child process (`rungs serve`) so that its memory is
+//! its own; this process is the load generator. Medians come from repeated
+//! requests in one run; the machine is shared, so compare ratios.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context as _};
+use chrono::{Days, Utc};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+
+use crate::auth::token;
+use crate::db::entities::{employee, login_session};
+use crate::db::{self, Db};
+use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::error::AppError;
+use crate::services::employees::{self, NewEmployee};
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Employees in the large organisation.
+    #[arg(long, default_value_t = 100_000)]
+    pub employees: usize,
+    /// PostgreSQL server to create the benchmark databases on.
+    #[arg(long, env = "RUNGS_BENCH_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    pub postgres_url: String,
+    /// Only SQLite.
+    #[arg(long)]
+    pub skip_postgres: bool,
+    /// Repetitions behind each median.
+    #[arg(long, default_value_t = 15)]
+    pub runs: usize,
+    /// Seconds of sustained load for the throughput figures.
+    #[arg(long, default_value_t = 10)]
+    pub load_seconds: u64,
+    /// Concurrent clients for the throughput figures.
+    #[arg(long, default_value_t = 32)]
+    pub clients: usize,
+}
+
+const BENCH_PASSWORD: &str = "benchmark-password-2026";
+
+const ELIGIBILITY_BY_SITE: &str = "query($d: Date) { dashboard(asOf: $d) { eligibility(groupBy: SITE) { key total eligible fastTrack notYet ineligible stalled } } }";
+const FULL_DASHBOARD: &str = "query($d: Date) { dashboard(asOf: $d) { \
+    byRole: headcount(groupBy: ROLE) { key count } bySite: headcount(groupBy: SITE) { key count } \
+    byMarket: headcount(groupBy: MARKET) { key count } byManager: headcount(groupBy: MANAGER) { key count } \
+    eRole: eligibility(groupBy: ROLE) { key total eligible fastTrack notYet ineligible stalled } \
+    eSite: eligibility(groupBy: SITE) { key total eligible fastTrack notYet ineligible stalled } \
+    eMarket: eligibility(groupBy: MARKET) { key total eligible } eManager: eligibility(groupBy: MANAGER) { key total eligible } \
+    certificationCoverage { kind level holders share } \
+    cRole: compaRatios(groupBy: ROLE) { key count min p25 median p75 max belowMin aboveMax } \
+    cMarket: compaRatios(groupBy: MARKET) { key count min p25 median p75 max belowMin aboveMax } \
+    nominationFunnel { pending approved rejected withdrawn medianDaysToDecision } \
+    leadershipCoverage { site csrs teamLeads neededAtMost15 neededAt10 understaffed } \
+    promotionVelocity { roleCode promotions medianMonthsToPromotion } } }";
+const EMPLOYEE_PAGE: &str = "{ employees(first: 100) { nodes { id name role { code } manager { name } certifications { kind status } progression { eligible } } } }";
+const ME_PROGRESSION: &str = "{ me { progression { options { status } } } }";
+const TYPENAME: &str = "{ __typename }";
+
+struct Server {
+    child: std::process::Child,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Server {
+    async fn start(database_url: &str) -> anyhow::Result<Server> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let exe = std::env::current_exe()?;
+        let child = std::process::Command::new(exe)
+            .args(["serve", "--database-url", database_url, "--bind", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("starting the server")?;
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder().pool_max_idle_per_host(64).build()?,
+        };
+        for _ in 0..200 {
+            if let Ok(r) = server.client.get(format!("{}/readyz", server.base)).send().await {
+                if r.status().is_success() {
+                    return Ok(server);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(anyhow!("the server did not become ready"))
+    }
+
+    async fn gql(&self, query: &str, variables: Value, token: &str) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+
+    async fn statements(&self) -> anyhow::Result<u64> {
+        let text = self.client.get(format!("{}/metrics", self.base)).send().await?.text().await?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| anyhow!("no statement counter in /metrics"))
+    }
+
+    /// Peak resident memory of the server, in MiB.
+    fn peak_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        Some(kib / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    crate::services::dashboard::percentile(&values, 0.5)
+}
+
+async fn timed(server: &Server, query: &str, variables: Value, token: &str) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let body = server.gql(query, variables, token).await?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if body.get("errors").is_some() {
+        return Err(anyhow!("benchmark query failed: {body}"));
+    }
+    Ok(ms)
+}
+
+/// Cold: a different `asOf` each time (nothing cached). Warm: the same one.
+async fn cold_and_warm(server: &Server, query: &str, token: &str, runs: usize) -> anyhow::Result<(f64, f64)> {
+    let today = Utc::now().date_naive();
+    let mut cold = Vec::new();
+    for i in 0..runs.clamp(3, 7) {
+        let day = today.checked_sub_days(Days::new(i as u64 + 1)).unwrap_or(today);
+        cold.push(timed(server, query, json!({ "d": day.to_string() }), token).await?);
+    }
+    let mut warm = Vec::new();
+    timed(server, query, json!({ "d": today.to_string() }), token).await?;
+    for _ in 0..runs {
+        warm.push(timed(server, query, json!({ "d": today.to_string() }), token).await?);
+    }
+    Ok((median(cold), median(warm)))
+}
+
+struct Load {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+    requests: u64,
+}
+
+async fn load(server: &Server, query: &'static str, tokens: &[String], clients: usize, seconds: u64) -> Load {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let client = server.client.clone();
+        let url = format!("{}/graphql", server.base);
+        let token = tokens[i % tokens.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            let body = json!({ "query": query }).to_string();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let result = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let ok = match result {
+                    Ok(r) if r.status().is_success() => match r.bytes().await {
+                        Ok(b) => !b.windows(9).any(|w| w == b"\"errors\":"),
+                        Err(_) => false,
+                    },
+                    _ => false,
+                };
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((latencies, e)) = task.await {
+            all.extend(latencies);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    Load {
+        per_second: all.len() as f64 / elapsed,
+        p50_ms: crate::services::dashboard::percentile(&all, 0.5),
+        p99_ms: crate::services::dashboard::percentile(&all, 0.99),
+        errors,
+        requests: all.len() as u64,
+    }
+}
+
+/// An HR account to sign in with, and live sessions for some employees.
+async fn accounts(db: &Db, clients: usize) -> anyhow::Result<(String, Vec<String>)> {
+    let email = format!("bench.hr.{}@rungs.example", std::process::id());
+    employees::create(
+        db,
+        None,
+        NewEmployee {
+            employee_number: None,
+            name: "Bench HR".into(),
+            email: email.clone(),
+            access_role: AccessRole::Hr,
+            role_code: "HR_GENERALIST".into(),
+            manager_id: None,
+            site: "Tokyo".into(),
+            market: "JP".into(),
+            work_arrangement: WorkArrangement::Onsite,
+            employment_type: EmploymentType::FullTime,
+            hired_on: Utc::now().date_naive(),
+            role_since: None,
+            salary: "600000".into(),
+            currency: "JPY".into(),
+            initial_password: Some(BENCH_PASSWORD.into()),
+        },
+    )
+    .await
+    .map_err(AppError::into_anyhow)?;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+    let ids: Vec<i64> = employee::Entity::find()
+        .select_only()
+        .column(employee::Column::Id)
+        .filter(employee::Column::AccessRole.eq("EMPLOYEE"))
+        .limit(clients as u64)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut tokens = Vec::new();
+    let now = Utc::now();
+    for id in ids {
+        let raw = token::generate();
+        login_session::ActiveModel {
+            token_hash: Set(token::digest(&raw)),
+            employee_id: Set(id),
+            created_at: Set(now),
+            expires_at: Set(now + chrono::Duration::hours(1)),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await?;
+        tokens.push(raw);
+    }
+    Ok((email, tokens))
+}
+
+async fn login(server: &Server, email: &str) -> anyhow::Result<String> {
+    let body = server
+        .client
+        .post(format!("{}/graphql", server.base))
+        .json(&json!({ "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", "variables": { "e": email, "p": BENCH_PASSWORD } }))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    body["data"]["login"]["token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("bench login failed: {body}"))
+}
+
+/// A fresh database URL for `backend` ("sqlite" or "postgres").
+async fn fresh_database(backend: &str, args: &BenchArgs, label: &str) -> anyhow::Result<String> {
+    let name = format!("rungs_bench_{}_{label}", std::process::id());
+    if backend == "postgres" {
+        let admin = sea_orm::Database::connect(args.postgres_url.as_str()).await?;
+        let stmt = |sql: String| Statement::from_string(admin.get_database_backend(), sql);
+        admin.execute_raw(stmt(format!("DROP DATABASE IF EXISTS {name}"))).await?;
+        admin.execute_raw(stmt(format!("CREATE DATABASE {name}"))).await?;
+        let _ = admin.close().await;
+        let base = args.postgres_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&args.postgres_url);
+        Ok(format!("{base}/{name}"))
+    } else {
+        let path = std::env::temp_dir().join(format!("{name}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        Ok(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+}
+
+async fn drop_database(backend: &str, args: &BenchArgs, url: &str) {
+    let name = url.rsplit_once('/').map(|(_, n)| n).unwrap_or_default();
+    if backend == "postgres" {
+        if let Ok(admin) = sea_orm::Database::connect(args.postgres_url.as_str()).await {
+            let _ = admin
+                .execute_raw(Statement::from_string(admin.get_database_backend(), format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .await;
+        }
+    } else if let Some(path) = url.strip_prefix("sqlite://").and_then(|p| p.split('?').next()) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+}
+
+async fn seeded(backend: &str, args: &BenchArgs, employees: usize, label: &str) -> anyhow::Result<(String, f64, String, Vec<String>)> {
+    let url = fresh_database(backend, args, label).await?;
+    let db = db::connect(&url, 4).await?;
+    db::migrate(&db).await?;
+    let report = crate::seed::seed(&db, employees, 42, Utc::now().date_naive())
+        .await
+        .map_err(AppError::into_anyhow)?;
+    let (email, tokens) = accounts(&db, args.clients).await?;
+    let _ = db.conn.close().await;
+    Ok((url, report.seconds, email, tokens))
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let backends: Vec<&str> = if args.skip_postgres { vec!["sqlite"] } else { vec!["sqlite", "postgres"] };
+    let small = (args.employees / 10).max(100);
+    println!("rungs bench: {} employees (and {small} for scaling), {} runs per median, {} clients for {} s", args.employees, args.runs, args.clients, args.load_seconds);
+    for backend in backends {
+        println!("\n== {backend} ==");
+        // Scaling: eligibility by site at N/10.
+        let (small_url, small_seed, small_email, _) = seeded(backend, &args, small, "small").await?;
+        let (small_cold, small_warm) = {
+            let server = Server::start(&small_url).await?;
+            let hr = login(&server, &small_email).await?;
+            cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?
+        };
+        drop_database(backend, &args, &small_url).await;
+
+        let (url, seed_seconds, email, tokens) = seeded(backend, &args, args.employees, "large").await?;
+        let server = Server::start(&url).await?;
+        let hr = login(&server, &email).await?;
+        let (cold, warm) = cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?;
+        let (full_cold, full_warm) = cold_and_warm(&server, FULL_DASHBOARD, &hr, args.runs).await?;
+        let mut page = Vec::new();
+        let mut statements = Vec::new();
+        for _ in 0..args.runs {
+            let before = server.statements().await?;
+            page.push(timed(&server, EMPLOYEE_PAGE, json!({}), &hr).await?);
+            statements.push(server.statements().await? - before);
+        }
+        let me = load(&server, ME_PROGRESSION, &tokens, args.clients, args.load_seconds).await;
+        let baseline = load(&server, TYPENAME, &tokens, args.clients, args.load_seconds).await;
+        let peak = server.peak_mib();
+        drop(server);
+        drop_database(backend, &args, &url).await;
+
+        println!("seed {} employees                     {:>9.1} s   (target: < {} s)", args.employees, seed_seconds, if backend == "sqlite" { 30 } else { 60 });
+        println!("seed {small} employees                      {:>9.1} s", small_seed);
+        println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 300 ms)", args.employees, cold, warm);
+        println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms", small, small_cold, small_warm);
+        println!("  growth x{:.1} employees -> cold x{:.2}, warm x{:.2} (linear or better: <= x{:.1})", args.employees as f64 / small as f64, cold / small_cold.max(0.001), warm / small_warm.max(0.001), args.employees as f64 / small as f64);
+        println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, full_cold, full_warm);
+        println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (target: <= 8)", median(page), statements.iter().max().copied().unwrap_or(0));
+        println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, me.per_second, me.p50_ms, me.p99_ms, me.errors, me.requests);
+        println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, baseline.per_second, baseline.p50_ms, baseline.p99_ms, baseline.errors, baseline.requests);
+        println!("  progression / baseline throughput: {:.2}", me.per_second / baseline.per_second.max(0.001));
+        match peak {
+            Some(mib) => println!("server peak memory (VmHWM):  {mib:>7.1} MiB (target: < 200 MiB)"),
+            None => println!("server peak memory: unavailable"),
+        }
+    }
+    Ok(())
+}
