@@ -37,7 +37,11 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 100_000)]
     pub employees: usize,
     /// PostgreSQL server to create the benchmark databases on.
-    #[arg(long, env = "RUNGS_BENCH_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    #[arg(
+        long,
+        env = "RUNGS_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
     pub postgres_url: String,
     /// Only SQLite.
     #[arg(long)]
@@ -80,10 +84,18 @@ struct Server {
 
 impl Server {
     async fn start(database_url: &str) -> anyhow::Result<Server> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let exe = std::env::current_exe()?;
         let child = std::process::Command::new(exe)
-            .args(["serve", "--database-url", database_url, "--bind", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--database-url",
+                database_url,
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -91,10 +103,17 @@ impl Server {
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::builder().pool_max_idle_per_host(64).build()?,
+            client: reqwest::Client::builder()
+                .pool_max_idle_per_host(64)
+                .build()?,
         };
         for _ in 0..200 {
-            if let Ok(r) = server.client.get(format!("{}/readyz", server.base)).send().await {
+            if let Ok(r) = server
+                .client
+                .get(format!("{}/readyz", server.base))
+                .send()
+                .await
+            {
                 if r.status().is_success() {
                     return Ok(server);
                 }
@@ -116,7 +135,13 @@ impl Server {
     }
 
     async fn statements(&self) -> anyhow::Result<u64> {
-        let text = self.client.get(format!("{}/metrics", self.base)).send().await?.text().await?;
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await?
+            .text()
+            .await?;
         text.lines()
             .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
             .and_then(|n| n.trim().parse().ok())
@@ -160,11 +185,18 @@ async fn timed(server: &Server, query: &str, variables: Value, token: &str) -> a
 }
 
 /// Cold: a different `asOf` each time (nothing cached). Warm: the same one.
-async fn cold_and_warm(server: &Server, query: &str, token: &str, runs: usize) -> anyhow::Result<(f64, f64)> {
+async fn cold_and_warm(
+    server: &Server,
+    query: &str,
+    token: &str,
+    runs: usize,
+) -> anyhow::Result<(f64, f64)> {
     let today = Utc::now().date_naive();
     let mut cold = Vec::new();
     for i in 0..runs.clamp(3, 7) {
-        let day = today.checked_sub_days(Days::new(i as u64 + 1)).unwrap_or(today);
+        let day = today
+            .checked_sub_days(Days::new(i as u64 + 1))
+            .unwrap_or(today);
         cold.push(timed(server, query, json!({ "d": day.to_string() }), token).await?);
     }
     let mut warm = Vec::new();
@@ -183,7 +215,13 @@ struct Load {
     requests: u64,
 }
 
-async fn load(server: &Server, query: &'static str, tokens: &[String], clients: usize, seconds: u64) -> Load {
+async fn load(
+    server: &Server,
+    query: &'static str,
+    tokens: &[String],
+    clients: usize,
+    seconds: u64,
+) -> Load {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -313,10 +351,18 @@ async fn fresh_database(backend: &str, args: &BenchArgs, label: &str) -> anyhow:
     if backend == "postgres" {
         let admin = sea_orm::Database::connect(args.postgres_url.as_str()).await?;
         let stmt = |sql: String| Statement::from_string(admin.get_database_backend(), sql);
-        admin.execute_raw(stmt(format!("DROP DATABASE IF EXISTS {name}"))).await?;
-        admin.execute_raw(stmt(format!("CREATE DATABASE {name}"))).await?;
+        admin
+            .execute_raw(stmt(format!("DROP DATABASE IF EXISTS {name}")))
+            .await?;
+        admin
+            .execute_raw(stmt(format!("CREATE DATABASE {name}")))
+            .await?;
         let _ = admin.close().await;
-        let base = args.postgres_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&args.postgres_url);
+        let base = args
+            .postgres_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&args.postgres_url);
         Ok(format!("{base}/{name}"))
     } else {
         let path = std::env::temp_dir().join(format!("{name}.db"));
@@ -332,17 +378,28 @@ async fn drop_database(backend: &str, args: &BenchArgs, url: &str) {
     if backend == "postgres" {
         if let Ok(admin) = sea_orm::Database::connect(args.postgres_url.as_str()).await {
             let _ = admin
-                .execute_raw(Statement::from_string(admin.get_database_backend(), format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                ))
                 .await;
         }
-    } else if let Some(path) = url.strip_prefix("sqlite://").and_then(|p| p.split('?').next()) {
+    } else if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .and_then(|p| p.split('?').next())
+    {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
     }
 }
 
-async fn seeded(backend: &str, args: &BenchArgs, employees: usize, label: &str) -> anyhow::Result<(String, f64, String, Vec<String>)> {
+async fn seeded(
+    backend: &str,
+    args: &BenchArgs,
+    employees: usize,
+    label: &str,
+) -> anyhow::Result<(String, f64, String, Vec<String>)> {
     let url = fresh_database(backend, args, label).await?;
     let db = db::connect(&url, 4).await?;
     db::migrate(&db).await?;
@@ -355,13 +412,18 @@ async fn seeded(backend: &str, args: &BenchArgs, employees: usize, label: &str) 
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let backends: Vec<&str> = if args.skip_postgres { vec!["sqlite"] } else { vec!["sqlite", "postgres"] };
+    let backends: Vec<&str> = if args.skip_postgres {
+        vec!["sqlite"]
+    } else {
+        vec!["sqlite", "postgres"]
+    };
     let small = (args.employees / 10).max(100);
     println!("rungs bench: {} employees (and {small} for scaling), {} runs per median, {} clients for {} s", args.employees, args.runs, args.clients, args.load_seconds);
     for backend in backends {
         println!("\n== {backend} ==");
         // Scaling: eligibility by site at N/10.
-        let (small_url, small_seed, small_email, _) = seeded(backend, &args, small, "small").await?;
+        let (small_url, small_seed, small_email, _) =
+            seeded(backend, &args, small, "small").await?;
         let (small_cold, small_warm) = {
             let server = Server::start(&small_url).await?;
             let hr = login(&server, &small_email).await?;
@@ -369,7 +431,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         };
         drop_database(backend, &args, &small_url).await;
 
-        let (url, seed_seconds, email, tokens) = seeded(backend, &args, args.employees, "large").await?;
+        let (url, seed_seconds, email, tokens) =
+            seeded(backend, &args, args.employees, "large").await?;
         let server = Server::start(&url).await?;
         let hr = login(&server, &email).await?;
         let (cold, warm) = cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?;
@@ -381,24 +444,53 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             page.push(timed(&server, EMPLOYEE_PAGE, json!({}), &hr).await?);
             statements.push(server.statements().await? - before);
         }
-        let me = load(&server, ME_PROGRESSION, &tokens, args.clients, args.load_seconds).await;
+        let me = load(
+            &server,
+            ME_PROGRESSION,
+            &tokens,
+            args.clients,
+            args.load_seconds,
+        )
+        .await;
         let baseline = load(&server, TYPENAME, &tokens, args.clients, args.load_seconds).await;
         let peak = server.peak_mib();
         drop(server);
         drop_database(backend, &args, &url).await;
 
-        println!("seed {} employees                     {:>9.1} s   (target: < {} s)", args.employees, seed_seconds, if backend == "sqlite" { 30 } else { 60 });
-        println!("seed {small} employees                      {:>9.1} s", small_seed);
+        println!(
+            "seed {} employees                     {:>9.1} s   (target: < {} s)",
+            args.employees,
+            seed_seconds,
+            if backend == "sqlite" { 30 } else { 60 }
+        );
+        println!(
+            "seed {small} employees                      {:>9.1} s",
+            small_seed
+        );
         println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 300 ms)", args.employees, cold, warm);
-        println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms", small, small_cold, small_warm);
-        println!("  growth x{:.1} employees -> cold x{:.2}, warm x{:.2} (linear or better: <= x{:.1})", args.employees as f64 / small as f64, cold / small_cold.max(0.001), warm / small_warm.max(0.001), args.employees as f64 / small as f64);
+        println!(
+            "eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms",
+            small, small_cold, small_warm
+        );
+        println!(
+            "  growth x{:.1} employees -> cold x{:.2}, warm x{:.2} (linear or better: <= x{:.1})",
+            args.employees as f64 / small as f64,
+            cold / small_cold.max(0.001),
+            warm / small_warm.max(0.001),
+            args.employees as f64 / small as f64
+        );
         println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, full_cold, full_warm);
         println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (target: <= 8)", median(page), statements.iter().max().copied().unwrap_or(0));
         println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, me.per_second, me.p50_ms, me.p99_ms, me.errors, me.requests);
         println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, baseline.per_second, baseline.p50_ms, baseline.p99_ms, baseline.errors, baseline.requests);
-        println!("  progression / baseline throughput: {:.2}", me.per_second / baseline.per_second.max(0.001));
+        println!(
+            "  progression / baseline throughput: {:.2}",
+            me.per_second / baseline.per_second.max(0.001)
+        );
         match peak {
-            Some(mib) => println!("server peak memory (VmHWM):  {mib:>7.1} MiB (target: < 200 MiB)"),
+            Some(mib) => {
+                println!("server peak memory (VmHWM):  {mib:>7.1} MiB (target: < 200 MiB)")
+            }
             None => println!("server peak memory: unavailable"),
         }
     }

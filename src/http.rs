@@ -39,7 +39,8 @@ async fn execute(
     req: &Request,
     gql: async_graphql::Request,
 ) -> async_graphql::Response {
-    let principal = match bearer(req) {
+    let loaders = Loaders::new(db);
+    let authenticated = match bearer(req) {
         Some(token) => match accounts::authenticate(db, token).await {
             Ok(found) => found,
             Err(err) => {
@@ -63,16 +64,39 @@ async fn execute(
         }
     });
     let operation = crate::metrics::operation_label(named.as_deref());
+    // A mutation may change the ladder, so its own answer must not reuse the
+    // ladder version read before it ran.
+    let is_mutation = gql.parsed_query().is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+    });
     let started = std::time::Instant::now();
+    let (principal, ladder_version) = match authenticated {
+        Some(found) => {
+            loaders
+                .employees
+                .feed_one(found.employee.id, found.employee)
+                .await;
+            let version = (!is_mutation).then_some(found.ladder_version);
+            (Some(found.principal), version)
+        }
+        None => (None, None),
+    };
     let gql = gql
-        .data(RequestState::new(principal))
-        .data(Loaders::new(db));
+        .data(RequestState::new(principal, ladder_version))
+        .data(loaders);
     let mut response = schema.execute(gql).await;
     ensure_error_codes(&mut response);
     let codes: Vec<String> = response
         .errors
         .iter()
-        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string().trim_matches('"').to_owned()))
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()?
+                .get("code")
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+        })
         .collect();
     crate::metrics::record_request(&operation, &codes, started.elapsed());
     response

@@ -14,7 +14,9 @@ use std::time::Duration;
 use crate::db::{Db, STATEMENTS, STATEMENT_ERRORS};
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 /// Distinct operation names kept before the rest count as `other`.
 const MAX_OPERATIONS: usize = 200;
 
@@ -52,10 +54,18 @@ pub fn record_request(operation: &str, error_codes: &[String], elapsed: Duration
         return;
     };
     let registry = guard.get_or_insert_with(Registry::default);
-    let outcome = if error_codes.is_empty() { "ok" } else { "error" };
+    let outcome = if error_codes.is_empty() {
+        "ok"
+    } else {
+        "error"
+    };
     let known = registry.requests.keys().any(|(op, _)| op == operation);
     let distinct = registry.requests.len();
-    let operation = if known || distinct < MAX_OPERATIONS { operation.to_owned() } else { "other".into() };
+    let operation = if known || distinct < MAX_OPERATIONS {
+        operation.to_owned()
+    } else {
+        "other".into()
+    };
     *registry.requests.entry((operation, outcome)).or_default() += 1;
     for code in error_codes {
         *registry.errors.entry(code.clone()).or_default() += 1;
@@ -71,20 +81,40 @@ pub fn record_request(operation: &str, error_codes: &[String], elapsed: Duration
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// The exposition text.
 pub fn render(db: &Db) -> String {
     let mut out = String::new();
     let (size, idle) = pool_state(db);
-    let _ = writeln!(out, "# HELP rungs_db_statements_total SQL statements issued by this process.");
+    let _ = writeln!(
+        out,
+        "# HELP rungs_db_statements_total SQL statements issued by this process."
+    );
     let _ = writeln!(out, "# TYPE rungs_db_statements_total counter");
-    let _ = writeln!(out, "rungs_db_statements_total {}", STATEMENTS.load(Ordering::Relaxed));
-    let _ = writeln!(out, "# HELP rungs_db_statement_errors_total SQL statements that failed.");
+    let _ = writeln!(
+        out,
+        "rungs_db_statements_total {}",
+        STATEMENTS.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP rungs_db_statement_errors_total SQL statements that failed."
+    );
     let _ = writeln!(out, "# TYPE rungs_db_statement_errors_total counter");
-    let _ = writeln!(out, "rungs_db_statement_errors_total {}", STATEMENT_ERRORS.load(Ordering::Relaxed));
-    let _ = writeln!(out, "# HELP rungs_db_pool_connections Connections open in the pool.");
+    let _ = writeln!(
+        out,
+        "rungs_db_statement_errors_total {}",
+        STATEMENT_ERRORS.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP rungs_db_pool_connections Connections open in the pool."
+    );
     let _ = writeln!(out, "# TYPE rungs_db_pool_connections gauge");
     let _ = writeln!(out, "rungs_db_pool_connections {size}");
     let _ = writeln!(out, "# HELP rungs_db_pool_in_use Connections in use.");
@@ -92,31 +122,71 @@ pub fn render(db: &Db) -> String {
     let _ = writeln!(out, "rungs_db_pool_in_use {}", size.saturating_sub(idle));
     let _ = writeln!(out, "# HELP rungs_login_failures_total Failed logins.");
     let _ = writeln!(out, "# TYPE rungs_login_failures_total counter");
-    let _ = writeln!(out, "rungs_login_failures_total {}", LOGIN_FAILURES.load(Ordering::Relaxed));
+    let _ = writeln!(
+        out,
+        "rungs_login_failures_total {}",
+        LOGIN_FAILURES.load(Ordering::Relaxed)
+    );
     let guard = REGISTRY.lock();
     let empty = Registry::default();
     let registry = match guard.as_ref() {
         Ok(g) => g.as_ref().unwrap_or(&empty),
         Err(_) => &empty,
     };
-    let _ = writeln!(out, "# HELP rungs_graphql_requests_total GraphQL requests by operation name and outcome.");
+    let _ = writeln!(
+        out,
+        "# HELP rungs_graphql_requests_total GraphQL requests by operation name and outcome."
+    );
     let _ = writeln!(out, "# TYPE rungs_graphql_requests_total counter");
     for ((operation, outcome), n) in &registry.requests {
-        let _ = writeln!(out, "rungs_graphql_requests_total{{operation=\"{}\",outcome=\"{outcome}\"}} {n}", escape(operation));
+        let _ = writeln!(
+            out,
+            "rungs_graphql_requests_total{{operation=\"{}\",outcome=\"{outcome}\"}} {n}",
+            escape(operation)
+        );
     }
-    let _ = writeln!(out, "# HELP rungs_graphql_errors_total GraphQL errors by extensions.code.");
+    let _ = writeln!(
+        out,
+        "# HELP rungs_graphql_errors_total GraphQL errors by extensions.code."
+    );
     let _ = writeln!(out, "# TYPE rungs_graphql_errors_total counter");
     for (code, n) in &registry.errors {
-        let _ = writeln!(out, "rungs_graphql_errors_total{{code=\"{}\"}} {n}", escape(code));
+        let _ = writeln!(
+            out,
+            "rungs_graphql_errors_total{{code=\"{}\"}} {n}",
+            escape(code)
+        );
     }
-    let _ = writeln!(out, "# HELP rungs_graphql_request_duration_seconds GraphQL request latency.");
-    let _ = writeln!(out, "# TYPE rungs_graphql_request_duration_seconds histogram");
+    let _ = writeln!(
+        out,
+        "# HELP rungs_graphql_request_duration_seconds GraphQL request latency."
+    );
+    let _ = writeln!(
+        out,
+        "# TYPE rungs_graphql_request_duration_seconds histogram"
+    );
     for (i, bound) in BUCKETS.iter().enumerate() {
-        let _ = writeln!(out, "rungs_graphql_request_duration_seconds_bucket{{le=\"{bound}\"}} {}", registry.buckets[i]);
+        let _ = writeln!(
+            out,
+            "rungs_graphql_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+            registry.buckets[i]
+        );
     }
-    let _ = writeln!(out, "rungs_graphql_request_duration_seconds_bucket{{le=\"+Inf\"}} {}", registry.count);
-    let _ = writeln!(out, "rungs_graphql_request_duration_seconds_sum {}", registry.sum_seconds);
-    let _ = writeln!(out, "rungs_graphql_request_duration_seconds_count {}", registry.count);
+    let _ = writeln!(
+        out,
+        "rungs_graphql_request_duration_seconds_bucket{{le=\"+Inf\"}} {}",
+        registry.count
+    );
+    let _ = writeln!(
+        out,
+        "rungs_graphql_request_duration_seconds_sum {}",
+        registry.sum_seconds
+    );
+    let _ = writeln!(
+        out,
+        "rungs_graphql_request_duration_seconds_count {}",
+        registry.count
+    );
     out
 }
 

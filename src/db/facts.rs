@@ -4,16 +4,15 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use chrono::NaiveDate;
+
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
 use crate::db::entities::{
-    certification, job_role, ladder_step, nomination, performance_review, salary_band,
-    step_requirement,
+    certification, job_role, ladder_step, performance_review, salary_band, step_requirement,
 };
 use crate::domain::eligibility::{CertFact, Requirement, ReviewFact, StepRules};
-use crate::domain::enums::{
-    CefrLevel, CertificationKind, CertificationStatus, NominationStatus, SixSigmaBelt,
-};
+use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
 use crate::domain::money::Band;
 
 /// The whole ladder as of now: small (tens of rows), loaded once per request.
@@ -63,6 +62,14 @@ impl Ladder {
     /// this process last read it (one small statement otherwise).
     pub async fn current(db: &crate::db::Db) -> Result<std::sync::Arc<Ladder>, DbErr> {
         let version = ladder_version(&db.conn).await?;
+        Ladder::at_version(db, version).await
+    }
+
+    /// The ladder at a version just read from the database.
+    pub async fn at_version(
+        db: &crate::db::Db,
+        version: i64,
+    ) -> Result<std::sync::Arc<Ladder>, DbErr> {
         if let Ok(cache) = db.ladder_cache.read() {
             if let Some((cached, ladder)) = cache.as_ref() {
                 if *cached == version {
@@ -194,52 +201,194 @@ pub fn review_fact(model: &performance_review::Model) -> ReviewFact {
     }
 }
 
-/// Everything the engine needs about some employees besides their own row.
-#[derive(Debug, Default)]
-pub struct EmployeeRecords {
-    pub certifications: HashMap<i64, Vec<CertFact>>,
-    pub reviews: HashMap<i64, Vec<ReviewFact>>,
-    pub open_nominations: std::collections::HashSet<i64>,
+/// Separators of folded facts: ASCII unit (between fields) and record
+/// (between items) separators, which validated text never contains.
+const UNIT: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
+/// SQL pieces for folding rows into one text column, per backend.
+pub struct Fold {
+    pub agg: &'static str,
+    pub unit: &'static str,
+    pub record: &'static str,
 }
 
-/// Loads the certifications, reviews and open nominations of `ids` in three
-/// statements (chunked to stay under SQLite's bound-variable limit).
-pub async fn employee_records<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-) -> Result<EmployeeRecords, DbErr> {
-    let mut records = EmployeeRecords::default();
-    for chunk in ids.chunks(10_000) {
-        for cert in certification::Entity::find()
-            .filter(certification::Column::EmployeeId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            records
-                .certifications
-                .entry(cert.employee_id)
-                .or_default()
-                .push(cert_fact(&cert));
-        }
-        for review in performance_review::Entity::find()
-            .filter(performance_review::Column::EmployeeId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            records
-                .reviews
-                .entry(review.employee_id)
-                .or_default()
-                .push(review_fact(&review));
-        }
-        for open in nomination::Entity::find()
-            .filter(nomination::Column::NomineeId.is_in(chunk.iter().copied()))
-            .filter(nomination::Column::Status.eq(NominationStatus::Pending.as_str()))
-            .all(db)
-            .await?
-        {
-            records.open_nominations.insert(open.nominee_id);
+impl Fold {
+    pub fn for_backend(backend: sea_orm::DatabaseBackend) -> Fold {
+        match backend {
+            sea_orm::DatabaseBackend::Postgres => Fold {
+                agg: "string_agg",
+                unit: "chr(31)",
+                record: "chr(30)",
+            },
+            _ => Fold {
+                agg: "group_concat",
+                unit: "char(31)",
+                record: "char(30)",
+            },
         }
     }
-    Ok(records)
+
+    /// An expression folding the reviews of alias `r`.
+    pub fn reviews(&self) -> String {
+        let Fold { agg, unit, record } = self;
+        format!("{agg}(CAST(r.period_end AS TEXT) || {unit} || CAST(r.rating AS TEXT), {record})")
+    }
+
+    /// An expression folding the certificates of alias `c`.
+    pub fn certs(&self) -> String {
+        let Fold { agg, unit, record } = self;
+        format!(
+            "{agg}(c.kind || {unit} || COALESCE(c.belt, '') || {unit} || COALESCE(c.language, '') || {unit} \
+             || COALESCE(c.cefr, '') || {unit} || CAST(c.issued_on AS TEXT) || {unit} \
+             || COALESCE(CAST(c.expires_on AS TEXT), '') || {unit} || c.status || {unit} || c.name, {record})"
+        )
+    }
+}
+
+/// `YYYY-MM-DD`, fast (the hot path of dashboards parses millions).
+pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// Unfolds `Fold::reviews`.
+pub fn unfold_reviews(folded: Option<&str>) -> Vec<ReviewFact> {
+    folded
+        .unwrap_or_default()
+        .split(RECORD)
+        .filter_map(|item| {
+            let (day, rating) = item.split_once(UNIT)?;
+            Some(ReviewFact {
+                period_end: parse_ymd(day)?,
+                rating: rating.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// Unfolds `Fold::certs`.
+pub fn unfold_certs(folded: Option<&str>) -> Vec<CertFact> {
+    folded
+        .unwrap_or_default()
+        .split(RECORD)
+        .filter_map(|item| {
+            let mut parts = item.splitn(8, UNIT);
+            let kind = CertificationKind::parse(parts.next()?)?;
+            let belt = SixSigmaBelt::parse(parts.next()?);
+            let language = Some(parts.next()?)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned);
+            let cefr = CefrLevel::parse(parts.next()?);
+            let issued_on = parse_ymd(parts.next()?)?;
+            let expires_on = parse_ymd(parts.next()?);
+            let status = CertificationStatus::parse(parts.next()?)?;
+            let name = parts.next().unwrap_or_default().to_owned();
+            Some(CertFact {
+                kind,
+                name,
+                belt,
+                language,
+                cefr,
+                status,
+                issued_on,
+                expires_on,
+            })
+        })
+        .collect()
+}
+
+/// What the engine needs about one employee besides their own row.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub certifications: Vec<CertFact>,
+    pub reviews: Vec<ReviewFact>,
+    pub open_nomination: bool,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct FactsRow {
+    employee_id: i64,
+    reviews: Option<String>,
+    certs: Option<String>,
+    open_nominations: i64,
+}
+
+/// Every certificate, review and the open-nomination flag of `ids`, in one
+/// statement per 10,000 ids (facts folded per employee by the database).
+pub async fn facts_of<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, Facts>, DbErr> {
+    use sea_orm::FromQueryResult;
+    let fold = Fold::for_backend(db.get_database_backend());
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT e.id AS employee_id, \
+               (SELECT {} FROM performance_review r WHERE r.employee_id = e.id) AS reviews, \
+               (SELECT {} FROM certification c WHERE c.employee_id = e.id) AS certs, \
+               (SELECT COUNT(*) FROM nomination n WHERE n.nominee_id = e.id AND n.status = 'PENDING') \
+                 AS open_nominations \
+             FROM employee e WHERE e.id IN ({})",
+            fold.reviews(),
+            fold.certs(),
+            list.join(",")
+        );
+        let rows = FactsRow::find_by_statement(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .all(db)
+        .await?;
+        for row in rows {
+            out.insert(
+                row.employee_id,
+                Facts {
+                    certifications: unfold_certs(row.certs.as_deref()),
+                    reviews: unfold_reviews(row.reviews.as_deref()),
+                    open_nomination: row.open_nominations > 0,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_fast_and_strictly() {
+        assert_eq!(
+            parse_ymd("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(parse_ymd("2026-02-30"), None);
+        assert_eq!(parse_ymd("2026-2-3"), None);
+        assert_eq!(parse_ymd("abcd-ef-gh"), None);
+    }
+
+    #[test]
+    fn folded_facts_unfold() {
+        let reviews = unfold_reviews(Some("2025-03-31\u{1f}4.5\u{1e}2025-06-30\u{1f}3"));
+        assert_eq!(reviews.len(), 2);
+        assert_eq!(reviews[1].rating, 3.0);
+        let certs = unfold_certs(Some(
+            "LANGUAGE\u{1f}\u{1f}ja\u{1f}C1\u{1f}2025-01-01\u{1f}\u{1f}VERIFIED\u{1f}JLPT, N1 | kanji",
+        ));
+        assert_eq!(certs[0].language.as_deref(), Some("ja"));
+        assert_eq!(certs[0].expires_on, None);
+        assert_eq!(certs[0].name, "JLPT, N1 | kanji");
+    }
 }

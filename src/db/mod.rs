@@ -34,6 +34,7 @@ pub(crate) type LadderCache = Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>;
 
 struct Derived {
     key: String,
+    heavy: bool,
     versions: Versions,
     value: Arc<dyn Any + Send + Sync>,
 }
@@ -46,8 +47,10 @@ pub struct Versions {
     pub ladder: i64,
 }
 
-/// How many derived values a process keeps.
-const DERIVED_CAPACITY: usize = 8;
+/// How many derived values a process keeps: a few heavy ones (snapshots of
+/// a whole organisation) and more light ones (small aggregates).
+const HEAVY_CAPACITY: usize = 3;
+const LIGHT_CAPACITY: usize = 64;
 
 impl Db {
     /// Both change counters, in one statement.
@@ -74,14 +77,28 @@ impl Db {
     }
 
     /// Keeps a derived value (the oldest goes when the cache is full).
-    pub fn keep_derived<T: Any + Send + Sync>(&self, key: &str, versions: Versions, value: Arc<T>) {
+    pub fn keep_derived<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        versions: Versions,
+        heavy: bool,
+        value: Arc<T>,
+    ) {
         if let Ok(mut cache) = self.derived.lock() {
-            cache.retain(|d| d.key != key);
-            if cache.len() >= DERIVED_CAPACITY {
-                cache.remove(0);
+            cache.retain(|d| d.key != key && d.versions == versions);
+            let capacity = if heavy {
+                HEAVY_CAPACITY
+            } else {
+                LIGHT_CAPACITY
+            };
+            if cache.iter().filter(|d| d.heavy == heavy).count() >= capacity {
+                if let Some(oldest) = cache.iter().position(|d| d.heavy == heavy) {
+                    cache.remove(oldest);
+                }
             }
             cache.push(Derived {
                 key: key.to_owned(),
+                heavy,
                 versions,
                 value,
             });

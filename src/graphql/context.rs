@@ -16,14 +16,17 @@ use crate::error::{AppError, AppResult};
 /// Per-request state, put into the GraphQL request by the HTTP handler.
 pub struct RequestState {
     pub principal: Option<Principal>,
+    /// The ladder version read with the token, if any.
+    ladder_version: Option<i64>,
     ladder: OnceCell<Arc<Ladder>>,
     chain: OnceCell<Arc<HashSet<i64>>>,
 }
 
 impl RequestState {
-    pub fn new(principal: Option<Principal>) -> Self {
+    pub fn new(principal: Option<Principal>, ladder_version: Option<i64>) -> Self {
         RequestState {
             principal,
+            ladder_version,
             ladder: OnceCell::new(),
             chain: OnceCell::new(),
         }
@@ -53,7 +56,12 @@ pub async fn ladder(ctx: &Context<'_>) -> AppResult<Arc<Ladder>> {
     let db = db(ctx);
     state
         .ladder
-        .get_or_try_init(|| async { Ok::<_, AppError>(Ladder::current(db).await?) })
+        .get_or_try_init(|| async {
+            Ok::<_, AppError>(match state.ladder_version {
+                Some(version) => Ladder::at_version(db, version).await?,
+                None => Ladder::current(db).await?,
+            })
+        })
         .await
         .cloned()
 }

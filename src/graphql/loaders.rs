@@ -6,11 +6,9 @@ use std::collections::HashMap;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::db::entities::{
-    certification, employee, nomination, performance_review, role_assignment,
-};
+use crate::db::entities::{certification, employee, performance_review, role_assignment};
+use crate::db::facts::{facts_of, Facts};
 use crate::db::Db;
-use crate::domain::enums::NominationStatus;
 use crate::error::AppError;
 
 /// All loaders of one request (created per request: the cache lives as
@@ -21,7 +19,7 @@ pub struct Loaders {
     pub certifications: DataLoader<CertificationsLoader>,
     pub reviews: DataLoader<ReviewsLoader>,
     pub history: DataLoader<HistoryLoader>,
-    pub open_nominations: DataLoader<OpenNominationLoader>,
+    pub facts: DataLoader<FactsLoader>,
 }
 
 impl Loaders {
@@ -32,7 +30,7 @@ impl Loaders {
             certifications: DataLoader::new(CertificationsLoader(db.clone()), tokio::spawn),
             reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
-            open_nominations: DataLoader::new(OpenNominationLoader(db.clone()), tokio::spawn),
+            facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn),
         }
     }
 }
@@ -132,19 +130,16 @@ impl Loader<i64> for HistoryLoader {
     }
 }
 
-/// The open (PENDING) nomination of each nominee that has one.
-pub struct OpenNominationLoader(Db);
+/// Everything the eligibility engine needs about an employee besides their
+/// row (certificates, reviews, an open nomination), in one statement for
+/// the whole batch.
+pub struct FactsLoader(Db);
 
-impl Loader<i64> for OpenNominationLoader {
-    type Value = nomination::Model;
+impl Loader<i64> for FactsLoader {
+    type Value = Facts;
     type Error = AppError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = nomination::Entity::find()
-            .filter(nomination::Column::NomineeId.is_in(keys.iter().copied()))
-            .filter(nomination::Column::Status.eq(NominationStatus::Pending.as_str()))
-            .all(&self.0.conn)
-            .await?;
-        Ok(rows.into_iter().map(|n| (n.nominee_id, n)).collect())
+        Ok(facts_of(&self.0.conn, keys).await?)
     }
 }

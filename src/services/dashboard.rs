@@ -13,13 +13,10 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::auth::Principal;
 use crate::db::entities::employee;
-use crate::db::facts::{band_fact, Ladder};
+use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, Fold, Ladder};
 use crate::db::{scope, Db};
 use crate::domain::eligibility::{self, CertFact, EmployeeFacts, ReviewFact, StepRules};
-use crate::domain::enums::{
-    CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus, PromotionTrack,
-    SixSigmaBelt,
-};
+use crate::domain::enums::{CertificationKind, EligibilityStatus, PromotionTrack};
 use crate::domain::{money, tenure};
 use crate::error::{AppError, AppResult};
 
@@ -70,18 +67,50 @@ async fn rows<C: ConnectionTrait, T: FromQueryResult>(db: &C, sql: String) -> Ap
     Ok(T::find_by_statement(statement).all(db).await?)
 }
 
-/// One employee as the dashboards need them.
+/// One employee as the dashboards need them, as read from the database.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct PersonRow {
+struct PersonRow {
+    id: i64,
+    job_role_id: i64,
+    manager_id: Option<i64>,
+    site: String,
+    market: String,
+    hired_on: NaiveDate,
+    role_since: NaiveDate,
+    salary_minor: i64,
+    currency: String,
+}
+
+/// One employee in a snapshot: site, market and currency are interned
+/// (`Snapshot::text`), so 100,000 people take a few MiB.
+#[derive(Debug, Clone)]
+pub struct Person {
     pub id: i64,
     pub job_role_id: i64,
     pub manager_id: Option<i64>,
-    pub site: String,
-    pub market: String,
-    pub hired_on: NaiveDate,
-    pub role_since: NaiveDate,
+    pub site: u32,
+    pub market: u32,
+    pub currency: u32,
     pub salary_minor: i64,
-    pub currency: String,
+}
+
+/// Interns short strings.
+#[derive(Debug, Default)]
+struct Interner {
+    texts: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, text: String) -> u32 {
+        if let Some(&i) = self.index.get(&text) {
+            return i;
+        }
+        let i = self.texts.len() as u32;
+        self.index.insert(text.clone(), i);
+        self.texts.push(text);
+        i
+    }
 }
 
 /// The engine's verdict on one employee, reduced to what dashboards count.
@@ -96,8 +125,19 @@ pub struct Verdict {
 
 /// Everyone in scope hired on or before `as_of`, with the engine's verdict.
 pub struct Snapshot {
-    pub people: Vec<PersonRow>,
+    pub people: Vec<Person>,
     pub verdicts: Vec<Verdict>,
+    /// Interned site, market and currency texts.
+    pub text: Vec<String>,
+}
+
+impl Snapshot {
+    pub fn text(&self, i: u32) -> &str {
+        self.text
+            .get(i as usize)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
 }
 
 /// The snapshot of `scope` as of `as_of`, from this process's cache when
@@ -121,15 +161,13 @@ pub async fn snapshot(
         ms = started.elapsed().as_millis() as u64,
         "dashboard snapshot computed"
     );
-    db.keep_derived(&key, versions, fresh.clone());
+    db.keep_derived(&key, versions, true, fresh.clone());
     Ok(fresh)
 }
 
-/// Facts folded into one text column per employee by the database
-/// (`period_end|rating,...` or `kind|belt|language|cefr|issued_on|expires_on,...`):
-/// one row per person instead of one per review and certificate, which is
-/// what makes a cold snapshot of 100,000 people cheap to ship out of the
-/// database.
+/// Facts folded into one text column per employee by the database (see
+/// `db::facts::Fold`): one row per person instead of one per review and
+/// certificate, which is what makes a cold snapshot cheap to ship.
 #[derive(Debug, FromQueryResult)]
 struct FoldedRow {
     employee_id: i64,
@@ -139,47 +177,6 @@ struct FoldedRow {
 #[derive(Debug, FromQueryResult)]
 struct IdRow {
     id: i64,
-}
-
-fn parse_reviews(folded: Option<&str>) -> Vec<ReviewFact> {
-    folded
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|item| {
-            let (day, rating) = item.split_once('|')?;
-            Some(ReviewFact {
-                period_end: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?,
-                rating: rating.parse().ok()?,
-            })
-        })
-        .collect()
-}
-
-fn parse_certs(folded: Option<&str>) -> Vec<CertFact> {
-    let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
-    folded
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|item| {
-            let mut parts = item.split('|');
-            let kind = CertificationKind::parse(parts.next()?)?;
-            let belt = parts.next()?;
-            let language = parts.next()?;
-            let cefr = parts.next()?;
-            let issued_on = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
-            let expires = parts.next()?;
-            Some(CertFact {
-                kind,
-                name: String::new(),
-                belt: SixSigmaBelt::parse(belt),
-                language: optional(language),
-                cefr: CefrLevel::parse(cefr),
-                status: CertificationStatus::Verified,
-                issued_on,
-                expires_on: NaiveDate::parse_from_str(expires, "%Y-%m-%d").ok(),
-            })
-        })
-        .collect()
 }
 
 /// Loads everyone in scope hired on or before `as_of`, with their reviews
@@ -193,10 +190,7 @@ async fn load_snapshot(
     as_of: NaiveDate,
 ) -> AppResult<Snapshot> {
     let day = date_literal(as_of);
-    let fold = match db.backend() {
-        sea_orm::DatabaseBackend::Postgres => "string_agg",
-        _ => "group_concat",
-    };
+    let fold = Fold::for_backend(db.backend());
     let conn = &db.conn;
     let people_sql = format!(
         "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
@@ -204,16 +198,16 @@ async fn load_snapshot(
         scope.filter("employee.id")
     );
     let reviews_sql = format!(
-        "SELECT employee_id, {fold}(CAST(period_end AS TEXT) || '|' || CAST(rating AS TEXT), ',') AS folded \
-         FROM performance_review WHERE period_end <= {day}{} GROUP BY employee_id",
-        scope.filter("performance_review.employee_id")
+        "SELECT r.employee_id, {} AS folded FROM performance_review r \
+         WHERE r.period_end <= {day}{} GROUP BY r.employee_id",
+        fold.reviews(),
+        scope.filter("r.employee_id")
     );
     let certs_sql = format!(
-        "SELECT employee_id, {fold}(kind || '|' || COALESCE(belt, '') || '|' || COALESCE(language, '') || '|' \
-                || COALESCE(cefr, '') || '|' || CAST(issued_on AS TEXT) || '|' \
-                || COALESCE(CAST(expires_on AS TEXT), ''), ',') AS folded \
-         FROM certification WHERE status = 'VERIFIED' AND issued_on <= {day}{} GROUP BY employee_id",
-        scope.filter("certification.employee_id")
+        "SELECT c.employee_id, {} AS folded FROM certification c \
+         WHERE c.status = 'VERIFIED' AND c.issued_on <= {day}{} GROUP BY c.employee_id",
+        fold.certs(),
+        scope.filter("c.employee_id")
     );
     let open_sql = format!(
         "SELECT nominee_id AS id FROM nomination WHERE status = 'PENDING'{}",
@@ -241,8 +235,8 @@ async fn load_snapshot(
         .iter()
         .map(|p| {
             (
-                parse_certs(certs.get(&p.id).map(String::as_str)),
-                parse_reviews(reviews.get(&p.id).map(String::as_str)),
+                unfold_certs(certs.get(&p.id).map(String::as_str)),
+                unfold_reviews(reviews.get(&p.id).map(String::as_str)),
                 open.contains(&p.id),
             )
         })
@@ -268,7 +262,26 @@ async fn load_snapshot(
             verdict(&eligibility::evaluate(&facts, steps, as_of))
         })
         .collect();
-    Ok(Snapshot { people, verdicts })
+    drop(facts);
+    drop(rules);
+    let mut interner = Interner::default();
+    let people = people
+        .into_iter()
+        .map(|p| Person {
+            id: p.id,
+            job_role_id: p.job_role_id,
+            manager_id: p.manager_id,
+            site: interner.intern(p.site),
+            market: interner.intern(p.market),
+            currency: interner.intern(p.currency),
+            salary_minor: p.salary_minor,
+        })
+        .collect();
+    Ok(Snapshot {
+        people,
+        verdicts,
+        text: interner.texts,
+    })
 }
 
 /// How a progression counts on the dashboards: eligible (at least one
@@ -295,31 +308,50 @@ pub fn verdict(p: &eligibility::Progression) -> Verdict {
     }
 }
 
-/// The key and label of a person under a grouping.
-fn key_of(
-    ladder: &Ladder,
-    names: &HashMap<i64, String>,
-    grouping: Grouping,
-    p: &PersonRow,
-) -> (String, String) {
+/// The group of a person under a grouping, as a number (role id, interned
+/// site or market, manager id; -1 for "no manager"): grouping 100,000
+/// people allocates nothing per person.
+fn group_of(grouping: Grouping, p: &Person) -> i64 {
     match grouping {
-        Grouping::Role => ladder
-            .role(p.job_role_id)
-            .map(|r| (r.code.clone(), r.title.clone()))
-            .unwrap_or_default(),
-        Grouping::Site => (p.site.clone(), p.site.clone()),
-        Grouping::Market => (p.market.clone(), p.market.clone()),
-        Grouping::Manager => match p.manager_id {
-            Some(id) => (id.to_string(), names.get(&id).cloned().unwrap_or_default()),
-            None => ("none".into(), "no manager".into()),
-        },
+        Grouping::Role => p.job_role_id,
+        Grouping::Site => i64::from(p.site),
+        Grouping::Market => i64::from(p.market),
+        Grouping::Manager => p.manager_id.unwrap_or(-1),
     }
 }
 
-/// Names of the managers of `people` (for MANAGER groupings).
-pub async fn manager_names(db: &Db, people: &[PersonRow]) -> AppResult<HashMap<i64, String>> {
+/// The key and label of a group.
+fn describe_group(
+    snapshot: &Snapshot,
+    ladder: &Ladder,
+    names: &HashMap<i64, String>,
+    grouping: Grouping,
+    group: i64,
+) -> (String, String) {
+    match grouping {
+        Grouping::Role => ladder
+            .role(group)
+            .map(|r| (r.code.clone(), r.title.clone()))
+            .unwrap_or_default(),
+        Grouping::Site | Grouping::Market => {
+            let text = snapshot.text(group as u32).to_owned();
+            (text.clone(), text)
+        }
+        Grouping::Manager if group < 0 => ("none".into(), "no manager".into()),
+        Grouping::Manager => (
+            group.to_string(),
+            names.get(&group).cloned().unwrap_or_default(),
+        ),
+    }
+}
+
+/// Names of employees by id (for MANAGER groupings).
+pub async fn manager_names(
+    db: &Db,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, String>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-    let ids: HashSet<i64> = people.iter().filter_map(|p| p.manager_id).collect();
+    let ids: HashSet<i64> = ids.into_iter().collect();
     let mut names = HashMap::new();
     let ids: Vec<i64> = ids.into_iter().collect();
     for chunk in ids.chunks(10_000) {
@@ -354,16 +386,9 @@ pub fn eligibility(
     names: &HashMap<i64, String>,
     grouping: Grouping,
 ) -> Vec<EligibilityBucket> {
-    let mut buckets: HashMap<String, EligibilityBucket> = HashMap::new();
+    let mut buckets: HashMap<i64, EligibilityBucket> = HashMap::new();
     for (p, v) in snapshot.people.iter().zip(&snapshot.verdicts) {
-        let (key, label) = key_of(ladder, names, grouping, p);
-        let b = buckets
-            .entry(key.clone())
-            .or_insert_with(|| EligibilityBucket {
-                key,
-                label,
-                ..Default::default()
-            });
+        let b = buckets.entry(group_of(grouping, p)).or_default();
         b.total += 1;
         b.eligible += v.eligible as i64;
         b.fast_track += v.fast_track as i64;
@@ -371,7 +396,13 @@ pub fn eligibility(
         b.ineligible += v.ineligible as i64;
         b.stalled += v.stalled as i64;
     }
-    let mut list: Vec<_> = buckets.into_values().collect();
+    let mut list: Vec<_> = buckets
+        .into_iter()
+        .map(|(group, mut bucket)| {
+            (bucket.key, bucket.label) = describe_group(snapshot, ladder, names, grouping, group);
+            bucket
+        })
+        .collect();
     list.sort_by(|a, b| a.key.cmp(&b.key));
     list
 }
@@ -408,29 +439,32 @@ pub fn compa_ratios(
     names: &HashMap<i64, String>,
     grouping: Grouping,
 ) -> Vec<CompaBucket> {
-    let mut groups: HashMap<String, (String, Vec<f64>, i64, i64)> = HashMap::new();
+    let mut bands: HashMap<(i64, u32), Option<money::Band>> = HashMap::new();
+    let mut groups: HashMap<i64, (Vec<f64>, i64, i64)> = HashMap::new();
     for p in &snapshot.people {
-        let Some(band) = ladder
-            .band(p.job_role_id, &p.market)
-            .map(band_fact)
-            .filter(|b| b.currency == p.currency)
+        let band = bands.entry((p.job_role_id, p.market)).or_insert_with(|| {
+            ladder
+                .band(p.job_role_id, snapshot.text(p.market))
+                .map(band_fact)
+        });
+        let Some(band) = band
+            .as_ref()
+            .filter(|b| b.currency == snapshot.text(p.currency))
         else {
             continue;
         };
-        let Some(ratio) = money::compa_ratio(p.salary_minor, &band) else {
+        let Some(ratio) = money::compa_ratio(p.salary_minor, band) else {
             continue;
         };
-        let (key, label) = key_of(ladder, names, grouping, p);
-        let entry = groups
-            .entry(key)
-            .or_insert_with(|| (label, Vec::new(), 0, 0));
-        entry.1.push(ratio);
-        entry.2 += (p.salary_minor < band.min) as i64;
-        entry.3 += (p.salary_minor > band.max) as i64;
+        let entry = groups.entry(group_of(grouping, p)).or_default();
+        entry.0.push(ratio);
+        entry.1 += (p.salary_minor < band.min) as i64;
+        entry.2 += (p.salary_minor > band.max) as i64;
     }
     let mut list: Vec<CompaBucket> = groups
         .into_iter()
-        .map(|(key, (label, mut ratios, below, above))| {
+        .map(|(group, (mut ratios, below, above))| {
+            let (key, label) = describe_group(snapshot, ladder, names, grouping, group);
             ratios.sort_by(f64::total_cmp);
             CompaBucket {
                 key,
@@ -488,22 +522,8 @@ pub async fn headcount(
     .await?;
     let mut names = HashMap::new();
     if grouping == Grouping::Manager {
-        let ids: Vec<PersonRow> = counted
-            .iter()
-            .filter_map(|c| c.key.parse::<i64>().ok())
-            .map(|id| PersonRow {
-                id: 0,
-                job_role_id: 0,
-                manager_id: Some(id),
-                site: String::new(),
-                market: String::new(),
-                hired_on: NaiveDate::MIN,
-                role_since: NaiveDate::MIN,
-                salary_minor: 0,
-                currency: String::new(),
-            })
-            .collect();
-        names = manager_names(db, &ids).await?;
+        let ids = counted.iter().filter_map(|c| c.key.parse::<i64>().ok());
+        names = manager_names(db, ids).await?;
     }
     let mut list: Vec<CountBucket> = counted
         .into_iter()
@@ -778,4 +798,21 @@ pub async fn promotion_velocity(
         .collect();
     list.sort_by(|a, b| a.role_code.cmp(&b.role_code));
     Ok(list)
+}
+
+/// `compute`'s answer from this process's cache when nothing changed since
+/// it was computed (one statement to check), else computed and kept.
+pub async fn cached<T, F, Fut>(db: &Db, key: String, compute: F) -> AppResult<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let versions = db.versions().await?;
+    if let Some(hit) = db.derived::<T>(&key, versions) {
+        return Ok(hit);
+    }
+    let value = Arc::new(compute().await?);
+    db.keep_derived(&key, versions, false, value.clone());
+    Ok(value)
 }

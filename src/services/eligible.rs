@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, Select};
 
 use crate::db::entities::employee;
-use crate::db::facts::{employee_records, Ladder};
+use crate::db::facts::{facts_of, Ladder};
 use crate::db::Db;
 use crate::domain::enums::EligibilityStatus;
 use crate::error::AppResult;
@@ -36,19 +36,20 @@ pub async fn list_eligible(
         .all(&db.conn)
         .await?;
     let ids: Vec<i64> = candidates.iter().map(|e| e.id).collect();
-    let records = employee_records(&db.conn, &ids).await?;
+    let facts = facts_of(&db.conn, &ids).await?;
     let today = Utc::now().date_naive();
     let eligible: Vec<employee::Model> = candidates
         .into_iter()
         .filter(|e| {
-            let certs = records
-                .certifications
-                .get(&e.id)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let reviews = records.reviews.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
-            let open = records.open_nominations.contains(&e.id);
-            let result = progression::evaluate(ladder, e, certs, reviews, open, today);
+            let f = facts.get(&e.id).cloned().unwrap_or_default();
+            let result = progression::evaluate(
+                ladder,
+                e,
+                &f.certifications,
+                &f.reviews,
+                f.open_nomination,
+                today,
+            );
             result.options.iter().any(|o| {
                 o.status == EligibilityStatus::Eligible && steps.iter().any(|s| s.id == o.step_id)
             })

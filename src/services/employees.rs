@@ -119,7 +119,8 @@ fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Conditio
     Some(cond)
 }
 
-/// A page of the employees `principal` may see, in id order after `after`.
+/// A page of the employees `principal` may see, in id order after `after`
+/// (`total` is only counted when asked for).
 pub struct EmployeePage {
     pub rows: Vec<employee::Model>,
     pub has_next: bool,
@@ -133,6 +134,7 @@ pub async fn list(
     filter: &EmployeeFilter,
     first: u64,
     after: Option<i64>,
+    count_total: bool,
 ) -> AppResult<EmployeePage> {
     let Some(cond) = filter_condition(ladder, filter) else {
         return Ok(EmployeePage {
@@ -148,7 +150,11 @@ pub async fn list(
         return crate::services::eligible::list_eligible(db, ladder, base, target, first, after)
             .await;
     }
-    let total = base.clone().count(&db.conn).await?;
+    let total = if count_total {
+        base.clone().count(&db.conn).await?
+    } else {
+        0
+    };
     let mut query = base.order_by_asc(employee::Column::Id);
     if let Some(after) = after {
         query = query.filter(employee::Column::Id.gt(after));

@@ -23,7 +23,7 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::db::entities::{employee, nomination, role_assignment};
-use crate::db::facts::{employee_records, Ladder};
+use crate::db::facts::{facts_of, Ladder};
 use crate::db::{scope, Db};
 use crate::domain::enums::{EligibilityStatus, NominationStatus};
 use crate::domain::money;
@@ -94,18 +94,12 @@ pub async fn nominate(
             ))
         })?
         .clone();
-    let records = employee_records(&txn, &[nominee.id]).await?;
-    let certs = records
-        .certifications
-        .get(&nominee.id)
-        .cloned()
+    let facts = facts_of(&txn, &[nominee.id])
+        .await?
+        .remove(&nominee.id)
         .unwrap_or_default();
-    let reviews = records
-        .reviews
-        .get(&nominee.id)
-        .cloned()
-        .unwrap_or_default();
-    if records.open_nominations.contains(&nominee.id) {
+    let (certs, reviews) = (facts.certifications, facts.reviews);
+    if facts.open_nomination {
         return Err(AppError::Conflict(
             "this employee already has an open nomination".into(),
         ));

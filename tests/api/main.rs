@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod audit;
+mod dashboard;
 mod eligibility;
 mod employees;
 mod helpers;

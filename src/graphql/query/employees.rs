@@ -70,6 +70,7 @@ impl EmployeeQuery {
             search: filter.search,
         };
         let ladder = context::ladder(ctx).await?;
+        let count_total = ctx.look_ahead().field("totalCount").exists();
         let page = employees::list(
             context::db(ctx),
             principal,
@@ -77,6 +78,7 @@ impl EmployeeQuery {
             &service_filter,
             first,
             after_id,
+            count_total,
         )
         .await?;
         Ok(EmployeeConnection::new(

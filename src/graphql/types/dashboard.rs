@@ -58,7 +58,7 @@ impl Dashboard {
         Ok(self
             .names
             .get_or_try_init(|| async {
-                service::manager_names(db, &snapshot.people)
+                service::manager_names(db, snapshot.people.iter().filter_map(|p| p.manager_id))
                     .await
                     .map(Arc::new)
             })
@@ -171,16 +171,16 @@ impl Dashboard {
     }
 
     async fn headcount(&self, ctx: &Context<'_>, group_by: GroupBy) -> Result<Vec<CountBucket>> {
-        let list = service::headcount(
-            context::db(ctx),
-            &self.ladder,
-            self.scope,
-            self.as_of,
-            grouping(group_by),
-        )
+        let db = context::db(ctx);
+        let g = grouping(group_by);
+        let key = format!("headcount:{:?}:{}:{g:?}", self.scope, self.as_of);
+        let list = service::cached(db, key, || {
+            service::headcount(db, &self.ladder, self.scope, self.as_of, g)
+        })
         .await?;
         Ok(list
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|b| CountBucket {
                 key: b.key,
                 label: b.label,
@@ -217,10 +217,15 @@ impl Dashboard {
     }
 
     async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {
-        let list =
-            service::certification_coverage(context::db(ctx), self.scope, self.as_of).await?;
+        let db = context::db(ctx);
+        let key = format!("coverage:{:?}:{}", self.scope, self.as_of);
+        let list = service::cached(db, key, || {
+            service::certification_coverage(db, self.scope, self.as_of)
+        })
+        .await?;
         Ok(list
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|b| CoverageBucket {
                 kind: b.kind.into(),
                 level: b.level,
@@ -258,7 +263,12 @@ impl Dashboard {
     }
 
     async fn nomination_funnel(&self, ctx: &Context<'_>) -> Result<NominationFunnel> {
-        let f = service::nomination_funnel(context::db(ctx), self.scope, self.as_of).await?;
+        let db = context::db(ctx);
+        let key = format!("funnel:{:?}:{}", self.scope, self.as_of);
+        let f = service::cached(db, key, || {
+            service::nomination_funnel(db, self.scope, self.as_of)
+        })
+        .await?;
         Ok(NominationFunnel {
             pending: f.pending as i32,
             approved: f.approved as i32,
@@ -269,11 +279,15 @@ impl Dashboard {
     }
 
     async fn leadership_coverage(&self, ctx: &Context<'_>) -> Result<Vec<LeadershipBucket>> {
-        let list =
-            service::leadership_coverage(context::db(ctx), &self.ladder, self.scope, self.as_of)
-                .await?;
+        let db = context::db(ctx);
+        let key = format!("leadership:{:?}:{}", self.scope, self.as_of);
+        let list = service::cached(db, key, || {
+            service::leadership_coverage(db, &self.ladder, self.scope, self.as_of)
+        })
+        .await?;
         Ok(list
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|b| LeadershipBucket {
                 site: b.site,
                 csrs: b.csrs as i32,
@@ -286,11 +300,15 @@ impl Dashboard {
     }
 
     async fn promotion_velocity(&self, ctx: &Context<'_>) -> Result<Vec<VelocityBucket>> {
-        let list =
-            service::promotion_velocity(context::db(ctx), &self.ladder, self.scope, self.as_of)
-                .await?;
+        let db = context::db(ctx);
+        let key = format!("velocity:{:?}:{}", self.scope, self.as_of);
+        let list = service::cached(db, key, || {
+            service::promotion_velocity(db, &self.ladder, self.scope, self.as_of)
+        })
+        .await?;
         Ok(list
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|b| VelocityBucket {
                 role_code: b.role_code,
                 promotions: b.promotions as i32,

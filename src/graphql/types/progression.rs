@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use crate::db::entities::employee;
-use crate::db::facts::{cert_fact, review_fact, Ladder};
+use crate::db::facts::Ladder;
 use crate::domain::eligibility;
 use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
@@ -31,19 +31,19 @@ impl Progression {
     ) -> Result<Progression> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let ladder = context::ladder(ctx).await?;
-        let (certs, reviews, open) = tokio::try_join!(
-            loaders.certifications.load_one(employee.id),
-            loaders.reviews.load_one(employee.id),
-            loaders.open_nominations.load_one(employee.id),
-        )?;
-        let certs: Vec<_> = certs.unwrap_or_default().iter().map(cert_fact).collect();
-        let reviews: Vec<_> = reviews
-            .unwrap_or_default()
-            .iter()
-            .map(review_fact)
-            .collect();
-        let result =
-            progression::evaluate(&ladder, employee, &certs, &reviews, open.is_some(), as_of);
+        let facts = loaders
+            .facts
+            .load_one(employee.id)
+            .await?
+            .unwrap_or_default();
+        let result = progression::evaluate(
+            &ladder,
+            employee,
+            &facts.certifications,
+            &facts.reviews,
+            facts.open_nomination,
+            as_of,
+        );
         Ok(Progression {
             result,
             ladder,

@@ -1,0 +1,259 @@
+//! Dashboards: the same engine as `progression`, scoped like every read.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use crate::helpers::{date, error_code, Person, TestApp};
+
+const AS_OF: &str = "2026-10-15";
+
+/// Every employee HR can see, with their progression as of `AS_OF`.
+async fn everyone(app: &TestApp) -> Vec<Value> {
+    let q = "query($after: String, $d: Date) { employees(first: 100, after: $after) { pageInfo { hasNextPage endCursor } \
+             nodes { id role { code } site market hiredOn progression(asOf: $d) { eligible stalled options { status track } } } } }";
+    let mut all = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .data(q, json!({ "after": after, "d": AS_OF }), Some(&app.hr))
+            .await;
+        all.extend(
+            page["employees"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .cloned(),
+        );
+        if page["employees"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["employees"]["pageInfo"]["endCursor"].clone();
+    }
+    all
+}
+
+/// The dashboard's counting rules, applied to one progression.
+fn counts(progression: &Value) -> [i64; 5] {
+    let options = progression["options"].as_array().unwrap();
+    let eligible = progression["eligible"] == true;
+    let fast = options
+        .iter()
+        .any(|o| o["status"] == "ELIGIBLE" && o["track"] == "FAST_TRACK");
+    let not_yet = !eligible && options.iter().any(|o| o["status"] == "NOT_YET");
+    let ineligible = !options.is_empty() && options.iter().all(|o| o["status"] == "INELIGIBLE");
+    let stalled = progression["stalled"] == true;
+    [
+        eligible as i64,
+        fast as i64,
+        not_yet as i64,
+        ineligible as i64,
+        stalled as i64,
+    ]
+}
+
+#[tokio::test]
+async fn dashboard_eligibility_agrees_with_every_employees_progression() {
+    let app = TestApp::spawn().await;
+    rungs::seed::seed(&app.db, 400, 7, Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+
+    let mut expected: BTreeMap<String, [i64; 6]> = BTreeMap::new();
+    for person in everyone(&app).await {
+        if person["hiredOn"].as_str().unwrap() > AS_OF {
+            continue;
+        }
+        let c = counts(&person["progression"]);
+        let row = expected
+            .entry(person["site"].as_str().unwrap().to_owned())
+            .or_default();
+        row[0] += 1;
+        for i in 0..5 {
+            row[i + 1] += c[i];
+        }
+    }
+    let body = app
+        .data(
+            "query($d: Date) { dashboard(asOf: $d) { eligibility(groupBy: SITE) { key total eligible fastTrack notYet ineligible stalled } } }",
+            json!({ "d": AS_OF }),
+            Some(&app.hr),
+        )
+        .await;
+    let mut actual: BTreeMap<String, [i64; 6]> = BTreeMap::new();
+    for b in body["dashboard"]["eligibility"].as_array().unwrap() {
+        let n = |f: &str| b[f].as_i64().unwrap();
+        actual.insert(
+            b["key"].as_str().unwrap().to_owned(),
+            [
+                n("total"),
+                n("eligible"),
+                n("fastTrack"),
+                n("notYet"),
+                n("ineligible"),
+                n("stalled"),
+            ],
+        );
+    }
+    assert_eq!(actual, expected);
+    let stalled: i64 = actual.values().map(|r| r[5]).sum();
+    let eligible: i64 = actual.values().map(|r| r[1]).sum();
+    assert!(
+        eligible > 0 && stalled > 0,
+        "the seeded organisation should have eligible and stalled people: {actual:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_manager_sees_figures_for_their_chain_and_an_employee_is_refused() {
+    let app = TestApp::spawn().await;
+    let q = "{ dashboard { headcount(groupBy: ROLE) { key count } eligibility(groupBy: MANAGER) { key label total } } }";
+    let as_top = app.data(q, json!({}), Some(&app.top)).await;
+    let roles: Vec<(String, i64)> = as_top["dashboard"]["headcount"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["key"].as_str().unwrap().to_owned(),
+                b["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        vec![("CSR".to_owned(), 1), ("TEAM_LEAD".to_owned(), 1)]
+    );
+    let by_manager = &as_top["dashboard"]["eligibility"];
+    assert!(by_manager
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["label"] == "Mika Manager" && b["total"] == 1));
+    let as_hr = app
+        .data(
+            "{ dashboard { headcount(groupBy: MARKET) { key count } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(
+        as_hr["dashboard"]["headcount"][0],
+        json!({ "key": "JP", "count": 7 })
+    );
+    let refused = app.gql(q, json!({}), Some(&app.employee)).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn leadership_coverage_flags_sites_short_of_team_leads() {
+    let app = TestApp::spawn().await;
+    for i in 0..16 {
+        app.person(Person {
+            name: format!("Nagoya CSR {i}"),
+            site: "Nagoya",
+            manager: Some(app.manager.id),
+            ..Default::default()
+        })
+        .await;
+    }
+    let body = app.data("{ dashboard { leadershipCoverage { site csrs teamLeads neededAtMost15 neededAt10 understaffed } } }", json!({}), Some(&app.hr)).await;
+    let sites = body["dashboard"]["leadershipCoverage"].as_array().unwrap();
+    let nagoya = sites.iter().find(|s| s["site"] == "Nagoya").unwrap();
+    assert_eq!(
+        nagoya,
+        &json!({ "site": "Nagoya", "csrs": 16, "teamLeads": 0, "neededAtMost15": 2, "neededAt10": 2, "understaffed": true })
+    );
+    let tokyo = sites.iter().find(|s| s["site"] == "Tokyo").unwrap();
+    assert_eq!(tokyo["understaffed"], false);
+}
+
+#[tokio::test]
+async fn compa_ratios_count_people_outside_their_band() {
+    let app = TestApp::spawn().await;
+    app.person(Person {
+        name: "Under Paid".into(),
+        salary: 380_000,
+        ..Default::default()
+    })
+    .await;
+    app.person(Person {
+        name: "Over Paid".into(),
+        salary: 600_000,
+        ..Default::default()
+    })
+    .await;
+    let body = app.data("{ dashboard { compaRatios(groupBy: ROLE) { key count min max median belowMin aboveMax } } }", json!({}), Some(&app.hr)).await;
+    let csr = body["dashboard"]["compaRatios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["key"] == "CSR")
+        .unwrap()
+        .clone();
+    assert_eq!(csr["count"], 4);
+    assert_eq!(csr["belowMin"], 1);
+    assert_eq!(csr["aboveMax"], 1);
+    assert_eq!(csr["min"], 380_000.0 / 480_000.0);
+    assert_eq!(csr["max"], 600_000.0 / 480_000.0);
+    assert_eq!(csr["median"], 450_000.0 / 480_000.0);
+}
+
+#[tokio::test]
+async fn the_dashboard_follows_changes_at_once() {
+    let app = TestApp::spawn().await;
+    let ana = app
+        .person(Person {
+            name: "Ana Ready".into(),
+            role_since: date("2024-01-15"),
+            ..Default::default()
+        })
+        .await;
+    app.review(&ana, "2025-06-30", 3.5).await;
+    app.review(&ana, "2025-09-30", 3.5).await;
+    let q = "{ dashboard(asOf: \"2025-11-15\") { eligibility(groupBy: ROLE) { key eligible } certificationCoverage { kind holders } } }";
+    let csr_eligible = |body: &Value| {
+        body["dashboard"]["eligibility"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["key"] == "CSR")
+            .unwrap()["eligible"]
+            .clone()
+    };
+    let before = app.data(q, json!({}), Some(&app.hr)).await;
+    assert_eq!(
+        csr_eligible(&before),
+        1,
+        "HR_GENERALIST and others need no certificate: {before}"
+    );
+    let add = "mutation($id: ID!) { addCertification(input: {employeeId: $id, kind: LEADERSHIP_TRAINING, name: \"Bar Raiser\", issuedOn: \"2025-01-10\"}) { id } }";
+    app.data(add, json!({ "id": ana.gid() }), Some(&app.hr))
+        .await;
+    let after = app.data(q, json!({}), Some(&app.hr)).await;
+    assert_eq!(
+        after["dashboard"]["certificationCoverage"][0]["holders"], 1,
+        "{after}"
+    );
+    assert_eq!(csr_eligible(&after), 1);
+}
+
+#[tokio::test]
+async fn the_nomination_funnel_counts_by_status() {
+    let app = TestApp::spawn().await;
+    rungs::seed::seed(&app.db, 300, 3, Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let body = app.data("{ dashboard { nominationFunnel { pending approved rejected withdrawn medianDaysToDecision } } }", json!({}), Some(&app.hr)).await;
+    let funnel = &body["dashboard"]["nominationFunnel"];
+    let total: i64 = ["pending", "approved", "rejected", "withdrawn"]
+        .iter()
+        .map(|k| funnel[k].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, app.count("nomination").await);
+    assert!(funnel["approved"].as_i64().unwrap() > 0);
+    assert!(funnel["medianDaysToDecision"].as_f64().unwrap() > 0.0);
+}
