@@ -237,11 +237,20 @@ impl Fold {
 
     /// An expression folding the certificates of alias `c`.
     pub fn certs(&self) -> String {
+        self.certs_with("c.name")
+    }
+
+    /// The same without names (which only explain gaps): for dashboards.
+    pub fn certs_without_names(&self) -> String {
+        self.certs_with("''")
+    }
+
+    fn certs_with(&self, name: &str) -> String {
         let Fold { agg, unit, record } = self;
         format!(
             "{agg}(c.kind || {unit} || COALESCE(c.belt, '') || {unit} || COALESCE(c.language, '') || {unit} \
              || COALESCE(c.cefr, '') || {unit} || CAST(c.issued_on AS TEXT) || {unit} \
-             || COALESCE(CAST(c.expires_on AS TEXT), '') || {unit} || c.status || {unit} || c.name, {record})"
+             || COALESCE(CAST(c.expires_on AS TEXT), '') || {unit} || c.status || {unit} || {name}, {record})"
         )
     }
 }

@@ -155,7 +155,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
-                .pragma("cache_size", "-8000")
+                .pragma("cache_size", "-4000")
                 .pragma("temp_store", "memory")
         });
     let mut conn = Database::connect(options).await?;

@@ -15,7 +15,7 @@ use crate::auth::Principal;
 use crate::db::entities::employee;
 use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, Fold, Ladder};
 use crate::db::{scope, Db};
-use crate::domain::eligibility::{self, CertFact, EmployeeFacts, ReviewFact, StepRules};
+use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
 use crate::domain::enums::{CertificationKind, EligibilityStatus, PromotionTrack};
 use crate::domain::{money, tenure};
 use crate::error::{AppError, AppResult};
@@ -179,6 +179,48 @@ struct IdRow {
     id: i64,
 }
 
+/// People per chunk of facts loaded for a snapshot.
+const SNAPSHOT_CHUNK: usize = 10_000;
+
+/// Folded reviews (up to `as_of`) and VERIFIED certificates (issued by then;
+/// expired ones too: they explain since when someone has been eligible) of
+/// the people in scope with ids in `first..=last`: two statements, run
+/// concurrently.
+async fn chunk_facts(
+    db: &Db,
+    scope: Scope,
+    as_of: NaiveDate,
+    first: i64,
+    last: i64,
+) -> AppResult<(HashMap<i64, String>, HashMap<i64, String>)> {
+    let day = date_literal(as_of);
+    let fold = Fold::for_backend(db.backend());
+    let reviews_sql = format!(
+        "SELECT r.employee_id, {} AS folded FROM performance_review r \
+         WHERE r.employee_id BETWEEN {first} AND {last} AND r.period_end <= {day}{} \
+         GROUP BY r.employee_id",
+        fold.reviews(),
+        scope.filter("r.employee_id")
+    );
+    let certs_sql = format!(
+        "SELECT c.employee_id, {} AS folded FROM certification c \
+         WHERE c.employee_id BETWEEN {first} AND {last} AND c.status = 'VERIFIED' \
+           AND c.issued_on <= {day}{} GROUP BY c.employee_id",
+        fold.certs_without_names(),
+        scope.filter("c.employee_id")
+    );
+    let (reviews, certs) = tokio::try_join!(
+        rows::<_, FoldedRow>(&db.conn, reviews_sql),
+        rows::<_, FoldedRow>(&db.conn, certs_sql),
+    )?;
+    let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
+        rows.into_iter()
+            .filter_map(|r| Some((r.employee_id, r.folded?)))
+            .collect()
+    };
+    Ok((unfold(reviews), unfold(certs)))
+}
+
 /// Loads everyone in scope hired on or before `as_of`, with their reviews
 /// up to `as_of`, their VERIFIED certificates (expired ones too: they
 /// explain since when someone has been eligible) and their open
@@ -190,93 +232,65 @@ async fn load_snapshot(
     as_of: NaiveDate,
 ) -> AppResult<Snapshot> {
     let day = date_literal(as_of);
-    let fold = Fold::for_backend(db.backend());
     let conn = &db.conn;
-    let people_sql = format!(
-        "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
-         FROM employee WHERE hired_on <= {day}{} ORDER BY id",
-        scope.filter("employee.id")
-    );
-    let reviews_sql = format!(
-        "SELECT r.employee_id, {} AS folded FROM performance_review r \
-         WHERE r.period_end <= {day}{} GROUP BY r.employee_id",
-        fold.reviews(),
-        scope.filter("r.employee_id")
-    );
-    let certs_sql = format!(
-        "SELECT c.employee_id, {} AS folded FROM certification c \
-         WHERE c.status = 'VERIFIED' AND c.issued_on <= {day}{} GROUP BY c.employee_id",
-        fold.certs(),
-        scope.filter("c.employee_id")
-    );
     let open_sql = format!(
         "SELECT nominee_id AS id FROM nomination WHERE status = 'PENDING'{}",
         scope.filter("nomination.nominee_id")
     );
-    let started = std::time::Instant::now();
-    let (people, reviews, certs, open) = tokio::try_join!(
-        rows::<_, PersonRow>(conn, people_sql),
-        rows::<_, FoldedRow>(conn, reviews_sql),
-        rows::<_, FoldedRow>(conn, certs_sql),
-        rows::<_, IdRow>(conn, open_sql),
-    )?;
-    tracing::debug!(
-        ms = started.elapsed().as_millis() as u64,
-        "snapshot queries"
-    );
-    let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
-        rows.into_iter()
-            .filter_map(|r| Some((r.employee_id, r.folded?)))
-            .collect()
-    };
-    let (reviews, certs) = (unfold(reviews), unfold(certs));
-    let open: HashSet<i64> = open.into_iter().map(|r| r.id).collect();
-    let facts: Vec<(Vec<CertFact>, Vec<ReviewFact>, bool)> = people
-        .iter()
-        .map(|p| {
-            (
-                unfold_certs(certs.get(&p.id).map(String::as_str)),
-                unfold_reviews(reviews.get(&p.id).map(String::as_str)),
-                open.contains(&p.id),
-            )
-        })
+    let open: HashSet<i64> = rows::<_, IdRow>(conn, open_sql)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
         .collect();
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot parsed");
-    let mut rules: HashMap<(i64, &str), Vec<StepRules>> = HashMap::new();
-    let verdicts = people
-        .iter()
-        .zip(&facts)
-        .map(|(p, (certs, reviews, open))| {
+    // People and their facts come in chunks (keyset pages by id), so memory
+    // stays bounded whatever the size of the organisation.
+    let mut rules: HashMap<(i64, String), Vec<StepRules>> = HashMap::new();
+    let mut verdicts = Vec::new();
+    let mut people = Vec::new();
+    let mut interner = Interner::default();
+    let mut after = 0i64;
+    loop {
+        let chunk: Vec<PersonRow> = rows(
+            conn,
+            format!(
+                "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
+                 FROM employee WHERE id > {after} AND hired_on <= {day}{} ORDER BY id LIMIT {SNAPSHOT_CHUNK}",
+                scope.filter("employee.id")
+            ),
+        )
+        .await?;
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            break;
+        };
+        after = last.id;
+        let (reviews, certs) = chunk_facts(db, scope, as_of, first.id, last.id).await?;
+        for p in chunk {
+            let certs = unfold_certs(certs.get(&p.id).map(String::as_str));
+            let reviews = unfold_reviews(reviews.get(&p.id).map(String::as_str));
             let steps = rules
-                .entry((p.job_role_id, p.market.as_str()))
+                .entry((p.job_role_id, p.market.clone()))
                 .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
             let facts = EmployeeFacts {
                 hired_on: p.hired_on,
                 role_since: p.role_since,
                 salary_minor: p.salary_minor,
                 currency: p.currency.clone(),
-                certifications: certs,
-                reviews,
-                has_open_nomination: *open,
+                certifications: &certs,
+                reviews: &reviews,
+                has_open_nomination: open.contains(&p.id),
             };
-            verdict(&eligibility::evaluate(&facts, steps, as_of))
-        })
-        .collect();
-    drop(facts);
-    drop(rules);
-    let mut interner = Interner::default();
-    let people = people
-        .into_iter()
-        .map(|p| Person {
-            id: p.id,
-            job_role_id: p.job_role_id,
-            manager_id: p.manager_id,
-            site: interner.intern(p.site),
-            market: interner.intern(p.market),
-            currency: interner.intern(p.currency),
-            salary_minor: p.salary_minor,
-        })
-        .collect();
+            verdicts.push(verdict(&eligibility::evaluate(&facts, steps, as_of)));
+            people.push(Person {
+                id: p.id,
+                job_role_id: p.job_role_id,
+                manager_id: p.manager_id,
+                site: interner.intern(p.site),
+                market: interner.intern(p.market),
+                currency: interner.intern(p.currency),
+                salary_minor: p.salary_minor,
+            });
+        }
+    }
     Ok(Snapshot {
         people,
         verdicts,
