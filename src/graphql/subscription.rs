@@ -58,8 +58,9 @@ pub fn token_from_payload(payload: &serde_json::Value) -> Option<&str> {
         .iter()
         .find_map(|key| payload.get(*key)?.as_str())?
         .trim();
-    let token = match value.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => value[7..].trim(),
+    let token = match value.split_once(char::is_whitespace) {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        None if value.eq_ignore_ascii_case("bearer") => "",
         _ => value,
     };
     (!token.is_empty()).then_some(token)

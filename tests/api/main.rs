@@ -9,3 +9,4 @@ mod helpers;
 mod http;
 mod nominations;
 mod schema;
+mod web;
