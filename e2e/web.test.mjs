@@ -281,6 +281,21 @@ test('a manager sees the dashboard for their chain, read-only queue', async () =
   await page.context().close();
 });
 
+test('the team page and the dashboard read at a phone width', async () => {
+  const page = await newPage(PHONE);
+  await signIn(page, 'ops.tokyo@rungs.example');
+  await page.getByRole('link', { name: 'My team' }).click();
+  await page.locator('table.team-table tbody tr').first().waitFor();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(await overflow() <= 1, 'team: no horizontal scrolling');
+  await shot(page, '15-team-phone', false);
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('figure.chart').first().waitFor();
+  assert.ok(await overflow() <= 1, 'dashboard: no horizontal scrolling');
+  await shot(page, '16-dashboard-phone');
+  await page.context().close();
+});
+
 test('no page logged an error or broke its Content-Security-Policy', () => {
   assert.deepEqual(problems, []);
 });

@@ -222,12 +222,12 @@ export function render(main, app) {
         }
         return h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
           h('th', { scope: 'row' }, h('span', { class: 'person' }, r.name), h('span', { class: 'sub' }, r.email)),
-          h('td', {}, r.role.title),
-          h('td', {}, r.site),
-          h('td', {}, best ? h('span', {}, statusBadge(best.status), ' ', best.targetRole.title) : statusBadge(null),
+          h('td', { 'data-label': 'Role' }, r.role.title),
+          h('td', { 'data-label': 'Site' }, r.site),
+          h('td', { 'data-label': 'Best option' }, best ? h('span', {}, statusBadge(best.status), ' ', best.targetRole.title) : statusBadge(null),
             r.eligibleCount > 1 ? h('span', { class: 'sub' }, `+${r.eligibleCount - 1} more eligible`) : null,
             r.progression.stalled ? h('span', { class: 'badge badge-stalled' }, 'Stalled') : null),
-          h('td', {}, when),
+          h('td', { 'data-label': 'Eligible on' }, when),
           h('td', {}, action, open ? h('span', { class: 'badge badge-nom-PENDING' }, `Nominated: ${open.targetRole.title}`) : null));
       }))));
     version += 1;
