@@ -41,4 +41,7 @@ fi
 
 mkdir -p "$ROOT/test-output"
 echo "e2e: $("$CHROMIUM" --version 2>/dev/null), node $(node --version), binary $RUNGS_BIN"
-node --test --test-concurrency=1 --test-reporter=spec web.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec web.test.mjs || {
+  echo "e2e: failed; the server's log is in test-output/rungs.log, screenshots beside it" >&2
+  exit 1
+}

@@ -1,6 +1,7 @@
 // End-to-end tests of the web app: the real `rungs serve --demo` on a free
 // port with a fresh SQLite file, driven in headless Chromium (Debian's
-// package) through playwright-core. Screenshots go to test-output/.
+// package) through playwright-core. Screenshots and the server's log go to
+// test-output/.
 //
 //   RUNGS_BIN   the binary to run (default target/debug/rungs)
 //   CHROMIUM    the browser (default /usr/bin/chromium)
@@ -112,6 +113,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
+  fs.writeFileSync(path.join(OUT, 'rungs.log'), serverLog);
   if (server && server.exitCode === null) {
     server.kill('SIGTERM');
     await new Promise((resolve) => {
