@@ -1,22 +1,32 @@
 //! HTTP: `POST /graphql`, GraphiQL and queries on `GET /graphql`,
-//! `/healthz` and `/readyz`.
+//! subscriptions over WebSocket on `/graphql/ws`, the web app under `/app`
+//! (`/` leads there), `/healthz` and `/readyz`.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
+use async_graphql::futures_util::{future, SinkExt, StreamExt};
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
+use poem::web::websocket::{CloseCode, Message, WebSocket};
 use poem::web::{Data, Html};
 use poem::{get, handler, EndpointExt, IntoResponse, Request, Response, Route};
 
 use crate::db::Db;
 use crate::graphql::context::RequestState;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::subscription::{connection_data, UNAUTHENTICATED_REASON};
 use crate::graphql::{ensure_error_codes, AppSchema};
 use crate::services::accounts;
+use crate::web;
 
 /// All routes of the service.
 pub fn routes(schema: AppSchema, db: Db) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphql/ws", get(graphql_ws))
+        .at("/", get(web::root))
+        .at("/app", get(web::index))
+        .at("/app/", get(web::index))
+        .at("/app/:file", get(web::asset_file))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
@@ -146,6 +156,40 @@ async fn graphql_get(
             .into_response();
     }
     GraphQLResponse::from(execute(&schema, &db, req, gql).await).into_response()
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-ws). The token comes in
+/// the `connection_init` payload; without a live one the socket closes with
+/// 4403 (see `graphql::subscription`).
+#[handler]
+fn graphql_ws(
+    schema: Data<&AppSchema>,
+    db: Data<&Db>,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+) -> impl IntoResponse {
+    let schema = schema.clone();
+    let db = db.clone();
+    websocket
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            // async-graphql closes a refused `connection_init` with 1002;
+            // graphql-ws says 4403 Forbidden, which clients recognise.
+            let sink = sink.with(|message: Message| {
+                future::ready(Ok::<_, std::io::Error>(match message {
+                    Message::Close(Some((CloseCode::Protocol, reason)))
+                        if reason == UNAUTHENTICATED_REASON =>
+                    {
+                        Message::close_with(4403u16, reason)
+                    }
+                    other => other,
+                }))
+            });
+            GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
+                .on_connection_init(move |payload| connection_data(db, payload))
+                .serve()
+        })
 }
 
 #[handler]

@@ -7,11 +7,15 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::Server;
 
 use crate::db::{self, Db};
-use crate::graphql::build_schema;
+use crate::events::EventBus;
+use crate::graphql::build_schema_with;
 use crate::http::routes;
 
 pub struct Application {
     pub db: Db,
+    /// The process's event bus (services publish, subscriptions listen);
+    /// events are per process, see `crate::events`.
+    pub events: EventBus,
     pub address: SocketAddr,
     acceptor: poem::listener::TcpAcceptor,
 }
@@ -29,6 +33,7 @@ impl Application {
             .ok_or_else(|| anyhow::anyhow!("no local address"))?;
         Ok(Application {
             db,
+            events: EventBus::new(),
             address,
             acceptor,
         })
@@ -40,7 +45,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = build_schema(Some(self.db.clone()));
+        let schema = build_schema_with(Some(self.db.clone()), self.events.clone());
         let app = routes(schema, self.db.clone());
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))

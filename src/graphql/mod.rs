@@ -1,27 +1,38 @@
 //! The GraphQL layer: thin resolvers that get the principal, call a service
 //! and convert the result. Query and mutation roots are split per area and
-//! merged; relations go through DataLoaders.
+//! merged; relations go through DataLoaders. The subscription root
+//! (`nominationChanged`) listens to the app's event bus.
 
 pub mod context;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 use crate::db::Db;
+use crate::events::EventBus;
 
-pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type AppSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
-/// Builds the schema; `db` becomes schema-wide data.
+/// Builds the schema with an event bus of its own; `db` becomes
+/// schema-wide data (`None` is enough to print the SDL).
 pub fn build_schema(db: Option<Db>) -> AppSchema {
+    build_schema_with(db, EventBus::new())
+}
+
+/// Builds the schema; `db` and the app's event bus become schema-wide data.
+pub fn build_schema_with(db: Option<Db>, events: EventBus) -> AppSchema {
     let builder = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
-        EmptySubscription,
-    );
+        subscription::SubscriptionRoot,
+    )
+    .data(events);
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),

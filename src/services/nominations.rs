@@ -12,6 +12,10 @@
 //! number of server processes, and the partial unique index
 //! `nomination_one_pending` backs "one open nomination per nominee" in the
 //! database itself.
+//!
+//! Once its transaction has committed, a nomination and every decision
+//! publish `Event::NominationChanged` on the process's event bus (see
+//! `crate::events`), which feeds the `nominationChanged` subscription.
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -28,6 +32,7 @@ use crate::db::{scope, Db};
 use crate::domain::enums::{EligibilityStatus, NominationStatus};
 use crate::domain::money;
 use crate::error::{AppError, AppResult};
+use crate::events::{Event, EventBus};
 use crate::services::{audit, catalog, employees, progression, validate};
 
 pub struct NominateInput {
@@ -40,6 +45,7 @@ pub struct NominateInput {
 
 pub async fn nominate(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     input: NominateInput,
     today: NaiveDate,
@@ -158,6 +164,7 @@ pub async fn nominate(
     )
     .await?;
     txn.commit().await?;
+    events.publish(Event::NominationChanged(saved.clone()));
     Ok(saved)
 }
 
@@ -210,6 +217,7 @@ fn ensure_pending(n: &nomination::Model) -> AppResult<()> {
 /// decision and the audit events commit together or not at all.
 pub async fn approve(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     id: i64,
     raise_percent: Option<f64>,
@@ -318,12 +326,14 @@ pub async fn approve(
     )
     .await?;
     txn.commit().await?;
+    events.publish(Event::NominationChanged(after.clone()));
     Ok(after)
 }
 
 /// HR rejects with a reason.
 pub async fn reject(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     id: i64,
     reason: &str,
@@ -332,6 +342,7 @@ pub async fn reject(
     let reason = validate::text("reason", reason, validate::MAX_TEXT)?;
     decide(
         db,
+        events,
         principal,
         id,
         NominationStatus::Rejected,
@@ -342,9 +353,15 @@ pub async fn reject(
 }
 
 /// The nominator or HR withdraws.
-pub async fn withdraw(db: &Db, principal: &Principal, id: i64) -> AppResult<nomination::Model> {
+pub async fn withdraw(
+    db: &Db,
+    events: &EventBus,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<nomination::Model> {
     decide(
         db,
+        events,
         principal,
         id,
         NominationStatus::Withdrawn,
@@ -356,6 +373,7 @@ pub async fn withdraw(db: &Db, principal: &Principal, id: i64) -> AppResult<nomi
 
 async fn decide(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     id: i64,
     to: NominationStatus,
@@ -385,6 +403,7 @@ async fn decide(
     )
     .await?;
     txn.commit().await?;
+    events.publish(Event::NominationChanged(after.clone()));
     Ok(after)
 }
 
@@ -445,14 +464,20 @@ pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<nominatio
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::not_found("nomination"))?;
-    let visible = principal.is_hr()
-        || found.nominee_id == principal.employee_id
-        || found.nominated_by_id == principal.employee_id
-        || (principal.is_manager()
-            && scope::is_above(&db.conn, principal.employee_id, found.nominee_id).await?);
-    if visible {
+    if may_see(db, principal, &found).await? {
         Ok(found)
     } else {
         Err(AppError::forbidden())
     }
+}
+
+/// Whether the principal may see a nomination: HR all; the nominee; the
+/// nominator; a manager those of their chain. `get` and the
+/// `nominationChanged` subscription both ask this.
+pub async fn may_see(db: &Db, principal: &Principal, n: &nomination::Model) -> AppResult<bool> {
+    Ok(principal.is_hr()
+        || n.nominee_id == principal.employee_id
+        || n.nominated_by_id == principal.employee_id
+        || (principal.is_manager()
+            && scope::is_above(&db.conn, principal.employee_id, n.nominee_id).await?))
 }

@@ -10,3 +10,4 @@ mod helpers;
 mod http;
 mod nominations;
 mod schema;
+mod web;

@@ -3,6 +3,7 @@ use chrono::Utc;
 
 use crate::graphql::context;
 use crate::graphql::scalars::Date;
+use crate::graphql::subscription::event_bus;
 use crate::graphql::types::nomination::Nomination;
 use crate::services::{nominations, validate};
 
@@ -35,7 +36,8 @@ impl NominationMutation {
         };
         let today = Utc::now().date_naive();
         Ok(Nomination(
-            nominations::nominate(context::db(ctx), principal, input, today).await?,
+            nominations::nominate(context::db(ctx), event_bus(ctx)?, principal, input, today)
+                .await?,
         ))
     }
 
@@ -55,6 +57,7 @@ impl NominationMutation {
         Ok(Nomination(
             nominations::approve(
                 context::db(ctx),
+                event_bus(ctx)?,
                 principal,
                 id,
                 raise_percent,
@@ -76,7 +79,7 @@ impl NominationMutation {
         principal.require_hr()?;
         let id = validate::id("id", &id)?;
         Ok(Nomination(
-            nominations::reject(context::db(ctx), principal, id, &reason).await?,
+            nominations::reject(context::db(ctx), event_bus(ctx)?, principal, id, &reason).await?,
         ))
     }
 
@@ -85,7 +88,7 @@ impl NominationMutation {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;
         Ok(Nomination(
-            nominations::withdraw(context::db(ctx), principal, id).await?,
+            nominations::withdraw(context::db(ctx), event_bus(ctx)?, principal, id).await?,
         ))
     }
 }

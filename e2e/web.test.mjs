@@ -1,0 +1,303 @@
+// End-to-end tests of the web app: the real `rungs serve --demo` on a free
+// port with a fresh SQLite file, driven in headless Chromium (Debian's
+// package) through playwright-core. Screenshots and the server's log go to
+// test-output/.
+//
+//   RUNGS_BIN   the binary to run (default target/debug/rungs)
+//   CHROMIUM    the browser (default /usr/bin/chromium)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.resolve(ROOT, process.env.RUNGS_BIN || 'target/debug/rungs');
+const OUT = path.join(ROOT, 'test-output');
+const PASSWORD = 'rungs-demo-2026';
+const LAPTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let server;
+let serverLog = '';
+let base;
+let browser;
+let workdir;
+const problems = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`rungs exited (${server.exitCode}):\n${serverLog}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`rungs did not become ready in ${ms} ms:\n${serverLog}`);
+}
+
+async function shot(page, name, fullPage = true) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
+}
+
+/** A fresh browser context (its own sessionStorage) with a page. */
+async function newPage(viewport = LAPTOP) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  return page;
+}
+
+async function signIn(page, email) {
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/app/, '/ leads to the web app');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#session:not([hidden])').waitFor();
+}
+
+async function waitLive(page) {
+  await page.locator('body[data-live="live"]').waitFor({ timeout: 15000 });
+}
+
+function option(page, role) {
+  return page.locator(`svg.ladder g.ladder-option[data-role="${role}"]`);
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `no rungs binary at ${BIN}: build it first (cargo build)`);
+  fs.mkdirSync(OUT, { recursive: true });
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rungs-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, [
+    'serve', '--demo', '--bind', `127.0.0.1:${port}`,
+    '--database-url', `sqlite://${path.join(workdir, 'e2e.db')}?mode=rwc`,
+  ], { env: { ...process.env, RUST_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (chunk) => { serverLog += chunk; });
+  server.stderr.on('data', (chunk) => { serverLog += chunk; });
+  await waitForHealth(base, 60000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  fs.writeFileSync(path.join(OUT, 'rungs.log'), serverLog);
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 15000);
+      server.on('exit', () => { clearTimeout(timer); resolve(); });
+    });
+  }
+  if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+test('/app is served with a strict Content-Security-Policy and / leads there', async () => {
+  const root = await fetch(`${base}/`, { redirect: 'manual' });
+  assert.ok([301, 302, 303, 307, 308].includes(root.status), `status ${root.status}`);
+  assert.equal(root.headers.get('location'), '/app');
+  const app = await fetch(`${base}/app`);
+  assert.equal(app.status, 200);
+  assert.match(app.headers.get('content-type'), /^text\/html/);
+  assert.match(app.headers.get('content-security-policy'), /default-src 'self'/);
+  const js = await fetch(`${base}/app/app.js`);
+  assert.match(js.headers.get('content-type'), /^text\/javascript/);
+});
+
+test('sign-in explains a wrong password', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await page.getByLabel('Work email').waitFor();
+  await shot(page, '01-sign-in');
+  await page.getByLabel('Work email').fill('yui.sato@rungs.example');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const error = page.getByRole('alert');
+  await error.waitFor();
+  assert.match(await error.textContent(), /do not match/);
+  await shot(page, '02-sign-in-error');
+  await page.context().close();
+});
+
+test('each demo CSR sees their ladder with the right statuses', async () => {
+  const cases = [
+    ['yui.sato@rungs.example', 'ELIGIBLE', '03-progression-eligible'],
+    ['hina.watanabe@rungs.example', 'INELIGIBLE', '04-progression-ineligible'],
+    ['haruto.suzuki@rungs.example', 'NOT_YET', '05-progression-not-yet'],
+  ];
+  for (const [email, status, name] of cases) {
+    const page = await newPage();
+    await signIn(page, email);
+    const teamLead = option(page, 'TEAM_LEAD');
+    await teamLead.waitFor();
+    assert.equal(await teamLead.getAttribute('data-status'), status, `${email}: Team Lead`);
+    // The status is written out, not only coloured.
+    const words = { ELIGIBLE: 'ELIGIBLE', INELIGIBLE: 'INELIGIBLE', NOT_YET: 'NOT YET' }[status];
+    assert.ok((await teamLead.textContent()).includes(words), `${email}: label says ${words}`);
+    assert.equal(await page.locator('svg.ladder .ladder-current').getAttribute('data-role'), 'CSR');
+    const card = page.locator('article.option-card[data-role="TEAM_LEAD"]');
+    if (status === 'NOT_YET') {
+      assert.match(await card.locator('.countdown').textContent(), /days? to go/);
+    }
+    if (status === 'INELIGIBLE') {
+      assert.ok(await card.locator('.checklist li.missing').count() > 0, 'the gaps are listed');
+    }
+    await shot(page, name);
+    await page.context().close();
+  }
+});
+
+test('the progression page reads at a phone width', async () => {
+  const page = await newPage(PHONE);
+  await signIn(page, 'yui.sato@rungs.example');
+  await option(page, 'TEAM_LEAD').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`);
+  await shot(page, '06-progression-phone', false);
+  await page.getByRole('link', { name: 'My progression' }).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await shot(page, '06-progression-phone-focus', false);
+  await page.context().close();
+});
+
+test('a manager nominates, HR approves, and the employee page updates live', async () => {
+  // The employee's page stays open throughout.
+  const yui = await newPage();
+  await signIn(yui, 'yui.sato@rungs.example');
+  await option(yui, 'TEAM_LEAD').waitFor();
+  await waitLive(yui);
+  await yui.evaluate(() => { window.stillTheSamePage = true; });
+
+  // The manager: team page, a refused nomination, a good one, a conflict.
+  const manager = await newPage();
+  await signIn(manager, 'daichi.okada@rungs.example');
+  await manager.getByRole('link', { name: 'My team' }).click();
+  const row = manager.locator('tr[data-status]', { hasText: 'Yui Sato' });
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-status'), 'ELIGIBLE');
+  const hina = manager.locator('tr[data-status]', { hasText: 'Hina Watanabe' });
+  assert.equal(await hina.getAttribute('data-status'), 'INELIGIBLE');
+  assert.equal(await hina.getByRole('button', { name: /Nominate/ }).count(), 0, 'no Nominate for INELIGIBLE');
+  await waitLive(manager);
+  await shot(manager, '07-team');
+
+  await row.getByRole('button', { name: 'Nominate Yui Sato' }).click();
+  const dialog = manager.getByRole('dialog');
+  await dialog.getByLabel('Target role').selectOption('QUALITY_ANALYST');
+  await dialog.getByLabel('Why this person is ready').fill('Consistently top CSAT and coaches new hires.');
+  await dialog.getByRole('button', { name: 'Nominate' }).click();
+  const refused = dialog.locator('[data-kind="not-eligible"]');
+  await refused.waitFor();
+  assert.match(await refused.textContent(), /Not eligible/);
+  assert.match(await refused.textContent(), /Six Sigma/i);
+  await shot(manager, '08-nominate-not-eligible');
+
+  await dialog.getByLabel('Target role').selectOption('TEAM_LEAD');
+  await dialog.getByRole('button', { name: 'Nominate' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const open = manager.locator('[data-testid="open-nominations"] li', { hasText: 'Yui Sato' });
+  await open.waitFor();
+
+  // The employee hears of the nomination without reloading.
+  await yui.locator('[data-testid="my-nominations"] li[data-status="PENDING"]').waitFor();
+
+  // A second nomination of the same person is a CONFLICT, shown as such.
+  await row.getByRole('button', { name: 'Nominate Yui Sato' }).click();
+  await dialog.getByLabel('Why this person is ready').fill('Once more.');
+  await dialog.getByRole('button', { name: 'Nominate' }).click();
+  const conflict = dialog.locator('[data-kind="conflict"]');
+  await conflict.waitFor();
+  assert.match(await conflict.textContent(), /Already nominated/);
+  await shot(manager, '09-nominate-conflict');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // HR approves with a raise from the dashboard's queue.
+  const hr = await newPage();
+  await signIn(hr, 'hr@rungs.example');
+  await hr.getByRole('link', { name: 'Dashboard' }).click();
+  const item = hr.locator('[data-testid="queue"] li.queue-item', { hasText: 'Yui Sato' });
+  await item.waitFor();
+  await hr.locator('figure.chart').first().waitFor();
+  await shot(hr, '10-dashboard-hr');
+  await item.getByLabel(/Raise/).fill('25');
+  await item.getByRole('button', { name: /^Approve/ }).click();
+  await hr.locator('[data-testid="queue"]', { hasText: 'No nominations are waiting' }).waitFor();
+
+  // Yui's open page: promoted, live.
+  await yui.locator('svg.ladder .ladder-current[data-role="TEAM_LEAD"]').waitFor({ timeout: 15000 });
+  const approved = yui.locator('[data-testid="my-nominations"] li[data-status="APPROVED"]');
+  await approved.waitFor();
+  assert.match(await approved.textContent(), /\+25%/, 'the raise HR chose');
+  assert.equal(await yui.evaluate(() => window.stillTheSamePage), true, 'updated without a reload');
+  assert.match(await yui.locator('#who').textContent(), /Team Lead/);
+  await shot(yui, '11-progression-after-approval-live');
+
+  // The manager's open team page dropped the open nomination, live too.
+  await manager.locator('[data-testid="open-nominations"]', { hasText: 'No open nominations' }).waitFor();
+  await shot(manager, '12-team-after-approval-live');
+  await shot(hr, '13-dashboard-after-approval');
+
+  for (const page of [yui, manager, hr]) await page.context().close();
+});
+
+test('a manager sees the dashboard for their chain, read-only queue', async () => {
+  const page = await newPage();
+  await signIn(page, 'ops.tokyo@rungs.example');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('figure.chart').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: /^Approve/ }).count(), 0);
+  await shot(page, '14-dashboard-manager');
+  await page.context().close();
+});
+
+test('the team page and the dashboard read at a phone width', async () => {
+  const page = await newPage(PHONE);
+  await signIn(page, 'ops.tokyo@rungs.example');
+  await page.getByRole('link', { name: 'My team' }).click();
+  await page.locator('table.team-table tbody tr').first().waitFor();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(await overflow() <= 1, 'team: no horizontal scrolling');
+  await shot(page, '15-team-phone', false);
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('figure.chart').first().waitFor();
+  assert.ok(await overflow() <= 1, 'dashboard: no horizontal scrolling');
+  await shot(page, '16-dashboard-phone');
+  await page.context().close();
+});
+
+test('no page logged an error or broke its Content-Security-Policy', () => {
+  assert.deepEqual(problems, []);
+});

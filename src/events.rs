@@ -1,0 +1,112 @@
+//! The in-process event bus: services publish what changed after their
+//! transaction commits, and GraphQL subscriptions (`nominationChanged`)
+//! listen.
+//!
+//! Events are per process. The bus is a `tokio::sync::broadcast` channel
+//! created at start-up and kept in the schema data, so with several
+//! `rungs serve` instances behind a load balancer each instance's
+//! subscribers see the decisions made through that instance only. A later
+//! step may fan events out across instances through PostgreSQL
+//! `LISTEN/NOTIFY`; publishers and subscribers would not change.
+//!
+//! Publishing never blocks and never fails the request: with nobody
+//! listening the event is dropped, and a subscriber that falls more than
+//! `CAPACITY` events behind skips the oldest ones (its page refreshes on the
+//! next event anyway).
+
+use tokio::sync::broadcast;
+
+use crate::db::entities::nomination;
+
+/// Events a slow subscriber may fall behind before it skips some.
+pub const CAPACITY: usize = 256;
+
+/// Something that changed, as committed.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A nomination was created or decided (approved, rejected, withdrawn):
+    /// the row as it stands after the commit.
+    NominationChanged(nomination::Model),
+}
+
+/// The bus. Cloning shares the channel.
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus::new()
+    }
+}
+
+impl EventBus {
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(CAPACITY);
+        EventBus { sender }
+    }
+
+    /// Publishes a committed change to everyone subscribed right now.
+    pub fn publish(&self, event: Event) {
+        // An error only means that nobody is listening.
+        let _ = self.sender.send(event);
+    }
+
+    /// Every event published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+
+    /// How many subscribers are listening (for tests and diagnostics).
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn sample(id: i64) -> nomination::Model {
+        nomination::Model {
+            id,
+            nominee_id: 1,
+            nominated_by_id: 2,
+            step_id: 1,
+            target_role_id: 2,
+            status: "PENDING".into(),
+            justification: "ready".into(),
+            is_override: false,
+            override_reason: None,
+            created_at: Utc::now(),
+            decided_at: None,
+            decided_by_id: None,
+            decision_reason: None,
+            raise_bp: None,
+            new_salary_minor: None,
+            currency: None,
+            effective_on: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn subscribers_get_what_is_published_after_they_subscribe() {
+        let bus = EventBus::new();
+        bus.publish(Event::NominationChanged(sample(1)));
+        let mut first = bus.subscribe();
+        let mut second = bus.subscribe();
+        assert_eq!(bus.subscribers(), 2);
+        bus.publish(Event::NominationChanged(sample(2)));
+        for receiver in [&mut first, &mut second] {
+            let Event::NominationChanged(n) = receiver.recv().await.expect("event");
+            assert_eq!(n.id, 2);
+        }
+    }
+
+    #[test]
+    fn publishing_with_nobody_listening_is_fine() {
+        EventBus::new().publish(Event::NominationChanged(sample(3)));
+    }
+}

@@ -1,0 +1,300 @@
+// My team (managers): everyone in the reporting chain with their best
+// option, sortable and filterable; Nominate opens a form that shows the
+// server's NOT_ELIGIBLE (with the gaps) and CONFLICT answers; the team's
+// open nominations, which the nominator may withdraw.
+
+import { gql, allPages, GqlError } from './api.js';
+import {
+  h, clear, section, note, statusBadge, formatDate, daysUntil, plural, newId, STATUS_LABEL,
+} from './dom.js';
+
+const TEAM = `query Team($after: String) {
+  employees(first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name email site
+      role { code title }
+      manager { id name }
+      progression {
+        asOf eligible stalled monthsInRole
+        options {
+          status track eligibleOn
+          targetRole { code title }
+          gaps { kind message }
+        }
+      }
+    }
+  }
+}`;
+
+const OPEN = `query Open($after: String) {
+  nominations(status: PENDING, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id createdAt justification
+      nominee { id name role { title } }
+      nominatedBy { id name }
+      targetRole { code title }
+    }
+  }
+}`;
+
+const NOMINATE = `mutation Nominate($input: NominateInput!) {
+  nominate(input: $input) { id status nominee { name } targetRole { title } }
+}`;
+
+const WITHDRAW = 'mutation Withdraw($id: ID!) { withdrawNomination(id: $id) { id status } }';
+
+const RANK = { ELIGIBLE: 0, NOT_YET: 1, INELIGIBLE: 2 };
+
+/** The option closest to a promotion: eligible first, then the soonest not-yet. */
+export function bestOption(options) {
+  return [...options].sort((a, b) => {
+    const byStatus = RANK[a.status] - RANK[b.status];
+    if (byStatus) return byStatus;
+    return (a.eligibleOn || '9999').localeCompare(b.eligibleOn || '9999');
+  })[0] || null;
+}
+
+const COLUMNS = [
+  { key: 'name', label: 'Name', value: (r) => r.name.toLowerCase() },
+  { key: 'role', label: 'Role', value: (r) => r.role.title },
+  { key: 'site', label: 'Site', value: (r) => r.site },
+  { key: 'status', label: 'Best option', value: (r) => (r.best ? RANK[r.best.status] : 9) },
+  { key: 'when', label: 'Eligible on', value: (r) => (r.best && r.best.eligibleOn) || '9999' },
+];
+
+function nominateDialog(person, app, done) {
+  const roleId = newId('target');
+  const textId = newId('why');
+  const resultId = newId('result');
+  const eligible = person.progression.options.filter((o) => o.status === 'ELIGIBLE');
+  const select = h('select', { id: roleId, name: 'target', required: true },
+    person.progression.options.map((o) => h('option', { value: o.targetRole.code, selected: o === eligible[0] },
+      `${o.targetRole.title} — ${STATUS_LABEL[o.status]}`)));
+  const text = h('textarea', { id: textId, name: 'justification', rows: 4, required: true, maxlength: 2000 });
+  const result = h('div', { id: resultId, class: 'dialog-result', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Nominate');
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': `${roleId}-title` },
+    h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: `${roleId}-title` }, `Nominate ${person.name}`),
+      h('div', { class: 'field' }, h('label', { for: roleId }, 'Target role'), select),
+      h('div', { class: 'field' }, h('label', { for: textId }, 'Why this person is ready'), text),
+      result,
+      h('div', { class: 'actions' }, submit, cancel)));
+  const show = (kind, title, lines = []) => {
+    clear(result).append(h('div', { class: `result result-${kind}`, 'data-kind': kind },
+      h('strong', {}, title), lines.length ? h('ul', {}, lines.map((l) => h('li', {}, l))) : null));
+  };
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.querySelector('form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!text.value.trim()) {
+      show('error', 'Write a short justification first.');
+      text.focus();
+      return;
+    }
+    submit.disabled = true;
+    app.acted(`nominee:${person.id}`);
+    try {
+      const data = await gql(NOMINATE, {
+        input: { nomineeId: person.id, targetRoleCode: select.value, justification: text.value.trim() },
+      });
+      dialog.close();
+      app.toast(`Nominated ${data.nominate.nominee.name} for ${data.nominate.targetRole.title}. HR decides next.`, 'good');
+      done();
+    } catch (err) {
+      if (err instanceof GqlError && err.code === 'NOT_ELIGIBLE') {
+        show('not-eligible', `Not eligible: ${person.name} cannot be nominated for this role today.`,
+          err.gaps.map((g) => `${g.kind.toLowerCase()}: ${g.message}`));
+      } else if (err instanceof GqlError && err.code === 'CONFLICT') {
+        show('conflict', `Already nominated: ${err.message}. Withdraw the open nomination first, or wait for HR's decision.`);
+      } else if (err instanceof GqlError && err.code === 'FORBIDDEN') {
+        show('error', `Not allowed: ${err.message}`);
+      } else {
+        show('error', err.message || 'The nomination failed.');
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  select.focus();
+  return dialog;
+}
+
+export function render(main, app) {
+  const root = h('div', { class: 'page page-team' });
+  main.append(h('h1', {}, 'My team'), root);
+  const state = { rows: [], open: [], sort: 'status', dir: 1, search: '', status: '', site: '', error: null };
+  let version = 0;
+
+  const tableArea = h('div', { class: 'table-wrap' });
+  const openArea = h('div');
+  const countLine = h('p', { class: 'hint', role: 'status' });
+
+  const searchId = newId('search');
+  const statusId = newId('status');
+  const siteId = newId('site');
+  const search = h('input', { id: searchId, type: 'search', placeholder: 'Name or email' });
+  const statusSelect = h('select', { id: statusId },
+    h('option', { value: '' }, 'Any status'),
+    Object.entries(STATUS_LABEL).map(([value, label]) => h('option', { value }, label)));
+  const siteSelect = h('select', { id: siteId }, h('option', { value: '' }, 'All sites'));
+  search.addEventListener('input', () => { state.search = search.value.trim().toLowerCase(); drawTable(); });
+  statusSelect.addEventListener('change', () => { state.status = statusSelect.value; drawTable(); });
+  siteSelect.addEventListener('change', () => { state.site = siteSelect.value; drawTable(); });
+
+  root.append(
+    section('Reports', { 'data-testid': 'team' },
+      h('div', { class: 'filters', role: 'search' },
+        h('div', { class: 'field' }, h('label', { for: searchId }, 'Filter by name or email'), search),
+        h('div', { class: 'field' }, h('label', { for: statusId }, 'Status'), statusSelect),
+        h('div', { class: 'field' }, h('label', { for: siteId }, 'Site'), siteSelect)),
+      countLine,
+      tableArea),
+    section('Open nominations', { 'data-testid': 'open-nominations' }, openArea));
+
+  function visibleRows() {
+    const col = COLUMNS.find((c) => c.key === state.sort);
+    return state.rows
+      .filter((r) => !state.search || r.name.toLowerCase().includes(state.search) || r.email.toLowerCase().includes(state.search))
+      .filter((r) => !state.status || (r.best && r.best.status === state.status))
+      .filter((r) => !state.site || r.site === state.site)
+      .sort((a, b) => {
+        const va = col.value(a);
+        const vb = col.value(b);
+        const cmp = va < vb ? -1 : va > vb ? 1 : a.name.localeCompare(b.name);
+        return cmp * state.dir;
+      });
+  }
+
+  function header(col) {
+    const active = state.sort === col.key;
+    const button = h('button', { type: 'button', class: 'sort' }, col.label,
+      h('span', { 'aria-hidden': 'true' }, active ? (state.dir > 0 ? ' ▲' : ' ▼') : ' ↕'));
+    button.addEventListener('click', () => {
+      if (state.sort === col.key) state.dir = -state.dir;
+      else { state.sort = col.key; state.dir = 1; }
+      drawTable();
+      const again = tableArea.querySelector(`th[data-key="${col.key}"] button`);
+      if (again) again.focus();
+    });
+    return h('th', {
+      scope: 'col', 'data-key': col.key,
+      'aria-sort': active ? (state.dir > 0 ? 'ascending' : 'descending') : 'none',
+    }, button);
+  }
+
+  function drawTable() {
+    clear(tableArea);
+    if (state.error) {
+      tableArea.append(note(state.error, 'error'));
+      return;
+    }
+    const rows = visibleRows();
+    countLine.textContent = `${plural(rows.length, 'person', 'people')} shown of ${state.rows.length} in your reporting chain.`;
+    if (!rows.length) {
+      tableArea.append(note(state.rows.length ? 'Nobody matches these filters.' : 'Nobody reports to you yet.'));
+      return;
+    }
+    const pending = new Map(state.open.map((n) => [n.nominee.id, n]));
+    tableArea.append(h('table', { class: 'data team-table' },
+      h('caption', { class: 'visually-hidden' }, 'Your reporting chain; column headers sort'),
+      h('thead', {}, h('tr', {}, COLUMNS.map(header), h('th', { scope: 'col' }, 'Action'))),
+      h('tbody', {}, rows.map((r) => {
+        const best = r.best;
+        let when = '—';
+        if (best && best.status === 'NOT_YET' && best.eligibleOn) {
+          when = `${formatDate(best.eligibleOn)} (in ${plural(daysUntil(best.eligibleOn, r.progression.asOf), 'day')})`;
+        } else if (best && best.status === 'ELIGIBLE') {
+          when = `since ${formatDate(best.eligibleOn)}`;
+        }
+        const open = pending.get(r.id);
+        const canNominate = best && best.status === 'ELIGIBLE';
+        let action = null;
+        if (canNominate) {
+          action = h('button', { type: 'button', class: 'primary small', 'aria-label': `Nominate ${r.name}` }, 'Nominate');
+          action.addEventListener('click', () => nominateDialog(r, app, refresh));
+        }
+        return h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
+          h('th', { scope: 'row' }, h('span', { class: 'person' }, r.name), h('span', { class: 'sub' }, r.email)),
+          h('td', { 'data-label': 'Role' }, r.role.title),
+          h('td', { 'data-label': 'Site' }, r.site),
+          h('td', { 'data-label': 'Best option' }, best ? h('span', {}, statusBadge(best.status), ' ', best.targetRole.title) : statusBadge(null),
+            r.eligibleCount > 1 ? h('span', { class: 'sub' }, `+${r.eligibleCount - 1} more eligible`) : null,
+            r.progression.stalled ? h('span', { class: 'badge badge-stalled' }, 'Stalled') : null),
+          h('td', { 'data-label': 'Eligible on' }, when),
+          h('td', {}, action, open ? h('span', { class: 'badge badge-nom-PENDING' }, `Nominated: ${open.targetRole.title}`) : null));
+      }))));
+    version += 1;
+    root.dataset.version = String(version);
+  }
+
+  function drawOpen() {
+    clear(openArea);
+    if (!state.open.length) {
+      openArea.append(note('No open nominations in your team.'));
+      return;
+    }
+    openArea.append(h('ul', { class: 'nominations' }, state.open.map((n) => {
+      const mine = app.me && n.nominatedBy.id === app.me.id;
+      let withdraw = null;
+      if (mine) {
+        withdraw = h('button', { type: 'button', class: 'small', 'aria-label': `Withdraw the nomination of ${n.nominee.name}` }, 'Withdraw');
+        withdraw.addEventListener('click', async () => {
+          withdraw.disabled = true;
+          app.acted(`nomination:${n.id}`);
+          try {
+            await gql(WITHDRAW, { id: n.id });
+            app.toast(`Withdrew the nomination of ${n.nominee.name}.`);
+            refresh();
+          } catch (err) {
+            app.toast(`Could not withdraw: ${err.message}`, 'warn');
+            withdraw.disabled = false;
+          }
+        });
+      }
+      return h('li', { 'data-id': n.id },
+        h('span', { class: 'badge badge-nom-PENDING' }, 'Pending HR decision'), ' ',
+        h('strong', {}, n.nominee.name), ` (${n.nominee.role.title}) for `, h('strong', {}, n.targetRole.title),
+        ` — by ${n.nominatedBy.name} on ${formatDate(n.createdAt)}: “${n.justification}” `, withdraw);
+    })));
+  }
+
+  async function refresh() {
+    try {
+      const [people, open] = await Promise.all([
+        allPages(TEAM, {}, (d) => d.employees),
+        allPages(OPEN, {}, (d) => d.nominations),
+      ]);
+      state.rows = people
+        .filter((p) => !app.me || p.id !== app.me.id)
+        .map((p) => ({
+          ...p,
+          best: bestOption(p.progression.options),
+          eligibleCount: p.progression.options.filter((o) => o.status === 'ELIGIBLE').length,
+        }));
+      state.open = open;
+      state.error = null;
+      const sites = [...new Set(state.rows.map((r) => r.site))].sort();
+      const chosen = siteSelect.value;
+      clear(siteSelect).append(h('option', { value: '' }, 'All sites'),
+        sites.map((site) => h('option', { value: site, selected: site === chosen }, site)));
+    } catch (err) {
+      state.error = `Could not load your team: ${err.message}`;
+    }
+    drawTable();
+    drawOpen();
+  }
+
+  tableArea.append(note('Loading…'));
+  refresh();
+  return {
+    title: 'My team',
+    onEvent: () => refresh(),
+  };
+}
