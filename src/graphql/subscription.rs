@@ -74,14 +74,16 @@ pub async fn connection_data(db: Db, payload: serde_json::Value) -> async_graphq
         return Err(async_graphql::Error::new(UNAUTHENTICATED_REASON));
     };
     let principal = match accounts::authenticate(&db, token).await {
-        Ok(Some(principal)) => principal,
+        Ok(Some(found)) => found.principal,
         Ok(None) => return Err(async_graphql::Error::new(UNAUTHENTICATED_REASON)),
         Err(err) => return Err(err.into()),
     };
     let mut data = Data::default();
     data.insert(ConnectionToken(token.to_owned()));
     data.insert(Loaders::new(&db));
-    data.insert(RequestState::new(Some(principal)));
+    // No pinned ladder version: a subscription lives long, so each event
+    // reads the ladder as it is then.
+    data.insert(RequestState::new(Some(principal), None));
     Ok(data)
 }
 
@@ -162,7 +164,7 @@ impl Watch {
             return Ok(Delivery::Skip);
         }
         match accounts::authenticate(&self.db, &self.token).await? {
-            Some(now) if now == self.principal => Ok(Delivery::Send),
+            Some(now) if now.principal == self.principal => Ok(Delivery::Send),
             _ => Ok(Delivery::End),
         }
     }
