@@ -19,7 +19,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         &args.bind,
     )
     .await
-    .context("starting the service")?;
+    .context("starting the service")?
+    .production(args.is_production());
     if args.demo {
         match demo::seed_if_empty(&app.db)
             .await

@@ -45,6 +45,18 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "RUNGS_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Production mode: introspection, field suggestions and GraphiQL off.
+    /// Also on when RUNGS_ENV=production.
+    #[arg(long)]
+    pub production: bool,
+}
+
+impl ServeArgs {
+    /// `--production`, or `RUNGS_ENV=production`.
+    pub fn is_production(&self) -> bool {
+        self.production
+            || std::env::var("RUNGS_ENV").is_ok_and(|v| v.eq_ignore_ascii_case("production"))
+    }
 }
 
 #[derive(Subcommand, Debug)]

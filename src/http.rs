@@ -4,7 +4,7 @@
 
 use async_graphql::futures_util::{future, SinkExt, StreamExt};
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
 use poem::web::websocket::{CloseCode, Message, WebSocket};
 use poem::web::{Data, Html};
@@ -19,7 +19,7 @@ use crate::services::accounts;
 use crate::web;
 
 /// All routes of the service.
-pub fn routes(schema: AppSchema, db: Db) -> impl poem::Endpoint {
+pub fn routes(schema: AppSchema, db: Db, production: bool) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/graphql/ws", get(graphql_ws))
@@ -32,6 +32,93 @@ pub fn routes(schema: AppSchema, db: Db) -> impl poem::Endpoint {
         .at("/metrics", get(metrics))
         .data(schema)
         .data(db)
+        .data(Mode { production })
+}
+
+/// Production or development.
+#[derive(Clone, Copy)]
+struct Mode {
+    production: bool,
+}
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// Longest a request may run.
+pub const EXECUTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The media type a response is written in, from the request's `Accept`
+/// (GraphQL over HTTP): `application/graphql-response+json` when the client
+/// accepts it (with status codes that say what went wrong), else
+/// `application/json` (always 200 once the request is a GraphQL request).
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+fn negotiate(req: &Request) -> Option<Media> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some(Media::Json);
+    };
+    let mut json = false;
+    for part in accept.split(',') {
+        let media = part
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let refused = part
+            .split(';')
+            .skip(1)
+            .any(|p| p.trim().replace(' ', "") == "q=0");
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            "application/graphql-response+json" => return Some(Media::GraphqlResponse),
+            "application/json" | "application/*" | "*/*" => json = true,
+            _ => {}
+        }
+    }
+    json.then_some(Media::Json)
+}
+
+/// A GraphQL response as HTTP.
+fn respond(media: Media, response: &async_graphql::Response) -> Response {
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let (status, content_type) = match media {
+        Media::GraphqlResponse if request_error => (
+            StatusCode::BAD_REQUEST,
+            "application/graphql-response+json; charset=utf-8",
+        ),
+        Media::GraphqlResponse => (
+            StatusCode::OK,
+            "application/graphql-response+json; charset=utf-8",
+        ),
+        Media::Json => (StatusCode::OK, "application/json; charset=utf-8"),
+    };
+    let body = serde_json::to_vec(response).unwrap_or_else(|_| b"{}".to_vec());
+    Response::builder()
+        .status(status)
+        .content_type(content_type)
+        .body(body)
+}
+
+/// A request that never reached GraphQL execution, answered as GraphQL.
+fn refuse(status: StatusCode, media: Media, message: &str) -> Response {
+    let mut response =
+        async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(message, None)]);
+    ensure_error_codes(&mut response);
+    let mut answer = respond(media, &response);
+    answer.set_status(status);
+    answer
 }
 
 fn bearer(req: &Request) -> Option<&str> {
@@ -74,6 +161,22 @@ async fn execute(
         }
     });
     let operation = crate::metrics::operation_label(named.as_deref());
+    if let Ok(doc) = gql.parsed_query() {
+        if let Err(reason) = crate::graphql::limits::check(doc) {
+            let mut response =
+                async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+                    format!("too costly: {reason}"),
+                    None,
+                )]);
+            ensure_error_codes(&mut response);
+            crate::metrics::record_request(
+                &operation,
+                &["BAD_USER_INPUT".to_owned()],
+                std::time::Duration::ZERO,
+            );
+            return response;
+        }
+    }
     // A mutation may change the ladder, so its own answer must not reuse the
     // ladder version read before it ran.
     let is_mutation = gql.parsed_query().is_ok_and(|doc| {
@@ -96,7 +199,16 @@ async fn execute(
     let gql = gql
         .data(RequestState::new(principal, ladder_version))
         .data(loaders);
-    let mut response = schema.execute(gql).await;
+    let mut response = match tokio::time::timeout(EXECUTION_TIMEOUT, schema.execute(gql)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(operation = %operation, "request timed out");
+            async_graphql::Response::from_errors(vec![async_graphql::Error::from(
+                crate::error::AppError::internal("execution timed out"),
+            )
+            .into_server_error(Default::default())])
+        }
+    };
     ensure_error_codes(&mut response);
     let codes: Vec<String> = response
         .errors
@@ -112,36 +224,125 @@ async fn execute(
     response
 }
 
+/// `POST /graphql`: JSON bodies only (a form post cannot smuggle a
+/// mutation: a CSRF guard), at most 1 MiB, one operation per request (no
+/// batches), at most 10 s of execution.
 #[handler]
 async fn graphql_post(
     schema: Data<&AppSchema>,
     db: Data<&Db>,
     req: &Request,
-    gql: GraphQLRequest,
-) -> GraphQLResponse {
-    execute(&schema, &db, req, gql.0).await.into()
+    body: poem::Body,
+) -> Response {
+    let Some(media) = negotiate(req) else {
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "accepts application/graphql-response+json or application/json",
+        )
+            .into_response();
+    };
+    let is_json = req
+        .content_type()
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "POST /graphql takes a JSON body (Content-Type: application/json)",
+        );
+    }
+    let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "the request body is larger than 1 MiB",
+            );
+        }
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the request body could not be read",
+            )
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the request body is not JSON",
+            )
+        }
+    };
+    if value.is_array() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            media,
+            "batched requests are not accepted: send one operation per request",
+        );
+    }
+    let gql: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(gql) => gql,
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "a GraphQL request is an object with a string `query`, and optional `variables` (object) and `operationName` (string)",
+            )
+        }
+    };
+    respond(media, &execute(&schema, &db, req, gql).await)
 }
 
-/// GraphiQL for browsers; otherwise runs a query from the query string.
-/// Mutations never run over GET.
+/// GraphiQL for browsers (off in production); otherwise runs a query from
+/// the query string. Mutations never run over GET (405).
 #[handler]
 async fn graphql_get(
     schema: Data<&AppSchema>,
     db: Data<&Db>,
+    mode: Data<&Mode>,
     req: &Request,
-    gql: Option<GraphQLRequest>,
 ) -> Response {
     let wants_html = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    let has_query = req.uri().query().is_some_and(|q| q.contains("query="));
+    let query_string = req.uri().query().unwrap_or_default();
+    let has_query = query_string.split('&').any(|kv| kv.starts_with("query="));
     if wants_html && !has_query {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        if mode.production {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        )
+        .into_response();
     }
-    let Some(GraphQLRequest(mut gql)) = gql else {
-        return (StatusCode::BAD_REQUEST, "missing query").into_response();
+    let Some(media) = negotiate(req) else {
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "accepts application/graphql-response+json or application/json",
+        )
+            .into_response();
+    };
+    let mut gql = match async_graphql::http::parse_query_string(query_string) {
+        Ok(gql) => gql,
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "expected ?query=...&variables=...&operationName=...",
+            )
+        }
     };
     let is_mutation = gql.parsed_query().is_ok_and(|doc| {
         doc.operations
@@ -149,13 +350,17 @@ async fn graphql_get(
             .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
     });
     if is_mutation {
-        return (
+        let mut refused = refuse(
             StatusCode::METHOD_NOT_ALLOWED,
+            media,
             "mutations are only accepted over POST",
-        )
-            .into_response();
+        );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
+        return refused;
     }
-    GraphQLResponse::from(execute(&schema, &db, req, gql).await).into_response()
+    respond(media, &execute(&schema, &db, req, gql).await)
 }
 
 /// GraphQL subscriptions over WebSocket (graphql-ws). The token comes in

@@ -17,6 +17,8 @@ pub struct Application {
     /// events are per process, see `crate::events`.
     pub events: EventBus,
     pub address: SocketAddr,
+    /// Production mode: no introspection, suggestions or GraphiQL.
+    pub production: bool,
     acceptor: poem::listener::TcpAcceptor,
 }
 
@@ -35,8 +37,15 @@ impl Application {
             db,
             events: EventBus::new(),
             address,
+            production: false,
             acceptor,
         })
+    }
+
+    /// Switches production mode on or off.
+    pub fn production(mut self, on: bool) -> Self {
+        self.production = on;
+        self
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests
@@ -45,8 +54,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = build_schema_with(Some(self.db.clone()), self.events.clone());
-        let app = routes(schema, self.db.clone());
+        let schema = build_schema_with(Some(self.db.clone()), self.events.clone(), self.production);
+        let app = routes(schema, self.db.clone(), self.production);
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
             .await;

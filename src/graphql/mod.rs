@@ -4,6 +4,7 @@
 //! (`nominationChanged`) listens to the app's event bus.
 
 pub mod context;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -22,17 +23,22 @@ pub type AppSchema =
 /// Builds the schema with an event bus of its own; `db` becomes
 /// schema-wide data (`None` is enough to print the SDL).
 pub fn build_schema(db: Option<Db>) -> AppSchema {
-    build_schema_with(db, EventBus::new())
+    build_schema_with(db, EventBus::new(), false)
 }
 
 /// Builds the schema; `db` and the app's event bus become schema-wide data.
-pub fn build_schema_with(db: Option<Db>, events: EventBus) -> AppSchema {
-    let builder = Schema::build(
+/// In production, introspection and field suggestions ("did you mean ...")
+/// are off: they map the API for an attacker.
+pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> AppSchema {
+    let mut builder = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
         subscription::SubscriptionRoot,
     )
     .data(events);
+    if production {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),

@@ -135,10 +135,20 @@ async fn fresh_database_url() -> String {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(false).await
+    }
+
+    /// The same, in production mode (no introspection, suggestions or GraphiQL).
+    pub async fn spawn_production() -> TestApp {
+        TestApp::spawn_with(true).await
+    }
+
+    async fn spawn_with(production: bool) -> TestApp {
         let database_url = fresh_database_url().await;
         let app = Application::build(&database_url, 8, "127.0.0.1:0")
             .await
-            .expect("application builds");
+            .expect("application builds")
+            .production(production);
         let address = format!("http://{}", app.address);
         let db = app.db.clone();
         tokio::spawn(app.run_until(std::future::pending()));

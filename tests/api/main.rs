@@ -6,6 +6,7 @@ mod audit;
 mod dashboard;
 mod eligibility;
 mod employees;
+mod hardening;
 mod helpers;
 mod http;
 mod nominations;

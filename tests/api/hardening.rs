@@ -1,0 +1,220 @@
+//! Limits on what a request may cost, the HTTP contract (media types and
+//! status codes), production mode, and errors that reveal nothing.
+
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+
+use crate::helpers::{error_code, TestApp};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+async fn post_raw(
+    app: &TestApp,
+    content_type: Option<&str>,
+    accept: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, String, String) {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .body(body)
+        .bearer_auth(&app.hr.token);
+    if let Some(ct) = content_type {
+        request = request.header("content-type", ct);
+    }
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let media = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, media, response.text().await.unwrap())
+}
+
+fn json_body(query: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "query": query })).unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let padding = "x".repeat((1 << 20) + 10);
+    let body =
+        serde_json::to_vec(&json!({ "query": "{ me { id } }", "variables": { "pad": padding } }))
+            .unwrap();
+    let (status, _, _) = post_raw(&app, Some("application/json"), None, body).await;
+    assert_eq!(status, 413);
+}
+
+#[tokio::test]
+async fn form_posts_and_bodies_without_a_json_content_type_are_refused() {
+    let app = TestApp::spawn().await;
+    let before = app.count("login_session").await;
+    for content_type in [
+        Some("application/x-www-form-urlencoded"),
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let (status, _, body) = post_raw(
+            &app,
+            content_type,
+            None,
+            b"query=mutation%20%7B%20logout%20%7D".to_vec(),
+        )
+        .await;
+        assert_eq!(status, 415, "{content_type:?}: {body}");
+    }
+    assert_eq!(app.count("login_session").await, before);
+    let still = app.gql("{ me { id } }", json!({}), Some(&app.hr)).await;
+    assert!(still.get("errors").is_none());
+}
+
+#[tokio::test]
+async fn batched_requests_are_refused() {
+    let app = TestApp::spawn().await;
+    let batch =
+        serde_json::to_vec(&json!([{ "query": "{ me { id } }" }, { "query": "{ me { id } }" }]))
+            .unwrap();
+    let (status, _, body) = post_raw(&app, Some("application/json"), None, batch).await;
+    assert_eq!(status, 400);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn deep_wide_and_directive_heavy_queries_are_refused_before_running() {
+    let app = TestApp::spawn().await;
+    let deep = "{ me { manager { manager { manager { manager { manager { manager { manager { manager { manager { name } } } } } } } } } } }";
+    let aliases: String = (0..100).map(|i| format!("a{i}: me {{ id }} ")).collect();
+    let wide = format!("{{ {aliases} }}");
+    let directives = "query($t: Boolean! = true) { me @include(if: $t) @include(if: $t) @include(if: $t) @include(if: $t) @include(if: $t) @include(if: $t) { id } }";
+    for query in [deep, wide.as_str(), directives] {
+        let body = app.gql(query, json!({}), Some(&app.hr)).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert!(body["data"].is_null());
+    }
+    let dashboard = "{ dashboard { eligibility(groupBy: SITE) { key total eligible fastTrack notYet ineligible stalled } compaRatios(groupBy: ROLE) { key count min p25 median p75 max belowMin aboveMax } nominationFunnel { pending approved rejected withdrawn medianDaysToDecision } } }";
+    let ok = app.gql(dashboard, json!({}), Some(&app.hr)).await;
+    assert!(ok.get("errors").is_none(), "{ok}");
+}
+
+#[tokio::test]
+async fn the_graphql_response_media_type_is_negotiated_with_status_codes() {
+    let app = TestApp::spawn().await;
+    let (status, media, _) = post_raw(
+        &app,
+        Some("application/json"),
+        Some(GRAPHQL_RESPONSE),
+        json_body("{ me { id } }"),
+    )
+    .await;
+    assert_eq!((status, media.starts_with(GRAPHQL_RESPONSE)), (200, true));
+    for bad in [
+        "{ me { ",
+        "{ nosuchfield }",
+        "query($n: Int!) { me { id } }",
+    ] {
+        let (status, media, body) = post_raw(
+            &app,
+            Some("application/json"),
+            Some(GRAPHQL_RESPONSE),
+            json_body(bad),
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(media.starts_with(GRAPHQL_RESPONSE));
+    }
+    let (status, _, body) = post_raw(
+        &app,
+        Some("application/json"),
+        Some(GRAPHQL_RESPONSE),
+        json_body("{ auditEvents(first: 1) { totalCount } }"),
+    )
+    .await;
+    assert_eq!(status, 200, "a field error is not a request error: {body}");
+    let (status, media, _) = post_raw(
+        &app,
+        Some("application/json"),
+        Some("application/json"),
+        json_body("{ me { "),
+    )
+    .await;
+    assert_eq!((status, media.starts_with("application/json")), (200, true));
+    let (status, _, _) = post_raw(
+        &app,
+        Some("application/json"),
+        Some("text/plain"),
+        json_body("{ me { id } }"),
+    )
+    .await;
+    assert_eq!(status, 406);
+}
+
+#[tokio::test]
+async fn production_mode_hides_the_schema_and_graphiql() {
+    let app = TestApp::spawn_production().await;
+    let introspection = app
+        .gql("{ __schema { types { name } } }", json!({}), Some(&app.hr))
+        .await;
+    assert!(
+        introspection["data"]["__schema"].is_null(),
+        "{introspection}"
+    );
+    assert!(
+        !introspection.to_string().contains("Employee"),
+        "{introspection}"
+    );
+    let typo = app.gql("{ me { nam } }", json!({}), Some(&app.hr)).await;
+    assert!(!typo.to_string().contains("Did you mean"), "{typo}");
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    let works = app.gql("{ me { name } }", json!({}), Some(&app.hr)).await;
+    assert_eq!(works["data"]["me"]["name"], "Hana HR");
+
+    let dev = TestApp::spawn().await;
+    let typo = dev.gql("{ me { nam } }", json!({}), Some(&dev.hr)).await;
+    assert!(typo.to_string().contains("Did you mean"), "{typo}");
+}
+
+#[tokio::test]
+async fn a_database_failure_answers_internal_and_reveals_nothing() {
+    let app = TestApp::spawn().await;
+    app.db
+        .conn
+        .execute_unprepared("DROP TABLE performance_review")
+        .await
+        .unwrap();
+    let body = app
+        .gql(
+            "{ me { name reviews { rating } } }",
+            json!({}),
+            Some(&app.employee),
+        )
+        .await;
+    assert_eq!(error_code(&body), "INTERNAL", "{body}");
+    let text = body.to_string().to_lowercase();
+    for leak in [
+        "performance_review",
+        "select",
+        "sqlx",
+        "sea_orm",
+        "dberr",
+        "no such table",
+        "relation",
+        "src/",
+    ] {
+        assert!(!text.contains(leak), "{leak} leaked: {body}");
+    }
+    assert_eq!(body["errors"][0]["message"], "internal error");
+}
