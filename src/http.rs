@@ -196,8 +196,12 @@ async fn execute(
         }
         None => (None, None),
     };
+    let client = match req.remote_addr().0 {
+        poem::Addr::SocketAddr(addr) => Some(addr.ip().to_string()),
+        _ => None,
+    };
     let gql = gql
-        .data(RequestState::new(principal, ladder_version))
+        .data(RequestState::new(principal, ladder_version).with_client(client))
         .data(loaders);
     let mut response = match tokio::time::timeout(EXECUTION_TIMEOUT, schema.execute(gql)).await {
         Ok(response) => response,

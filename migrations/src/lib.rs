@@ -9,6 +9,7 @@ mod m20261126_000001_schema;
 mod m20261126_000002_seed_defaults;
 mod m20261126_000003_ladder_version;
 mod m20261126_000004_data_version;
+mod m20261126_000005_login_throttle;
 mod sql;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_seed_defaults::Migration),
             Box::new(m20261126_000003_ladder_version::Migration),
             Box::new(m20261126_000004_data_version::Migration),
+            Box::new(m20261126_000005_login_throttle::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub struct RequestState {
     pub principal: Option<Principal>,
     /// The ladder version read with the token, if any.
     ladder_version: Option<i64>,
+    /// The client's address (for login throttling).
+    pub client: Option<String>,
     ladder: OnceCell<Arc<Ladder>>,
     chain: OnceCell<Arc<HashSet<i64>>>,
 }
@@ -27,10 +29,24 @@ impl RequestState {
         RequestState {
             principal,
             ladder_version,
+            client: None,
             ladder: OnceCell::new(),
             chain: OnceCell::new(),
         }
     }
+}
+
+impl RequestState {
+    /// Records the client's address.
+    pub fn with_client(mut self, client: Option<String>) -> Self {
+        self.client = client;
+        self
+    }
+}
+
+/// The client's address, if known.
+pub fn client<'a>(ctx: &Context<'a>) -> Option<&'a str> {
+    ctx.data::<RequestState>().ok()?.client.as_deref()
 }
 
 pub fn db<'a>(ctx: &Context<'a>) -> &'a Db {

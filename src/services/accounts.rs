@@ -10,7 +10,7 @@ use crate::db::entities::{employee, login_session};
 use crate::db::Db;
 use crate::domain::enums::AccessRole;
 use crate::error::{AppError, AppResult};
-use crate::services::audit;
+use crate::services::{audit, throttle};
 
 /// What a successful login hands back.
 pub struct LoginOutcome {
@@ -30,8 +30,32 @@ pub fn normalize_email(email: &str) -> String {
 
 /// Checks the password; unknown emails cost the same argon2 work as a wrong
 /// password and get the same error.
-pub async fn login(db: &Db, email: &str, password_text: &str) -> AppResult<LoginOutcome> {
-    let email = normalize_email(email);
+///
+/// Throttled (see `throttle`): a blocked email or client address answers
+/// RATE_LIMITED before any password work.
+pub async fn login(
+    db: &Db,
+    email: &str,
+    password_text: &str,
+    client: Option<&str>,
+) -> AppResult<LoginOutcome> {
+    let email: String = normalize_email(email).chars().take(320).collect();
+    let keys = throttle::keys(&email, client);
+    let txn = db.begin_write().await?;
+    if let Err(limited) = throttle::check(&txn, &keys, Utc::now()).await {
+        audit::record(
+            &txn,
+            None,
+            "LOGIN_RATE_LIMITED",
+            "session",
+            "-",
+            json!({ "email": email }),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(limited);
+    }
+    txn.commit().await?;
     let found = employee::Entity::find()
         .filter(employee::Column::Email.eq(email.as_str()))
         .one(&db.conn)
@@ -40,6 +64,7 @@ pub async fn login(db: &Db, email: &str, password_text: &str) -> AppResult<Login
     let ok = password::verify(password_text.to_owned(), stored).await?;
     let txn = db.begin_write().await?;
     let Some(employee) = found.filter(|_| ok) else {
+        throttle::record_failure(&txn, &keys, Utc::now()).await?;
         audit::record(
             &txn,
             None,
@@ -53,6 +78,7 @@ pub async fn login(db: &Db, email: &str, password_text: &str) -> AppResult<Login
         crate::metrics::LOGIN_FAILURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(invalid_credentials());
     };
+    throttle::record_success(&txn, &email).await?;
     let raw = token::generate();
     let now = Utc::now();
     let expires_at = now + Duration::hours(token::TOKEN_LIFETIME_HOURS);

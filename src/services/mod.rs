@@ -10,4 +10,5 @@ pub mod employees;
 pub mod nominations;
 pub mod progression;
 pub mod records;
+pub mod throttle;
 pub mod validate;

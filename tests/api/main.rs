@@ -11,4 +11,5 @@ mod helpers;
 mod http;
 mod nominations;
 mod schema;
+mod throttle;
 mod web;

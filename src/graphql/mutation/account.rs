@@ -27,7 +27,8 @@ impl AccountMutation {
         email: String,
         password: String,
     ) -> Result<AuthPayload> {
-        let outcome = accounts::login(context::db(ctx), &email, &password).await?;
+        let outcome =
+            accounts::login(context::db(ctx), &email, &password, context::client(ctx)).await?;
         Ok(AuthPayload {
             token: outcome.token,
             expires_at: outcome.expires_at,
