@@ -104,7 +104,15 @@ fn respond(media: Media, response: &async_graphql::Response) -> Response {
         ),
         Media::Json => (StatusCode::OK, "application/json; charset=utf-8"),
     };
-    let body = serde_json::to_vec(response).unwrap_or_else(|_| b"{}".to_vec());
+    // A request error (parse, validation, variables) never started
+    // execution, so the result has no `data` entry at all.
+    let mut value = serde_json::to_value(response).unwrap_or_default();
+    if request_error {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+    }
+    let body = serde_json::to_vec(&value).unwrap_or_else(|_| b"{}".to_vec());
     Response::builder()
         .status(status)
         .content_type(content_type)
@@ -196,6 +204,7 @@ async fn execute(
         }
         None => (None, None),
     };
+    let principal_id = principal.as_ref().map(|p| p.employee_id);
     let client = match req.remote_addr().0 {
         poem::Addr::SocketAddr(addr) => Some(addr.ip().to_string()),
         _ => None,
@@ -224,8 +233,23 @@ async fn execute(
                 .map(|c| c.to_string().trim_matches('"').to_owned())
         })
         .collect();
-    crate::metrics::record_request(&operation, &codes, started.elapsed());
+    let elapsed = started.elapsed();
+    crate::metrics::record_request(&operation, &codes, elapsed);
+    tracing::info!(
+        request_id = %request_id(),
+        operation = %operation,
+        principal = principal_id,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        errors = %codes.join(","),
+        "graphql request"
+    );
     response
+}
+
+/// A short random id for one request's log line.
+fn request_id() -> String {
+    use rand::Rng;
+    format!("{:016x}", rand::thread_rng().gen::<u64>())
 }
 
 /// `POST /graphql`: JSON bodies only (a form post cannot smuggle a
