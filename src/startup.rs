@@ -56,9 +56,11 @@ impl Application {
     ) -> std::io::Result<()> {
         let schema = build_schema_with(Some(self.db.clone()), self.events.clone(), self.production);
         let app = routes(schema, self.db.clone(), self.production);
+        let warm = tokio::spawn(crate::services::dashboard::keep_warm(self.db.clone()));
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
             .await;
+        warm.abort();
         let _ = self.db.conn.close().await;
         result
     }

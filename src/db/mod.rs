@@ -155,8 +155,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
-                .pragma("cache_size", "-4000")
-                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-2000")
         });
     let mut conn = Database::connect(options).await?;
     conn.set_metric_callback(|info| {

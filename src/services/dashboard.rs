@@ -830,3 +830,48 @@ where
     db.keep_derived(&key, versions, false, value.clone());
     Ok(value)
 }
+
+/// Unix seconds of the last dashboard request in this process.
+pub static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// How often the background refresh looks for changes.
+pub const WARM_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long after the last dashboard request the refresh keeps going.
+pub const WARM_WHILE_WATCHED_SECS: i64 = 15 * 60;
+
+/// Keeps the organisation-wide snapshot for today computed in the
+/// background: once at start, then, while someone has looked at a dashboard
+/// in the last 15 minutes, again within 30 s of any change. Requests still
+/// check the change counters themselves, so an answer is never stale; this
+/// only means that the first HR user of the day, or the first after a
+/// change, seldom waits for the cold computation (~2 s at 100,000 people).
+pub async fn keep_warm(db: Db) {
+    let mut last: Option<crate::db::Versions> = None;
+    let mut first = true;
+    loop {
+        if !first {
+            tokio::time::sleep(WARM_PERIOD).await;
+        }
+        let watched = chrono::Utc::now().timestamp()
+            - LAST_DASHBOARD_REQUEST.load(std::sync::atomic::Ordering::Relaxed)
+            < WARM_WHILE_WATCHED_SECS;
+        if !first && !watched {
+            continue;
+        }
+        first = false;
+        let Ok(versions) = db.versions().await else {
+            continue;
+        };
+        if last == Some(versions) {
+            continue;
+        }
+        let Ok(ladder) = Ladder::current(&db).await else {
+            continue;
+        };
+        let today = chrono::Utc::now().date_naive();
+        match snapshot(&db, &ladder, Scope::Everyone, today).await {
+            Ok(_) => last = Some(versions),
+            Err(err) => tracing::warn!(error = ?err, "dashboard warm-up failed"),
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod nominations;
+mod processes;
 mod schema;
 mod throttle;
 mod web;
