@@ -8,6 +8,7 @@ mod eligibility;
 mod employees;
 mod helpers;
 mod http;
+mod import;
 mod nominations;
 mod schema;
 mod web;
