@@ -5,10 +5,14 @@ use std::io::Read;
 use anyhow::Context as _;
 use chrono::Utc;
 
-use crate::config::{CreateUserArgs, DatabaseArgs, SeedArgs, ServeArgs};
+use crate::config::{
+    CreateUserArgs, DatabaseArgs, ExportCommand, ExportFormat, ImportCommand, SeedArgs, ServeArgs,
+};
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::AppError;
 use crate::services::employees::{self, NewEmployee};
+use crate::services::import::{self, ImportOptions, ImportOutcome};
+use crate::services::report;
 use crate::startup::{shutdown_signal, Application};
 use crate::{db, demo, graphql};
 
@@ -102,5 +106,102 @@ pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
         "seeded {} employees, {} certifications, {} reviews, {} nominations in {:.1} s",
         report.employees, report.certifications, report.reviews, report.nominations, report.seconds
     );
+    Ok(())
+}
+
+pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
+    let (what, args) = match command {
+        ImportCommand::Employees(args) => ("employees", args),
+        ImportCommand::Certifications(args) => ("certifications", args),
+        ImportCommand::Reviews(args) => ("reviews", args),
+    };
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let db = db::connect(&args.database.database_url, 2).await?;
+    db::migrate(&db).await?;
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        source: args.file.display().to_string(),
+        progress: true,
+    };
+    let started = std::time::Instant::now();
+    let outcome = match what {
+        "employees" => import::import_employees(&db, &bytes, &options).await,
+        "certifications" => import::import_certifications(&db, &bytes, &options).await,
+        _ => import::import_reviews(&db, &bytes, &options).await,
+    }
+    .map_err(AppError::into_anyhow)?;
+    match outcome {
+        ImportOutcome::Imported(s) => {
+            println!(
+                "{}{} rows of {what}: {} created, {} updated, {} unchanged in {:.1} s",
+                if s.dry_run {
+                    "dry run, nothing written: "
+                } else {
+                    ""
+                },
+                s.rows,
+                s.created,
+                s.updated,
+                s.unchanged,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        ImportOutcome::Rejected(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!(
+                "{} problem{} in {}; nothing written",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                args.file.display()
+            )
+        }
+    }
+}
+
+pub async fn export(command: ExportCommand) -> anyhow::Result<()> {
+    use std::io::Write;
+    let ExportCommand::Eligibility(args) = command;
+    let db = db::connect(&args.database.database_url, 2).await?;
+    db::migrate(&db).await?;
+    let ladder = crate::db::facts::Ladder::load(&db.conn).await?;
+    let as_of = args.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        ExportFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(report::CSV_HEADER)?;
+            report::for_each_chunk(&db, &ladder, as_of, |rows| {
+                for row in rows {
+                    writer.write_record(report::csv_fields(row))?;
+                }
+                Ok(())
+            })
+            .await?;
+            writer.flush()?;
+        }
+        ExportFormat::Json => {
+            let mut out = out;
+            let mut first = true;
+            writeln!(out, "[")?;
+            report::for_each_chunk(&db, &ladder, as_of, |rows| {
+                for row in rows {
+                    if !first {
+                        writeln!(out, ",")?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut out, &report::json_of(row))?;
+                }
+                Ok(())
+            })
+            .await?;
+            writeln!(out, "\n]")?;
+            out.flush()?;
+        }
+    }
     Ok(())
 }

@@ -73,6 +73,57 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Import employees, certifications or reviews from a CSV file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export reports to standard output.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Employees (idempotent on employee_number; see the README for columns).
+    Employees(ImportArgs),
+    /// Certifications (natural key: employee, kind, name, issued_on).
+    Certifications(ImportArgs),
+    /// Performance reviews (natural key: employee, period_end).
+    Reviews(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The CSV file (UTF-8, header line first).
+    pub file: std::path::PathBuf,
+    /// Check every row and report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// One row per employee and ladder step: status, track, eligible_on, gaps.
+    Eligibility(ExportEligibilityArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportEligibilityArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Evaluation date (YYYY-MM-DD; default today, UTC).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
 }
 
 #[derive(Args, Debug)]

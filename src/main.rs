@@ -18,6 +18,8 @@ async fn main() {
         Command::CreateUser(create) => cli::create_user(create).await,
         Command::Seed(seed) => cli::seed(seed).await,
         Command::Bench(bench) => rungs::bench::run(bench).await,
+        Command::Import(import) => cli::import(import).await,
+        Command::Export(export) => cli::export(export).await,
         Command::Schema => {
             cli::schema();
             Ok(())

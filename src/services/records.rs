@@ -89,7 +89,7 @@ pub async fn add_certification(
 
 /// Belts go with SIX_SIGMA, language and CEFR level with LANGUAGE. Returns
 /// the normalised ISO 639-1 language code.
-fn check_kind_fields(input: &NewCertification) -> AppResult<Option<String>> {
+pub(crate) fn check_kind_fields(input: &NewCertification) -> AppResult<Option<String>> {
     match input.kind {
         CertificationKind::SixSigma if input.belt.is_none() => {
             return Err(AppError::bad_input(
@@ -192,7 +192,12 @@ pub struct NewReview {
     pub interactions_per_day: Option<f64>,
 }
 
-fn in_range(field: &str, value: Option<f64>, min: f64, max: f64) -> AppResult<Option<f64>> {
+pub(crate) fn in_range(
+    field: &str,
+    value: Option<f64>,
+    min: f64,
+    max: f64,
+) -> AppResult<Option<f64>> {
     match value {
         Some(v) if !v.is_finite() || v < min || v > max => Err(AppError::bad_input(format!(
             "{field} must be between {min} and {max}"

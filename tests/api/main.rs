@@ -9,6 +9,7 @@ mod employees;
 mod hardening;
 mod helpers;
 mod http;
+mod import;
 mod nominations;
 mod processes;
 mod schema;

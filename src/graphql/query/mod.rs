@@ -5,6 +5,7 @@ mod catalog;
 mod dashboard;
 mod employees;
 mod nominations;
+mod report;
 
 use async_graphql::MergedObject;
 
@@ -15,4 +16,5 @@ pub struct QueryRoot(
     nominations::NominationQuery,
     audit::AuditQuery,
     dashboard::DashboardQuery,
+    report::ReportQuery,
 );

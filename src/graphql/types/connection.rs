@@ -108,3 +108,8 @@ connection!(
     AuditEventEdge,
     crate::graphql::types::audit::AuditEvent
 );
+connection!(
+    EligibilityReportConnection,
+    EligibilityReportEdge,
+    crate::graphql::types::report::EligibilityReportRow
+);

@@ -10,3 +10,4 @@ pub mod ladder;
 pub mod nomination;
 pub mod progression;
 pub mod records;
+pub mod report;
