@@ -447,6 +447,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             page.push(timed(&server, EMPLOYEE_PAGE, json!({}), &hr).await?);
             statements.push(server.statements().await? - before);
         }
+        peaks.push(("employee page", server.peak_mib()));
         let me = load(
             &server,
             ME_PROGRESSION,
@@ -455,6 +456,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             args.load_seconds,
         )
         .await;
+        peaks.push(("progression load", server.peak_mib()));
         let baseline = load(&server, TYPENAME, &tokens, args.clients, args.load_seconds).await;
         let peak = server.peak_mib();
         drop(server);
@@ -496,6 +498,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             }
             None => println!("server peak memory: unavailable"),
         }
+        let phases: Vec<String> = peaks
+            .iter()
+            .map(|(phase, mib)| format!("{phase} {:.0}", mib.unwrap_or(0.0)))
+            .collect();
+        println!("  peak after each phase (MiB): {}", phases.join(", "));
     }
     Ok(())
 }

@@ -4,8 +4,29 @@ use clap::Parser;
 use rungs::config::{Cli, Command, LogFormat};
 use rungs::{cli, telemetry};
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    limit_malloc_arenas();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(run());
+}
+
+/// glibc gives each thread that allocates its own arena and seldom returns
+/// their memory; with tokio's workers and one SQLite thread per connection
+/// that multiplies the peak. Four arenas (two per core) keep it near what is really used
+/// (measured with `rungs bench`: see README, Performance).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only tunes the allocator; called before any thread
+    // starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
+}
+
+async fn run() {
     let args = Cli::parse();
     let format = match &args.command {
         Command::Serve(serve) => serve.log_format,

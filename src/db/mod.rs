@@ -49,8 +49,8 @@ pub struct Versions {
 
 /// How many derived values a process keeps: a few heavy ones (snapshots of
 /// a whole organisation) and more light ones (small aggregates).
-const HEAVY_CAPACITY: usize = 3;
-const LIGHT_CAPACITY: usize = 64;
+const HEAVY_CAPACITY: usize = 2;
+const LIGHT_CAPACITY: usize = 24;
 
 impl Db {
     /// Both change counters, in one statement.
@@ -156,10 +156,14 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
                 .pragma("cache_size", "-2000")
+                // Sorts and temporary b-trees (GROUP BY, window functions over
+                // 100,000s of rows) spill to disk instead of growing the heap.
+                .pragma("temp_store", "file")
         });
     let mut conn = Database::connect(options).await?;
     conn.set_metric_callback(|info| {
         STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        tracing::trace!(target: "rungs::sql", ms = info.elapsed.as_secs_f64() * 1000.0, sql = %info.statement.sql, "statement");
         if info.failed {
             STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
         }

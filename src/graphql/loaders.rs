@@ -11,6 +11,11 @@ use crate::db::facts::{facts_of, Facts};
 use crate::db::Db;
 use crate::error::AppError;
 
+/// How long a loader collects keys before it queries: long enough that the
+/// nodes of a page, resolved concurrently, land in one batch (1 ms, the
+/// default, split pages of 100 into two statements now and then).
+const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(3);
+
 /// All loaders of one request (created per request: the cache lives as
 /// long as the request).
 pub struct Loaders {
@@ -25,12 +30,14 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(db: &Db) -> Self {
         Loaders {
-            employees: DataLoader::new(EmployeeLoader(db.clone()), tokio::spawn),
-            reports: DataLoader::new(ReportsLoader(db.clone()), tokio::spawn),
-            certifications: DataLoader::new(CertificationsLoader(db.clone()), tokio::spawn),
-            reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn),
-            history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
-            facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn),
+            employees: DataLoader::new(EmployeeLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
+            reports: DataLoader::new(ReportsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            certifications: DataLoader::new(CertificationsLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
+            reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
         }
     }
 }

@@ -832,7 +832,8 @@ where
 }
 
 /// Unix seconds of the last dashboard request in this process.
-pub static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+pub static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 =
+    std::sync::atomic::AtomicI64::new(0);
 
 /// How often the background refresh looks for changes.
 pub const WARM_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);

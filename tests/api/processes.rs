@@ -23,17 +23,35 @@ impl Drop for Second {
 }
 
 async fn second_process(app: &TestApp) -> Second {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(env!("CARGO_BIN_EXE_rungs"))
-        .args(["serve", "--database-url", &app.database_url, "--bind", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--database-url",
+            &app.database_url,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("second process starts");
-    let second = Second { child, url: format!("http://127.0.0.1:{port}") };
+    let second = Second {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
     for _ in 0..200 {
-        if let Ok(r) = app.client.get(format!("{}/readyz", second.url)).send().await {
+        if let Ok(r) = app
+            .client
+            .get(format!("{}/readyz", second.url))
+            .send()
+            .await
+        {
             if r.status().is_success() {
                 return second;
             }
@@ -43,26 +61,67 @@ async fn second_process(app: &TestApp) -> Second {
     panic!("the second process did not become ready");
 }
 
-async fn gql_at(app: &TestApp, base: &str, query: &str, variables: Value, token: Option<&str>) -> Value {
-    let mut request = app.client.post(format!("{base}/graphql")).json(&json!({ "query": query, "variables": variables }));
+async fn gql_at(
+    app: &TestApp,
+    base: &str,
+    query: &str,
+    variables: Value,
+    token: Option<&str>,
+) -> Value {
+    let mut request = app
+        .client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
     request.send().await.unwrap().json().await.unwrap()
 }
 
-const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
 
 #[tokio::test]
 async fn a_login_on_one_process_is_valid_on_the_other_and_logout_on_either_ends_it() {
     let app = TestApp::spawn().await;
     let second = second_process(&app).await;
-    let body = gql_at(&app, &second.url, LOGIN, json!({ "e": app.employee.email, "p": PASSWORD }), None).await;
-    let token = body["data"]["login"]["token"].as_str().expect("token").to_owned();
-    let me = gql_at(&app, &app.address, "{ me { name } }", json!({}), Some(&token)).await;
+    let body = gql_at(
+        &app,
+        &second.url,
+        LOGIN,
+        json!({ "e": app.employee.email, "p": PASSWORD }),
+        None,
+    )
+    .await;
+    let token = body["data"]["login"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let me = gql_at(
+        &app,
+        &app.address,
+        "{ me { name } }",
+        json!({}),
+        Some(&token),
+    )
+    .await;
     assert_eq!(me["data"]["me"]["name"], "Emi Employee");
-    gql_at(&app, &app.address, "mutation { logout }", json!({}), Some(&token)).await;
-    let after = gql_at(&app, &second.url, "{ me { name } }", json!({}), Some(&token)).await;
+    gql_at(
+        &app,
+        &app.address,
+        "mutation { logout }",
+        json!({}),
+        Some(&token),
+    )
+    .await;
+    let after = gql_at(
+        &app,
+        &second.url,
+        "{ me { name } }",
+        json!({}),
+        Some(&token),
+    )
+    .await;
     assert_eq!(error_code(&after), "UNAUTHENTICATED");
 }
 
@@ -71,12 +130,30 @@ async fn login_throttling_counts_failures_across_both_processes() {
     let app = TestApp::spawn().await;
     let second = second_process(&app).await;
     for i in 0..5 {
-        let base = if i % 2 == 0 { app.address.clone() } else { second.url.clone() };
-        let body = gql_at(&app, &base, LOGIN, json!({ "e": app.employee.email, "p": "not the password" }), None).await;
+        let base = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            second.url.clone()
+        };
+        let body = gql_at(
+            &app,
+            &base,
+            LOGIN,
+            json!({ "e": app.employee.email, "p": "not the password" }),
+            None,
+        )
+        .await;
         assert_eq!(error_code(&body), "UNAUTHENTICATED");
     }
     for base in [&app.address, &second.url] {
-        let body = gql_at(&app, base, LOGIN, json!({ "e": app.employee.email, "p": PASSWORD }), None).await;
+        let body = gql_at(
+            &app,
+            base,
+            LOGIN,
+            json!({ "e": app.employee.email, "p": PASSWORD }),
+            None,
+        )
+        .await;
         assert_eq!(error_code(&body), "RATE_LIMITED", "{body}");
     }
 }
@@ -86,11 +163,26 @@ async fn concurrent_approvals_through_both_processes_promote_once() {
     let app = TestApp::spawn().await;
     let second = second_process(&app).await;
     let nominee: User = app
-        .person(Person { name: "Pat Promoted".into(), manager: Some(app.manager.id), hired_on: months_ago(36), role_since: months_ago(14), ..Default::default() })
+        .person(Person {
+            name: "Pat Promoted".into(),
+            manager: Some(app.manager.id),
+            hired_on: months_ago(36),
+            role_since: months_ago(14),
+            ..Default::default()
+        })
         .await;
     app.review(&nominee, &months_ago(4).to_string(), 4.5).await;
     app.review(&nominee, &months_ago(1).to_string(), 4.5).await;
-    app.cert(&nominee, "LEADERSHIP_TRAINING", None, None, &months_ago(6).to_string(), None, "VERIFIED").await;
+    app.cert(
+        &nominee,
+        "LEADERSHIP_TRAINING",
+        None,
+        None,
+        &months_ago(6).to_string(),
+        None,
+        "VERIFIED",
+    )
+    .await;
     let nominated = app
         .data(
             "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }",
@@ -101,15 +193,29 @@ async fn concurrent_approvals_through_both_processes_promote_once() {
     let id = nominated["nominate"]["id"].as_str().unwrap().to_owned();
     let approve = "mutation($id: ID!) { approveNomination(id: $id, raisePercent: 25) { status } }";
     let attempts = (0..20).map(|i| {
-        let base = if i % 2 == 0 { app.address.clone() } else { second.url.clone() };
+        let base = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            second.url.clone()
+        };
         let id = id.clone();
         let token = app.hr.token.clone();
         let app = &app;
         async move { gql_at(app, &base, approve, json!({ "id": id }), Some(&token)).await }
     });
     let answers = join_all(attempts).await;
-    let approved = answers.iter().filter(|a| a["data"]["approveNomination"]["status"] == "APPROVED").count();
-    let conflicts = answers.iter().filter(|a| a.get("errors").is_some() && error_code(a) == "CONFLICT").count();
+    let approved = answers
+        .iter()
+        .filter(|a| a["data"]["approveNomination"]["status"] == "APPROVED")
+        .count();
+    let conflicts = answers
+        .iter()
+        .filter(|a| a.get("errors").is_some() && error_code(a) == "CONFLICT")
+        .count();
     assert_eq!((approved, conflicts), (1, 19), "{answers:?}");
-    assert_eq!(app.count("role_assignment").await, 8 + 1, "one new history row");
+    assert_eq!(
+        app.count("role_assignment").await,
+        8 + 1,
+        "one new history row"
+    );
 }
