@@ -13,5 +13,6 @@ mod import;
 mod nominations;
 mod processes;
 mod schema;
+mod shutdown;
 mod throttle;
 mod web;

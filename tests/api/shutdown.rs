@@ -1,0 +1,101 @@
+//! Graceful shutdown: on SIGTERM the server stops accepting, finishes the
+//! requests in flight, closes the pool and exits 0.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
+    // The database and a user come from the usual harness; a synthetic
+    // organisation makes the dashboard take a while.
+    let app = TestApp::spawn().await;
+    rungs::seed::seed(&app.db, 5_000, 1, chrono::Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .args([
+            "serve",
+            "--database-url",
+            &app.database_url,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A cold dashboard over 5,000 people takes a while: it is in flight
+    // when the signal arrives.
+    let in_flight = {
+        let client = client.clone();
+        let url = format!("{base}/graphql");
+        let token = app.hr.token.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let answer = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "query": "{ dashboard(asOf: \"2026-06-30\") { eligibility(groupBy: SITE) { key total } promotionVelocity { roleCode } } }" }))
+                .send()
+                .await;
+            (answer, started.elapsed())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let signalled = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let (answer, took) = in_flight.await.unwrap();
+    let body: serde_json::Value = answer
+        .expect("the in-flight request is answered")
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        body["data"]["dashboard"]["eligibility"].is_array(),
+        "{body}"
+    );
+    assert!(
+        took > Duration::from_millis(30),
+        "the request was still running at the signal ({took:?})"
+    );
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(15),
+            "did not exit in time"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status:?}");
+    let refused = client.get(format!("{base}/healthz")).send().await;
+    assert!(refused.is_err(), "no longer accepting connections");
+}
