@@ -4,7 +4,11 @@
 # target/debug/rungs) on a fresh SQLite file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-RUNGS_BIN="${RUNGS_BIN:-$ROOT/${CARGO_TARGET_DIR:-target}/debug/rungs}"
+RUNGS_BIN="$(realpath -m "${RUNGS_BIN:-$ROOT/${CARGO_TARGET_DIR:-target}/debug/rungs}")"
+if [ ! -x "$RUNGS_BIN" ]; then
+  echo "audit: no rungs binary at $RUNGS_BIN (run cargo build, or set RUNGS_BIN)" >&2
+  exit 1
+fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
@@ -15,8 +19,14 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 "$RUNGS_BIN" serve --database-url "sqlite://$WORK/audit.db?mode=rwc" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+ready=""
+for _ in $(seq 1 300); do
+  if curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then ready=1; break; fi
   sleep 0.1
 done
+if [ -z "$ready" ]; then
+  echo "audit: the server did not become ready; its log:" >&2
+  cat "$WORK/server.log" >&2
+  exit 1
+fi
 RUNGS_URL="http://127.0.0.1:$PORT/graphql" node audit.mjs

@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod audit;
+mod crash;
 mod dashboard;
 mod eligibility;
 mod employees;
