@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod audit;
+mod bad_input;
 mod crash;
 mod dashboard;
 mod eligibility;

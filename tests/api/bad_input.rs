@@ -1,0 +1,93 @@
+//! Every mutation's bad inputs — wrong types, empty and huge strings,
+//! unknown ids, ids of the wrong type, impossible and far-future dates,
+//! negative money, too many decimals, non-ISO currencies — answer
+//! BAD_USER_INPUT (or NOT_FOUND for a well-formed id that does not exist)
+//! and change nothing.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{TestApp, PASSWORD};
+
+/// Every table a mutation may write.
+const TABLES: &[&str] = &[
+    "employee",
+    "certification",
+    "performance_review",
+    "salary_band",
+    "ladder_step",
+    "step_requirement",
+    "nomination",
+    "role_assignment",
+    "audit_event",
+];
+
+async fn counts(app: &TestApp) -> Vec<i64> {
+    let mut all = Vec::new();
+    for table in TABLES {
+        all.push(app.count(table).await);
+    }
+    all
+}
+
+#[tokio::test]
+async fn every_mutation_refuses_bad_input_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(100_000);
+    let me = app.employee.gid();
+    let cases: Vec<(&str, Value, &[&str])> = vec![
+        ("mutation($v: String!) { changePassword(currentPassword: $v, newPassword: \"\") }", json!({ "v": PASSWORD }), &["BAD_USER_INPUT"]),
+        ("mutation { changePassword(currentPassword: 42, newPassword: \"a long enough one\") }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($v: String!) { createEmployee(input: {name: $v, email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"400000\", currency: \"JPY\"}) { id } }", json!({ "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"400000.001\", currency: \"USD\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: 400000, currency: \"JPY\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { updateEmployee(id: \"abc\", input: {site: \"Nagoya\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { updateEmployee(id: \"999999\", input: {site: \"Nagoya\"}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation($id: ID!) { updateEmployee(id: $id, input: {email: \"\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { updateEmployee(id: $id, input: {market: \"not a market!\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { updateEmployee(id: $id, input: {managerId: \"-3\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { addCertification(input: {employeeId: $id, kind: SIX_SIGMA, belt: PURPLE, name: \"x\", issuedOn: \"2025-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { addCertification(input: {employeeId: $id, kind: LEADERSHIP_TRAINING, name: \"x\", issuedOn: \"2025-13-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { addCertification(input: {employeeId: $id, kind: LEADERSHIP_TRAINING, name: \"x\", issuedOn: \"2025-01-01\", expiresOn: \"3025-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { addCertification(input: {employeeId: \"999999\", kind: LEADERSHIP_TRAINING, name: \"x\", issuedOn: \"2025-01-01\"}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { verifyCertification(id: \"not-an-id\", approve: true) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { verifyCertification(id: \"999999\", approve: true) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation($id: ID!) { recordReview(input: {employeeId: $id, periodEnd: \"2025-02-29\", rating: 3.0}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { recordReview(input: {employeeId: $id, periodEnd: \"2025-03-31\", rating: 3.0, csat: 140}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { recordReview(input: {employeeId: $id, periodEnd: \"2025-03-31\", rating: \"high\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { recordReview(input: {employeeId: $id, periodEnd: \"2025-03-31\", rating: 3.0, avgResponseSeconds: -5}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"JP\", currency: \"JPY\", min: \"-1\", max: \"500000\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"JP\", currency: \"XXX\", min: \"1\", max: \"500000\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"JP\", currency: \"JPY\", min: \"1.5\", max: \"500000\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertSalaryBand(input: {roleCode: \"NOPE\", market: \"JP\", currency: \"JPY\", min: \"1\", max: \"500000\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", minRating: 9.5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", fastTrackMonths: -1}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", raiseMinPercent: 40, raiseMaxPercent: 30}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"CSR\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", requirements: [{kind: LANGUAGE, minBelt: GREEN}]}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { nominate(input: {nomineeId: \"abc\", targetRoleCode: \"TEAM_LEAD\", justification: \"x\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"   \"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"ASTRONAUT\", justification: \"x\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { approveNomination(id: \"x1\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { approveNomination(id: \"999999\", effectiveOn: \"2026-04-31\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { approveNomination(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { rejectNomination(id: \"999999\", reason: \"\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { withdrawNomination(id: \"1.5\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+    ];
+    let before = counts(&app).await;
+    let mut failures = Vec::new();
+    for (query, variables, codes) in cases {
+        let body = app.gql(query, variables, Some(&app.hr)).await;
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("none");
+        if !codes.contains(&code) {
+            failures.push(format!("{query}\n  expected {codes:?}, got {body}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        counts(&app).await,
+        before,
+        "a refused mutation changed something"
+    );
+}
