@@ -24,7 +24,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     )
     .await
     .context("starting the service")?
-    .production(args.is_production());
+    .production(args.is_production())
+    .request_timeout(std::time::Duration::from_millis(args.request_timeout_ms));
     if args.demo {
         match demo::seed_if_empty(&app.db)
             .await

@@ -49,6 +49,9 @@ pub struct ServeArgs {
     /// Also on when RUNGS_ENV=production.
     #[arg(long)]
     pub production: bool,
+    /// Longest a GraphQL request may run, in milliseconds.
+    #[arg(long, env = "RUNGS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
 }
 
 impl ServeArgs {

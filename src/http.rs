@@ -19,7 +19,7 @@ use crate::services::accounts;
 use crate::web;
 
 /// All routes of the service.
-pub fn routes(schema: AppSchema, db: Db, production: bool) -> impl poem::Endpoint {
+pub fn routes(schema: AppSchema, db: Db, settings: HttpSettings) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/graphql/ws", get(graphql_ws))
@@ -32,18 +32,30 @@ pub fn routes(schema: AppSchema, db: Db, production: bool) -> impl poem::Endpoin
         .at("/metrics", get(metrics))
         .data(schema)
         .data(db)
-        .data(Mode { production })
+        .data(settings)
 }
 
-/// Production or development.
-#[derive(Clone, Copy)]
-struct Mode {
-    production: bool,
+/// How the HTTP layer behaves.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpSettings {
+    /// No GraphiQL (introspection and suggestions are off in the schema).
+    pub production: bool,
+    /// Longest a GraphQL request may run before it is answered INTERNAL.
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            production: false,
+            request_timeout: EXECUTION_TIMEOUT,
+        }
+    }
 }
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Longest a request may run.
+/// Longest a request may run, by default.
 pub const EXECUTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The media type a response is written in, from the request's `Accept`
@@ -143,6 +155,7 @@ async fn execute(
     db: &Db,
     req: &Request,
     gql: async_graphql::Request,
+    timeout: std::time::Duration,
 ) -> async_graphql::Response {
     let loaders = Loaders::new(db);
     let authenticated = match bearer(req) {
@@ -212,7 +225,7 @@ async fn execute(
     let gql = gql
         .data(RequestState::new(principal, ladder_version).with_client(client))
         .data(loaders);
-    let mut response = match tokio::time::timeout(EXECUTION_TIMEOUT, schema.execute(gql)).await {
+    let mut response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(operation = %operation, "request timed out");
@@ -259,6 +272,7 @@ fn request_id() -> String {
 async fn graphql_post(
     schema: Data<&AppSchema>,
     db: Data<&Db>,
+    settings: Data<&HttpSettings>,
     req: &Request,
     body: poem::Body,
 ) -> Response {
@@ -324,7 +338,10 @@ async fn graphql_post(
             )
         }
     };
-    respond(media, &execute(&schema, &db, req, gql).await)
+    respond(
+        media,
+        &execute(&schema, &db, req, gql, settings.request_timeout).await,
+    )
 }
 
 /// GraphiQL for browsers (off in production); otherwise runs a query from
@@ -333,7 +350,7 @@ async fn graphql_post(
 async fn graphql_get(
     schema: Data<&AppSchema>,
     db: Data<&Db>,
-    mode: Data<&Mode>,
+    settings: Data<&HttpSettings>,
     req: &Request,
 ) -> Response {
     let wants_html = req
@@ -344,7 +361,7 @@ async fn graphql_get(
     let query_string = req.uri().query().unwrap_or_default();
     let has_query = query_string.split('&').any(|kv| kv.starts_with("query="));
     if wants_html && !has_query {
-        if mode.production {
+        if settings.production {
             return StatusCode::NOT_FOUND.into_response();
         }
         return Html(
@@ -388,7 +405,10 @@ async fn graphql_get(
             .insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
         return refused;
     }
-    respond(media, &execute(&schema, &db, req, gql).await)
+    respond(
+        media,
+        &execute(&schema, &db, req, gql, settings.request_timeout).await,
+    )
 }
 
 /// GraphQL subscriptions over WebSocket (graphql-ws). The token comes in

@@ -19,6 +19,8 @@ pub struct Application {
     pub address: SocketAddr,
     /// Production mode: no introspection, suggestions or GraphiQL.
     pub production: bool,
+    /// Longest a GraphQL request may run.
+    pub request_timeout: std::time::Duration,
     acceptor: poem::listener::TcpAcceptor,
 }
 
@@ -38,6 +40,7 @@ impl Application {
             events: EventBus::new(),
             address,
             production: false,
+            request_timeout: crate::http::EXECUTION_TIMEOUT,
             acceptor,
         })
     }
@@ -48,6 +51,12 @@ impl Application {
         self
     }
 
+    /// Sets the longest a GraphQL request may run.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
     /// Serves until `shutdown` resolves, then finishes in-flight requests
     /// (at most 10 s) and closes the pool.
     pub async fn run_until(
@@ -55,7 +64,11 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let schema = build_schema_with(Some(self.db.clone()), self.events.clone(), self.production);
-        let app = routes(schema, self.db.clone(), self.production);
+        let settings = crate::http::HttpSettings {
+            production: self.production,
+            request_timeout: self.request_timeout,
+        };
+        let app = routes(schema, self.db.clone(), settings);
         let warm = tokio::spawn(crate::services::dashboard::keep_warm(self.db.clone()));
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))

@@ -218,3 +218,30 @@ async fn a_database_failure_answers_internal_and_reveals_nothing() {
     }
     assert_eq!(body["errors"][0]["message"], "internal error");
 }
+
+#[tokio::test]
+async fn a_request_running_past_the_timeout_is_cut_off_with_internal() {
+    let app = TestApp::spawn_with_timeout(std::time::Duration::from_millis(20)).await;
+    rungs::seed::seed(&app.db, 5_000, 2, chrono::Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let started = std::time::Instant::now();
+    let body = app
+        .gql(
+            "{ dashboard(asOf: \"2026-05-31\") { eligibility(groupBy: MANAGER) { key total } promotionVelocity { roleCode } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(error_code(&body), "INTERNAL", "{body}");
+    assert_eq!(body["errors"][0]["message"], "internal error");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}

@@ -135,20 +135,26 @@ pub async fn fresh_database_url() -> String {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_with(false).await
+        TestApp::spawn_with(false, rungs::http::EXECUTION_TIMEOUT).await
     }
 
     /// The same, in production mode (no introspection, suggestions or GraphiQL).
     pub async fn spawn_production() -> TestApp {
-        TestApp::spawn_with(true).await
+        TestApp::spawn_with(true, rungs::http::EXECUTION_TIMEOUT).await
     }
 
-    async fn spawn_with(production: bool) -> TestApp {
+    /// The same with a short execution timeout.
+    pub async fn spawn_with_timeout(timeout: std::time::Duration) -> TestApp {
+        TestApp::spawn_with(false, timeout).await
+    }
+
+    async fn spawn_with(production: bool, timeout: std::time::Duration) -> TestApp {
         let database_url = fresh_database_url().await;
         let app = Application::build(&database_url, 8, "127.0.0.1:0")
             .await
             .expect("application builds")
-            .production(production);
+            .production(production)
+            .request_timeout(timeout);
         let address = format!("http://{}", app.address);
         let db = app.db.clone();
         tokio::spawn(app.run_until(std::future::pending()));
