@@ -3,44 +3,12 @@
 //! acknowledged write is there, no promotion is half applied, and the file
 //! passes `PRAGMA integrity_check` (WAL with synchronous = FULL).
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::helpers::{months_ago, Person, TestApp, User};
-
-fn start(database_url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_rungs"))
-        .args([
-            "serve",
-            "--database-url",
-            database_url,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts")
-}
-
-async fn ready(client: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server not ready");
-}
+use crate::helpers::{free_port, start_server_process, wait_ready, TestApp};
 
 async fn post(
     client: &reqwest::Client,
@@ -59,31 +27,6 @@ async fn post(
     response.json().await.ok()
 }
 
-async fn eligible(app: &TestApp, name: String) -> User {
-    let who = app
-        .person(Person {
-            name,
-            manager: Some(app.manager.id),
-            hired_on: months_ago(36),
-            role_since: months_ago(14),
-            ..Default::default()
-        })
-        .await;
-    app.review(&who, &months_ago(4).to_string(), 4.5).await;
-    app.review(&who, &months_ago(1).to_string(), 4.5).await;
-    app.cert(
-        &who,
-        "LEADERSHIP_TRAINING",
-        None,
-        None,
-        &months_ago(6).to_string(),
-        None,
-        "VERIFIED",
-    )
-    .await;
-    who
-}
-
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     let app = TestApp::spawn().await;
@@ -93,7 +36,9 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     // Arrange: open nominations for a batch of eligible CSRs.
     let mut nominations = Vec::new();
     for i in 0..30 {
-        let who = eligible(&app, format!("Crash Candidate {i}")).await;
+        let who = app
+            .eligible_csr(&format!("Crash Candidate {i}"), app.manager.id)
+            .await;
         let body = app
             .data(
                 "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }",
@@ -103,15 +48,11 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
             .await;
         nominations.push((who, body["nominate"]["id"].as_str().unwrap().to_owned()));
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let mut child = start(&app.database_url, port);
-    ready(&client, &base).await;
+    let mut child = start_server_process(&app.database_url, port);
+    wait_ready(&client, &base).await;
 
     // Act: a stream of approvals and certificate writes; kill -9 mid-stream.
     let writer = {
@@ -158,8 +99,8 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     );
 
     // Restart on the same file: it must open, recover the WAL and answer.
-    let mut child = start(&app.database_url, port);
-    ready(&client, &base).await;
+    let mut child = start_server_process(&app.database_url, port);
+    wait_ready(&client, &base).await;
     let conn = &app.db.conn;
     let one = |sql: String| Statement::from_string(app.db.backend(), sql);
     let check = conn

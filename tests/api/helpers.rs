@@ -425,3 +425,74 @@ pub fn months_ago(n: u32) -> NaiveDate {
 pub fn days_from_today(n: i64) -> NaiveDate {
     today() + Duration::days(n)
 }
+
+/// `rungs serve` from the built binary, as a separate process on `port`.
+pub fn start_server_process(database_url: &str, port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .args([
+            "serve",
+            "--database-url",
+            database_url,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server process starts")
+}
+
+/// A free local port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until `base` answers `/readyz`.
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server at {base} did not become ready");
+}
+
+impl TestApp {
+    /// A CSR under `manager` who is ELIGIBLE for Team Lead today on the fast
+    /// track: 14 months in role, two reviews at 4.5, verified leadership
+    /// training.
+    pub async fn eligible_csr(&self, name: &str, manager: i64) -> User {
+        let who = self
+            .person(Person {
+                name: name.into(),
+                manager: Some(manager),
+                hired_on: months_ago(36),
+                role_since: months_ago(14),
+                ..Default::default()
+            })
+            .await;
+        self.review(&who, &months_ago(4).to_string(), 4.5).await;
+        self.review(&who, &months_ago(1).to_string(), 4.5).await;
+        self.cert(
+            &who,
+            "LEADERSHIP_TRAINING",
+            None,
+            None,
+            &months_ago(6).to_string(),
+            None,
+            "VERIFIED",
+        )
+        .await;
+        who
+    }
+}

@@ -2,12 +2,12 @@
 //! server and the real binary as a child process. Tokens, throttling and
 //! one-time decisions live in the database, so both agree.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use futures::future::join_all;
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, months_ago, Person, TestApp, User, PASSWORD};
+use crate::helpers::{error_code, free_port, start_server_process, wait_ready, TestApp, PASSWORD};
 
 /// The second process, killed when dropped.
 struct Second {
@@ -23,42 +23,13 @@ impl Drop for Second {
 }
 
 async fn second_process(app: &TestApp) -> Second {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_rungs"))
-        .args([
-            "serve",
-            "--database-url",
-            &app.database_url,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("second process starts");
+    let port = free_port();
     let second = Second {
-        child,
+        child: start_server_process(&app.database_url, port),
         url: format!("http://127.0.0.1:{port}"),
     };
-    for _ in 0..200 {
-        if let Ok(r) = app
-            .client
-            .get(format!("{}/readyz", second.url))
-            .send()
-            .await
-        {
-            if r.status().is_success() {
-                return second;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the second process did not become ready");
+    wait_ready(&app.client, &second.url).await;
+    second
 }
 
 async fn gql_at(
@@ -162,27 +133,7 @@ async fn login_throttling_counts_failures_across_both_processes() {
 async fn concurrent_approvals_through_both_processes_promote_once() {
     let app = TestApp::spawn().await;
     let second = second_process(&app).await;
-    let nominee: User = app
-        .person(Person {
-            name: "Pat Promoted".into(),
-            manager: Some(app.manager.id),
-            hired_on: months_ago(36),
-            role_since: months_ago(14),
-            ..Default::default()
-        })
-        .await;
-    app.review(&nominee, &months_ago(4).to_string(), 4.5).await;
-    app.review(&nominee, &months_ago(1).to_string(), 4.5).await;
-    app.cert(
-        &nominee,
-        "LEADERSHIP_TRAINING",
-        None,
-        None,
-        &months_ago(6).to_string(),
-        None,
-        "VERIFIED",
-    )
-    .await;
+    let nominee = app.eligible_csr("Pat Promoted", app.manager.id).await;
     let nominated = app
         .data(
             "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }",

@@ -1,12 +1,11 @@
 //! Graceful shutdown: on SIGTERM the server stops accepting, finishes the
 //! requests in flight, closes the pool and exits 0.
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{free_port, start_server_process, wait_ready, TestApp};
 
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
@@ -17,37 +16,11 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
         .await
         .map_err(|e| e.message())
         .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rungs"))
-        .args([
-            "serve",
-            "--database-url",
-            &app.database_url,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let port = free_port();
+    let mut child = start_server_process(&app.database_url, port);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_ready(&client, &base).await;
     // A cold dashboard over 5,000 people takes a while: it is in flight
     // when the signal arrives.
     let in_flight = {
