@@ -8,9 +8,7 @@ use chrono::NaiveDate;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
-use crate::db::entities::{
-    certification, job_role, ladder_step, performance_review, salary_band, step_requirement,
-};
+use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
 use crate::domain::eligibility::{CertFact, Requirement, ReviewFact, StepRules};
 use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
 use crate::domain::money::Band;
@@ -178,26 +176,6 @@ pub fn band_fact(model: &salary_band::Model) -> Band {
         max: model.max_minor,
         midpoint: model.midpoint_minor,
         currency: model.currency.clone(),
-    }
-}
-
-pub fn cert_fact(model: &certification::Model) -> CertFact {
-    CertFact {
-        kind: CertificationKind::parse(&model.kind).unwrap_or(CertificationKind::Other),
-        name: model.name.clone(),
-        belt: model.belt.as_deref().and_then(SixSigmaBelt::parse),
-        language: model.language.clone(),
-        cefr: model.cefr.as_deref().and_then(CefrLevel::parse),
-        status: CertificationStatus::parse(&model.status).unwrap_or(CertificationStatus::Pending),
-        issued_on: model.issued_on,
-        expires_on: model.expires_on,
-    }
-}
-
-pub fn review_fact(model: &performance_review::Model) -> ReviewFact {
-    ReviewFact {
-        period_end: model.period_end,
-        rating: model.rating,
     }
 }
 

@@ -33,25 +33,6 @@ const NOMINATIONS: &str =
 const EMPLOYEE: &str = "query($id: ID!) { employee(id: $id) { role { code } roleSince \
     salary { amount currency } roleHistory { role { code } startedOn endedOn salary { amount currency } } } }";
 
-/// A CSR who is ELIGIBLE for Team Lead today on the fast track: 14 months in
-/// role, two reviews at 4.5, verified leadership training. Paid 450000 JPY.
-async fn eligible_csr(app: &TestApp, name: &str, manager: i64) -> User {
-    let who = csr(app, name, manager, 14).await;
-    app.review(&who, &months_ago(4).to_string(), 4.5).await;
-    app.review(&who, &months_ago(1).to_string(), 4.5).await;
-    app.cert(
-        &who,
-        "LEADERSHIP_TRAINING",
-        None,
-        None,
-        &months_ago(6).to_string(),
-        None,
-        "VERIFIED",
-    )
-    .await;
-    who
-}
-
 /// A CSR in the role for `months` months, with no reviews or certificates.
 async fn csr(app: &TestApp, name: &str, manager: i64, months: u32) -> User {
     app.person(Person {
@@ -152,7 +133,7 @@ fn ids(data: &Value) -> Vec<String> {
 async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_trail() {
     // Arrange: the manager nominates an eligible report.
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let role_since = months_ago(14).to_string();
     let nominated = app
         .data(
@@ -254,7 +235,9 @@ async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_tra
 async fn a_manager_cannot_nominate_someone_outside_their_reporting_chain() {
     // Arrange: an eligible CSR in another manager's chain.
     let app = TestApp::spawn().await;
-    let elsewhere = eligible_csr(&app, "Elsa Elsewhere", app.other_manager.id).await;
+    let elsewhere = app
+        .eligible_csr("Elsa Elsewhere", app.other_manager.id)
+        .await;
     let before = counts(&app).await;
 
     // Act
@@ -319,7 +302,7 @@ async fn nobody_can_nominate_themselves() {
 async fn the_target_must_be_a_ladder_step_out_of_the_nominees_current_role() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Skip Ahead", app.manager.id).await;
+    let nominee = app.eligible_csr("Skip Ahead", app.manager.id).await;
     let before = counts(&app).await;
 
     // Act: CSR -> Operations Manager skips a rung; NOPE is no role at all.
@@ -523,7 +506,7 @@ async fn a_manager_cannot_override_eligibility() {
 async fn a_second_open_nomination_for_the_same_person_is_a_conflict() {
     // Arrange: the manager has nominated Nina already.
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let first = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
 
@@ -562,7 +545,7 @@ async fn a_second_open_nomination_for_the_same_person_is_a_conflict() {
 async fn deciding_a_nomination_that_is_no_longer_pending_is_a_conflict() {
     // Arrange: approved once (default raise 20 %: 540000).
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let approved = app.data(APPROVE, json!({ "id": id }), Some(&app.hr)).await;
     assert_eq!(
@@ -601,7 +584,7 @@ async fn deciding_a_nomination_that_is_no_longer_pending_is_a_conflict() {
 async fn a_raise_outside_twenty_to_thirty_percent_is_refused() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
 
@@ -643,7 +626,7 @@ async fn a_raise_outside_twenty_to_thirty_percent_is_refused() {
 async fn rejecting_a_nomination_needs_a_reason() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
 
@@ -699,7 +682,7 @@ async fn rejecting_a_nomination_needs_a_reason() {
 async fn the_nominator_may_withdraw_a_nomination_but_another_manager_may_not() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
 
@@ -742,8 +725,10 @@ async fn nominations_are_visible_to_hr_all_to_managers_for_their_chain_and_to_em
 {
     // Arrange: one nomination in each chain.
     let app = TestApp::spawn().await;
-    let ours = eligible_csr(&app, "Our Nominee", app.manager.id).await;
-    let theirs = eligible_csr(&app, "Their Nominee", app.other_manager.id).await;
+    let ours = app.eligible_csr("Our Nominee", app.manager.id).await;
+    let theirs = app
+        .eligible_csr("Their Nominee", app.other_manager.id)
+        .await;
     let ours_id = nominate(&app, &app.manager, &ours).await;
     let theirs_id = nominate(&app, &app.other_manager, &theirs).await;
     app.data(
@@ -808,7 +793,7 @@ async fn nominations_are_visible_to_hr_all_to_managers_for_their_chain_and_to_em
 async fn twenty_simultaneous_approvals_promote_exactly_once() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
     let variables = json!({ "id": id });
@@ -846,7 +831,7 @@ async fn twenty_simultaneous_approvals_promote_exactly_once() {
 async fn only_hr_may_approve_a_nomination() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
 
@@ -870,7 +855,7 @@ async fn only_hr_may_approve_a_nomination() {
 async fn simultaneous_nominations_of_the_same_person_leave_exactly_one_open() {
     // Arrange
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let before = counts(&app).await;
     let input = nomination_input(&nominee, "TEAM_LEAD");
 
@@ -904,7 +889,7 @@ async fn simultaneous_nominations_of_the_same_person_leave_exactly_one_open() {
 async fn a_promotion_cannot_take_effect_before_the_current_role_started() {
     // Arrange: in the role for 14 months.
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, "Nina Nominee", app.manager.id).await;
+    let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
     let id = nominate(&app, &app.manager, &nominee).await;
     let before = counts(&app).await;
     let too_early = months_ago(15).to_string();

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{months_ago, Person, TestApp, User};
+use crate::helpers::{TestApp, User};
 
 // ---------------------------------------------------------------- /app
 
@@ -199,32 +199,6 @@ impl Subscriber {
     }
 }
 
-/// A CSR ELIGIBLE for Team Lead today (fast track), reporting to `manager`.
-async fn eligible_csr(app: &TestApp, manager: i64) -> User {
-    let who = app
-        .person(Person {
-            name: "Yuna Ready".into(),
-            manager: Some(manager),
-            hired_on: months_ago(36),
-            role_since: months_ago(14),
-            ..Default::default()
-        })
-        .await;
-    app.review(&who, &months_ago(4).to_string(), 4.5).await;
-    app.review(&who, &months_ago(1).to_string(), 4.5).await;
-    app.cert(
-        &who,
-        "LEADERSHIP_TRAINING",
-        None,
-        None,
-        &months_ago(6).to_string(),
-        None,
-        "VERIFIED",
-    )
-    .await;
-    who
-}
-
 async fn nominate(app: &TestApp, by: &User, nominee: &User, hr_override: bool) -> String {
     let mut input = json!({
         "nomineeId": nominee.gid(),
@@ -291,7 +265,7 @@ async fn the_token_is_accepted_under_each_documented_key() {
 #[tokio::test]
 async fn each_subscriber_hears_only_about_nominations_they_may_see() {
     let app = TestApp::spawn().await;
-    let nominee = eligible_csr(&app, app.manager.id).await;
+    let nominee = app.eligible_csr("Yuna Ready", app.manager.id).await;
     let mut as_nominee = Subscriber::connect(&app, &nominee).await;
     let mut as_manager = Subscriber::connect(&app, &app.manager).await;
     let mut as_top = Subscriber::connect(&app, &app.top).await;
