@@ -10,6 +10,7 @@ mod m20261126_000002_seed_defaults;
 mod m20261126_000003_ladder_version;
 mod m20261126_000004_data_version;
 mod m20261126_000005_login_throttle;
+mod m20261126_000006_skills_training;
 mod sql;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_ladder_version::Migration),
             Box::new(m20261126_000004_data_version::Migration),
             Box::new(m20261126_000005_login_throttle::Migration),
+            Box::new(m20261126_000006_skills_training::Migration),
         ]
     }
 }

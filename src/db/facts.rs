@@ -8,9 +8,15 @@ use chrono::NaiveDate;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
-use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
-use crate::domain::eligibility::{CertFact, Requirement, ReviewFact, StepRules};
-use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
+use crate::db::entities::{
+    job_role, ladder_step, salary_band, skill, step_requirement, step_skill,
+};
+use crate::domain::eligibility::{
+    CertFact, Requirement, ReviewFact, SkillFact, SkillRequirement, StepRules,
+};
+use crate::domain::enums::{
+    AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
+};
 use crate::domain::money::Band;
 
 /// The whole ladder as of now: small (tens of rows), loaded once per request.
@@ -20,6 +26,10 @@ pub struct Ladder {
     pub steps: Vec<ladder_step::Model>,
     pub requirements: HashMap<i64, Vec<step_requirement::Model>>,
     pub bands: Vec<salary_band::Model>,
+    /// The skill catalogue, by name.
+    pub skills: Vec<skill::Model>,
+    /// Skill requirements per step id.
+    pub step_skills: HashMap<i64, Vec<step_skill::Model>>,
 }
 
 impl Ladder {
@@ -48,11 +58,25 @@ impl Ladder {
             .order_by_asc(salary_band::Column::Id)
             .all(db)
             .await?;
+        let skills = skill::Entity::find()
+            .order_by_asc(skill::Column::Name)
+            .all(db)
+            .await?;
+        let mut step_skills: HashMap<i64, Vec<step_skill::Model>> = HashMap::new();
+        for need in step_skill::Entity::find()
+            .order_by_asc(step_skill::Column::Id)
+            .all(db)
+            .await?
+        {
+            step_skills.entry(need.step_id).or_default().push(need);
+        }
         Ok(Ladder {
             roles,
             steps,
             requirements,
             bands,
+            skills,
+            step_skills,
         })
     }
 
@@ -112,6 +136,17 @@ impl Ladder {
             .unwrap_or(&[])
     }
 
+    pub fn skill(&self, id: i64) -> Option<&skill::Model> {
+        self.skills.iter().find(|s| s.id == id)
+    }
+
+    pub fn skills_of(&self, step_id: i64) -> &[step_skill::Model] {
+        self.step_skills
+            .get(&step_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     pub fn band(&self, role_id: i64, market: &str) -> Option<&salary_band::Model> {
         self.bands
             .iter()
@@ -142,6 +177,18 @@ impl Ladder {
                 .requirements_of(step.id)
                 .iter()
                 .map(requirement_fact)
+                .collect(),
+            skill_requirements: self
+                .skills_of(step.id)
+                .iter()
+                .map(|need| SkillRequirement {
+                    skill_id: need.skill_id,
+                    skill_name: self
+                        .skill(need.skill_id)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                    min_level: need.min_level.clamp(0, 5) as u8,
+                })
                 .collect(),
             target_band: self.band(step.to_role_id, market).map(band_fact),
         }
@@ -223,6 +270,15 @@ impl Fold {
         self.certs_with("''")
     }
 
+    /// An expression folding the skill assessments of alias `a`.
+    pub fn skills(&self) -> String {
+        let Fold { agg, unit, record } = self;
+        format!(
+            "{agg}(CAST(a.skill_id AS TEXT) || {unit} || CAST(a.level AS TEXT) || {unit} || a.source \
+             || {unit} || CAST(a.assessed_on AS TEXT) || {unit} || CAST(a.id AS TEXT), {record})"
+        )
+    }
+
     fn certs_with(&self, name: &str) -> String {
         let Fold { agg, unit, record } = self;
         format!(
@@ -293,11 +349,35 @@ pub fn unfold_certs(folded: Option<&str>) -> Vec<CertFact> {
         .collect()
 }
 
+/// Unfolds `Fold::skills`.
+pub fn unfold_skills(folded: Option<&str>) -> Vec<SkillFact> {
+    folded
+        .unwrap_or_default()
+        .split(RECORD)
+        .filter_map(|item| {
+            let mut parts = item.splitn(5, UNIT);
+            let skill_id = parts.next()?.parse().ok()?;
+            let level = parts.next()?.parse().ok()?;
+            let source = AssessmentSource::parse(parts.next()?)?;
+            let assessed_on = parse_ymd(parts.next()?)?;
+            let seq = parts.next()?.parse().ok()?;
+            Some(SkillFact {
+                skill_id,
+                level,
+                source,
+                assessed_on,
+                seq,
+            })
+        })
+        .collect()
+}
+
 /// What the engine needs about one employee besides their own row.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub certifications: Vec<CertFact>,
     pub reviews: Vec<ReviewFact>,
+    pub skills: Vec<SkillFact>,
     pub open_nomination: bool,
 }
 
@@ -306,6 +386,7 @@ struct FactsRow {
     employee_id: i64,
     reviews: Option<String>,
     certs: Option<String>,
+    skills: Option<String>,
     open_nominations: i64,
 }
 
@@ -324,11 +405,13 @@ pub async fn facts_of<C: ConnectionTrait>(
             "SELECT e.id AS employee_id, \
                (SELECT {} FROM performance_review r WHERE r.employee_id = e.id) AS reviews, \
                (SELECT {} FROM certification c WHERE c.employee_id = e.id) AS certs, \
+               (SELECT {} FROM skill_assessment a WHERE a.employee_id = e.id) AS skills, \
                (SELECT COUNT(*) FROM nomination n WHERE n.nominee_id = e.id AND n.status = 'PENDING') \
                  AS open_nominations \
              FROM employee e WHERE e.id IN ({})",
             fold.reviews(),
             fold.certs(),
+            fold.skills(),
             list.join(",")
         );
         let rows = FactsRow::find_by_statement(sea_orm::Statement::from_string(
@@ -343,6 +426,7 @@ pub async fn facts_of<C: ConnectionTrait>(
                 Facts {
                     certifications: unfold_certs(row.certs.as_deref()),
                     reviews: unfold_reviews(row.reviews.as_deref()),
+                    skills: unfold_skills(row.skills.as_deref()),
                     open_nomination: row.open_nominations > 0,
                 },
             );

@@ -14,9 +14,13 @@
 //! 2. Certifications: every requirement not met by VERIFIED, unexpired
 //!    certifications (see [`cert_valid_on`]) is a CERTIFICATION gap, or a
 //!    LANGUAGE gap for language requirements.
+//!    Skills: every required skill whose counted level on `d` (the latest
+//!    assessment on or before `d` by a manager, HR or a completed course; see
+//!    [`skill_level_on`]) is below the step's minimum is a SKILL gap.
+//!    Self-assessments are shown in the message but never count.
 //! 3. Track: with a rating, `rating >= top_performer_rating` is FAST_TRACK
 //!    (`fast_track_months` in role), otherwise STANDARD (`standard_months`).
-//! 4. Status: any PERFORMANCE/CERTIFICATION/LANGUAGE gap is INELIGIBLE (a
+//! 4. Status: any PERFORMANCE/CERTIFICATION/LANGUAGE/SKILL gap is INELIGIBLE (a
 //!    TENURE gap is listed too when tenure is also short, so the employee sees
 //!    everything missing); only tenure missing is NOT_YET with `eligible_on`
 //!    the date tenure completes; nothing missing is ELIGIBLE with
@@ -43,8 +47,8 @@
 //! issue date.
 //!
 //! The status can only change on an event day: a review's period end, a
-//! certificate's issue or expiry date, or the day either track's tenure
-//! completes. The run is found by walking those days back from `d` with a
+//! certificate's issue or expiry date, a counted skill assessment's date, or
+//! the day either track's tenure completes. The run is found by walking those days back from `d` with a
 //! cheap status-only check, stopping at the first one that is not ELIGIBLE; it
 //! is only done for ELIGIBLE steps.
 //!
@@ -57,8 +61,8 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 
 use super::enums::{
-    CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus, GapKind, PromotionTrack,
-    SixSigmaBelt,
+    AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus,
+    GapKind, PromotionTrack, SixSigmaBelt,
 };
 use super::money::{self, Band};
 use super::tenure::{add_months, months_between};
@@ -101,6 +105,29 @@ pub struct ReviewFact {
     pub rating: f64,
 }
 
+/// One skill assessment of the employee (history: every one is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillFact {
+    pub skill_id: i64,
+    /// Proficiency 1-5.
+    pub level: u8,
+    pub source: AssessmentSource,
+    /// The assessment counts from this day on.
+    pub assessed_on: NaiveDate,
+    /// Recording order (the row id): breaks ties between assessments of the
+    /// same skill on the same day, the later recorded one winning.
+    pub seq: i64,
+}
+
+/// A skill a ladder step asks for, at a minimum proficiency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillRequirement {
+    pub skill_id: i64,
+    /// For messages ("needs Coaching 3").
+    pub skill_name: String,
+    pub min_level: u8,
+}
+
 /// A certification requirement of a ladder step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
@@ -128,6 +155,8 @@ pub struct StepRules {
     /// Maximum raise on promotion, in basis points.
     pub raise_max_bp: i64,
     pub requirements: Vec<Requirement>,
+    /// Skills at a minimum level (none unless HR set some).
+    pub skill_requirements: Vec<SkillRequirement>,
     /// Salary band of the target role in the employee's market, if any.
     pub target_band: Option<Band>,
 }
@@ -145,6 +174,8 @@ pub struct EmployeeFacts<'a> {
     pub certifications: &'a [CertFact],
     /// In any order.
     pub reviews: &'a [ReviewFact],
+    /// Skill assessments, self-assessments included, in any order.
+    pub skills: &'a [SkillFact],
     /// Whether a PENDING nomination exists for the employee.
     pub has_open_nomination: bool,
 }
@@ -215,6 +246,58 @@ pub fn cert_valid_on(cert: &CertFact, as_of: NaiveDate) -> bool {
         && cert.expires_on.is_none_or(|expires| as_of < expires)
 }
 
+/// The latest assessment of `skill_id` on or before `as_of` whose source
+/// satisfies `counts` (latest by date, then by recording order).
+fn latest_assessment(
+    skills: &[SkillFact],
+    skill_id: i64,
+    as_of: NaiveDate,
+    counts: impl Fn(AssessmentSource) -> bool,
+) -> Option<&SkillFact> {
+    skills
+        .iter()
+        .filter(|s| s.skill_id == skill_id && s.assessed_on <= as_of && counts(s.source))
+        .max_by_key(|s| (s.assessed_on, s.seq))
+}
+
+/// The counted proficiency in `skill_id` on `as_of`: the level of the latest
+/// assessment by a manager, HR or a completed course on or before that day
+/// (self-assessments never count). `None`: never assessed so.
+pub fn skill_level_on(skills: &[SkillFact], skill_id: i64, as_of: NaiveDate) -> Option<u8> {
+    latest_assessment(skills, skill_id, as_of, AssessmentSource::counts).map(|s| s.level)
+}
+
+/// The latest self-assessed level of `skill_id` on or before `as_of`.
+pub fn self_level_on(skills: &[SkillFact], skill_id: i64, as_of: NaiveDate) -> Option<u8> {
+    latest_assessment(skills, skill_id, as_of, |s| !s.counts()).map(|s| s.level)
+}
+
+pub(crate) fn skill_met_on(req: &SkillRequirement, skills: &[SkillFact], day: NaiveDate) -> bool {
+    skill_level_on(skills, req.skill_id, day).is_some_and(|level| level >= req.min_level)
+}
+
+pub(crate) fn skill_gap(req: &SkillRequirement, skills: &[SkillFact], as_of: NaiveDate) -> Gap {
+    let need = format!("needs {} {}", req.skill_name, req.min_level);
+    let counted = latest_assessment(skills, req.skill_id, as_of, AssessmentSource::counts);
+    let own = self_level_on(skills, req.skill_id, as_of);
+    let mut notes: Vec<String> = Vec::new();
+    match counted {
+        Some(a) => notes.push(match a.source {
+            AssessmentSource::Hr => format!("HR rates {}", a.level),
+            AssessmentSource::Course => format!("a course awarded {}", a.level),
+            _ => format!("manager rates {}", a.level),
+        }),
+        None => notes.push("not assessed by a manager yet".to_string()),
+    }
+    if let Some(own) = own {
+        notes.push(format!("self-assessed {own}"));
+    }
+    Gap {
+        kind: GapKind::Skill,
+        message: format!("{need} ({})", notes.join("; ")),
+    }
+}
+
 /// Evaluates every step for one employee as of `as_of`. Pure: the same
 /// arguments always give the same answer, whatever the order of the
 /// employee's certifications and reviews.
@@ -252,13 +335,13 @@ pub fn evaluate(facts: &EmployeeFacts<'_>, steps: &[StepRules], as_of: NaiveDate
 }
 
 /// The reviews that make up the rating.
-struct CountedRating {
-    rating: f64,
+pub(crate) struct CountedRating {
+    pub(crate) rating: f64,
     /// How many reviews were averaged (1 or 2).
-    reviews: usize,
+    pub(crate) reviews: usize,
 }
 
-fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRating> {
+pub(crate) fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRating> {
     let recency = |a: &ReviewFact, b: &ReviewFact| {
         a.period_end
             .cmp(&b.period_end)
@@ -291,12 +374,12 @@ fn counted_rating(reviews: &[ReviewFact], as_of: NaiveDate) -> Option<CountedRat
 }
 
 /// `rating` reaches `bar`, allowing for float noise.
-fn meets(rating: f64, bar: f64) -> bool {
+pub(crate) fn meets(rating: f64, bar: f64) -> bool {
     rating >= bar - RATING_TOLERANCE
 }
 
 /// The track a rating puts the employee on for `step`.
-fn track_for(step: &StepRules, rating: f64) -> PromotionTrack {
+pub(crate) fn track_for(step: &StepRules, rating: f64) -> PromotionTrack {
     if meets(rating, step.top_performer_rating) {
         PromotionTrack::FastTrack
     } else {
@@ -305,7 +388,7 @@ fn track_for(step: &StepRules, rating: f64) -> PromotionTrack {
 }
 
 /// Months in role `track` needs for `step`.
-fn required_months(step: &StepRules, track: Option<PromotionTrack>) -> u32 {
+pub(crate) fn required_months(step: &StepRules, track: Option<PromotionTrack>) -> u32 {
     match track {
         Some(PromotionTrack::FastTrack) => step.fast_track_months,
         _ => step.standard_months,
@@ -328,6 +411,10 @@ fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) 
             .requirements
             .iter()
             .all(|req| requirement_met_on(req, facts.certifications, day))
+        && step
+            .skill_requirements
+            .iter()
+            .all(|req| skill_met_on(req, facts.skills, day))
 }
 
 /// The first day of the unbroken run of ELIGIBLE days that ends on `as_of`,
@@ -356,6 +443,19 @@ fn eligible_since(facts: &EmployeeFacts<'_>, step: &StepRules, as_of: NaiveDate)
                 .iter()
                 .filter(relevant)
                 .flat_map(|c| std::iter::once(c.issued_on).chain(c.expires_on)),
+        )
+        .chain(
+            facts
+                .skills
+                .iter()
+                .filter(|a| {
+                    a.source.counts()
+                        && step
+                            .skill_requirements
+                            .iter()
+                            .any(|req| req.skill_id == a.skill_id)
+                })
+                .map(|a| a.assessed_on),
         )
         .chain(
             [step.fast_track_months, step.standard_months]
@@ -401,6 +501,12 @@ fn evaluate_step(
         .iter()
         .filter(|req| !requirement_met_on(req, certs, as_of))
         .map(|req| requirement_gap(req, certs, as_of))
+        .chain(
+            step.skill_requirements
+                .iter()
+                .filter(|req| !skill_met_on(req, facts.skills, as_of))
+                .map(|req| skill_gap(req, facts.skills, as_of)),
+        )
         .collect();
 
     let track = rating.map(|r| track_for(step, r.rating));
@@ -547,7 +653,7 @@ fn same_language(a: &CertFact, b: &CertFact) -> bool {
 }
 
 /// Whether `cert` is of the kind and level `req` asks for (validity aside).
-fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
+pub(crate) fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
     if cert.kind != req.kind {
         return false;
     }
@@ -570,7 +676,7 @@ fn satisfies(req: &Requirement, cert: &CertFact) -> bool {
 /// How many units towards `req` the certificates for which `counts` holds
 /// make (certificates, or distinct languages for LANGUAGE), counting no
 /// further than `cap`. Does not allocate.
-fn count_units(
+pub(crate) fn count_units(
     req: &Requirement,
     certs: &[CertFact],
     counts: impl Fn(&CertFact) -> bool,
@@ -605,7 +711,7 @@ fn requirement_met_by(
 }
 
 /// Whether `req` is met on `day` by VERIFIED, unexpired certificates.
-fn requirement_met_on(req: &Requirement, certs: &[CertFact], day: NaiveDate) -> bool {
+pub(crate) fn requirement_met_on(req: &Requirement, certs: &[CertFact], day: NaiveDate) -> bool {
     requirement_met_by(req, certs, |c| cert_valid_on(c, day))
 }
 
@@ -654,7 +760,7 @@ fn has_count(n: usize) -> String {
     }
 }
 
-fn requirement_gap(req: &Requirement, certs: &[CertFact], as_of: NaiveDate) -> Gap {
+pub(crate) fn requirement_gap(req: &Requirement, certs: &[CertFact], as_of: NaiveDate) -> Gap {
     let count = req.count;
     let held = has_count(count_units(
         req,
@@ -1021,6 +1127,7 @@ mod tests {
     /// The seeded CSR -> TEAM_LEAD step with the given certification needs.
     fn team_lead(requirements: Vec<Requirement>) -> StepRules {
         StepRules {
+            skill_requirements: Vec::new(),
             step_id: 1,
             target_role_code: "TEAM_LEAD".into(),
             target_role_title: "Team Lead".into(),
@@ -1041,6 +1148,7 @@ mod tests {
         reviews: &'a [ReviewFact],
     ) -> EmployeeFacts<'a> {
         EmployeeFacts {
+            skills: &[],
             hired_on: role_since,
             role_since,
             salary_minor: 400_000,
@@ -1154,6 +1262,7 @@ mod tests {
     #[test]
     fn a_january_31_role_start_completes_its_months_at_the_end_of_february() {
         let step = StepRules {
+            skill_requirements: Vec::new(),
             fast_track_months: 13,
             ..team_lead(vec![])
         };
@@ -1561,6 +1670,7 @@ mod tests {
     #[test]
     fn every_missing_requirement_is_listed_in_order() {
         let step = StepRules {
+            skill_requirements: Vec::new(),
             target_role_code: "OPERATIONS_MANAGER".into(),
             target_role_title: "Operations Manager".into(),
             ..team_lead(vec![
@@ -1614,6 +1724,7 @@ mod tests {
 
     fn stalled_with(f: &EmployeeFacts<'_>, step: &StepRules, as_of: NaiveDate) -> (bool, bool) {
         let open = EmployeeFacts {
+            skills: &[],
             has_open_nomination: true,
             ..f.clone()
         };
@@ -1772,10 +1883,12 @@ mod tests {
         let r = vec![review(d(2024, 6, 30), 4.0), review(d(2024, 12, 31), 4.5)];
         let certs = [leadership("Lead 101", d(2023, 1, 1))];
         let f = EmployeeFacts {
+            skills: &[],
             hired_on: d(2020, 4, 1),
             ..facts(d(2025, 3, 1), &certs, &r)
         };
         let step = |months| StepRules {
+            skill_requirements: Vec::new(),
             fast_track_months: months,
             standard_months: months,
             ..team_lead(vec![requirement(CertificationKind::LeadershipTraining)])
@@ -1819,6 +1932,7 @@ mod tests {
         assert_eq!(o.track, Some(PromotionTrack::Standard));
         assert_eq!(o.eligible_on, Some(d(2025, 7, 15)));
         let lenient = StepRules {
+            skill_requirements: Vec::new(),
             standard_months: 9,
             ..team_lead(vec![])
         };
@@ -1847,6 +1961,7 @@ mod tests {
     fn options_follow_the_order_of_the_steps() {
         let lead = team_lead(vec![requirement(CertificationKind::LeadershipTraining)]);
         let qa = StepRules {
+            skill_requirements: Vec::new(),
             step_id: 2,
             target_role_code: "QUALITY_ANALYST".into(),
             target_role_title: "Quality Analyst".into(),
@@ -1854,6 +1969,7 @@ mod tests {
         };
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             hired_on: d(2023, 4, 1),
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1906,6 +2022,7 @@ mod tests {
     fn an_open_nomination_means_the_employee_is_not_stalled() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             has_open_nomination: true,
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1918,6 +2035,7 @@ mod tests {
     fn stalled_counts_from_the_earliest_eligible_option() {
         let r = top_reviews();
         let later = StepRules {
+            skill_requirements: Vec::new(),
             step_id: 2,
             fast_track_months: 17,
             ..team_lead(vec![])
@@ -1935,6 +2053,7 @@ mod tests {
     fn projected_salary_is_raised_to_the_band_minimum() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: 380_000,
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1947,6 +2066,7 @@ mod tests {
     fn projected_salary_is_the_minimum_raise_inside_the_band() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: 500_000,
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1959,6 +2079,7 @@ mod tests {
     fn projected_salary_is_capped_at_the_band_maximum_with_a_warning() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: 650_000,
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1977,6 +2098,7 @@ mod tests {
     fn a_salary_above_the_band_maximum_is_warned_about() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: 750_000,
             ..facts(d(2025, 1, 15), &[], &r)
         };
@@ -1995,6 +2117,7 @@ mod tests {
     fn a_band_in_another_currency_does_not_clamp_and_is_warned_about() {
         let r = top_reviews();
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: 5_000_050,
             currency: "USD".into(),
             ..facts(d(2025, 1, 15), &[], &r)
@@ -2006,6 +2129,7 @@ mod tests {
             ["no salary band in USD for TEAM_LEAD; projected pay is not clamped"]
         );
         let no_band = StepRules {
+            skill_requirements: Vec::new(),
             target_band: None,
             ..team_lead(vec![])
         };
@@ -2132,6 +2256,7 @@ mod tests {
     #[test]
     fn absurd_caller_values_do_not_panic() {
         let step = StepRules {
+            skill_requirements: Vec::new(),
             fast_track_months: u32::MAX,
             standard_months: u32::MAX,
             min_rating: f64::NAN,
@@ -2144,6 +2269,7 @@ mod tests {
         };
         let r = vec![review(d(2025, 12, 31), f64::INFINITY)];
         let f = EmployeeFacts {
+            skills: &[],
             salary_minor: i64::MAX,
             ..facts(NaiveDate::MAX, &[], &r)
         };
@@ -2154,6 +2280,7 @@ mod tests {
         let r = top_reviews();
         let f = facts(d(2025, 1, 15), &[], &r);
         let lenient = StepRules {
+            skill_requirements: Vec::new(),
             requirements: vec![],
             min_rating: 1.0,
             raise_min_bp: 2000,
@@ -2211,6 +2338,7 @@ mod tests {
             lang("ja", CefrLevel::B2, d(2023, 3, 1)),
         ];
         let step = |id: i64, fast: u32, requirements: Vec<Requirement>| StepRules {
+            skill_requirements: Vec::new(),
             step_id: id,
             fast_track_months: fast,
             ..team_lead(requirements)
@@ -2243,6 +2371,7 @@ mod tests {
     fn evaluate_cost_for_a_typical_employee() {
         let (reviews, certs, steps) = typical_employee();
         let f = EmployeeFacts {
+            skills: &[],
             hired_on: d(2022, 4, 1),
             ..facts(d(2024, 1, 15), &certs, &reviews)
         };
@@ -2357,6 +2486,7 @@ mod tests {
             prop::collection::vec(arb_requirement(), 0..3),
         )
             .prop_map(|(fast, standard, min, top, requirements)| StepRules {
+                skill_requirements: Vec::new(),
                 fast_track_months: fast,
                 standard_months: standard,
                 min_rating: f64::from(min) / 2.0,
@@ -2387,13 +2517,41 @@ mod tests {
             })
     }
 
-    /// Certificates, reviews, steps, role start and evaluation date.
+    /// Skill assessments of skills 1-2, from any source, at any level.
+    fn arb_skill() -> impl Strategy<Value = SkillFact> {
+        (
+            1i64..=2,
+            1u8..=5,
+            prop::sample::select(AssessmentSource::ALL),
+            arb_date(),
+            0i64..1000,
+        )
+            .prop_map(|(skill_id, level, source, assessed_on, seq)| SkillFact {
+                skill_id,
+                level,
+                source,
+                assessed_on,
+                seq,
+            })
+    }
+
+    fn arb_skill_requirement() -> impl Strategy<Value = SkillRequirement> {
+        (1i64..=2, 1u8..=4).prop_map(|(skill_id, min_level)| SkillRequirement {
+            skill_id,
+            skill_name: format!("skill {skill_id}"),
+            min_level,
+        })
+    }
+
+    /// Certificates, reviews, steps, role start, evaluation date and skill
+    /// assessments.
     type Case = (
         Vec<CertFact>,
         Vec<ReviewFact>,
         Vec<StepRules>,
         NaiveDate,
         NaiveDate,
+        Vec<SkillFact>,
     );
 
     /// An employee history and steps that are often ELIGIBLE: the role start,
@@ -2406,18 +2564,23 @@ mod tests {
             prop::collection::vec((arb_likely_cert(), any::<bool>()), 0..8),
             prop::collection::vec(arb_review(), 1..12),
             prop::collection::vec(
-                (arb_step(), prop::option::of(arb_requirement())).prop_map(|(step, req)| {
-                    StepRules {
+                (
+                    arb_step(),
+                    prop::option::of(arb_requirement()),
+                    prop::option::of(arb_skill_requirement()),
+                )
+                    .prop_map(|(step, req, skill)| StepRules {
+                        skill_requirements: skill.into_iter().collect(),
                         requirements: req.into_iter().collect(),
                         ..step
-                    }
-                }),
+                    }),
                 1..4,
             ),
             arb_date(),
             0u64..1500,
+            prop::collection::vec(arb_skill(), 0..8),
         )
-            .prop_map(|(certs, reviews, steps, role_since, after)| {
+            .prop_map(|(certs, reviews, steps, role_since, after, skills)| {
                 let wanted = steps
                     .iter()
                     .find_map(|step| step.requirements.first())
@@ -2432,7 +2595,7 @@ mod tests {
                 let as_of = role_since
                     .checked_add_days(Days::new(after))
                     .unwrap_or(role_since);
-                (certs, reviews, steps, role_since, as_of)
+                (certs, reviews, steps, role_since, as_of, skills)
             })
     }
 
@@ -2516,11 +2679,16 @@ mod tests {
         fn the_status_only_check_agrees_with_evaluate(
             certs in prop::collection::vec(arb_cert(), 0..6),
             reviews in prop::collection::vec(arb_review(), 0..10),
-            steps in prop::collection::vec(arb_step(), 1..4),
+            steps in prop::collection::vec(
+                (arb_step(), prop::collection::vec(arb_skill_requirement(), 0..2))
+                    .prop_map(|(step, skills)| StepRules { skill_requirements: skills, ..step }),
+                1..4,
+            ),
             role_since in arb_date(),
             as_of in arb_date(),
+            skills in prop::collection::vec(arb_skill(), 0..6),
         ) {
-            let f = facts(role_since, &certs, &reviews);
+            let f = EmployeeFacts { skills: &skills, ..facts(role_since, &certs, &reviews) };
             let p = evaluate(&f, &steps, as_of);
             for (step, o) in steps.iter().zip(&p.options) {
                 prop_assert_eq!(
@@ -2541,10 +2709,10 @@ mod tests {
 
         #[test]
         fn eligible_on_starts_the_unbroken_run_of_eligible_days_up_to_the_evaluation_date(
-            (certs, reviews, steps, role_since, as_of) in arb_eligible_case(),
+            (certs, reviews, steps, role_since, as_of, skills) in arb_eligible_case(),
             within in 0u32..=1000,
         ) {
-            let f = facts(role_since, &certs, &reviews);
+            let f = EmployeeFacts { skills: &skills, ..facts(role_since, &certs, &reviews) };
             let p = evaluate(&f, &steps, as_of);
             let status_on = |day: NaiveDate, i: usize| {
                 let o = &evaluate(&f, &steps, day).options[i];
@@ -2572,9 +2740,9 @@ mod tests {
 
         #[test]
         fn eligible_on_is_what_a_day_by_day_walk_back_finds(
-            (certs, reviews, steps, role_since, as_of) in arb_eligible_case(),
+            (certs, reviews, steps, role_since, as_of, skills) in arb_eligible_case(),
         ) {
-            let f = facts(role_since, &certs, &reviews);
+            let f = EmployeeFacts { skills: &skills, ..facts(role_since, &certs, &reviews) };
             let p = evaluate(&f, &steps, as_of);
             for (step, o) in steps.iter().zip(&p.options) {
                 if o.status != EligibilityStatus::Eligible {

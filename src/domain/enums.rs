@@ -144,6 +144,60 @@ wire_enum! {
         Performance => "PERFORMANCE",
         Certification => "CERTIFICATION",
         Language => "LANGUAGE",
+        /// A required skill not assessed (by a manager, HR or a course) at
+        /// the level the step asks for.
+        Skill => "SKILL",
+    }
+}
+
+wire_enum! {
+    /// Who assessed a skill. Only a SELF assessment does not count towards
+    /// eligibility; a MANAGER's, HR's or a completed course's does.
+    AssessmentSource {
+        SelfAssessed => "SELF",
+        Manager => "MANAGER",
+        Hr => "HR",
+        Course => "COURSE",
+    }
+}
+
+impl AssessmentSource {
+    /// Whether an assessment from this source counts towards eligibility.
+    pub fn counts(self) -> bool {
+        self != AssessmentSource::SelfAssessed
+    }
+}
+
+wire_enum! {
+    /// Where an enrolment in a course session stands. ENROLLED holds a seat;
+    /// WAITLISTED waits for one (first come, first served); CANCELLED freed
+    /// its seat or left the waitlist; COMPLETED was recorded by HR or the
+    /// trainer and awarded what the course awards.
+    EnrolmentStatus {
+        Enrolled => "ENROLLED",
+        Waitlisted => "WAITLISTED",
+        Cancelled => "CANCELLED",
+        Completed => "COMPLETED",
+    }
+}
+
+wire_enum! {
+    /// What a step of a development plan asks the person to do.
+    PlanActionKind {
+        /// Take a scheduled course session with free seats (or the one
+        /// already enrolled in).
+        TakeCourse => "TAKE_COURSE",
+        /// Renew a certificate the step depends on before it expires.
+        RenewCertification => "RENEW_CERTIFICATION",
+        /// Get reviews rated high enough to reach the rating bar.
+        GetReviews => "GET_REVIEWS",
+        /// Ask the manager to assess a skill the person rates themselves
+        /// high enough in.
+        GetAssessed => "GET_ASSESSED",
+        /// Wait until enough months in role.
+        WaitForTenure => "WAIT_FOR_TENURE",
+        /// Nothing scheduled closes this gap yet (no course with seats).
+        NoCourseScheduled => "NO_COURSE_SCHEDULED",
     }
 }
 

@@ -11,9 +11,11 @@
 //! - [`money`]: exact integer minor units, ISO 4217 exponents, raises, bands.
 //! - [`eligibility`]: the one function that decides promotion eligibility.
 //! - [`nomination`]: the nomination state machine.
+//! - [`plan`]: development plans that close the gaps, dated by the engine.
 
 pub mod eligibility;
 pub mod enums;
 pub mod money;
 pub mod nomination;
+pub mod plan;
 pub mod tenure;

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::db::entities::{certification, employee, performance_review, role_assignment};
+use crate::db::entities::{
+    certification, employee, performance_review, role_assignment, skill_assessment,
+};
 use crate::db::facts::{facts_of, Facts};
 use crate::db::Db;
 use crate::error::AppError;
@@ -25,6 +27,7 @@ pub struct Loaders {
     pub reviews: DataLoader<ReviewsLoader>,
     pub history: DataLoader<HistoryLoader>,
     pub facts: DataLoader<FactsLoader>,
+    pub assessments: DataLoader<AssessmentsLoader>,
 }
 
 impl Loaders {
@@ -38,6 +41,8 @@ impl Loaders {
             reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            assessments: DataLoader::new(AssessmentsLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
         }
     }
 }
@@ -148,5 +153,18 @@ impl Loader<i64> for FactsLoader {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         Ok(facts_of(&self.0.conn, keys).await?)
+    }
+}
+
+/// Skill assessments by employee id, newest first.
+pub struct AssessmentsLoader(Db);
+
+impl Loader<i64> for AssessmentsLoader {
+    type Value = Vec<skill_assessment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = crate::services::skills::assessments_of(&self.0.conn, keys).await?;
+        Ok(group(rows, |a| a.employee_id))
     }
 }

@@ -7,7 +7,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::Principal;
-use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
+use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement, step_skill};
 use crate::db::facts::Ladder;
 use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
@@ -144,6 +144,8 @@ pub struct StepInput {
     pub raise_min_percent: Option<f64>,
     pub raise_max_percent: Option<f64>,
     pub requirements: Option<Vec<RequirementInput>>,
+    /// (skill id, minimum level); given, they replace the old ones.
+    pub skill_requirements: Option<Vec<(i64, i32)>>,
 }
 
 fn percent_bp(field: &str, value: f64) -> AppResult<i64> {
@@ -199,7 +201,24 @@ pub async fn upsert_ladder_step(
     let existing = ladder.step_between(from, to).cloned();
     let before = existing
         .as_ref()
-        .map(|s| step_json(s, ladder.requirements_of(s.id)));
+        .map(|s| step_json(s, ladder.requirements_of(s.id), ladder.skills_of(s.id)));
+    if let Some(needs) = &input.skill_requirements {
+        for (i, (skill_id, level)) in needs.iter().enumerate() {
+            if !(1..=5).contains(level) {
+                return Err(AppError::bad_input(
+                    "skill requirement minLevel must be between 1 and 5",
+                ));
+            }
+            if ladder.skill(*skill_id).is_none() {
+                return Err(AppError::not_found("skill"));
+            }
+            if needs[..i].iter().any(|(other, _)| other == skill_id) {
+                return Err(AppError::bad_input(
+                    "a skill may be required only once per step",
+                ));
+            }
+        }
+    }
     let mut active = match existing {
         Some(step) => step.into_active_model(),
         None => ladder_step::ActiveModel {
@@ -288,6 +307,22 @@ pub async fn upsert_ladder_step(
             .await?;
         }
     }
+    if let Some(needs) = input.skill_requirements {
+        step_skill::Entity::delete_many()
+            .filter(step_skill::Column::StepId.eq(step_id))
+            .exec(&txn)
+            .await?;
+        for (skill_id, min_level) in needs {
+            step_skill::ActiveModel {
+                step_id: Set(step_id),
+                skill_id: Set(skill_id),
+                min_level: Set(min_level),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
     let after_ladder = Ladder::load(&txn).await?;
     let saved = after_ladder
         .step(step_id)
@@ -299,7 +334,7 @@ pub async fn upsert_ladder_step(
         "UPSERT_LADDER_STEP",
         "ladder_step",
         step_id,
-        json!({ "before": before, "after": step_json(&saved, after_ladder.requirements_of(step_id)) }),
+        json!({ "before": before, "after": step_json(&saved, after_ladder.requirements_of(step_id), after_ladder.skills_of(step_id)) }),
     )
     .await?;
     txn.commit().await?;
@@ -309,6 +344,7 @@ pub async fn upsert_ladder_step(
 fn step_json(
     step: &ladder_step::Model,
     requirements: &[step_requirement::Model],
+    skills: &[step_skill::Model],
 ) -> serde_json::Value {
     json!({
         "fromRoleId": step.from_role_id, "toRoleId": step.to_role_id,
@@ -317,6 +353,9 @@ fn step_json(
         "raiseMinBp": step.raise_min_bp, "raiseMaxBp": step.raise_max_bp,
         "requirements": requirements.iter().map(|r| json!({
             "kind": r.kind, "minBelt": r.min_belt, "minCefr": r.min_cefr, "count": r.required_count
+        })).collect::<Vec<_>>(),
+        "skillRequirements": skills.iter().map(|s| json!({
+            "skillId": s.skill_id, "minLevel": s.min_level
         })).collect::<Vec<_>>(),
     })
 }

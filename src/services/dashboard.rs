@@ -13,10 +13,11 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::auth::Principal;
 use crate::db::entities::employee;
-use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, Fold, Ladder};
+use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, unfold_skills, Fold, Ladder};
 use crate::db::{scope, Db};
 use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
 use crate::domain::enums::{CertificationKind, EligibilityStatus, PromotionTrack};
+use crate::domain::plan::{self, CourseAward};
 use crate::domain::{money, tenure};
 use crate::error::{AppError, AppResult};
 
@@ -129,6 +130,10 @@ pub struct Snapshot {
     pub verdicts: Vec<Verdict>,
     /// Interned site, market and currency texts.
     pub text: Vec<String>,
+    /// Per course id: how many people in scope completing it on the
+    /// snapshot date would unblock (some INELIGIBLE step would become
+    /// NOT_YET or ELIGIBLE; see `domain::plan::unblocks`).
+    pub course_unblocks: HashMap<i64, u32>,
 }
 
 impl Snapshot {
@@ -184,7 +189,8 @@ const SNAPSHOT_CHUNK: usize = 10_000;
 
 /// Folded reviews (up to `as_of`) and VERIFIED certificates (issued by then;
 /// expired ones too: they explain since when someone has been eligible) of
-/// the people in scope with ids in `first..=last`: two statements, run
+/// the people in scope with ids in `first..=last`, and their counted skill
+/// assessments (not self-assessments) up to `as_of`: three statements, run
 /// concurrently.
 async fn chunk_facts(
     db: &Db,
@@ -192,7 +198,7 @@ async fn chunk_facts(
     as_of: NaiveDate,
     first: i64,
     last: i64,
-) -> AppResult<(HashMap<i64, String>, HashMap<i64, String>)> {
+) -> AppResult<[HashMap<i64, String>; 3]> {
     let day = date_literal(as_of);
     let fold = Fold::for_backend(db.backend());
     let reviews_sql = format!(
@@ -209,16 +215,24 @@ async fn chunk_facts(
         fold.certs_without_names(),
         scope.filter("c.employee_id")
     );
-    let (reviews, certs) = tokio::try_join!(
+    let skills_sql = format!(
+        "SELECT a.employee_id, {} AS folded FROM skill_assessment a \
+         WHERE a.employee_id BETWEEN {first} AND {last} AND a.source <> 'SELF' \
+           AND a.assessed_on <= {day}{} GROUP BY a.employee_id",
+        fold.skills(),
+        scope.filter("a.employee_id")
+    );
+    let (reviews, certs, skills) = tokio::try_join!(
         rows::<_, FoldedRow>(&db.conn, reviews_sql),
         rows::<_, FoldedRow>(&db.conn, certs_sql),
+        rows::<_, FoldedRow>(&db.conn, skills_sql),
     )?;
     let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
         rows.into_iter()
             .filter_map(|r| Some((r.employee_id, r.folded?)))
             .collect()
     };
-    Ok((unfold(reviews), unfold(certs)))
+    Ok([unfold(reviews), unfold(certs), unfold(skills)])
 }
 
 /// Loads everyone in scope hired on or before `as_of`, with their reviews
@@ -248,6 +262,8 @@ async fn load_snapshot(
     let mut verdicts = Vec::new();
     let mut people = Vec::new();
     let mut interner = Interner::default();
+    let awards = crate::services::training::course_awards(&db.conn).await?;
+    let mut course_unblocks: HashMap<i64, u32> = HashMap::new();
     let mut after = 0i64;
     loop {
         let chunk: Vec<PersonRow> = rows(
@@ -263,10 +279,11 @@ async fn load_snapshot(
             break;
         };
         after = last.id;
-        let (reviews, certs) = chunk_facts(db, scope, as_of, first.id, last.id).await?;
+        let [reviews, certs, skills] = chunk_facts(db, scope, as_of, first.id, last.id).await?;
         for p in chunk {
             let certs = unfold_certs(certs.get(&p.id).map(String::as_str));
             let reviews = unfold_reviews(reviews.get(&p.id).map(String::as_str));
+            let skills = unfold_skills(skills.get(&p.id).map(String::as_str));
             let steps = rules
                 .entry((p.job_role_id, p.market.clone()))
                 .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
@@ -277,9 +294,19 @@ async fn load_snapshot(
                 currency: p.currency.clone(),
                 certifications: &certs,
                 reviews: &reviews,
+                skills: &skills,
                 has_open_nomination: open.contains(&p.id),
             };
-            verdicts.push(verdict(&eligibility::evaluate(&facts, steps, as_of)));
+            let progression = eligibility::evaluate(&facts, steps, as_of);
+            count_unblocks(
+                &facts,
+                steps,
+                &progression,
+                &awards,
+                as_of,
+                &mut course_unblocks,
+            );
+            verdicts.push(verdict(&progression));
             people.push(Person {
                 id: p.id,
                 job_role_id: p.job_role_id,
@@ -295,7 +322,32 @@ async fn load_snapshot(
         people,
         verdicts,
         text: interner.texts,
+        course_unblocks,
     })
+}
+
+/// Adds one to each course that would unblock this person.
+fn count_unblocks(
+    facts: &EmployeeFacts<'_>,
+    steps: &[StepRules],
+    progression: &eligibility::Progression,
+    awards: &[CourseAward],
+    as_of: NaiveDate,
+    counts: &mut HashMap<i64, u32>,
+) {
+    if awards.is_empty()
+        || !progression
+            .options
+            .iter()
+            .any(|o| o.status == EligibilityStatus::Ineligible)
+    {
+        return;
+    }
+    for award in awards {
+        if plan::unblocks(facts, steps, progression, award, as_of) {
+            *counts.entry(award.course_id).or_default() += 1;
+        }
+    }
 }
 
 /// How a progression counts on the dashboards: eligible (at least one

@@ -42,14 +42,7 @@ pub async fn list_eligible(
         .into_iter()
         .filter(|e| {
             let f = facts.get(&e.id).cloned().unwrap_or_default();
-            let result = progression::evaluate(
-                ladder,
-                e,
-                &f.certifications,
-                &f.reviews,
-                f.open_nomination,
-                today,
-            );
+            let result = progression::evaluate(ladder, e, &f, today);
             result.options.iter().any(|o| {
                 o.status == EligibilityStatus::Eligible && steps.iter().any(|s| s.id == o.step_id)
             })

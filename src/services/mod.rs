@@ -14,5 +14,7 @@ pub mod nominations;
 pub mod progression;
 pub mod records;
 pub mod report;
+pub mod skills;
 pub mod throttle;
+pub mod training;
 pub mod validate;

@@ -104,13 +104,12 @@ pub async fn nominate(
         .await?
         .remove(&nominee.id)
         .unwrap_or_default();
-    let (certs, reviews) = (facts.certifications, facts.reviews);
     if facts.open_nomination {
         return Err(AppError::Conflict(
             "this employee already has an open nomination".into(),
         ));
     }
-    let result = progression::evaluate(&ladder, &nominee, &certs, &reviews, false, today);
+    let result = progression::evaluate(&ladder, &nominee, &facts, today);
     let option = result
         .options
         .iter()

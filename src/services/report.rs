@@ -86,14 +86,7 @@ async fn chunk(
     let mut rows = Vec::new();
     for person in people {
         let f = facts.get(&person.id).cloned().unwrap_or_default();
-        let result = progression::evaluate(
-            ladder,
-            &person,
-            &f.certifications,
-            &f.reviews,
-            f.open_nomination,
-            as_of,
-        );
+        let result = progression::evaluate(ladder, &person, &f, as_of);
         let current = ladder
             .role(person.job_role_id)
             .map(|r| r.code.clone())

@@ -3,12 +3,19 @@
 
 pub mod audit_event;
 pub mod certification;
+pub mod course;
+pub mod course_session;
 pub mod employee;
+pub mod enrolment;
 pub mod job_role;
 pub mod ladder_step;
 pub mod login_session;
 pub mod nomination;
 pub mod performance_review;
+pub mod proficiency_level;
 pub mod role_assignment;
 pub mod salary_band;
+pub mod skill;
+pub mod skill_assessment;
 pub mod step_requirement;
+pub mod step_skill;

@@ -3,7 +3,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::graphql::context;
 use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 use crate::graphql::types::ladder::{LadderStep, SalaryBand};
-use crate::services::catalog;
+use crate::services::{catalog, validate};
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -40,6 +40,15 @@ pub struct LadderStepInput {
     pub raise_max_percent: Option<f64>,
     /// Replaces the step's requirements when given.
     pub requirements: Option<Vec<RequirementInput>>,
+    /// Replaces the step's skill requirements when given (none by default).
+    pub skill_requirements: Option<Vec<SkillRequirementInput>>,
+}
+
+#[derive(InputObject)]
+pub struct SkillRequirementInput {
+    pub skill_id: async_graphql::ID,
+    /// 1 - 5.
+    pub min_level: i32,
 }
 
 #[Object]
@@ -98,6 +107,14 @@ impl CatalogMutation {
                         })
                         .collect()
                 }),
+                skill_requirements: match input.skill_requirements {
+                    Some(list) => Some(
+                        list.iter()
+                            .map(|r| Ok((validate::id("skillId", &r.skill_id)?, r.min_level)))
+                            .collect::<Result<Vec<_>, crate::error::AppError>>()?,
+                    ),
+                    None => None,
+                },
             },
         )
         .await?;

@@ -5,6 +5,7 @@ mod catalog;
 mod employees;
 mod nominations;
 mod records;
+mod training;
 
 use async_graphql::MergedObject;
 
@@ -15,4 +16,5 @@ pub struct MutationRoot(
     records::RecordMutation,
     catalog::CatalogMutation,
     nominations::NominationMutation,
+    training::TrainingMutation,
 );

@@ -6,6 +6,7 @@ mod dashboard;
 mod employees;
 mod nominations;
 mod report;
+mod training;
 
 use async_graphql::MergedObject;
 
@@ -17,4 +18,5 @@ pub struct QueryRoot(
     audit::AuditQuery,
     dashboard::DashboardQuery,
     report::ReportQuery,
+    training::TrainingQuery,
 );

@@ -216,6 +216,43 @@ impl Dashboard {
         )
     }
 
+    /// Courses by how many people in scope completing them (as of the
+    /// dashboard's date) would unblock: some INELIGIBLE step turns NOT_YET
+    /// or ELIGIBLE, as the eligibility engine decides. Most first; courses
+    /// that unblock nobody are left out.
+    async fn course_impact(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::training::CourseImpact>> {
+        use crate::graphql::types::training::{CourseImpact, CourseRef};
+        let snapshot = self.snapshot(ctx).await?;
+        let db = context::db(ctx);
+        let seats = crate::services::training::upcoming_seats(db, self.as_of).await?;
+        let courses = crate::services::training::courses(db).await?;
+        let mut out: Vec<CourseImpact> = courses
+            .into_iter()
+            .filter_map(|c| {
+                let people = *snapshot.course_unblocks.get(&c.id)?;
+                let (left, next) = seats.get(&c.id).copied().unwrap_or((0, None));
+                Some(CourseImpact {
+                    course: CourseRef {
+                        id: async_graphql::ID(c.id.to_string()),
+                        title: c.title,
+                    },
+                    people_unblocked: people as i32,
+                    seats_left: left as i32,
+                    next_session_on: next.map(Date),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.people_unblocked
+                .cmp(&a.people_unblocked)
+                .then_with(|| a.course.title.cmp(&b.course.title))
+        });
+        Ok(out)
+    }
+
     async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {
         let db = context::db(ctx);
         let key = format!("coverage:{:?}:{}", self.scope, self.as_of);

@@ -16,6 +16,7 @@ use crate::graphql::types::enums::{stored, AccessRole, EmploymentType, WorkArran
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 use crate::graphql::types::progression::Progression;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
+use crate::graphql::types::training::{EmployeeSkill, Enrolment, Plan, SkillAssessment, SkillRef};
 
 #[derive(Clone)]
 pub struct Employee(pub employee::Model);
@@ -185,6 +186,95 @@ impl Employee {
     async fn progression(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Progression> {
         self.require_private(ctx).await?;
         Progression::load(ctx, &self.0, as_of_or_today(as_of)).await
+    }
+    /// Every skill of the catalogue with the person's counted level (the
+    /// latest manager, HR or course assessment on or before `asOf`) and
+    /// their own latest self-assessment.
+    async fn skills(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<EmployeeSkill>> {
+        self.require_private(ctx).await?;
+        let as_of = as_of_or_today(as_of);
+        let ladder = context::ladder(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let facts = loaders.facts.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(ladder
+            .skills
+            .iter()
+            .map(|skill| {
+                let counted = facts
+                    .skills
+                    .iter()
+                    .filter(|a| {
+                        a.skill_id == skill.id && a.assessed_on <= as_of && a.source.counts()
+                    })
+                    .max_by_key(|a| (a.assessed_on, a.seq));
+                EmployeeSkill {
+                    skill: SkillRef::from(skill),
+                    level: counted.map(|a| i32::from(a.level)),
+                    self_level: crate::domain::eligibility::self_level_on(
+                        &facts.skills,
+                        skill.id,
+                        as_of,
+                    )
+                    .map(i32::from),
+                    assessed_on: counted.map(|a| Date(a.assessed_on)),
+                }
+            })
+            .collect())
+    }
+    /// Every skill assessment, newest first (history: none is overwritten).
+    async fn skill_assessments(&self, ctx: &Context<'_>) -> Result<Vec<SkillAssessment>> {
+        self.require_private(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .assessments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(SkillAssessment)
+            .collect())
+    }
+    /// Course enrolments, newest first.
+    async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
+        self.require_private(ctx).await?;
+        let rows =
+            crate::services::training::enrolments_of_employee(context::db(ctx), self.0.id).await?;
+        Ok(rows.into_iter().map(Enrolment).collect())
+    }
+    /// A dated plan towards `targetRoleCode` (a step out of the current
+    /// role): for each gap, the action that closes it (a course session
+    /// with free seats, a certificate to renew, reviews to reach the bar),
+    /// ordered, and the earliest date the person could be ELIGIBLE if they
+    /// take them, as the eligibility engine decides it.
+    async fn plan(
+        &self,
+        ctx: &Context<'_>,
+        target_role_code: String,
+        as_of: Option<Date>,
+    ) -> Result<Plan> {
+        self.require_private(ctx).await?;
+        let as_of = as_of_or_today(as_of);
+        let ladder = context::ladder(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let facts = loaders.facts.load_one(self.0.id).await?.unwrap_or_default();
+        let plan = crate::services::progression::plan(
+            context::db(ctx),
+            &ladder,
+            &self.0,
+            &facts,
+            &target_role_code,
+            as_of,
+        )
+        .await?;
+        let target_role_id = ladder
+            .role_by_code(target_role_code.trim())
+            .map(|r| r.id)
+            .unwrap_or_default();
+        Ok(Plan {
+            plan,
+            ladder,
+            target_role_id,
+        })
     }
     /// Every role held, oldest first, with dates and salary.
     async fn role_history(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {

@@ -72,8 +72,39 @@ mirror_enum!(GapKind {
     Tenure,
     Performance,
     Certification,
-    Language
+    Language,
+    Skill
 });
+/// Who assessed a skill: SELF does not count towards eligibility; MANAGER,
+/// HR and COURSE (a completed course) do.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AssessmentSource {
+    #[graphql(name = "SELF")]
+    SelfAssessed,
+    Manager,
+    Hr,
+    Course,
+}
+
+impl From<domain::AssessmentSource> for AssessmentSource {
+    fn from(value: domain::AssessmentSource) -> Self {
+        match value {
+            domain::AssessmentSource::SelfAssessed => AssessmentSource::SelfAssessed,
+            domain::AssessmentSource::Manager => AssessmentSource::Manager,
+            domain::AssessmentSource::Hr => AssessmentSource::Hr,
+            domain::AssessmentSource::Course => AssessmentSource::Course,
+        }
+    }
+}
+mirror_enum!(
+    /// ENROLLED holds a seat, WAITLISTED waits for one, CANCELLED left,
+    /// COMPLETED finished the course and got what it awards.
+    EnrolmentStatus { Enrolled, Waitlisted, Cancelled, Completed }
+);
+mirror_enum!(
+    /// What a step of a development plan asks the person to do.
+    PlanActionKind { TakeCourse, RenewCertification, GetReviews, GetAssessed, WaitForTenure, NoCourseScheduled }
+);
 mirror_enum!(NominationStatus {
     Pending,
     Approved,

@@ -98,6 +98,16 @@ impl LadderStep {
     async fn raise_max_percent(&self) -> f64 {
         self.0.raise_max_bp as f64 / 100.0
     }
+    /// Skills the step asks for, at a minimum level (none by default).
+    async fn skill_requirements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::training::SkillRequirement>> {
+        let ladder = context::ladder(ctx).await?;
+        Ok(crate::graphql::types::training::skill_requirements(
+            &ladder, self.0.id,
+        ))
+    }
     async fn requirements(&self, ctx: &Context<'_>) -> Result<Vec<Requirement>> {
         let ladder = context::ladder(ctx).await?;
         Ok(ladder

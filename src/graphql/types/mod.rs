@@ -11,3 +11,4 @@ pub mod nomination;
 pub mod progression;
 pub mod records;
 pub mod report;
+pub mod training;

@@ -36,14 +36,7 @@ impl Progression {
             .load_one(employee.id)
             .await?
             .unwrap_or_default();
-        let result = progression::evaluate(
-            &ladder,
-            employee,
-            &facts.certifications,
-            &facts.reviews,
-            facts.open_nomination,
-            as_of,
-        );
+        let result = progression::evaluate(&ladder, employee, &facts, as_of);
         Ok(Progression {
             result,
             ladder,

@@ -1,0 +1,228 @@
+use async_graphql::{Context, InputObject, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
+use crate::graphql::types::training::{Course, CourseSession, Enrolment, Skill, SkillAssessment};
+use crate::services::{skills, training, validate};
+
+#[derive(Default)]
+pub struct TrainingMutation;
+
+#[derive(InputObject)]
+pub struct SkillInput {
+    /// Given: change that skill; omitted: create one.
+    pub id: Option<ID>,
+    pub name: String,
+    pub category: String,
+    pub description: String,
+}
+
+#[derive(InputObject)]
+pub struct AssessSkillInput {
+    pub employee_id: ID,
+    pub skill_id: ID,
+    /// 1 - 5.
+    pub level: i32,
+    pub assessed_on: Date,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CertificationAwardInput {
+    pub kind: CertificationKind,
+    /// Defaults to the course title.
+    pub name: Option<String>,
+    /// Required for SIX_SIGMA.
+    pub belt: Option<SixSigmaBelt>,
+    /// ISO 639-1 code, required for LANGUAGE.
+    pub language: Option<String>,
+    /// Required for LANGUAGE.
+    pub cefr: Option<CefrLevel>,
+    /// 1 - 120; omitted: the certificate does not expire.
+    pub validity_months: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct SkillAwardInput {
+    pub skill_id: ID,
+    /// 1 - 5.
+    pub level: i32,
+}
+
+#[derive(InputObject)]
+pub struct CourseInput {
+    /// Given: change that course; omitted: create one.
+    pub id: Option<ID>,
+    pub title: String,
+    pub description: String,
+    /// The certificate completion creates (VERIFIED).
+    pub awards_certification: Option<CertificationAwardInput>,
+    /// The skill level completion records.
+    pub awards_skill: Option<SkillAwardInput>,
+}
+
+#[derive(InputObject)]
+pub struct ScheduleSessionInput {
+    pub course_id: ID,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    /// 1 - 1000 seats.
+    pub capacity: i32,
+    /// An employee whose job role is Training Specialist.
+    pub trainer_id: Option<ID>,
+    pub location: Option<String>,
+}
+
+fn optional_id(field: &str, id: &Option<ID>) -> Result<Option<i64>, crate::error::AppError> {
+    id.as_ref().map(|id| validate::id(field, id)).transpose()
+}
+
+#[Object]
+impl TrainingMutation {
+    /// HR: add a skill to the catalogue or change one.
+    async fn upsert_skill(&self, ctx: &Context<'_>, input: SkillInput) -> Result<Skill> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let saved = skills::upsert_skill(
+            context::db(ctx),
+            principal,
+            skills::SkillInput {
+                id: optional_id("id", &input.id)?,
+                name: input.name,
+                category: input.category,
+                description: input.description,
+            },
+        )
+        .await?;
+        Ok(Skill(saved))
+    }
+
+    /// Assess a skill. Your own: a SELF assessment (shown, never counted).
+    /// A manager for someone in their chain (MANAGER) or HR (HR): counted.
+    /// Every assessment is kept; the latest counted one is the level.
+    async fn assess_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: AssessSkillInput,
+    ) -> Result<SkillAssessment> {
+        let principal = context::principal(ctx)?;
+        let saved = skills::assess_skill(
+            context::db(ctx),
+            principal,
+            skills::AssessmentInput {
+                employee_id: validate::id("employeeId", &input.employee_id)?,
+                skill_id: validate::id("skillId", &input.skill_id)?,
+                level: input.level,
+                assessed_on: input.assessed_on.0,
+                note: input.note,
+            },
+        )
+        .await?;
+        Ok(SkillAssessment(saved))
+    }
+
+    /// HR: create or change a course (it awards a certificate, a skill
+    /// level, or both).
+    async fn upsert_course(&self, ctx: &Context<'_>, input: CourseInput) -> Result<Course> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let saved = training::upsert_course(
+            context::db(ctx),
+            principal,
+            training::CourseInput {
+                id: optional_id("id", &input.id)?,
+                title: input.title,
+                description: input.description,
+                certification: input
+                    .awards_certification
+                    .map(|c| training::CertAwardInput {
+                        kind: c.kind.into(),
+                        name: c.name,
+                        belt: c.belt.map(Into::into),
+                        language: c.language,
+                        cefr: c.cefr.map(Into::into),
+                        validity_months: c.validity_months,
+                    }),
+                skill: match input.awards_skill {
+                    Some(s) => Some((validate::id("awardsSkill.skillId", &s.skill_id)?, s.level)),
+                    None => None,
+                },
+            },
+        )
+        .await?;
+        Ok(Course(saved))
+    }
+
+    /// HR: schedule a session of a course.
+    async fn schedule_session(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleSessionInput,
+    ) -> Result<CourseSession> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let saved = training::schedule_session(
+            context::db(ctx),
+            principal,
+            training::SessionInput {
+                course_id: validate::id("courseId", &input.course_id)?,
+                starts_on: input.starts_on.0,
+                ends_on: input.ends_on.0,
+                capacity: input.capacity,
+                trainer_id: optional_id("trainerId", &input.trainer_id)?,
+                location: input.location,
+            },
+        )
+        .await?;
+        Ok(CourseSession(saved))
+    }
+
+    /// Enrol yourself (or, as a manager, someone in your chain; as HR,
+    /// anyone) in a session: a seat while one is free, else the waitlist.
+    /// A second enrolment in the same session is a CONFLICT.
+    async fn enrol(
+        &self,
+        ctx: &Context<'_>,
+        session_id: ID,
+        employee_id: Option<ID>,
+    ) -> Result<Enrolment> {
+        let principal = context::principal(ctx)?;
+        let session_id = validate::id("sessionId", &session_id)?;
+        let employee_id = optional_id("employeeId", &employee_id)?.unwrap_or(principal.employee_id);
+        let saved = training::enrol(context::db(ctx), principal, session_id, employee_id).await?;
+        Ok(Enrolment(saved))
+    }
+
+    /// Cancel a seat or a waitlist place; a freed seat goes to the first
+    /// person waiting.
+    async fn cancel_enrolment(&self, ctx: &Context<'_>, id: ID) -> Result<Enrolment> {
+        let principal = context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        Ok(Enrolment(
+            training::cancel_enrolment(context::db(ctx), principal, id).await?,
+        ))
+    }
+
+    /// HR or the session's trainer: record that an ENROLLED person completed
+    /// the course on `completedOn` (default: the session's last day). Creates
+    /// the course's certificate VERIFIED and records its skill level.
+    async fn complete_enrolment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        completed_on: Option<Date>,
+    ) -> Result<Enrolment> {
+        let principal = context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        Ok(Enrolment(
+            training::complete_enrolment(
+                context::db(ctx),
+                principal,
+                id,
+                completed_on.map(|d| d.0),
+            )
+            .await?,
+        ))
+    }
+}

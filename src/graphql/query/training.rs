@@ -1,0 +1,70 @@
+use async_graphql::{Context, Object, Result, ID};
+
+use crate::graphql::context;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::training::{Course, CourseSession, ProficiencyLevel, Skill};
+use crate::services::{skills, training, validate};
+
+#[derive(Default)]
+pub struct TrainingQuery;
+
+#[Object]
+impl TrainingQuery {
+    /// The skill catalogue, by name.
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        context::principal(ctx)?;
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder.skills.iter().cloned().map(Skill).collect())
+    }
+
+    /// The proficiency levels 1 - 5 with what each means.
+    async fn proficiency_levels(&self, ctx: &Context<'_>) -> Result<Vec<ProficiencyLevel>> {
+        context::principal(ctx)?;
+        Ok(skills::proficiency_levels(context::db(ctx))
+            .await?
+            .into_iter()
+            .map(ProficiencyLevel)
+            .collect())
+    }
+
+    /// The course catalogue, by title.
+    async fn courses(&self, ctx: &Context<'_>) -> Result<Vec<Course>> {
+        context::principal(ctx)?;
+        Ok(training::courses(context::db(ctx))
+            .await?
+            .into_iter()
+            .map(Course)
+            .collect())
+    }
+
+    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Course>> {
+        context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        Ok(training::course(context::db(ctx), id).await?.map(Course))
+    }
+
+    /// Sessions of every course ending on or after `from` (default: all),
+    /// earliest first.
+    async fn course_sessions(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<Date>,
+    ) -> Result<Vec<CourseSession>> {
+        context::principal(ctx)?;
+        Ok(
+            training::sessions(context::db(ctx), None, from.map(|d| d.0))
+                .await?
+                .into_iter()
+                .map(CourseSession)
+                .collect(),
+        )
+    }
+
+    async fn course_session(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseSession>> {
+        context::principal(ctx)?;
+        let id = validate::id("id", &id)?;
+        Ok(training::session(context::db(ctx), id)
+            .await?
+            .map(CourseSession))
+    }
+}

@@ -1,0 +1,485 @@
+//! Skills, courses, sessions, enrolments and development plans.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+
+use crate::db::entities::{
+    course, course_session, enrolment, proficiency_level, skill, skill_assessment,
+};
+use crate::db::facts::Ladder;
+use crate::domain::{enums as domain, plan};
+use crate::error::AppError;
+use crate::graphql::context;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::employee::Employee;
+use crate::graphql::types::enums::{
+    stored, AssessmentSource, CefrLevel, CertificationKind, EligibilityStatus, EnrolmentStatus,
+    PlanActionKind, SixSigmaBelt,
+};
+use crate::graphql::types::ladder::Role;
+use crate::graphql::types::progression::Gap;
+use crate::services::training;
+
+/// A skill of the catalogue HR maintains.
+pub struct Skill(pub skill::Model);
+
+#[Object]
+impl Skill {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+}
+
+/// Looks a skill up in the request's ladder (the catalogue is cached with it).
+pub async fn skill_by_id(ctx: &Context<'_>, id: i64) -> Result<Skill> {
+    let ladder = context::ladder(ctx).await?;
+    ladder
+        .skill(id)
+        .cloned()
+        .map(Skill)
+        .ok_or_else(|| AppError::internal(format!("unknown skill {id}")).into())
+}
+
+/// One of the five proficiency levels.
+pub struct ProficiencyLevel(pub proficiency_level::Model);
+
+#[Object]
+impl ProficiencyLevel {
+    /// 1 (lowest) to 5.
+    async fn level(&self) -> i32 {
+        self.0.level
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+}
+
+/// A skill a ladder step asks for, at a minimum level.
+pub struct SkillRequirement {
+    pub skill: skill::Model,
+    pub min_level: i32,
+}
+
+#[Object]
+impl SkillRequirement {
+    async fn skill(&self) -> Skill {
+        Skill(self.skill.clone())
+    }
+    async fn min_level(&self) -> i32 {
+        self.min_level
+    }
+}
+
+/// The skill requirements of a step, from the ladder.
+pub fn skill_requirements(ladder: &Ladder, step_id: i64) -> Vec<SkillRequirement> {
+    ladder
+        .skills_of(step_id)
+        .iter()
+        .filter_map(|need| {
+            Some(SkillRequirement {
+                skill: ladder.skill(need.skill_id)?.clone(),
+                min_level: need.min_level,
+            })
+        })
+        .collect()
+}
+
+/// One assessment of one skill; never overwritten.
+pub struct SkillAssessment(pub skill_assessment::Model);
+
+#[Object]
+impl SkillAssessment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn skill(&self, ctx: &Context<'_>) -> Result<Skill> {
+        skill_by_id(ctx, self.0.skill_id).await
+    }
+    async fn level(&self) -> i32 {
+        self.0.level
+    }
+    async fn source(&self) -> Result<AssessmentSource> {
+        Ok(stored(domain::AssessmentSource::parse(&self.0.source), "source")?.into())
+    }
+    /// Whether it counts towards eligibility (everything but SELF).
+    async fn counts(&self) -> bool {
+        domain::AssessmentSource::parse(&self.0.source).is_some_and(|s| s.counts())
+    }
+    async fn assessed_on(&self) -> Date {
+        Date(self.0.assessed_on)
+    }
+    async fn assessed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        let Some(id) = self.0.assessor_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.employees.load_one(id).await?.map(Employee))
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// Where a person stands in one skill on a date.
+#[derive(SimpleObject)]
+pub struct EmployeeSkill {
+    pub skill: SkillRef,
+    /// The counted level: the latest assessment by a manager, HR or a
+    /// completed course on or before the date; null if none.
+    pub level: Option<i32>,
+    /// The latest self-assessment on or before the date.
+    pub self_level: Option<i32>,
+    /// Date of the counted assessment.
+    pub assessed_on: Option<Date>,
+}
+
+/// A skill, by value (for SimpleObjects).
+#[derive(SimpleObject)]
+#[graphql(name = "SkillSummary")]
+pub struct SkillRef {
+    pub id: ID,
+    pub name: String,
+    pub category: String,
+}
+
+impl From<&skill::Model> for SkillRef {
+    fn from(s: &skill::Model) -> Self {
+        SkillRef {
+            id: ID(s.id.to_string()),
+            name: s.name.clone(),
+            category: s.category.clone(),
+        }
+    }
+}
+
+/// What completing a course gives.
+#[derive(SimpleObject)]
+pub struct CourseAward {
+    /// The certificate created VERIFIED on completion, if any.
+    pub certification_kind: Option<CertificationKind>,
+    pub certification_name: Option<String>,
+    pub belt: Option<SixSigmaBelt>,
+    pub language: Option<String>,
+    pub cefr: Option<CefrLevel>,
+    /// Months the certificate stays valid; null: it does not expire.
+    pub validity_months: Option<i32>,
+    /// The skill level recorded on completion, if any.
+    pub skill: Option<SkillRef>,
+    pub skill_level: Option<i32>,
+}
+
+/// A course of the catalogue.
+pub struct Course(pub course::Model);
+
+#[Object]
+impl Course {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn awards(&self, ctx: &Context<'_>) -> Result<CourseAward> {
+        let ladder = context::ladder(ctx).await?;
+        let award = training::award_of(&self.0);
+        let cert = award.cert.as_ref();
+        Ok(CourseAward {
+            certification_kind: cert.map(|c| c.kind.into()),
+            certification_name: cert.map(|c| c.name.clone()),
+            belt: cert.and_then(|c| c.belt).map(Into::into),
+            language: cert.and_then(|c| c.language.clone()),
+            cefr: cert.and_then(|c| c.cefr).map(Into::into),
+            validity_months: self.0.validity_months,
+            skill: self
+                .0
+                .skill_id
+                .and_then(|id| ladder.skill(id))
+                .map(SkillRef::from),
+            skill_level: self.0.skill_level,
+        })
+    }
+    /// Sessions ending on or after `from` (default: all), earliest first.
+    async fn sessions(&self, ctx: &Context<'_>, from: Option<Date>) -> Result<Vec<CourseSession>> {
+        context::principal(ctx)?;
+        let rows = training::sessions(context::db(ctx), Some(self.0.id), from.map(|d| d.0)).await?;
+        Ok(rows.into_iter().map(CourseSession).collect())
+    }
+}
+
+/// A dated session of a course.
+pub struct CourseSession(pub course_session::Model);
+
+impl CourseSession {
+    async fn counts(&self, ctx: &Context<'_>) -> Result<training::SeatCount> {
+        let db = context::db(ctx);
+        Ok(training::seat_counts(&db.conn, &[self.0.id])
+            .await?
+            .remove(&self.0.id)
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl CourseSession {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn course(&self, ctx: &Context<'_>) -> Result<Course> {
+        training::course(context::db(ctx), self.0.course_id)
+            .await?
+            .map(Course)
+            .ok_or_else(|| AppError::not_found("course").into())
+    }
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+    /// Completion (and what the course awards) is dated this day by default.
+    async fn ends_on(&self) -> Date {
+        Date(self.0.ends_on)
+    }
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Capacity minus seats held (ENROLLED or COMPLETED), never negative.
+    async fn seats_left(&self, ctx: &Context<'_>) -> Result<i32> {
+        let taken = self.counts(ctx).await?.taken;
+        Ok((i64::from(self.0.capacity) - taken).max(0) as i32)
+    }
+    async fn waitlist_length(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(self.counts(ctx).await?.waitlisted as i32)
+    }
+    /// A Training Specialist who runs it and may record completions.
+    async fn trainer(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        let Some(id) = self.0.trainer_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.employees.load_one(id).await?.map(Employee))
+    }
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    /// The roster, seats and waitlist in order: HR and the trainer only.
+    async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
+        let principal = context::principal(ctx)?;
+        if !training::may_see_roster(principal, &self.0) {
+            return Err(AppError::Forbidden(
+                "the roster is for HR and the session's trainer".into(),
+            )
+            .into());
+        }
+        let rows = training::enrolments_of_session(context::db(ctx), self.0.id).await?;
+        Ok(rows.into_iter().map(Enrolment).collect())
+    }
+}
+
+/// A person's place in a session.
+pub struct Enrolment(pub enrolment::Model);
+
+#[Object]
+impl Enrolment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn session(&self, ctx: &Context<'_>) -> Result<CourseSession> {
+        training::session(context::db(ctx), self.0.session_id)
+            .await?
+            .map(CourseSession)
+            .ok_or_else(|| AppError::not_found("session").into())
+    }
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .employees
+            .load_one(self.0.employee_id)
+            .await?
+            .map(Employee))
+    }
+    async fn status(&self) -> Result<EnrolmentStatus> {
+        Ok(stored(domain::EnrolmentStatus::parse(&self.0.status), "status")?.into())
+    }
+    /// 1 for the first in line; null unless WAITLISTED.
+    async fn waitlist_position(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        Ok(training::waitlist_position(context::db(ctx), &self.0)
+            .await?
+            .map(|n| n as i32))
+    }
+    async fn completed_on(&self) -> Option<Date> {
+        self.0.completed_on.map(Date)
+    }
+}
+
+/// One thing to do in a plan.
+pub struct PlanAction(pub plan::PlanAction);
+
+#[Object]
+impl PlanAction {
+    async fn kind(&self) -> PlanActionKind {
+        self.0.kind.into()
+    }
+    /// In words, for people: "take Bar Raiser: the 2027-01-12 session (4
+    /// seats left), completed 2027-01-15".
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// When it is done; null when nothing scheduled can do it.
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+    /// The gaps it closes.
+    async fn closes(&self) -> Vec<Gap> {
+        self.0
+            .closes
+            .iter()
+            .map(|g| Gap {
+                kind: g.kind.into(),
+                message: g.message.clone(),
+            })
+            .collect()
+    }
+    /// The course session to take, for TAKE_COURSE (and a renewal by course).
+    async fn session(&self, ctx: &Context<'_>) -> Result<Option<CourseSession>> {
+        let Some(id) = self.0.session_id else {
+            return Ok(None);
+        };
+        Ok(training::session(context::db(ctx), id)
+            .await?
+            .map(CourseSession))
+    }
+    /// Free seats in that session when the plan was made.
+    async fn seats_left(&self) -> Option<i32> {
+        self.0.seats_left.map(|n| n as i32)
+    }
+}
+
+/// A dated plan towards one role: what closes each gap, and from when the
+/// person could be ELIGIBLE.
+pub struct Plan {
+    pub plan: plan::Plan,
+    pub ladder: Arc<Ladder>,
+    pub target_role_id: i64,
+}
+
+#[Object]
+impl Plan {
+    async fn target_role(&self) -> Result<Role> {
+        self.ladder
+            .role(self.target_role_id)
+            .cloned()
+            .map(Role)
+            .ok_or_else(|| AppError::internal("unknown role").into())
+    }
+    /// Where the person stands today (the plan's `asOf`).
+    async fn status(&self) -> EligibilityStatus {
+        self.plan.now.status.into()
+    }
+    /// What is missing today.
+    async fn gaps(&self) -> Vec<Gap> {
+        self.plan
+            .now
+            .gaps
+            .iter()
+            .map(|g| Gap {
+                kind: g.kind.into(),
+                message: g.message.clone(),
+            })
+            .collect()
+    }
+    /// Ordered by due date; empty when already ELIGIBLE.
+    async fn actions(&self) -> Vec<PlanAction> {
+        self.plan.actions.iter().cloned().map(PlanAction).collect()
+    }
+    /// The earliest date the step is ELIGIBLE if every action is taken (for
+    /// someone ELIGIBLE already: since when). Null when some gap has no
+    /// action yet (no course scheduled).
+    async fn eligible_on(&self) -> Option<Date> {
+        self.plan.eligible_on.map(Date)
+    }
+    /// The plan in one sentence.
+    async fn summary(&self) -> String {
+        let title = self
+            .ladder
+            .role(self.target_role_id)
+            .map_or("", |r| r.title.as_str());
+        summary(title, &self.plan)
+    }
+}
+
+/// "Team Lead: needs Coaching 3 (manager rates 2); needs leadership
+/// training; has none — take Bar Raiser: the 2027-01-12 session (4 seats
+/// left), completed 2027-01-15; eligible from 2027-01-15".
+pub fn summary(title: &str, p: &plan::Plan) -> String {
+    if p.now.status == domain::EligibilityStatus::Eligible {
+        return match p.eligible_on {
+            Some(since) => format!("{title}: eligible since {since}"),
+            None => format!("{title}: eligible"),
+        };
+    }
+    let gaps: Vec<&str> = p
+        .now
+        .gaps
+        .iter()
+        .filter(|g| g.kind != domain::GapKind::Tenure)
+        .map(|g| g.message.as_str())
+        .collect();
+    let actions: Vec<&str> = p
+        .actions
+        .iter()
+        .filter(|a| a.kind != domain::PlanActionKind::WaitForTenure)
+        .map(|a| a.description.as_str())
+        .collect();
+    let mut text = title.to_owned();
+    text.push_str(": ");
+    if gaps.is_empty() {
+        text.push_str("only months in role missing");
+    } else {
+        text.push_str(&gaps.join("; "));
+    }
+    if !actions.is_empty() {
+        text.push_str(" — ");
+        text.push_str(&actions.join("; "));
+    }
+    match p.eligible_on {
+        Some(date) => text.push_str(&format!("; eligible from {date}")),
+        None => text.push_str("; no date yet: nothing scheduled closes every gap"),
+    }
+    text
+}
+
+/// A course and how many people completing it would unblock.
+#[derive(SimpleObject)]
+pub struct CourseImpact {
+    pub course: CourseRef,
+    /// People in scope for whom completing it would turn some INELIGIBLE
+    /// step into NOT_YET or ELIGIBLE.
+    pub people_unblocked: i32,
+    /// Free seats in sessions starting on or after the dashboard's date.
+    pub seats_left: i32,
+    /// The first such session's start.
+    pub next_session_on: Option<Date>,
+}
+
+/// A course, by value (for SimpleObjects).
+#[derive(SimpleObject)]
+#[graphql(name = "CourseSummary")]
+pub struct CourseRef {
+    pub id: ID,
+    pub title: String,
+}

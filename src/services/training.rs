@@ -1,0 +1,777 @@
+//! Training: the course catalogue (HR), sessions with dates, capacity and a
+//! trainer, enrolments with a first-come waitlist, and completion recorded
+//! by HR or the session's trainer, which awards what the course awards (a
+//! VERIFIED certificate with the course's validity, and/or a skill level).
+//!
+//! Seats are counted inside a write transaction that holds the session
+//! (SQLite: BEGIN IMMEDIATE; PostgreSQL: the session row locked FOR UPDATE),
+//! so two people can never take the last seat at once.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
+    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, Set, Statement,
+};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::db::entities::{
+    certification, course, course_session, employee, enrolment, job_role, skill,
+};
+use crate::db::{scope, Db};
+use crate::domain::enums::{
+    AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EnrolmentStatus,
+    SixSigmaBelt,
+};
+use crate::domain::plan::{CertAward, CourseAward, CourseOffer};
+use crate::domain::tenure::add_months;
+use crate::error::{AppError, AppResult};
+use crate::services::{audit, records, skills, validate};
+
+/// The job role whose holders may run sessions and record completions.
+pub const TRAINER_ROLE: &str = "TRAINING_SPECIALIST";
+
+/// Enrolment statuses that hold a seat.
+const SEATED: &str = "('ENROLLED', 'COMPLETED')";
+
+/// What each course awards, in the plan's shape.
+pub fn award_of(c: &course::Model) -> CourseAward {
+    CourseAward {
+        course_id: c.id,
+        title: c.title.clone(),
+        cert: c
+            .cert_kind
+            .as_deref()
+            .and_then(CertificationKind::parse)
+            .map(|kind| CertAward {
+                kind,
+                name: c.cert_name.clone().unwrap_or_else(|| c.title.clone()),
+                belt: c.cert_belt.as_deref().and_then(SixSigmaBelt::parse),
+                language: c.cert_language.clone(),
+                cefr: c.cert_cefr.as_deref().and_then(CefrLevel::parse),
+                validity_months: c.validity_months.map(|m| m.max(0) as u32),
+            }),
+        skill: c
+            .skill_id
+            .zip(c.skill_level)
+            .map(|(id, level)| (id, level.clamp(0, 5) as u8)),
+    }
+}
+
+/// Every course's award (the catalogue is small).
+pub async fn course_awards<C: ConnectionTrait>(db: &C) -> AppResult<Vec<CourseAward>> {
+    Ok(course::Entity::find()
+        .order_by_asc(course::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(award_of)
+        .collect())
+}
+
+pub async fn courses(db: &Db) -> AppResult<Vec<course::Model>> {
+    Ok(course::Entity::find()
+        .order_by_asc(course::Column::Title)
+        .all(&db.conn)
+        .await?)
+}
+
+pub async fn course(db: &Db, id: i64) -> AppResult<Option<course::Model>> {
+    Ok(course::Entity::find_by_id(id).one(&db.conn).await?)
+}
+
+pub async fn session(db: &Db, id: i64) -> AppResult<Option<course_session::Model>> {
+    Ok(course_session::Entity::find_by_id(id).one(&db.conn).await?)
+}
+
+/// Sessions of a course (or of all courses) ending on or after `from`,
+/// earliest first.
+pub async fn sessions(
+    db: &Db,
+    course_id: Option<i64>,
+    from: Option<NaiveDate>,
+) -> AppResult<Vec<course_session::Model>> {
+    let mut query = course_session::Entity::find()
+        .order_by_asc(course_session::Column::StartsOn)
+        .order_by_asc(course_session::Column::Id);
+    if let Some(id) = course_id {
+        query = query.filter(course_session::Column::CourseId.eq(id));
+    }
+    if let Some(from) = from {
+        query = query.filter(course_session::Column::EndsOn.gte(from));
+    }
+    Ok(query.all(&db.conn).await?)
+}
+
+/// Seats taken (ENROLLED or COMPLETED) and waitlist length per session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeatCount {
+    pub taken: i64,
+    pub waitlisted: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    session_id: i64,
+    status: String,
+    n: i64,
+}
+
+pub async fn seat_counts<C: ConnectionTrait>(
+    db: &C,
+    session_ids: &[i64],
+) -> AppResult<HashMap<i64, SeatCount>> {
+    let mut out: HashMap<i64, SeatCount> = HashMap::new();
+    if session_ids.is_empty() {
+        return Ok(out);
+    }
+    let list: Vec<String> = session_ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT session_id, status, COUNT(*) AS n FROM enrolment \
+         WHERE session_id IN ({}) GROUP BY session_id, status",
+        list.join(",")
+    );
+    let rows = CountRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await?;
+    for row in rows {
+        let count = out.entry(row.session_id).or_default();
+        match EnrolmentStatus::parse(&row.status) {
+            Some(EnrolmentStatus::Enrolled | EnrolmentStatus::Completed) => count.taken += row.n,
+            Some(EnrolmentStatus::Waitlisted) => count.waitlisted += row.n,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The sessions ending on or after `as_of`, as offers to `employee_id`
+/// (seats left, and whether they hold a seat already).
+pub async fn offers_for(
+    db: &Db,
+    employee_id: i64,
+    as_of: NaiveDate,
+) -> AppResult<Vec<CourseOffer>> {
+    let awards: HashMap<i64, CourseAward> = course_awards(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.course_id, a))
+        .collect();
+    let upcoming = sessions(db, None, Some(as_of)).await?;
+    let ids: Vec<i64> = upcoming.iter().map(|s| s.id).collect();
+    let counts = seat_counts(&db.conn, &ids).await?;
+    let mine: Vec<i64> = enrolment::Entity::find()
+        .filter(enrolment::Column::EmployeeId.eq(employee_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|e| e.session_id)
+        .collect();
+    Ok(upcoming
+        .into_iter()
+        .filter_map(|s| {
+            let award = awards.get(&s.course_id)?.clone();
+            let taken = counts.get(&s.id).copied().unwrap_or_default().taken;
+            Some(CourseOffer {
+                award,
+                session_id: s.id,
+                starts_on: s.starts_on,
+                ends_on: s.ends_on,
+                seats_left: (i64::from(s.capacity) - taken).max(0),
+                enrolled: mine.contains(&s.id),
+            })
+        })
+        .collect())
+}
+
+/// Free seats in sessions starting on or after `as_of`, and the first such
+/// session's start, per course.
+pub async fn upcoming_seats(
+    db: &Db,
+    as_of: NaiveDate,
+) -> AppResult<HashMap<i64, (i64, Option<NaiveDate>)>> {
+    let upcoming: Vec<course_session::Model> = sessions(db, None, Some(as_of))
+        .await?
+        .into_iter()
+        .filter(|s| s.starts_on >= as_of)
+        .collect();
+    let ids: Vec<i64> = upcoming.iter().map(|s| s.id).collect();
+    let counts = seat_counts(&db.conn, &ids).await?;
+    let mut out: HashMap<i64, (i64, Option<NaiveDate>)> = HashMap::new();
+    for s in upcoming {
+        let taken = counts.get(&s.id).copied().unwrap_or_default().taken;
+        let entry = out.entry(s.course_id).or_insert((0, None));
+        entry.0 += (i64::from(s.capacity) - taken).max(0);
+        entry.1 = Some(entry.1.map_or(s.starts_on, |d| d.min(s.starts_on)));
+    }
+    Ok(out)
+}
+
+pub struct CertAwardInput {
+    pub kind: CertificationKind,
+    pub name: Option<String>,
+    pub belt: Option<SixSigmaBelt>,
+    pub language: Option<String>,
+    pub cefr: Option<CefrLevel>,
+    pub validity_months: Option<i32>,
+}
+
+pub struct CourseInput {
+    pub id: Option<i64>,
+    pub title: String,
+    pub description: String,
+    pub certification: Option<CertAwardInput>,
+    /// (skill id, level).
+    pub skill: Option<(i64, i32)>,
+}
+
+/// HR creates a course, or changes one (with `id`). A course awards a
+/// certificate, a skill level, or both.
+pub async fn upsert_course(
+    db: &Db,
+    principal: &Principal,
+    input: CourseInput,
+) -> AppResult<course::Model> {
+    principal.require_hr()?;
+    let title = validate::text("title", &input.title, 200)?;
+    let description = validate::text("description", &input.description, 2000)?;
+    if input.certification.is_none() && input.skill.is_none() {
+        return Err(AppError::bad_input(
+            "a course awards a certification, a skill level, or both",
+        ));
+    }
+    let cert = match &input.certification {
+        Some(c) => {
+            let name = match c.name.as_deref() {
+                Some(name) => validate::text("certification.name", name, 200)?,
+                None => title.clone(),
+            };
+            // The same rules as a recorded certificate.
+            let language = records::check_kind_fields(&records::NewCertification {
+                employee_id: 0,
+                kind: c.kind,
+                name: name.clone(),
+                belt: c.belt,
+                language: c.language.clone(),
+                cefr: c.cefr,
+                issued_on: NaiveDate::MIN,
+                expires_on: None,
+            })?;
+            if c.validity_months.is_some_and(|m| !(1..=120).contains(&m)) {
+                return Err(AppError::bad_input(
+                    "validityMonths must be between 1 and 120",
+                ));
+            }
+            Some((c, name, language))
+        }
+        None => None,
+    };
+    if let Some((_, level)) = input.skill {
+        if !(1..=5).contains(&level) {
+            return Err(AppError::bad_input("skill level must be between 1 and 5"));
+        }
+    }
+    let txn = db.begin_write().await?;
+    if let Some((skill_id, _)) = input.skill {
+        if skill::Entity::find_by_id(skill_id)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::not_found("skill"));
+        }
+    }
+    let clash = course::Entity::find()
+        .filter(course::Column::Title.eq(title.as_str()))
+        .one(&txn)
+        .await?;
+    if clash.as_ref().is_some_and(|c| Some(c.id) != input.id) {
+        return Err(AppError::Conflict(format!(
+            "a course titled \"{}\" already exists",
+            validate::clip(&title)
+        )));
+    }
+    let existing = match input.id {
+        Some(id) => Some(
+            course::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::not_found("course"))?,
+        ),
+        None => None,
+    };
+    let before = existing.as_ref().map(course_json);
+    let mut active = match existing {
+        Some(c) => c.into_active_model(),
+        None => course::ActiveModel {
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    };
+    active.title = Set(title);
+    active.description = Set(description);
+    active.cert_kind = Set(cert.as_ref().map(|(c, _, _)| c.kind.as_str().to_owned()));
+    active.cert_name = Set(cert.as_ref().map(|(_, name, _)| name.clone()));
+    active.cert_belt = Set(cert
+        .as_ref()
+        .and_then(|(c, _, _)| c.belt.map(|b| b.as_str().to_owned())));
+    active.cert_language = Set(cert.as_ref().and_then(|(_, _, language)| language.clone()));
+    active.cert_cefr = Set(cert
+        .as_ref()
+        .and_then(|(c, _, _)| c.cefr.map(|l| l.as_str().to_owned())));
+    active.validity_months = Set(cert.as_ref().and_then(|(c, _, _)| c.validity_months));
+    active.skill_id = Set(input.skill.map(|(id, _)| id));
+    active.skill_level = Set(input.skill.map(|(_, level)| level));
+    let saved = active.save(&txn).await?;
+    let saved = course::Entity::find_by_id(*saved.id.as_ref())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("course vanished inside its transaction"))?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "UPSERT_COURSE",
+        "course",
+        saved.id,
+        json!({ "before": before, "after": course_json(&saved) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn course_json(c: &course::Model) -> serde_json::Value {
+    json!({
+        "title": c.title, "certKind": c.cert_kind, "certName": c.cert_name, "certBelt": c.cert_belt,
+        "certLanguage": c.cert_language, "certCefr": c.cert_cefr, "validityMonths": c.validity_months,
+        "skillId": c.skill_id, "skillLevel": c.skill_level,
+    })
+}
+
+pub struct SessionInput {
+    pub course_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub trainer_id: Option<i64>,
+    pub location: Option<String>,
+}
+
+/// Whether `employee_id` holds the trainer job role.
+async fn is_trainer<C: ConnectionTrait>(db: &C, employee_id: i64) -> AppResult<bool> {
+    let Some(person) = employee::Entity::find_by_id(employee_id).one(db).await? else {
+        return Ok(false);
+    };
+    let role = job_role::Entity::find_by_id(person.job_role_id)
+        .one(db)
+        .await?;
+    Ok(role.is_some_and(|r| r.code == TRAINER_ROLE))
+}
+
+/// HR schedules a session of a course.
+pub async fn schedule_session(
+    db: &Db,
+    principal: &Principal,
+    input: SessionInput,
+) -> AppResult<course_session::Model> {
+    principal.require_hr()?;
+    let starts_on = validate::date("startsOn", input.starts_on)?;
+    let ends_on = validate::date("endsOn", input.ends_on)?;
+    if ends_on < starts_on {
+        return Err(AppError::bad_input("endsOn must not be before startsOn"));
+    }
+    if !(1..=1000).contains(&input.capacity) {
+        return Err(AppError::bad_input("capacity must be between 1 and 1000"));
+    }
+    let location = match input.location.as_deref() {
+        Some(text) if !text.trim().is_empty() => Some(validate::text("location", text, 200)?),
+        _ => None,
+    };
+    let txn = db.begin_write().await?;
+    if course::Entity::find_by_id(input.course_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::not_found("course"));
+    }
+    if let Some(trainer) = input.trainer_id {
+        if employee::Entity::find_by_id(trainer)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::not_found("employee"));
+        }
+        if !is_trainer(&txn, trainer).await? {
+            return Err(AppError::bad_input(
+                "the trainer must be an employee whose job role is Training Specialist",
+            ));
+        }
+    }
+    let saved = course_session::ActiveModel {
+        course_id: Set(input.course_id),
+        starts_on: Set(starts_on),
+        ends_on: Set(ends_on),
+        capacity: Set(input.capacity),
+        trainer_id: Set(input.trainer_id),
+        location: Set(location),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "SCHEDULE_SESSION",
+        "course_session",
+        saved.id,
+        json!({ "after": {
+            "courseId": saved.course_id, "startsOn": saved.starts_on, "endsOn": saved.ends_on,
+            "capacity": saved.capacity, "trainerId": saved.trainer_id, "location": saved.location,
+        }}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Reads the session inside `txn`, locking its row on PostgreSQL so seat
+/// counts cannot race (SQLite's BEGIN IMMEDIATE already serialises writers).
+async fn lock_session(
+    txn: &DatabaseTransaction,
+    session_id: i64,
+) -> AppResult<course_session::Model> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            format!("SELECT id FROM course_session WHERE id = {session_id} FOR UPDATE"),
+        ))
+        .await?;
+    }
+    course_session::Entity::find_by_id(session_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("session"))
+}
+
+async fn seats_taken(txn: &DatabaseTransaction, session_id: i64) -> AppResult<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM enrolment WHERE session_id = {session_id} AND status IN {SEATED}"
+    );
+    let row = txn
+        .query_one_raw(Statement::from_string(txn.get_database_backend(), sql))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64>("", "n")?,
+        None => 0,
+    })
+}
+
+/// The person themselves, a manager above them, or HR.
+async fn may_act_for<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    employee_id: i64,
+) -> AppResult<bool> {
+    Ok(principal.employee_id == employee_id
+        || principal.is_hr()
+        || (principal.is_manager()
+            && scope::is_above(db, principal.employee_id, employee_id).await?))
+}
+
+/// Enrols `employee_id` in a session: a seat while there is one, else the
+/// waitlist. The person, their reporting chain or HR may do it; only HR
+/// once the session has started.
+pub async fn enrol(
+    db: &Db,
+    principal: &Principal,
+    session_id: i64,
+    employee_id: i64,
+) -> AppResult<enrolment::Model> {
+    let txn = db.begin_write().await?;
+    let session = lock_session(&txn, session_id).await?;
+    if employee::Entity::find_by_id(employee_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::not_found("employee"));
+    }
+    if !may_act_for(&txn, principal, employee_id).await? {
+        return Err(AppError::Forbidden(
+            "people are enrolled by themselves, their reporting chain or HR".into(),
+        ));
+    }
+    let today = Utc::now().date_naive();
+    if session.starts_on < today && !principal.is_hr() {
+        return Err(AppError::bad_input(
+            "this session has already started; ask HR to enrol late",
+        ));
+    }
+    let existing = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::EmployeeId.eq(employee_id))
+        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Cancelled.as_str()))
+        .one(&txn)
+        .await?;
+    if let Some(existing) = existing {
+        return Err(AppError::Conflict(format!(
+            "already {} in this session",
+            existing.status.to_lowercase()
+        )));
+    }
+    let status = if seats_taken(&txn, session_id).await? < i64::from(session.capacity) {
+        EnrolmentStatus::Enrolled
+    } else {
+        EnrolmentStatus::Waitlisted
+    };
+    let now = Utc::now();
+    let saved = enrolment::ActiveModel {
+        session_id: Set(session_id),
+        employee_id: Set(employee_id),
+        status: Set(status.as_str().to_owned()),
+        completed_on: Set(None),
+        enrolled_by_id: Set(Some(principal.employee_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "ENROL",
+        "enrolment",
+        saved.id,
+        json!({ "after": { "sessionId": session_id, "employeeId": employee_id, "status": saved.status } }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn set_status(
+    txn: &DatabaseTransaction,
+    row: enrolment::Model,
+    status: EnrolmentStatus,
+    completed_on: Option<NaiveDate>,
+) -> AppResult<enrolment::Model> {
+    let mut active = row.into_active_model();
+    active.status = Set(status.as_str().to_owned());
+    if completed_on.is_some() {
+        active.completed_on = Set(completed_on);
+    }
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(txn).await?)
+}
+
+/// Cancels an enrolment (a seat or a waitlist place). A freed seat goes to
+/// the first person on the waitlist.
+pub async fn cancel_enrolment(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<enrolment::Model> {
+    let txn = db.begin_write().await?;
+    let row = enrolment::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("enrolment"))?;
+    if !may_act_for(&txn, principal, row.employee_id).await? {
+        return Err(AppError::Forbidden(
+            "an enrolment is cancelled by the person, their reporting chain or HR".into(),
+        ));
+    }
+    lock_session(&txn, row.session_id).await?;
+    let status = EnrolmentStatus::parse(&row.status);
+    if !matches!(
+        status,
+        Some(EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted)
+    ) {
+        return Err(AppError::Conflict(format!(
+            "this enrolment is already {}",
+            row.status
+        )));
+    }
+    let session_id = row.session_id;
+    let cancelled = set_status(&txn, row, EnrolmentStatus::Cancelled, None).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "CANCEL_ENROLMENT",
+        "enrolment",
+        id,
+        json!({ "before": { "status": status.map(|s| s.as_str()) }, "after": { "status": cancelled.status } }),
+    )
+    .await?;
+    if status == Some(EnrolmentStatus::Enrolled) {
+        let next = enrolment::Entity::find()
+            .filter(enrolment::Column::SessionId.eq(session_id))
+            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+            .order_by_asc(enrolment::Column::Id)
+            .one(&txn)
+            .await?;
+        if let Some(next) = next {
+            let promoted = set_status(&txn, next, EnrolmentStatus::Enrolled, None).await?;
+            audit::record(
+                &txn,
+                Some(principal.employee_id),
+                "PROMOTE_FROM_WAITLIST",
+                "enrolment",
+                promoted.id,
+                json!({ "before": { "status": "WAITLISTED" }, "after": { "status": promoted.status } }),
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(cancelled)
+}
+
+/// HR or the session's trainer (a Training Specialist) records that an
+/// ENROLLED person completed the course on `completed_on` (default: the
+/// session's last day). The course's certificate is created VERIFIED,
+/// issued that day, valid for the course's validity; its skill level is
+/// recorded as a COURSE assessment of that day.
+pub async fn complete_enrolment(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    completed_on: Option<NaiveDate>,
+) -> AppResult<enrolment::Model> {
+    let txn = db.begin_write().await?;
+    let row = enrolment::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("enrolment"))?;
+    let session = lock_session(&txn, row.session_id).await?;
+    let allowed = principal.is_hr()
+        || (session.trainer_id == Some(principal.employee_id)
+            && is_trainer(&txn, principal.employee_id).await?);
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "completion is recorded by HR or the session's trainer".into(),
+        ));
+    }
+    if row.status != EnrolmentStatus::Enrolled.as_str() {
+        return Err(AppError::Conflict(format!(
+            "only an ENROLLED person can complete; this enrolment is {}",
+            row.status
+        )));
+    }
+    let day = validate::date("completedOn", completed_on.unwrap_or(session.ends_on))?;
+    if day < session.starts_on {
+        return Err(AppError::bad_input(
+            "completedOn must not be before the session starts",
+        ));
+    }
+    if day > Utc::now().date_naive() {
+        return Err(AppError::bad_input("completedOn must not be in the future"));
+    }
+    let c = course::Entity::find_by_id(session.course_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("course"))?;
+    let award = award_of(&c);
+    let mut certification_id = None;
+    if let Some(cert) = award.cert_on(day) {
+        let saved = certification::ActiveModel {
+            employee_id: Set(row.employee_id),
+            kind: Set(cert.kind.as_str().to_owned()),
+            name: Set(cert.name.clone()),
+            belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
+            language: Set(cert.language.clone()),
+            cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
+            issued_on: Set(day),
+            expires_on: Set(award
+                .cert
+                .as_ref()
+                .and_then(|a| a.validity_months)
+                .and_then(|m| add_months(day, m))),
+            status: Set(CertificationStatus::Verified.as_str().to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        certification_id = Some(saved.id);
+    }
+    let mut assessment_id = None;
+    if let Some((skill_id, level)) = award.skill {
+        let saved = skills::record_assessment(
+            &txn,
+            row.employee_id,
+            skill_id,
+            i32::from(level),
+            AssessmentSource::Course,
+            day,
+            Some(principal.employee_id),
+            Some(format!("completed {}", c.title)),
+        )
+        .await?;
+        assessment_id = Some(saved.id);
+    }
+    let done = set_status(&txn, row, EnrolmentStatus::Completed, Some(day)).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "COMPLETE_ENROLMENT",
+        "enrolment",
+        id,
+        json!({ "after": {
+            "status": done.status, "completedOn": day, "courseId": c.id,
+            "certificationId": certification_id, "assessmentId": assessment_id,
+        }}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// Enrolments of a session, seats first then the waitlist, in order.
+pub async fn enrolments_of_session(db: &Db, session_id: i64) -> AppResult<Vec<enrolment::Model>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .order_by_asc(enrolment::Column::Id)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Enrolments of a person, newest first.
+pub async fn enrolments_of_employee(db: &Db, employee_id: i64) -> AppResult<Vec<enrolment::Model>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(enrolment::Column::Id)
+        .all(&db.conn)
+        .await?)
+}
+
+/// The 1-based waitlist position of a WAITLISTED enrolment.
+pub async fn waitlist_position(db: &Db, row: &enrolment::Model) -> AppResult<Option<i64>> {
+    if row.status != EnrolmentStatus::Waitlisted.as_str() {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM enrolment WHERE session_id = {} AND status = 'WAITLISTED' AND id <= {}",
+        row.session_id, row.id
+    );
+    let found = db
+        .conn
+        .query_one_raw(Statement::from_string(db.backend(), sql))
+        .await?;
+    Ok(match found {
+        Some(r) => Some(r.try_get::<i64>("", "n")?),
+        None => None,
+    })
+}
+
+/// Whether `principal` may see the roster of a session: HR or its trainer.
+pub fn may_see_roster(principal: &Principal, session: &course_session::Model) -> bool {
+    principal.is_hr() || session.trainer_id == Some(principal.employee_id)
+}
