@@ -17,4 +17,5 @@ mod processes;
 mod schema;
 mod shutdown;
 mod throttle;
+mod training;
 mod web;
