@@ -104,8 +104,13 @@ pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
         .await
         .map_err(AppError::into_anyhow)?;
     println!(
-        "seeded {} employees, {} certifications, {} reviews, {} nominations in {:.1} s",
-        report.employees, report.certifications, report.reviews, report.nominations, report.seconds
+        "seeded {} employees, {} certifications, {} reviews, {} skill assessments, {} nominations in {:.1} s",
+        report.employees,
+        report.certifications,
+        report.reviews,
+        report.assessments,
+        report.nominations,
+        report.seconds
     );
     Ok(())
 }

@@ -8,7 +8,9 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::auth::password;
-use crate::db::entities::{certification, employee, performance_review, role_assignment};
+use crate::db::entities::{
+    certification, employee, performance_review, role_assignment, skill_assessment,
+};
 use crate::db::facts::Ladder;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -128,7 +130,8 @@ const CSRS: &[CsrStory<'static>] = &[
         name: "Sota Tanaka",
         site: 0,
         months_in_role: 30,
-        ratings: &[3.6, 3.5],
+        // Six quarters of reviews: eligible since well over six months.
+        ratings: &[3.6, 3.5, 3.6, 3.5, 3.4, 3.6],
         certs: &[Cert::Leadership, Cert::Belt("GREEN")],
         salary: 520_000,
         what: "CSR, eligible for two years: STALLED",
@@ -313,6 +316,15 @@ const CSRS: &[CsrStory<'static>] = &[
         what: "CSR (Fukuoka)",
     },
     CsrStory {
+        name: "Nao Fujii",
+        site: 2,
+        months_in_role: 20,
+        ratings: &[3.6, 3.5],
+        certs: &[],
+        salary: 455_000,
+        what: "CSR, needs Bar Raiser and Coaching 3: see the plan",
+    },
+    CsrStory {
         name: "Mei Hashimoto",
         site: 2,
         months_in_role: 31,
@@ -334,6 +346,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     let txn = db.begin_write().await?;
     let now = Utc::now();
     let mut logins = Vec::new();
+    let skills = crate::catalogue::skill_ids(&ladder);
     let mut seeder = Seeder {
         txn: &txn,
         hash: &hash,
@@ -503,7 +516,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     logins.push(DemoLogin {
         email: trainer.email.clone(),
         name: trainer.name.clone(),
-        what: "EMPLOYEE: Training Specialist".into(),
+        what: "EMPLOYEE: Training Specialist; runs the course sessions".into(),
     });
 
     for (i, story) in CSRS.iter().enumerate() {
@@ -537,7 +550,45 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
         for cert in story.certs {
             certificate(&txn, &csr, *cert, today).await?;
         }
-        if i < 6 || i == 10 || i == 18 {
+        // Manager assessments a month into the role (before any tenure
+        // date, so they never move an eligibleOn); Nao Fujii's coaching is
+        // the story of the development plan.
+        let assessed_on = csr
+            .role_since
+            .checked_add_months(Months::new(1))
+            .unwrap_or(csr.role_since)
+            .min(today);
+        for (skill, mut level) in DEMO_SKILLS {
+            if story.name == "Nao Fujii" && *skill == "Coaching" {
+                level = 2;
+                assess(
+                    &txn,
+                    &csr,
+                    skills.get(*skill),
+                    3,
+                    "SELF",
+                    assessed_on,
+                    csr.id,
+                    now,
+                )
+                .await?;
+            }
+            if story.ratings.first().is_some_and(|r| *r < 2.5) {
+                level = 2;
+            }
+            assess(
+                &txn,
+                &csr,
+                skills.get(*skill),
+                level,
+                "MANAGER",
+                assessed_on,
+                lead.id,
+                now,
+            )
+            .await?;
+        }
+        if i < 6 || i == 10 || i == 18 || story.name == "Nao Fujii" {
             logins.push(DemoLogin {
                 email: csr.email.clone(),
                 name: csr.name.clone(),
@@ -545,8 +596,47 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
             });
         }
     }
+    crate::catalogue::add(&txn, &ladder, today, Some(trainer.id)).await?;
     txn.commit().await?;
     Ok(logins)
+}
+
+/// Skills every demo CSR's lead has assessed, at this level.
+const DEMO_SKILLS: &[(&str, i32)] = &[
+    ("Coaching", 3),
+    ("Conflict resolution", 3),
+    ("Process optimization", 3),
+    ("Active listening", 4),
+];
+
+#[allow(clippy::too_many_arguments)]
+async fn assess(
+    txn: &sea_orm::DatabaseTransaction,
+    who: &employee::Model,
+    skill: Option<&i64>,
+    level: i32,
+    source: &str,
+    on: NaiveDate,
+    assessor: i64,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(&skill_id) = skill else {
+        return Err(AppError::internal("a demo skill is missing"));
+    };
+    skill_assessment::ActiveModel {
+        employee_id: Set(who.id),
+        skill_id: Set(skill_id),
+        level: Set(level),
+        source: Set(source.to_owned()),
+        assessed_on: Set(on),
+        assessor_id: Set(Some(assessor)),
+        note: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 struct Seeder<'a> {

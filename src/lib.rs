@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bench;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -158,6 +158,7 @@ pub struct SeedReport {
     pub certifications: usize,
     pub reviews: usize,
     pub nominations: usize,
+    pub assessments: usize,
     pub seconds: f64,
 }
 
@@ -534,13 +535,23 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     txn.commit().await?;
     progress.show("history", employees * 2 / 5);
 
-    // Certifications and reviews.
+    // Certifications, reviews and skill assessments (from a generator of
+    // their own, so the rest of the organisation does not depend on them).
     let mut cert_count = 0usize;
     let mut review_count = 0usize;
+    let mut assessment_count = 0usize;
+    let mut skill_rng = Rng(seed ^ 0x5C11_1A55_E55E);
+    let skill_ids = crate::catalogue::skill_ids(&ladder);
+    let assessed: Vec<i64> = ASSESSED_SKILLS
+        .iter()
+        .filter_map(|name| skill_ids.get(*name).copied())
+        .collect();
     for (batch_no, chunk) in people.chunks(10_000).enumerate() {
         let mut certs = Vec::new();
         let mut reviews = Vec::new();
+        let mut assessments = Vec::new();
         for p in chunk {
+            assessments.extend(assessments_for(&mut skill_rng, p, &assessed, today));
             for row in certificates_for(&mut rng, p, today, now) {
                 certs.push(row);
             }
@@ -577,7 +588,23 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
         cert_count += certs.len();
         review_count += reviews.len();
+        assessment_count += assessments.len();
         let txn = db.begin_write().await?;
+        insert_rows(
+            &txn,
+            "skill_assessment",
+            &[
+                "employee_id",
+                "skill_id",
+                "level",
+                "source",
+                "assessed_on",
+                "assessor_id",
+                "created_at",
+            ],
+            assessments,
+        )
+        .await?;
         insert_rows(
             &txn,
             "certification",
@@ -719,6 +746,15 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     )
     .await?;
     txn.commit().await?;
+    // Skill requirements on the steps out of CSR and a course catalogue,
+    // the sessions run by the first Training Specialist.
+    let trainer = people
+        .iter()
+        .find(|p| p.kind == Kind::Trainer)
+        .map(|p| p.id);
+    let txn = db.begin_write().await?;
+    crate::catalogue::add(&txn, &ladder, today, trainer).await?;
+    txn.commit().await?;
     progress.show("done", employees);
     progress.finish();
     if db.backend() == sea_orm::DatabaseBackend::Postgres {
@@ -731,11 +767,63 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         certifications: cert_count,
         reviews: review_count,
         nominations: nomination_count,
+        assessments: assessment_count,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
 use sea_orm::ConnectionTrait as _;
+
+/// Skills the synthetic managers assess.
+const ASSESSED_SKILLS: &[&str] = &[
+    "Coaching",
+    "Conflict resolution",
+    "Process optimization",
+    "Active listening",
+];
+
+/// Manager assessments (most skills, levels near the person's overall
+/// skill) and a few self-assessments (a little more generous), dated in
+/// the last year and never before the role started.
+fn assessments_for(rng: &mut Rng, p: &Person, skills: &[i64], today: NaiveDate) -> Vec<Vec<Value>> {
+    let mut rows = Vec::new();
+    for &skill in skills {
+        if !rng.chance(0.8) {
+            continue;
+        }
+        let level = (p.skill - 0.3 + rng.normal(0.0, 0.7))
+            .round()
+            .clamp(1.0, 5.0) as i32;
+        let on = days_before(today, rng.range(10, 400))
+            .max(p.role_since)
+            .min(today);
+        let (source, assessor) = match p.manager {
+            Some(manager) => ("MANAGER", Some(manager)),
+            None => ("HR", None),
+        };
+        rows.push(vec![
+            p.id.into(),
+            skill.into(),
+            level.into(),
+            source.into(),
+            on.into(),
+            assessor.into(),
+            noon(on).into(),
+        ]);
+        if rng.chance(0.3) {
+            rows.push(vec![
+                p.id.into(),
+                skill.into(),
+                (level + 1).min(5).into(),
+                "SELF".into(),
+                on.into(),
+                Some(p.id).into(),
+                noon(on).into(),
+            ]);
+        }
+    }
+    rows
+}
 
 fn certificates_for(
     rng: &mut Rng,
