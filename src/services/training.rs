@@ -494,7 +494,11 @@ pub async fn enrol(
     employee_id: i64,
 ) -> AppResult<enrolment::Model> {
     let txn = db.begin_write().await?;
-    let session = lock_session(&txn, session_id).await?;
+    if !may_act_for(&txn, principal, employee_id).await? {
+        return Err(AppError::Forbidden(
+            "people are enrolled by themselves, their reporting chain or HR".into(),
+        ));
+    }
     if employee::Entity::find_by_id(employee_id)
         .one(&txn)
         .await?
@@ -502,11 +506,7 @@ pub async fn enrol(
     {
         return Err(AppError::not_found("employee"));
     }
-    if !may_act_for(&txn, principal, employee_id).await? {
-        return Err(AppError::Forbidden(
-            "people are enrolled by themselves, their reporting chain or HR".into(),
-        ));
-    }
+    let session = lock_session(&txn, session_id).await?;
     let today = Utc::now().date_naive();
     if session.starts_on < today && !principal.is_hr() {
         return Err(AppError::bad_input(

@@ -47,6 +47,15 @@ fn cases() -> Vec<Case> {
         Case { name: "rejectNomination", query: "mutation { rejectNomination(id: \"999999\", reason: \"not now\") { id } }", allowed: HR_ONLY },
         Case { name: "withdrawNomination", query: "mutation { withdrawNomination(id: \"999999\") { id } }", allowed: EVERYONE },
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", allowed: HR_ONLY },
+        Case { name: "skills and courses", query: "{ skills { id } proficiencyLevels { level } courses { id } courseSessions { id } }", allowed: EVERYONE },
+        Case { name: "plan outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { plan(targetRoleCode: \"TEAM_LEAD\") { status } } }", allowed: HR_ONLY },
+        Case { name: "skills outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { skills { level } skillAssessments { id } enrolments { id } } }", allowed: HR_ONLY },
+        Case { name: "courseImpact", query: "{ dashboard { courseImpact { peopleUnblocked } } }", allowed: &[Who::Manager, Who::Hr, Who::Admin] },
+        Case { name: "upsertSkill", query: "mutation($email: String!) { upsertSkill(input: {name: $email, category: \"Tools\", description: \"d\"}) { id } }", allowed: HR_ONLY },
+        Case { name: "assessSkill outside the chain", query: "mutation($outsider: ID!) { assessSkill(input: {employeeId: $outsider, skillId: \"1\", level: 3, assessedOn: \"2026-01-01\"}) { id } }", allowed: HR_ONLY },
+        Case { name: "upsertCourse", query: "mutation($email: String!) { upsertCourse(input: {title: $email, description: \"d\", awardsSkill: {skillId: \"1\", level: 3}}) { id } }", allowed: HR_ONLY },
+        Case { name: "scheduleSession", query: "mutation { scheduleSession(input: {courseId: \"999999\", startsOn: \"2030-01-01\", endsOn: \"2030-01-02\", capacity: 5}) { id } }", allowed: HR_ONLY },
+        Case { name: "enrol someone outside the chain", query: "mutation($outsider: ID!) { enrol(sessionId: \"999999\", employeeId: $outsider) { id } }", allowed: HR_ONLY },
         Case { name: "upsertLadderStep", query: "mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", minRating: 3.2}) { id } }", allowed: HR_ONLY },
     ]
 }

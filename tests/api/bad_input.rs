@@ -19,6 +19,12 @@ const TABLES: &[&str] = &[
     "nomination",
     "role_assignment",
     "audit_event",
+    "skill",
+    "skill_assessment",
+    "step_skill",
+    "course",
+    "course_session",
+    "enrolment",
 ];
 
 async fn counts(app: &TestApp) -> Vec<i64> {
@@ -72,6 +78,26 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { approveNomination(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { rejectNomination(id: \"999999\", reason: \"\") { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { withdrawNomination(id: \"1.5\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($v: String!) { upsertSkill(input: {name: $v, category: \"c\", description: \"d\"}) { id } }", json!({ "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation { upsertSkill(input: {id: \"999999\", name: \"n\", category: \"c\", description: \"d\"}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { upsertSkill(input: {name: \"Coaching\", category: \"c\", description: \"d\"}) { id } }", json!({}), &["CONFLICT"]),
+        ("mutation($id: ID!) { assessSkill(input: {employeeId: $id, skillId: \"1\", level: 9, assessedOn: \"2026-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { assessSkill(input: {employeeId: $id, skillId: \"1\", level: 3, assessedOn: \"3026-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { assessSkill(input: {employeeId: $id, skillId: \"one\", level: 3, assessedOn: \"2026-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { assessSkill(input: {employeeId: $id, skillId: \"999999\", level: 3, assessedOn: \"2026-01-01\"}) { id } }", json!({ "id": me }), &["NOT_FOUND"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", skillRequirements: [{skillId: \"1\", minLevel: 0}]}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", skillRequirements: [{skillId: \"1\", minLevel: 3}, {skillId: \"1\", minLevel: 4}]}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", skillRequirements: [{skillId: \"999999\", minLevel: 3}]}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { upsertCourse(input: {title: \"t\", description: \"d\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertCourse(input: {title: \"t\", description: \"d\", awardsCertification: {kind: LANGUAGE, cefr: B2}}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { upsertCourse(input: {id: \"999999\", title: \"t\", description: \"d\", awardsSkill: {skillId: \"1\", level: 3}}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { scheduleSession(input: {courseId: \"999999\", startsOn: \"2030-01-01\", endsOn: \"2030-01-02\", capacity: 5}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { scheduleSession(input: {courseId: \"1\", startsOn: \"2030-02-30\", endsOn: \"2030-03-02\", capacity: 5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { enrol(sessionId: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { enrol(sessionId: \"-1\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { cancelEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { completeEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { completeEnrolment(id: \"1\", completedOn: \"not a date\") { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];
     let before = counts(&app).await;
     let mut failures = Vec::new();
