@@ -179,6 +179,20 @@ test('each demo CSR sees their ladder with the right statuses', async () => {
   }
 });
 
+test('a CSR with gaps sees a dated plan naming the course session', async () => {
+  const page = await newPage();
+  await signIn(page, 'nao.fujii@rungs.example');
+  const card = page.locator('article.option-card[data-role="TEAM_LEAD"]');
+  await card.locator('section.plan').waitFor();
+  const skills = card.locator('.checklist li.missing', { hasText: 'Skills' });
+  assert.match(await skills.textContent(), /needs Coaching 3 \(manager rates 2/);
+  const plan = await card.locator('section.plan').textContent();
+  assert.match(plan, /take Bar Raiser: the \d{4}-\d{2}-\d{2} session \(4 seats left\)/);
+  assert.match(plan, /Eligible from /);
+  await shot(page, '05b-progression-plan');
+  await page.context().close();
+});
+
 test('the progression page reads at a phone width', async () => {
   const page = await newPage(PHONE);
   await signIn(page, 'yui.sato@rungs.example');

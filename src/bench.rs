@@ -8,6 +8,8 @@
 //! - the full dashboard, every field, cold and warm;
 //! - `employees(first: 100)` with role, manager, certifications and
 //!   `progression { eligible }`: median latency and SQL statements issued;
+//! - `employee(id) { plan(targetRoleCode: "TEAM_LEAD") }` for CSRs:
+//!   median latency and SQL statements;
 //! - `me { progression { options { status } } }` throughput with 32
 //!   concurrent clients, p50/p99, errors, next to a `{ __typename }`
 //!   baseline in the same run;
@@ -71,7 +73,11 @@ const FULL_DASHBOARD: &str = "query($d: Date) { dashboard(asOf: $d) { \
     cMarket: compaRatios(groupBy: MARKET) { key count min p25 median p75 max belowMin aboveMax } \
     nominationFunnel { pending approved rejected withdrawn medianDaysToDecision } \
     leadershipCoverage { site csrs teamLeads neededAtMost15 neededAt10 understaffed } \
-    promotionVelocity { roleCode promotions medianMonthsToPromotion } } }";
+    promotionVelocity { roleCode promotions medianMonthsToPromotion } \
+    courseImpact { course { title } peopleUnblocked seatsLeft nextSessionOn } } }";
+const PLAN: &str = "query($id: ID!) { employee(id: $id) { plan(targetRoleCode: \"TEAM_LEAD\") { \
+    status eligibleOn summary actions { kind description dueOn seatsLeft closes { kind message } } } } }";
+const SOME_CSRS: &str = "{ employees(first: 20, filter: { roleCode: \"CSR\" }) { nodes { id } } }";
 const EMPLOYEE_PAGE: &str = "{ employees(first: 100) { nodes { id name role { code } manager { name } certifications { kind status } progression { eligible } } } }";
 const ME_PROGRESSION: &str = "{ me { progression { options { status } } } }";
 const TYPENAME: &str = "{ __typename }";
@@ -448,6 +454,26 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             statements.push(server.statements().await? - before);
         }
         peaks.push(("employee page", server.peak_mib()));
+        let csrs = server.gql(SOME_CSRS, json!({}), &hr).await?;
+        let csr_ids: Vec<String> = csrs["data"]["employees"]["nodes"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter_map(|n| n["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut plan_ms = Vec::new();
+        let mut plan_statements = Vec::new();
+        for i in 0..args.runs {
+            let Some(id) = csr_ids.get(i % csr_ids.len().max(1)) else {
+                break;
+            };
+            let before = server.statements().await?;
+            plan_ms.push(timed(&server, PLAN, json!({ "id": id }), &hr).await?);
+            plan_statements.push(server.statements().await? - before);
+        }
         let me = load(
             &server,
             ME_PROGRESSION,
@@ -486,6 +512,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         );
         println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, full_cold, full_warm);
         println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (median; target: <= 8)", median(page), median(statements.iter().map(|s| *s as f64).collect()));
+        println!("plan(TEAM_LEAD) for a CSR:   median {:>7.1} ms, SQL statements {} (median)", median(plan_ms), median(plan_statements.iter().map(|s| *s as f64).collect()));
         println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, me.per_second, me.p50_ms, me.p99_ms, me.errors, me.requests);
         println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, baseline.per_second, baseline.p50_ms, baseline.p99_ms, baseline.errors, baseline.requests);
         println!(

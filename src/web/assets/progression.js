@@ -1,7 +1,8 @@
 // My progression: the ladder from the current role to each next role as an
 // SVG diagram coloured (and labelled) by status, then per option what is
 // met and what is missing, the countdown to eligibleOn, warnings and the
-// projected pay; tenure, rating, pay, nominations and the last reviews.
+// projected pay, and for each option not yet ELIGIBLE the dated plan that
+// closes its gaps; tenure, rating, pay, nominations and the last reviews.
 
 import { gql } from './api.js';
 import {
@@ -28,6 +29,7 @@ const QUERY = `query MyProgression {
         step {
           fastTrackMonths standardMonths minRating topPerformerRating raiseMinPercent raiseMaxPercent
           requirements { kind description }
+          skillRequirements { skill { name } minLevel }
         }
       }
     }
@@ -205,7 +207,36 @@ function checklist(option, progression) {
   if (langReqs.length || byKind('LANGUAGE').length) {
     item('Languages', byKind('LANGUAGE'), langReqs.map((r) => r.description).join('; '));
   }
+  const skillReqs = step.skillRequirements || [];
+  if (skillReqs.length || byKind('SKILL').length) {
+    item('Skills', byKind('SKILL'), skillReqs.map((r) => `${r.skill.name} ${r.minLevel}`).join('; '));
+  }
   return h('ul', { class: 'checklist' }, items);
+}
+
+const PLAN_FIELDS = 'eligibleOn actions { kind description dueOn }';
+
+/** The development plan of every option that is not ELIGIBLE yet, by target role code. */
+async function loadPlans(options) {
+  const targets = options.filter((o) => o.status !== 'ELIGIBLE').map((o) => o.targetRole.code);
+  if (!targets.length) return {};
+  const vars = targets.map((_, i) => `$t${i}: String!`).join(', ');
+  const fields = targets.map((_, i) => `p${i}: plan(targetRoleCode: $t${i}) { ${PLAN_FIELDS} }`).join(' ');
+  const variables = Object.fromEntries(targets.map((code, i) => [`t${i}`, code]));
+  const result = await gql(`query MyPlans(${vars}) { me { ${fields} } }`, variables);
+  return Object.fromEntries(targets.map((code, i) => [code, result.me[`p${i}`]]));
+}
+
+function planBlock(plan) {
+  if (!plan) return null;
+  const when = plan.eligibleOn
+    ? `Eligible from ${formatDate(plan.eligibleOn)} if you take these steps.`
+    : 'No date yet: nothing scheduled closes every gap.';
+  return h('section', { class: 'plan', 'aria-label': 'Your plan' },
+    h('h4', {}, 'Your plan'),
+    h('ol', { class: 'plan-actions' }, plan.actions.map((a) => h('li', { 'data-kind': a.kind },
+      a.dueOn ? h('strong', {}, `${formatDate(a.dueOn)}: `) : null, a.description))),
+    h('p', { class: 'plan-date' }, when));
 }
 
 function countdown(option, asOf) {
@@ -222,11 +253,12 @@ function countdown(option, asOf) {
   return h('p', { class: 'countdown' }, `Not eligible yet: ${plural(option.gaps.length, 'requirement')} missing (below).`);
 }
 
-function optionCard(option, progression) {
+function optionCard(option, progression, plans) {
   return h('article', { class: `option-card status-${option.status}`, 'data-role': option.targetRole.code },
     h('header', {}, h('h3', {}, option.targetRole.title), statusBadge(option.status)),
     countdown(option, progression.asOf),
     checklist(option, progression),
+    planBlock(plans[option.targetRole.code]),
     h('p', {}, h('strong', {}, 'Projected pay: '),
       option.projectedSalary
         ? `${formatMoney(option.projectedSalary)} a month (at the minimum raise of ${option.step.raiseMinPercent}%, within the band)`
@@ -280,6 +312,7 @@ export function render(main, app) {
   const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   main.append(h('h1', {}, 'My progression'), live, root);
   let data = null;
+  let plans = {};
   let version = 0;
   let drawnWidth = 0;
 
@@ -302,7 +335,7 @@ export function render(main, app) {
           : 'Each next role, and what stands between you and it.'),
         ladderDiagram(p, width()),
         legend(STATUS_KEYS)),
-      h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p))),
+      h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p, plans))),
       section('My nominations', { 'data-testid': 'my-nominations' }, nominationsList(mine)),
       section('Last reviews', {}, reviewsTable(me.reviews)));
     version += 1;
@@ -312,6 +345,8 @@ export function render(main, app) {
   async function load() {
     try {
       data = await gql(QUERY);
+      // Plans are a nicety: the page works without them.
+      plans = await loadPlans(data.me.progression.options).catch(() => ({}));
       draw();
     } catch (err) {
       clear(root).append(note(`Could not load your progression: ${err.message}`, 'error'));
