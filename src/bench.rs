@@ -512,7 +512,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         );
         println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, full_cold, full_warm);
         println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (median; target: <= 8)", median(page), median(statements.iter().map(|s| *s as f64).collect()));
-        println!("plan(TEAM_LEAD) for a CSR:   median {:>7.1} ms, SQL statements {} (median)", median(plan_ms), median(plan_statements.iter().map(|s| *s as f64).collect()));
+        println!(
+            "plan(TEAM_LEAD) for a CSR:   median {:>7.1} ms, SQL statements {} (median)",
+            median(plan_ms),
+            median(plan_statements.iter().map(|s| *s as f64).collect())
+        );
         println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, me.per_second, me.p50_ms, me.p99_ms, me.errors, me.requests);
         println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, baseline.per_second, baseline.p50_ms, baseline.p99_ms, baseline.errors, baseline.requests);
         println!(

@@ -20,20 +20,22 @@ pub const SKILL_REQUIREMENTS: &[(&str, &str, i32)] = &[
     ("TRAINING_SPECIALIST", "Coaching", 3),
 ];
 
+/// A course certificate: (kind, name, belt, language, cefr, validity months).
+type CertSpec = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<i32>,
+);
+
 /// A course and its sessions: (days from today to the start, length in
 /// days, capacity).
 struct CourseSpec {
     title: &'static str,
     description: &'static str,
-    /// (kind, name, belt, language, cefr, validity months)
-    cert: Option<(
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        Option<&'static str>,
-        Option<&'static str>,
-        Option<i32>,
-    )>,
+    cert: Option<CertSpec>,
     skill: Option<(&'static str, i32)>,
     sessions: &'static [(u64, u64, i32)],
 }

@@ -150,9 +150,11 @@ const SKILLS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Tables whose changes move `data_version` (facts and training) or
+/// Tables whose changes move `data_version` (facts the engine and the
+/// dashboard snapshot read: assessments, and courses for `courseImpact`) or
 /// `ladder_version` (what the ladder asks for and how it is worded).
-const DATA_TABLES: &[&str] = &["skill_assessment", "course", "course_session", "enrolment"];
+/// Sessions and enrolments are read live, so they invalidate nothing.
+const DATA_TABLES: &[&str] = &["skill_assessment", "course"];
 const LADDER_TABLES: &[&str] = &["skill", "step_skill"];
 
 fn seed_skills(backend: DatabaseBackend) -> String {

@@ -311,17 +311,24 @@ pub fn plan(
             if held(&w.certs, day) >= needed {
                 break;
             }
-            let pick = b.offers.iter().copied().find(|o| {
-                o.award.cert_on(o.ends_on).is_some_and(|cert| {
-                    if !satisfies(req, &cert) {
-                        return false;
-                    }
-                    let later = max_date(day, o.ends_on);
-                    let mut with = w.certs.clone();
-                    with.push(cert);
-                    held(&with, later) > held(&w.certs, later)
-                })
-            });
+            // A session already in the plan has its certificate counted.
+            let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
+            let pick = b
+                .offers
+                .iter()
+                .copied()
+                .filter(|o| !used.contains(&o.session_id))
+                .find(|o| {
+                    o.award.cert_on(o.ends_on).is_some_and(|cert| {
+                        if !satisfies(req, &cert) {
+                            return false;
+                        }
+                        let later = max_date(day, o.ends_on);
+                        let mut with = w.certs.clone();
+                        with.push(cert);
+                        held(&with, later) > held(&w.certs, later)
+                    })
+                });
             match pick {
                 Some(offer) => {
                     w.certs.extend(offer.award.cert_on(offer.ends_on));
@@ -500,6 +507,18 @@ pub fn plan(
                 }
             }
         }
+        if eligible_on.is_none() {
+            b.other(
+                PlanActionKind::NoCourseScheduled,
+                "the scheduled actions do not keep every requirement met until the step's date"
+                    .to_string(),
+                None,
+                Gap {
+                    kind: GapKind::Certification,
+                    message: "requirements lapse before eligibility".to_string(),
+                },
+            );
+        }
         let last_action = b.actions.iter().filter_map(|a| a.due_on).max();
         if let Some(date) = eligible_on.filter(|&d| d > as_of && last_action.is_none_or(|a| a < d))
         {
@@ -552,13 +571,13 @@ fn renew_lapsed(
                 satisfies(req, c)
                     && c.status == CertificationStatus::Verified
                     && c.expires_on.is_some_and(|e| e > as_of && e <= day)
-                    // Not already renewed by a later certificate.
+                    // Not already followed, with no break, by a later
+                    // certificate (whose own lapse is handled on its own).
                     && !w.certs.iter().any(|other| {
                         satisfies(req, other)
                             && other.status == CertificationStatus::Verified
                             && other.issued_on > c.issued_on
                             && c.expires_on.is_some_and(|e| other.issued_on <= e)
-                            && other.expires_on.is_none_or(|e| e > day)
                     })
             })
             .cloned()
@@ -575,16 +594,22 @@ fn renew_lapsed(
                 },
                 message: format!("'{}' expires on {expires}", cert.name),
             };
+            // The latest session ending by the expiry day (the longest new
+            // validity with no break), never one already in the plan.
+            let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
             let offer = b
                 .offers
                 .iter()
                 .copied()
-                .find(|o| {
-                    o.ends_on <= expires
+                .filter(|o| {
+                    !used.contains(&o.session_id)
+                        && o.ends_on > cert.issued_on
+                        && o.ends_on <= expires
                         && o.award
                             .cert_on(o.ends_on)
                             .is_some_and(|c| satisfies(req, &c))
                 })
+                .max_by_key(|o| (o.ends_on, std::cmp::Reverse(o.session_id)))
                 .cloned();
             match offer {
                 Some(offer) => {
@@ -1071,6 +1096,102 @@ mod tests {
         .expect("plan");
         assert!(p.actions.is_empty());
         assert_eq!(p.eligible_on, Some(d(2026, 10, 1)));
+    }
+
+    fn other_course(session_id: i64, ends_on: NaiveDate, validity: Option<u32>) -> CourseOffer {
+        CourseOffer {
+            award: CourseAward {
+                course_id: 2,
+                title: "Compliance".into(),
+                cert: Some(CertAward {
+                    kind: CertificationKind::Other,
+                    name: "Compliance".into(),
+                    belt: None,
+                    language: None,
+                    cefr: None,
+                    validity_months: validity,
+                }),
+                skill: None,
+            },
+            session_id,
+            starts_on: ends_on,
+            ends_on,
+            seats_left: 5,
+            enrolled: false,
+        }
+    }
+
+    fn needs_others(count: u32) -> StepRules {
+        StepRules {
+            requirements: vec![Requirement {
+                kind: CertificationKind::Other,
+                min_belt: None,
+                min_cefr: None,
+                count,
+            }],
+            skill_requirements: Vec::new(),
+            ..team_lead()
+        }
+    }
+
+    #[test]
+    fn one_session_never_counts_twice_towards_a_requirement_for_two() {
+        let reviews = solid_reviews();
+        let f = facts(d(2024, 1, 1), &[], &reviews, &[]);
+        let as_of = d(2026, 11, 26);
+        let one = plan(
+            &f,
+            &needs_others(2),
+            &[other_course(1, d(2027, 1, 10), None)],
+            as_of,
+        )
+        .expect("plan");
+        assert_eq!(one.eligible_on, None, "{:?}", one.actions);
+        let kinds: Vec<PlanActionKind> = one.actions.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                PlanActionKind::TakeCourse,
+                PlanActionKind::NoCourseScheduled
+            ]
+        );
+        let two = plan(
+            &f,
+            &needs_others(2),
+            &[
+                other_course(1, d(2027, 1, 10), None),
+                other_course(2, d(2027, 2, 10), None),
+            ],
+            as_of,
+        )
+        .expect("plan");
+        assert_eq!(two.actions.len(), 2);
+        assert_eq!(two.eligible_on, Some(d(2027, 2, 10)));
+    }
+
+    #[test]
+    fn a_short_lived_course_certificate_is_renewed_through_a_later_session() {
+        // Tenure completes 2027-07-10; the course certificate lasts 3 months.
+        let reviews = vec![review(d(2026, 9, 30), 3.5)];
+        let f = facts(d(2026, 1, 10), &[], &reviews, &[]);
+        let offers = [
+            other_course(1, d(2027, 1, 10), Some(3)),
+            other_course(2, d(2027, 3, 20), Some(3)),
+            other_course(3, d(2027, 6, 1), Some(3)),
+        ];
+        let p = plan(&f, &needs_others(1), &offers, d(2026, 11, 26)).expect("plan");
+        let kinds: Vec<(PlanActionKind, Option<i64>)> =
+            p.actions.iter().map(|a| (a.kind, a.session_id)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (PlanActionKind::TakeCourse, Some(1)),
+                (PlanActionKind::RenewCertification, Some(2)),
+                (PlanActionKind::RenewCertification, Some(3)),
+                (PlanActionKind::WaitForTenure, None),
+            ]
+        );
+        assert_eq!(p.eligible_on, Some(d(2027, 7, 10)));
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub async fn assess_skill(
         _ => None,
     };
     let txn = db.begin_write().await?;
+    // Permission first, so the answer never tells whether an id exists.
+    let source = source_for(&txn, principal, input.employee_id).await?;
     if employee::Entity::find_by_id(input.employee_id)
         .one(&txn)
         .await?
@@ -151,7 +153,6 @@ pub async fn assess_skill(
     {
         return Err(AppError::not_found("employee"));
     }
-    let source = source_for(&txn, principal, input.employee_id).await?;
     if skill::Entity::find_by_id(input.skill_id)
         .one(&txn)
         .await?

@@ -459,6 +459,21 @@ async fn lock_session(
         .ok_or_else(|| AppError::not_found("session"))
 }
 
+/// Locks the session of `row` and reads the enrolment again under that lock
+/// (every writer of a session's enrolments takes it first), so a status
+/// checked afterwards cannot be stale on PostgreSQL.
+async fn locked_enrolment(
+    txn: &DatabaseTransaction,
+    row: enrolment::Model,
+) -> AppResult<(course_session::Model, enrolment::Model)> {
+    let session = lock_session(txn, row.session_id).await?;
+    let fresh = enrolment::Entity::find_by_id(row.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("enrolment"))?;
+    Ok((session, fresh))
+}
+
 async fn seats_taken(txn: &DatabaseTransaction, session_id: i64) -> AppResult<i64> {
     let sql = format!(
         "SELECT COUNT(*) AS n FROM enrolment WHERE session_id = {session_id} AND status IN {SEATED}"
@@ -588,7 +603,12 @@ pub async fn cancel_enrolment(
             "an enrolment is cancelled by the person, their reporting chain or HR".into(),
         ));
     }
-    lock_session(&txn, row.session_id).await?;
+    let (session, row) = locked_enrolment(&txn, row).await?;
+    if session.ends_on < Utc::now().date_naive() && !principal.is_hr() {
+        return Err(AppError::bad_input(
+            "this session is over; ask HR to correct its enrolments",
+        ));
+    }
     let status = EnrolmentStatus::parse(&row.status);
     if !matches!(
         status,
@@ -650,13 +670,14 @@ pub async fn complete_enrolment(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("enrolment"))?;
-    let session = lock_session(&txn, row.session_id).await?;
+    let (session, row) = locked_enrolment(&txn, row).await?;
     let allowed = principal.is_hr()
         || (session.trainer_id == Some(principal.employee_id)
+            && row.employee_id != principal.employee_id
             && is_trainer(&txn, principal.employee_id).await?);
     if !allowed {
         return Err(AppError::Forbidden(
-            "completion is recorded by HR or the session's trainer".into(),
+            "completion is recorded by HR or the session's trainer (never for themselves)".into(),
         ));
     }
     if row.status != EnrolmentStatus::Enrolled.as_str() {
@@ -771,7 +792,14 @@ pub async fn waitlist_position(db: &Db, row: &enrolment::Model) -> AppResult<Opt
     })
 }
 
-/// Whether `principal` may see the roster of a session: HR or its trainer.
-pub fn may_see_roster(principal: &Principal, session: &course_session::Model) -> bool {
-    principal.is_hr() || session.trainer_id == Some(principal.employee_id)
+/// Whether `principal` may see the roster of a session: HR or its trainer
+/// (who must still hold the trainer job role, as for completions).
+pub async fn may_see_roster(
+    db: &Db,
+    principal: &Principal,
+    session: &course_session::Model,
+) -> AppResult<bool> {
+    Ok(principal.is_hr()
+        || (session.trainer_id == Some(principal.employee_id)
+            && is_trainer(&db.conn, principal.employee_id).await?))
 }

@@ -50,7 +50,7 @@ async fn require_coaching(app: &TestApp, coaching: &str) {
 async fn bar_raiser(app: &TestApp, coaching: &str) -> String {
     let data = app
         .data(
-            "mutation($i: CourseInput!) { upsertCourse(input: $i) { id title awards { certificationKind validityMonths skill { name } skillLevel } } }",
+            "mutation($i: CourseInput!) { upsertCourse(input: $i) { id title awards { certification { kind validityMonths } skill { skill { name } level } } } }",
             json!({ "i": {
                 "title": "Bar Raiser",
                 "description": "Leadership training for future team leads",
@@ -61,8 +61,13 @@ async fn bar_raiser(app: &TestApp, coaching: &str) -> String {
         )
         .await;
     let course = &data["upsertCourse"];
-    assert_eq!(course["awards"]["certificationKind"], "LEADERSHIP_TRAINING");
-    assert_eq!(course["awards"]["skill"]["name"], "Coaching");
+    assert_eq!(
+        course["awards"],
+        json!({
+            "certification": { "kind": "LEADERSHIP_TRAINING", "validityMonths": 36 },
+            "skill": { "skill": { "name": "Coaching" }, "level": 3 }
+        })
+    );
     course["id"].as_str().expect("id").to_owned()
 }
 
@@ -420,6 +425,13 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
             .await;
         assert_eq!(error_code(&body), "FORBIDDEN");
     }
+    // Nor may the trainer record their own completion.
+    let own = enrol(&app, &app.hr, &running, &tina).await;
+    let own_id = own["data"]["enrol"]["id"].as_str().unwrap().to_owned();
+    let body = app
+        .gql(complete, json!({ "id": own_id }), Some(&tina))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
     let future = app
         .gql(
             complete,

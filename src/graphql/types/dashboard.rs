@@ -224,7 +224,7 @@ impl Dashboard {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::types::training::CourseImpact>> {
-        use crate::graphql::types::training::{CourseImpact, CourseRef};
+        use crate::graphql::types::training::{Course, CourseImpact};
         let snapshot = self.snapshot(ctx).await?;
         let db = context::db(ctx);
         let seats = crate::services::training::upcoming_seats(db, self.as_of).await?;
@@ -235,10 +235,7 @@ impl Dashboard {
                 let people = *snapshot.course_unblocks.get(&c.id)?;
                 let (left, next) = seats.get(&c.id).copied().unwrap_or((0, None));
                 Some(CourseImpact {
-                    course: CourseRef {
-                        id: async_graphql::ID(c.id.to_string()),
-                        title: c.title,
-                    },
+                    course: Course(c),
                     people_unblocked: people as i32,
                     seats_left: left as i32,
                     next_session_on: next.map(Date),
@@ -248,7 +245,7 @@ impl Dashboard {
         out.sort_by(|a, b| {
             b.people_unblocked
                 .cmp(&a.people_unblocked)
-                .then_with(|| a.course.title.cmp(&b.course.title))
+                .then_with(|| a.course.0.title.cmp(&b.course.0.title))
         });
         Ok(out)
     }

@@ -16,7 +16,7 @@ use crate::graphql::types::enums::{stored, AccessRole, EmploymentType, WorkArran
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 use crate::graphql::types::progression::Progression;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
-use crate::graphql::types::training::{EmployeeSkill, Enrolment, Plan, SkillAssessment, SkillRef};
+use crate::graphql::types::training::{EmployeeSkill, Enrolment, Plan, Skill, SkillAssessment};
 
 #[derive(Clone)]
 pub struct Employee(pub employee::Model);
@@ -208,7 +208,7 @@ impl Employee {
                     })
                     .max_by_key(|a| (a.assessed_on, a.seq));
                 EmployeeSkill {
-                    skill: SkillRef::from(skill),
+                    skill: Skill(skill.clone()),
                     level: counted.map(|a| i32::from(a.level)),
                     self_level: crate::domain::eligibility::self_level_on(
                         &facts.skills,

@@ -137,7 +137,7 @@ impl SkillAssessment {
 /// Where a person stands in one skill on a date.
 #[derive(SimpleObject)]
 pub struct EmployeeSkill {
-    pub skill: SkillRef,
+    pub skill: Skill,
     /// The counted level: the latest assessment by a manager, HR or a
     /// completed course on or before the date; null if none.
     pub level: Option<i32>,
@@ -147,39 +147,30 @@ pub struct EmployeeSkill {
     pub assessed_on: Option<Date>,
 }
 
-/// A skill, by value (for SimpleObjects).
+/// The certificate completing a course creates (VERIFIED).
 #[derive(SimpleObject)]
-#[graphql(name = "SkillSummary")]
-pub struct SkillRef {
-    pub id: ID,
+pub struct CertificationAward {
+    pub kind: CertificationKind,
     pub name: String,
-    pub category: String,
-}
-
-impl From<&skill::Model> for SkillRef {
-    fn from(s: &skill::Model) -> Self {
-        SkillRef {
-            id: ID(s.id.to_string()),
-            name: s.name.clone(),
-            category: s.category.clone(),
-        }
-    }
-}
-
-/// What completing a course gives.
-#[derive(SimpleObject)]
-pub struct CourseAward {
-    /// The certificate created VERIFIED on completion, if any.
-    pub certification_kind: Option<CertificationKind>,
-    pub certification_name: Option<String>,
     pub belt: Option<SixSigmaBelt>,
     pub language: Option<String>,
     pub cefr: Option<CefrLevel>,
     /// Months the certificate stays valid; null: it does not expire.
     pub validity_months: Option<i32>,
-    /// The skill level recorded on completion, if any.
-    pub skill: Option<SkillRef>,
-    pub skill_level: Option<i32>,
+}
+
+/// The skill level completing a course records (a COURSE assessment).
+#[derive(SimpleObject)]
+pub struct SkillAward {
+    pub skill: Skill,
+    pub level: i32,
+}
+
+/// What completing a course gives: a certificate, a skill level, or both.
+#[derive(SimpleObject)]
+pub struct CourseAward {
+    pub certification: Option<CertificationAward>,
+    pub skill: Option<SkillAward>,
 }
 
 /// A course of the catalogue.
@@ -199,20 +190,21 @@ impl Course {
     async fn awards(&self, ctx: &Context<'_>) -> Result<CourseAward> {
         let ladder = context::ladder(ctx).await?;
         let award = training::award_of(&self.0);
-        let cert = award.cert.as_ref();
         Ok(CourseAward {
-            certification_kind: cert.map(|c| c.kind.into()),
-            certification_name: cert.map(|c| c.name.clone()),
-            belt: cert.and_then(|c| c.belt).map(Into::into),
-            language: cert.and_then(|c| c.language.clone()),
-            cefr: cert.and_then(|c| c.cefr).map(Into::into),
-            validity_months: self.0.validity_months,
-            skill: self
-                .0
-                .skill_id
-                .and_then(|id| ladder.skill(id))
-                .map(SkillRef::from),
-            skill_level: self.0.skill_level,
+            certification: award.cert.as_ref().map(|c| CertificationAward {
+                kind: c.kind.into(),
+                name: c.name.clone(),
+                belt: c.belt.map(Into::into),
+                language: c.language.clone(),
+                cefr: c.cefr.map(Into::into),
+                validity_months: self.0.validity_months,
+            }),
+            skill: award.skill.and_then(|(id, level)| {
+                Some(SkillAward {
+                    skill: Skill(ladder.skill(id)?.clone()),
+                    level: i32::from(level),
+                })
+            }),
         })
     }
     /// Sessions ending on or after `from` (default: all), earliest first.
@@ -279,7 +271,7 @@ impl CourseSession {
     /// The roster, seats and waitlist in order: HR and the trainer only.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
         let principal = context::principal(ctx)?;
-        if !training::may_see_roster(principal, &self.0) {
+        if !training::may_see_roster(context::db(ctx), principal, &self.0).await? {
             return Err(AppError::Forbidden(
                 "the roster is for HR and the session's trainer".into(),
             )
@@ -304,13 +296,14 @@ impl Enrolment {
             .map(CourseSession)
             .ok_or_else(|| AppError::not_found("session").into())
     }
-    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Employee> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+        loaders
             .employees
             .load_one(self.0.employee_id)
             .await?
-            .map(Employee))
+            .map(Employee)
+            .ok_or_else(|| AppError::not_found("employee").into())
     }
     async fn status(&self) -> Result<EnrolmentStatus> {
         Ok(stored(domain::EnrolmentStatus::parse(&self.0.status), "status")?.into())
@@ -466,7 +459,7 @@ pub fn summary(title: &str, p: &plan::Plan) -> String {
 /// A course and how many people completing it would unblock.
 #[derive(SimpleObject)]
 pub struct CourseImpact {
-    pub course: CourseRef,
+    pub course: Course,
     /// People in scope for whom completing it would turn some INELIGIBLE
     /// step into NOT_YET or ELIGIBLE.
     pub people_unblocked: i32,
@@ -474,12 +467,4 @@ pub struct CourseImpact {
     pub seats_left: i32,
     /// The first such session's start.
     pub next_session_on: Option<Date>,
-}
-
-/// A course, by value (for SimpleObjects).
-#[derive(SimpleObject)]
-#[graphql(name = "CourseSummary")]
-pub struct CourseRef {
-    pub id: ID,
-    pub title: String,
 }
