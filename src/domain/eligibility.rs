@@ -417,6 +417,21 @@ fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) 
             .all(|req| skill_met_on(req, facts.skills, day))
 }
 
+/// Whether something other than tenure keeps `step` from being eligible on
+/// `day` (a performance, certification, language or skill gap): exactly
+/// when [`evaluate`] says INELIGIBLE, without building the answer.
+pub fn blocked_on(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
+    counted_rating(facts.reviews, day).is_none_or(|r| !meets(r.rating, step.min_rating))
+        || !step
+            .requirements
+            .iter()
+            .all(|req| requirement_met_on(req, facts.certifications, day))
+        || !step
+            .skill_requirements
+            .iter()
+            .all(|req| skill_met_on(req, facts.skills, day))
+}
+
 /// The first day of the unbroken run of ELIGIBLE days that ends on `as_of`,
 /// for a `step` that is ELIGIBLE on `as_of`.
 ///
@@ -2694,6 +2709,10 @@ mod tests {
                 prop_assert_eq!(
                     eligible_on_day(&f, step, as_of),
                     o.status == EligibilityStatus::Eligible
+                );
+                prop_assert_eq!(
+                    blocked_on(&f, step, as_of),
+                    o.status == EligibilityStatus::Ineligible
                 );
             }
         }

@@ -638,17 +638,25 @@ fn renew_lapsed(
     renewed
 }
 
-/// Whether completing the course on `as_of` would turn some INELIGIBLE step
-/// of `steps` into NOT_YET or ELIGIBLE: the course "unblocks" the person.
+/// What completing `award` on `day` adds to a person's facts.
+pub fn award_facts(award: &CourseAward, day: NaiveDate) -> (Option<CertFact>, Option<SkillFact>) {
+    (award.cert_on(day), award.skill_on(day))
+}
+
+/// Whether completing a course that awards `cert` and/or `skill` (dated
+/// `as_of`, see [`award_facts`]) would turn some INELIGIBLE step of `steps`
+/// into NOT_YET or ELIGIBLE: the course "unblocks" the person. `verdict` is
+/// the engine's answer for `facts` and `steps` as of `as_of`. The check is
+/// the engine's own blocking rule ([`eligibility::blocked_on`]) on the
+/// facts plus the award, without the rest of the evaluation.
 pub fn unblocks(
     facts: &EmployeeFacts<'_>,
     steps: &[StepRules],
     verdict: &eligibility::Progression,
-    award: &CourseAward,
+    cert: Option<&CertFact>,
+    skill: Option<&SkillFact>,
     as_of: NaiveDate,
 ) -> bool {
-    let cert = award.cert_on(as_of);
-    let skill = award.skill_on(as_of);
     steps.iter().zip(&verdict.options).any(|(step, option)| {
         if option.status != EligibilityStatus::Ineligible
             || option.gaps.iter().any(|g| g.kind == GapKind::Performance)
@@ -656,11 +664,11 @@ pub fn unblocks(
             return false;
         }
         // Cheap check first: the award must close one of the unmet needs.
-        let relevant = cert.as_ref().is_some_and(|c| {
+        let relevant = cert.is_some_and(|c| {
             step.requirements.iter().any(|req| {
                 satisfies(req, c) && !requirement_met_on(req, facts.certifications, as_of)
             })
-        }) || skill.as_ref().is_some_and(|s| {
+        }) || skill.is_some_and(|s| {
             step.skill_requirements.iter().any(|req| {
                 req.skill_id == s.skill_id
                     && s.level >= req.min_level
@@ -671,15 +679,15 @@ pub fn unblocks(
             return false;
         }
         let mut certs = facts.certifications.to_vec();
-        certs.extend(cert.clone());
+        certs.extend(cert.cloned());
         let mut skills = facts.skills.to_vec();
-        skills.extend(skill.clone());
+        skills.extend(skill.cloned());
         let with = EmployeeFacts {
             certifications: &certs,
             skills: &skills,
             ..facts.clone()
         };
-        evaluate_step(&with, step, as_of).is_some_and(|o| o.status != EligibilityStatus::Ineligible)
+        !eligibility::blocked_on(&with, step, as_of)
     })
 }
 
@@ -1211,7 +1219,15 @@ mod tests {
         let unblocks_person = |certs: &[CertFact], reviews: &[ReviewFact], skills: &[SkillFact]| {
             let f = facts(d(2024, 1, 1), certs, reviews, skills);
             let verdict = evaluate(&f, std::slice::from_ref(&step), as_of);
-            unblocks(&f, std::slice::from_ref(&step), &verdict, &award, as_of)
+            let (cert, skill) = award_facts(&award, as_of);
+            unblocks(
+                &f,
+                std::slice::from_ref(&step),
+                &verdict,
+                cert.as_ref(),
+                skill.as_ref(),
+                as_of,
+            )
         };
         assert!(unblocks_person(&[], &reviews, &[]));
         let low = [review(d(2026, 9, 30), 2.0)];
@@ -1224,8 +1240,16 @@ mod tests {
         });
         let f = facts(d(2024, 1, 1), &[], &reviews, &[]);
         let verdict = evaluate(&f, std::slice::from_ref(&other), as_of);
+        let (cert, skill) = award_facts(&award, as_of);
         assert!(
-            !unblocks(&f, std::slice::from_ref(&other), &verdict, &award, as_of),
+            !unblocks(
+                &f,
+                std::slice::from_ref(&other),
+                &verdict,
+                cert.as_ref(),
+                skill.as_ref(),
+                as_of
+            ),
             "conflict resolution still missing"
         );
     }

@@ -17,7 +17,7 @@ use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, unfold_skills, F
 use crate::db::{scope, Db};
 use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
 use crate::domain::enums::{CertificationKind, EligibilityStatus, PromotionTrack};
-use crate::domain::plan::{self, CourseAward};
+use crate::domain::plan;
 use crate::domain::{money, tenure};
 use crate::error::{AppError, AppResult};
 
@@ -198,6 +198,7 @@ async fn chunk_facts(
     as_of: NaiveDate,
     first: i64,
     last: i64,
+    required_skills: &[i64],
 ) -> AppResult<[HashMap<i64, String>; 3]> {
     let day = date_literal(as_of);
     let fold = Fold::for_backend(db.backend());
@@ -215,17 +216,29 @@ async fn chunk_facts(
         fold.certs_without_names(),
         scope.filter("c.employee_id")
     );
-    let skills_sql = format!(
-        "SELECT a.employee_id, {} AS folded FROM skill_assessment a \
-         WHERE a.employee_id BETWEEN {first} AND {last} AND a.source <> 'SELF' \
-           AND a.assessed_on <= {day}{} GROUP BY a.employee_id",
-        fold.skills(),
-        scope.filter("a.employee_id")
-    );
+    // Only the skills some step asks for can change a verdict; with none
+    // required (a fresh ladder) the statement is skipped.
+    let skills_sql = (!required_skills.is_empty()).then(|| {
+        let list: Vec<String> = required_skills.iter().map(i64::to_string).collect();
+        format!(
+            "SELECT a.employee_id, {} AS folded FROM skill_assessment a \
+             WHERE a.employee_id BETWEEN {first} AND {last} AND a.source <> 'SELF' \
+               AND a.skill_id IN ({}) AND a.assessed_on <= {day}{} GROUP BY a.employee_id",
+            fold.skills(),
+            list.join(","),
+            scope.filter("a.employee_id")
+        )
+    });
+    let skills_rows = async {
+        match skills_sql {
+            Some(sql) => rows::<_, FoldedRow>(&db.conn, sql).await,
+            None => Ok(Vec::new()),
+        }
+    };
     let (reviews, certs, skills) = tokio::try_join!(
         rows::<_, FoldedRow>(&db.conn, reviews_sql),
         rows::<_, FoldedRow>(&db.conn, certs_sql),
-        rows::<_, FoldedRow>(&db.conn, skills_sql),
+        skills_rows,
     )?;
     let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
         rows.into_iter()
@@ -262,8 +275,23 @@ async fn load_snapshot(
     let mut verdicts = Vec::new();
     let mut people = Vec::new();
     let mut interner = Interner::default();
-    let awards = crate::services::training::course_awards(&db.conn).await?;
+    let awards: Vec<AwardFacts> = crate::services::training::course_awards(&db.conn)
+        .await?
+        .iter()
+        .map(|award| {
+            let (cert, skill) = plan::award_facts(award, as_of);
+            (award.course_id, cert, skill)
+        })
+        .collect();
     let mut course_unblocks: HashMap<i64, u32> = HashMap::new();
+    let mut required_skills: Vec<i64> = ladder
+        .step_skills
+        .values()
+        .flatten()
+        .map(|need| need.skill_id)
+        .collect();
+    required_skills.sort_unstable();
+    required_skills.dedup();
     let mut after = 0i64;
     loop {
         let chunk: Vec<PersonRow> = rows(
@@ -279,7 +307,8 @@ async fn load_snapshot(
             break;
         };
         after = last.id;
-        let [reviews, certs, skills] = chunk_facts(db, scope, as_of, first.id, last.id).await?;
+        let [reviews, certs, skills] =
+            chunk_facts(db, scope, as_of, first.id, last.id, &required_skills).await?;
         for p in chunk {
             let certs = unfold_certs(certs.get(&p.id).map(String::as_str));
             let reviews = unfold_reviews(reviews.get(&p.id).map(String::as_str));
@@ -326,12 +355,19 @@ async fn load_snapshot(
     })
 }
 
+/// A course id and what completing it on the snapshot date adds.
+type AwardFacts = (
+    i64,
+    Option<eligibility::CertFact>,
+    Option<eligibility::SkillFact>,
+);
+
 /// Adds one to each course that would unblock this person.
 fn count_unblocks(
     facts: &EmployeeFacts<'_>,
     steps: &[StepRules],
     progression: &eligibility::Progression,
-    awards: &[CourseAward],
+    awards: &[AwardFacts],
     as_of: NaiveDate,
     counts: &mut HashMap<i64, u32>,
 ) {
@@ -343,9 +379,16 @@ fn count_unblocks(
     {
         return;
     }
-    for award in awards {
-        if plan::unblocks(facts, steps, progression, award, as_of) {
-            *counts.entry(award.course_id).or_default() += 1;
+    for (course_id, cert, skill) in awards {
+        if plan::unblocks(
+            facts,
+            steps,
+            progression,
+            cert.as_ref(),
+            skill.as_ref(),
+            as_of,
+        ) {
+            *counts.entry(*course_id).or_default() += 1;
         }
     }
 }
