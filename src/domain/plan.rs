@@ -273,8 +273,8 @@ pub fn plan(
         .filter(|o| o.enrolled || (o.starts_on >= as_of && o.seats_left > 0))
         .filter(|o| o.ends_on >= as_of)
         .collect();
-    // Sessions already booked first, then the one finishing soonest.
-    usable.sort_by_key(|o| (!o.enrolled, o.ends_on, o.starts_on, o.session_id));
+    // The session finishing soonest first; a booked one wins a tie.
+    usable.sort_by_key(|o| (o.ends_on, !o.enrolled, o.starts_on, o.session_id));
     let mut b = Builder {
         offers: usable,
         actions: Vec::new(),
@@ -313,12 +313,12 @@ pub fn plan(
             }
             // A session already in the plan has its certificate counted.
             let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
-            let pick = b
+            let candidates: Vec<&CourseOffer> = b
                 .offers
                 .iter()
                 .copied()
                 .filter(|o| !used.contains(&o.session_id))
-                .find(|o| {
+                .filter(|o| {
                     o.award.cert_on(o.ends_on).is_some_and(|cert| {
                         if !satisfies(req, &cert) {
                             return false;
@@ -328,7 +328,41 @@ pub fn plan(
                         with.push(cert);
                         held(&with, later) > held(&w.certs, later)
                     })
-                });
+                })
+                .collect();
+            // The session after which the step's unmet skills need the
+            // earliest and fewest further sessions (a booked one wins ties):
+            // one course
+            // closing a certificate and a skill gap beats a certificate-only
+            // course followed by a skill course.
+            let unmet: Vec<&eligibility::SkillRequirement> = step
+                .skill_requirements
+                .iter()
+                .filter(|r| !skill_met_on(r, &w.skills, NaiveDate::MAX))
+                .collect();
+            let finish = |o: &CourseOffer| {
+                let mut last = o.ends_on;
+                let mut extra = 0u32;
+                for r in &unmet {
+                    let closes = |x: &CourseOffer| {
+                        x.award
+                            .skill
+                            .is_some_and(|(id, level)| id == r.skill_id && level >= r.min_level)
+                    };
+                    if closes(o) {
+                        continue;
+                    }
+                    if let Some(x) = b.offers.iter().find(|x| closes(x)) {
+                        last = last.max(x.ends_on);
+                        extra += 1;
+                    }
+                }
+                (last, extra)
+            };
+            let pick = candidates.iter().copied().min_by_key(|o| {
+                let (last, extra) = finish(o);
+                (last, extra, !o.enrolled, o.ends_on, o.session_id)
+            });
             match pick {
                 Some(offer) => {
                     w.certs.extend(offer.award.cert_on(offer.ends_on));
@@ -966,16 +1000,24 @@ mod tests {
     }
 
     #[test]
-    fn a_session_already_booked_is_preferred_even_when_full() {
+    fn a_booked_session_is_kept_unless_another_makes_the_date_earlier() {
         let reviews = solid_reviews();
         let f = facts(d(2024, 1, 1), &[], &reviews, &[]);
-        let mut booked = bar_raiser(10, d(2027, 3, 1), d(2027, 3, 4), 0);
+        let as_of = d(2026, 11, 26);
+        // Booked (and full) versus another ending the same day: the booking.
+        let mut booked = bar_raiser(10, d(2027, 1, 13), d(2027, 1, 15), 0);
         booked.enrolled = true;
-        let sooner = bar_raiser(11, d(2027, 1, 12), d(2027, 1, 15), 4);
-        let p = plan(&f, &team_lead(), &[sooner, booked], d(2026, 11, 26)).expect("plan");
+        let same_day = bar_raiser(11, d(2027, 1, 12), d(2027, 1, 15), 4);
+        let p = plan(&f, &team_lead(), &[same_day.clone(), booked.clone()], as_of).expect("plan");
         assert_eq!(p.actions[0].session_id, Some(10));
         assert!(p.actions[0].description.contains("you are enrolled"));
-        assert_eq!(p.eligible_on, Some(d(2027, 3, 4)));
+        // A later booking: the plan shows the earlier session (and date).
+        let mut later = booked;
+        later.starts_on = d(2027, 3, 1);
+        later.ends_on = d(2027, 3, 4);
+        let p = plan(&f, &team_lead(), &[later, same_day], as_of).expect("plan");
+        assert_eq!(p.actions[0].session_id, Some(11));
+        assert_eq!(p.eligible_on, Some(d(2027, 1, 15)));
     }
 
     #[test]
@@ -1203,6 +1245,31 @@ mod tests {
     }
 
     #[test]
+    fn a_course_closing_both_gaps_beats_a_certificate_only_course_then_a_skill_course() {
+        let reviews = solid_reviews();
+        let f = facts(d(2024, 1, 1), &[], &reviews, &[]);
+        let mut cert_only = bar_raiser(1, d(2026, 12, 10), d(2026, 12, 11), 5);
+        cert_only.award.course_id = 3;
+        cert_only.award.title = "Leadership basics".into();
+        cert_only.award.skill = None;
+        let mut coaching_only = bar_raiser(2, d(2027, 2, 1), d(2027, 2, 2), 5);
+        coaching_only.award.course_id = 4;
+        coaching_only.award.title = "Coaching fundamentals".into();
+        coaching_only.award.cert = None;
+        let both = bar_raiser(3, d(2027, 1, 12), d(2027, 1, 15), 4);
+        let p = plan(
+            &f,
+            &team_lead(),
+            &[cert_only, coaching_only, both],
+            d(2026, 11, 26),
+        )
+        .expect("plan");
+        assert_eq!(p.actions.len(), 1, "{:?}", p.actions);
+        assert_eq!(p.actions[0].session_id, Some(3));
+        assert_eq!(p.eligible_on, Some(d(2027, 1, 15)));
+    }
+
+    #[test]
     fn quarter_ends_come_strictly_after_the_day() {
         assert_eq!(next_quarter_end(d(2026, 11, 26)), Some(d(2026, 12, 31)));
         assert_eq!(next_quarter_end(d(2026, 12, 31)), Some(d(2027, 3, 31)));
@@ -1252,5 +1319,114 @@ mod tests {
             ),
             "conflict resolution still missing"
         );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn day(offset: i64) -> NaiveDate {
+            d(2026, 11, 26) + chrono::Duration::days(offset)
+        }
+
+        fn arb_offer() -> impl Strategy<Value = CourseOffer> {
+            (
+                1i64..20,
+                -30i64..400,
+                0i64..10,
+                0i64..4,
+                any::<bool>(),
+                any::<bool>(),
+                prop::option::of(1u32..24),
+            )
+                .prop_map(
+                    |(id, start, length, seats, enrolled, skill_too, validity)| {
+                        let mut o = bar_raiser(id, day(start), day(start + length), seats);
+                        o.enrolled = enrolled && id % 3 == 0;
+                        if !skill_too {
+                            o.award.skill = None;
+                        }
+                        if let Some(cert) = o.award.cert.as_mut() {
+                            cert.validity_months = validity;
+                        }
+                        o
+                    },
+                )
+        }
+
+        fn arb_skill() -> impl Strategy<Value = SkillFact> {
+            (
+                1u8..=5,
+                prop::sample::select(AssessmentSource::ALL),
+                -900i64..0,
+                0i64..50,
+            )
+                .prop_map(|(level, source, on, seq)| SkillFact {
+                    skill_id: COACHING,
+                    level,
+                    source,
+                    assessed_on: day(on),
+                    seq,
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn plans_are_consistent_with_their_own_dates(
+                role_days in 0i64..900,
+                ratings in prop::collection::vec((2u8..=10, -800i64..0), 0..4),
+                cert in prop::option::of((-900i64..0, prop::option::of(1i64..900))),
+                skills in prop::collection::vec(arb_skill(), 0..4),
+                mut offers in prop::collection::vec(arb_offer(), 0..5),
+            ) {
+                // Session ids are unique, as in the database.
+                offers.sort_by_key(|o| o.session_id);
+                offers.dedup_by_key(|o| o.session_id);
+                let as_of = day(0);
+                let reviews: Vec<ReviewFact> = ratings
+                    .iter()
+                    .map(|(halves, on)| review(day(*on), f64::from(*halves) / 2.0))
+                    .collect();
+                let certs: Vec<CertFact> = cert
+                    .map(|(issued, lasts)| leadership_cert(day(issued), lasts.map(|n| day(issued + n))))
+                    .into_iter()
+                    .collect();
+                let f = facts(day(-role_days), &certs, &reviews, &skills);
+                let p = plan(&f, &team_lead(), &offers, as_of).expect("a plan");
+                if p.now.status == EligibilityStatus::Eligible {
+                    prop_assert!(p.actions.is_empty());
+                    prop_assert_eq!(p.eligible_on, p.now.eligible_on);
+                    return Ok(());
+                }
+                // Ordered by date, undated last.
+                let keys: Vec<(bool, Option<NaiveDate>)> =
+                    p.actions.iter().map(|a| (a.due_on.is_none(), a.due_on)).collect();
+                let mut sorted = keys.clone();
+                sorted.sort();
+                prop_assert_eq!(&keys, &sorted);
+                // No session twice, and only sessions one can take.
+                let mut sessions: Vec<i64> = p.actions.iter().filter_map(|a| a.session_id).collect();
+                let count = sessions.len();
+                sessions.sort_unstable();
+                sessions.dedup();
+                prop_assert_eq!(sessions.len(), count);
+                for id in sessions {
+                    let o = offers.iter().find(|o| o.session_id == id).expect("an offered session");
+                    prop_assert!(o.ends_on >= as_of);
+                    prop_assert!(o.enrolled || (o.seats_left > 0 && o.starts_on >= as_of));
+                }
+                match p.eligible_on {
+                    Some(date) => {
+                        prop_assert!(date >= as_of);
+                        for a in &p.actions {
+                            prop_assert!(a.due_on.is_some_and(|due| due <= date), "{:?} after {}", a, date);
+                        }
+                    }
+                    None => prop_assert!(p.actions.iter().any(|a| a.due_on.is_none()), "{:?}", p.actions),
+                }
+            }
+        }
     }
 }

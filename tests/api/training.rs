@@ -303,6 +303,20 @@ async fn a_skill_requirement_is_a_skill_gap_everywhere_the_engine_answers() {
         "{nodes}"
     );
 
+    // Nominations are decided by the same engine: refused with the gap.
+    let nominate = app
+        .gql(
+            "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }",
+            json!({ "id": csr.gid() }),
+            Some(&app.manager),
+        )
+        .await;
+    assert_eq!(error_code(&nominate), "NOT_ELIGIBLE");
+    assert_eq!(
+        nominate["errors"][0]["extensions"]["gaps"],
+        json!([{ "kind": "SKILL", "message": "needs Coaching 3 (manager rates 2)" }])
+    );
+
     // The manager rates 3: ELIGIBLE again from the day of that assessment.
     assess(&app, &app.manager, &csr, &coaching, 3).await;
     let fixed = app

@@ -125,14 +125,7 @@ impl PromotionOption {
     }
     /// Exactly what is missing.
     async fn gaps(&self) -> Vec<Gap> {
-        self.result
-            .gaps
-            .iter()
-            .map(|g| Gap {
-                kind: g.kind.into(),
-                message: g.message.clone(),
-            })
-            .collect()
+        Gap::all(&self.result.gaps)
     }
     /// Pay on promotion at the step's minimum raise, clamped into the target
     /// band, exact to the minor unit.
@@ -152,4 +145,16 @@ impl PromotionOption {
 pub struct Gap {
     pub kind: GapKind,
     pub message: String,
+}
+
+impl Gap {
+    /// The engine's gaps, as GraphQL.
+    pub fn all(gaps: &[eligibility::Gap]) -> Vec<Gap> {
+        gaps.iter()
+            .map(|g| Gap {
+                kind: g.kind.into(),
+                message: g.message.clone(),
+            })
+            .collect()
+    }
 }

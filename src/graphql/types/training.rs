@@ -338,14 +338,7 @@ impl PlanAction {
     }
     /// The gaps it closes.
     async fn closes(&self) -> Vec<Gap> {
-        self.0
-            .closes
-            .iter()
-            .map(|g| Gap {
-                kind: g.kind.into(),
-                message: g.message.clone(),
-            })
-            .collect()
+        Gap::all(&self.0.closes)
     }
     /// The course session to take, for TAKE_COURSE (and a renewal by course).
     async fn session(&self, ctx: &Context<'_>) -> Result<Option<CourseSession>> {
@@ -385,15 +378,7 @@ impl Plan {
     }
     /// What is missing today.
     async fn gaps(&self) -> Vec<Gap> {
-        self.plan
-            .now
-            .gaps
-            .iter()
-            .map(|g| Gap {
-                kind: g.kind.into(),
-                message: g.message.clone(),
-            })
-            .collect()
+        Gap::all(&self.plan.now.gaps)
     }
     /// Ordered by due date; empty when already ELIGIBLE.
     async fn actions(&self) -> Vec<PlanAction> {
