@@ -17,7 +17,10 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Value};
 
-use crate::db::bulk::{insert_rows, max_id, sync_sequence};
+use crate::db::bulk::{
+    insert_rows, max_id, sync_sequence, CERTIFICATION_COLUMNS, EMPLOYEE_COLUMNS, REVIEW_COLUMNS,
+    ROLE_ASSIGNMENT_COLUMNS,
+};
 use crate::db::entities::salary_band;
 use crate::db::facts::Ladder;
 use crate::db::Db;
@@ -423,26 +426,6 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let now = noon(today);
     let txn = db.begin_write().await?;
     let mut done = 0usize;
-    let employee_columns = [
-        "id",
-        "employee_number",
-        "name",
-        "email",
-        "password_hash",
-        "access_role",
-        "job_role_id",
-        "manager_id",
-        "site",
-        "market",
-        "work_arrangement",
-        "employment_type",
-        "hired_on",
-        "role_since",
-        "salary_minor",
-        "currency",
-        "created_at",
-        "updated_at",
-    ];
     for chunk in people.chunks(5_000) {
         let rows: Vec<Vec<Value>> = chunk
             .iter()
@@ -493,7 +476,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                 ]
             })
             .collect();
-        insert_rows(&txn, "employee", &employee_columns, rows).await?;
+        insert_rows(&txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
         done += chunk.len();
         progress.show("employees", done / 3);
     }
@@ -521,14 +504,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     insert_rows(
         &txn,
         "role_assignment",
-        &[
-            "employee_id",
-            "job_role_id",
-            "started_on",
-            "ended_on",
-            "salary_minor",
-            "currency",
-        ],
+        ROLE_ASSIGNMENT_COLUMNS,
         history_rows,
     )
     .await?;
@@ -605,41 +581,8 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
             assessments,
         )
         .await?;
-        insert_rows(
-            &txn,
-            "certification",
-            &[
-                "employee_id",
-                "kind",
-                "name",
-                "belt",
-                "language",
-                "cefr",
-                "issued_on",
-                "expires_on",
-                "status",
-                "created_at",
-            ],
-            certs,
-        )
-        .await?;
-        insert_rows(
-            &txn,
-            "performance_review",
-            &[
-                "employee_id",
-                "period_end",
-                "rating",
-                "csat",
-                "avg_response_seconds",
-                "resolution_accuracy",
-                "interactions_per_day",
-                "recorded_by_id",
-                "created_at",
-            ],
-            reviews,
-        )
-        .await?;
+        insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, certs).await?;
+        insert_rows(&txn, "performance_review", REVIEW_COLUMNS, reviews).await?;
         txn.commit().await?;
         progress.show(
             "records",

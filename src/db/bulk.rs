@@ -4,6 +4,59 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
+/// Columns of the bulk-loaded tables, in the order the loaders build rows.
+pub const EMPLOYEE_COLUMNS: &[&str] = &[
+    "id",
+    "employee_number",
+    "name",
+    "email",
+    "password_hash",
+    "access_role",
+    "job_role_id",
+    "manager_id",
+    "site",
+    "market",
+    "work_arrangement",
+    "employment_type",
+    "hired_on",
+    "role_since",
+    "salary_minor",
+    "currency",
+    "created_at",
+    "updated_at",
+];
+pub const ROLE_ASSIGNMENT_COLUMNS: &[&str] = &[
+    "employee_id",
+    "job_role_id",
+    "started_on",
+    "ended_on",
+    "salary_minor",
+    "currency",
+];
+pub const CERTIFICATION_COLUMNS: &[&str] = &[
+    "employee_id",
+    "kind",
+    "name",
+    "belt",
+    "language",
+    "cefr",
+    "issued_on",
+    "expires_on",
+    "status",
+    "created_at",
+];
+pub const REVIEW_COLUMNS: &[&str] = &[
+    "employee_id",
+    "period_end",
+    "rating",
+    "csat",
+    "avg_response_seconds",
+    "resolution_accuracy",
+    "interactions_per_day",
+    "recorded_by_id",
+    "created_at",
+];
+
 /// Most parameters in one statement.
 const MAX_PARAMS: usize = 30_000;
 

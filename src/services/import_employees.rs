@@ -30,7 +30,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Value};
 use serde_json::json;
 
-use crate::db::bulk::{insert_rows, max_id, sync_sequence};
+use crate::db::bulk::{
+    insert_rows, max_id, sync_sequence, EMPLOYEE_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
+};
 use crate::db::entities::{employee, role_assignment};
 use crate::db::facts::Ladder;
 use crate::db::Db;
@@ -540,25 +542,6 @@ pub async fn import_employees(
             ManagerAt::New(i) => new_id.get(&i).copied(),
         }
     };
-    let columns = [
-        "id",
-        "employee_number",
-        "name",
-        "email",
-        "access_role",
-        "job_role_id",
-        "manager_id",
-        "site",
-        "market",
-        "work_arrangement",
-        "employment_type",
-        "hired_on",
-        "role_since",
-        "salary_minor",
-        "currency",
-        "created_at",
-        "updated_at",
-    ];
     let mut written = targets.len() - new.len() - changed.len();
     let mut history: Vec<Vec<Value>> = Vec::with_capacity(new.len());
     for chunk in new.chunks(5_000) {
@@ -571,6 +554,7 @@ pub async fn import_employees(
                 t.number.clone().into(),
                 t.name.clone().into(),
                 t.email.clone().into(),
+                Option::<String>::None.into(),
                 t.access_role.into(),
                 t.job_role_id.into(),
                 id_of_manager(t).into(),
@@ -587,7 +571,7 @@ pub async fn import_employees(
             ]);
             history.push(history_row(id, t));
         }
-        insert_rows(&txn, "employee", &columns, rows).await?;
+        insert_rows(&txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
         written += chunk.len();
         progress.show("writing", targets.len() + written);
     }
@@ -630,20 +614,7 @@ pub async fn import_employees(
             progress.show("writing", targets.len() + written + k);
         }
     }
-    insert_rows(
-        &txn,
-        "role_assignment",
-        &[
-            "employee_id",
-            "job_role_id",
-            "started_on",
-            "ended_on",
-            "salary_minor",
-            "currency",
-        ],
-        history,
-    )
-    .await?;
+    insert_rows(&txn, "role_assignment", ROLE_ASSIGNMENT_COLUMNS, history).await?;
     audit::record(
         &txn,
         None,

@@ -17,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, QuerySelect, Set, Value};
 use serde_json::json;
 
-use crate::db::bulk::insert_rows;
+use crate::db::bulk::{insert_rows, CERTIFICATION_COLUMNS, REVIEW_COLUMNS};
 use crate::db::entities::{certification, employee, performance_review};
 use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
@@ -239,36 +239,26 @@ pub async fn import_certifications(
                 )
             })
             .collect();
-    let mut new = Vec::new();
-    let mut changed = Vec::new();
-    for cert in certs {
-        let key = (
-            cert.employee_id,
-            cert.kind.to_owned(),
-            cert.name.clone(),
-            cert.issued_on,
-        );
-        match existing.get(&key) {
-            None => new.push(cert),
-            Some(old) => {
-                let same = old.belt == cert.belt
-                    && old.language == cert.language
-                    && old.cefr == cert.cefr
-                    && old.expires_on == cert.expires_on
-                    && old.status == cert.status;
-                if !same {
-                    changed.push((old.id, cert));
-                }
-            }
-        }
-    }
-    let summary = ImportSummary {
-        rows: rows.len(),
-        created: new.len(),
-        updated: changed.len(),
-        unchanged: rows.len() - new.len() - changed.len(),
-        dry_run: options.dry_run,
-    };
+    let (new, changed) = split_changes(
+        certs,
+        |cert| {
+            existing.get(&(
+                cert.employee_id,
+                cert.kind.to_owned(),
+                cert.name.clone(),
+                cert.issued_on,
+            ))
+        },
+        |old, cert| {
+            old.belt == cert.belt
+                && old.language == cert.language
+                && old.cefr == cert.cefr
+                && old.expires_on == cert.expires_on
+                && old.status == cert.status
+        },
+        |old| old.id,
+    );
+    let summary = summarise(rows.len(), new.len(), changed.len(), options);
     if options.dry_run || (new.is_empty() && changed.is_empty()) {
         return Ok(ImportOutcome::Imported(summary));
     }
@@ -291,24 +281,7 @@ pub async fn import_certifications(
             ]
         })
         .collect();
-    insert_rows(
-        &txn,
-        "certification",
-        &[
-            "employee_id",
-            "kind",
-            "name",
-            "belt",
-            "language",
-            "cefr",
-            "issued_on",
-            "expires_on",
-            "status",
-            "created_at",
-        ],
-        inserts,
-    )
-    .await?;
+    insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, inserts).await?;
     progress.show("writing", summary.created);
     for (id, c) in changed {
         certification::ActiveModel {
@@ -335,6 +308,41 @@ pub async fn import_certifications(
     progress.show("done", rows.len());
     progress.finish();
     Ok(ImportOutcome::Imported(summary))
+}
+
+/// Splits incoming records into new ones and (row id, record) pairs that
+/// differ from the stored row; records equal to their stored row drop out.
+fn split_changes<'m, T, M: 'm>(
+    incoming: Vec<T>,
+    stored: impl Fn(&T) -> Option<&'m M>,
+    same: impl Fn(&M, &T) -> bool,
+    id: impl Fn(&M) -> i64,
+) -> (Vec<T>, Vec<(i64, T)>) {
+    let mut new = Vec::new();
+    let mut changed = Vec::new();
+    for record in incoming {
+        match stored(&record) {
+            None => new.push(record),
+            Some(old) if !same(old, &record) => changed.push((id(old), record)),
+            Some(_) => {}
+        }
+    }
+    (new, changed)
+}
+
+fn summarise(
+    rows: usize,
+    created: usize,
+    updated: usize,
+    options: &ImportOptions,
+) -> ImportSummary {
+    ImportSummary {
+        rows,
+        created,
+        updated,
+        unchanged: rows - created - updated,
+        dry_run: options.dry_run,
+    }
 }
 
 async fn record_summary(
@@ -459,30 +467,19 @@ pub async fn import_reviews(
             .into_iter()
             .map(|r| ((r.employee_id, r.period_end), r))
             .collect();
-    let mut new = Vec::new();
-    let mut changed = Vec::new();
-    for review in reviews {
-        match existing.get(&(review.employee_id, review.period_end)) {
-            None => new.push(review),
-            Some(old) => {
-                let same = old.rating == review.rating
-                    && old.csat == review.csat
-                    && old.avg_response_seconds == review.avg_response_seconds
-                    && old.resolution_accuracy == review.resolution_accuracy
-                    && old.interactions_per_day == review.interactions_per_day;
-                if !same {
-                    changed.push((old.id, review));
-                }
-            }
-        }
-    }
-    let summary = ImportSummary {
-        rows: rows.len(),
-        created: new.len(),
-        updated: changed.len(),
-        unchanged: rows.len() - new.len() - changed.len(),
-        dry_run: options.dry_run,
-    };
+    let (new, changed) = split_changes(
+        reviews,
+        |review| existing.get(&(review.employee_id, review.period_end)),
+        |old, review| {
+            old.rating == review.rating
+                && old.csat == review.csat
+                && old.avg_response_seconds == review.avg_response_seconds
+                && old.resolution_accuracy == review.resolution_accuracy
+                && old.interactions_per_day == review.interactions_per_day
+        },
+        |old| old.id,
+    );
+    let summary = summarise(rows.len(), new.len(), changed.len(), options);
     if options.dry_run || (new.is_empty() && changed.is_empty()) {
         return Ok(ImportOutcome::Imported(summary));
     }
@@ -504,23 +501,7 @@ pub async fn import_reviews(
             ]
         })
         .collect();
-    insert_rows(
-        &txn,
-        "performance_review",
-        &[
-            "employee_id",
-            "period_end",
-            "rating",
-            "csat",
-            "avg_response_seconds",
-            "resolution_accuracy",
-            "interactions_per_day",
-            "recorded_by_id",
-            "created_at",
-        ],
-        inserts,
-    )
-    .await?;
+    insert_rows(&txn, "performance_review", REVIEW_COLUMNS, inserts).await?;
     progress.show("writing", summary.created);
     for (id, r) in changed {
         performance_review::ActiveModel {
