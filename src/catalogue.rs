@@ -122,13 +122,12 @@ fn ids_of(rows: &[sea_orm::QueryResult]) -> AppResult<Vec<(String, i64)>> {
 
 /// Adds the skill requirements (to steps that have none) and the courses
 /// (those not there yet) with their sessions, `trainer_id` running them.
-/// Returns the course ids by title.
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     ladder: &Ladder,
     today: NaiveDate,
     trainer_id: Option<i64>,
-) -> AppResult<HashMap<String, i64>> {
+) -> AppResult<()> {
     let skills = skill_ids(ladder);
     let skill = |name: &str| {
         skills
@@ -260,5 +259,5 @@ pub async fn add<C: ConnectionTrait>(
         sessions,
     )
     .await?;
-    Ok(ids)
+    Ok(())
 }

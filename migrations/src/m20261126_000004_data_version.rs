@@ -9,6 +9,7 @@
 //! check it is current with one small statement.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
 use crate::sql;
 
@@ -38,26 +39,8 @@ CREATE TABLE data_version (
 INSERT INTO data_version (id, version) VALUES (1, 1)
 "#;
 
-fn sqlite_triggers() -> String {
-    let mut script = String::new();
-    for (counter, tables) in [
-        ("data_version", DATA_TABLES),
-        ("ladder_version", LADDER_TABLES),
-    ] {
-        for table in tables {
-            for op in ["INSERT", "UPDATE", "DELETE"] {
-                script.push_str(&format!(
-                    "CREATE TRIGGER {table}_{}_bumps_{counter} AFTER {op} ON {table} \
-                     BEGIN UPDATE {counter} SET version = version + 1 WHERE id = 1; END\n--;;\n",
-                    op.to_lowercase()
-                ));
-            }
-        }
-    }
-    script
-}
-
-fn postgres_triggers() -> String {
+/// The functions the PostgreSQL triggers call.
+fn postgres_functions() -> String {
     let mut script = String::new();
     for counter in ["data_version", "ladder_version"] {
         script.push_str(&format!(
@@ -66,17 +49,6 @@ fn postgres_triggers() -> String {
              $$ LANGUAGE plpgsql\n--;;\n"
         ));
     }
-    for (counter, tables) in [
-        ("data_version", DATA_TABLES),
-        ("ladder_version", LADDER_TABLES),
-    ] {
-        for table in tables {
-            script.push_str(&format!(
-                "CREATE TRIGGER {table}_bumps_{counter} AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                 FOR EACH STATEMENT EXECUTE FUNCTION bump_{counter}()\n--;;\n"
-            ));
-        }
-    }
     script
 }
 
@@ -84,8 +56,17 @@ fn postgres_triggers() -> String {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         sql::run(manager, CREATE).await?;
-        let sqlite = sqlite_triggers();
-        let postgres = postgres_triggers();
-        sql::run_per_backend(manager, &sqlite, &postgres).await
+        let backend = manager.get_database_backend();
+        if backend == DatabaseBackend::Postgres {
+            sql::run(manager, &postgres_functions()).await?;
+        }
+        let triggers = sql::counter_triggers(
+            backend,
+            &[
+                ("data_version", DATA_TABLES),
+                ("ladder_version", LADDER_TABLES),
+            ],
+        );
+        sql::run(manager, &triggers).await
     }
 }

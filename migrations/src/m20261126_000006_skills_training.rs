@@ -174,39 +174,19 @@ fn seed_skills(backend: DatabaseBackend) -> String {
     script
 }
 
-fn triggers(backend: DatabaseBackend) -> String {
-    let mut script = String::new();
-    for (counter, tables) in [
-        ("data_version", DATA_TABLES),
-        ("ladder_version", LADDER_TABLES),
-    ] {
-        for table in tables {
-            match backend {
-                DatabaseBackend::Postgres => script.push_str(&format!(
-                    "CREATE TRIGGER {table}_bumps_{counter} AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                     FOR EACH STATEMENT EXECUTE FUNCTION bump_{counter}()\n--;;\n"
-                )),
-                _ => {
-                    for op in ["INSERT", "UPDATE", "DELETE"] {
-                        script.push_str(&format!(
-                            "CREATE TRIGGER {table}_{}_bumps_{counter} AFTER {op} ON {table} \
-                             BEGIN UPDATE {counter} SET version = version + 1 WHERE id = 1; END\n--;;\n",
-                            op.to_lowercase()
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    script
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let backend = manager.get_database_backend();
         sql::run(manager, UP).await?;
         sql::run(manager, &seed_skills(backend)).await?;
-        sql::run(manager, &triggers(backend)).await
+        let triggers = sql::counter_triggers(
+            backend,
+            &[
+                ("data_version", DATA_TABLES),
+                ("ladder_version", LADDER_TABLES),
+            ],
+        );
+        sql::run(manager, &triggers).await
     }
 }

@@ -49,3 +49,30 @@ pub async fn run_per_backend(
         _ => run(manager, sqlite).await,
     }
 }
+
+/// Triggers that add one to `counter.version` (row `id = 1`) on every
+/// INSERT, UPDATE or DELETE of each table of each group. On PostgreSQL they
+/// call the function `bump_<counter>()`, which must exist already.
+pub fn counter_triggers(backend: DatabaseBackend, groups: &[(&str, &[&str])]) -> String {
+    let mut script = String::new();
+    for (counter, tables) in groups {
+        for table in *tables {
+            match backend {
+                DatabaseBackend::Postgres => script.push_str(&format!(
+                    "CREATE TRIGGER {table}_bumps_{counter} AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                     FOR EACH STATEMENT EXECUTE FUNCTION bump_{counter}()\n--;;\n"
+                )),
+                _ => {
+                    for op in ["INSERT", "UPDATE", "DELETE"] {
+                        script.push_str(&format!(
+                            "CREATE TRIGGER {table}_{}_bumps_{counter} AFTER {op} ON {table} \
+                             BEGIN UPDATE {counter} SET version = version + 1 WHERE id = 1; END\n--;;\n",
+                            op.to_lowercase()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    script
+}

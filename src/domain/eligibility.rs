@@ -260,11 +260,21 @@ fn latest_assessment(
         .max_by_key(|s| (s.assessed_on, s.seq))
 }
 
+/// The assessment that counts for `skill_id` on `as_of`: the latest by a
+/// manager, HR or a completed course on or before that day.
+pub fn counted_assessment_on(
+    skills: &[SkillFact],
+    skill_id: i64,
+    as_of: NaiveDate,
+) -> Option<&SkillFact> {
+    latest_assessment(skills, skill_id, as_of, AssessmentSource::counts)
+}
+
 /// The counted proficiency in `skill_id` on `as_of`: the level of the latest
 /// assessment by a manager, HR or a completed course on or before that day
 /// (self-assessments never count). `None`: never assessed so.
 pub fn skill_level_on(skills: &[SkillFact], skill_id: i64, as_of: NaiveDate) -> Option<u8> {
-    latest_assessment(skills, skill_id, as_of, AssessmentSource::counts).map(|s| s.level)
+    counted_assessment_on(skills, skill_id, as_of).map(|s| s.level)
 }
 
 /// The latest self-assessed level of `skill_id` on or before `as_of`.
@@ -278,7 +288,7 @@ pub(crate) fn skill_met_on(req: &SkillRequirement, skills: &[SkillFact], day: Na
 
 pub(crate) fn skill_gap(req: &SkillRequirement, skills: &[SkillFact], as_of: NaiveDate) -> Gap {
     let need = format!("needs {} {}", req.skill_name, req.min_level);
-    let counted = latest_assessment(skills, req.skill_id, as_of, AssessmentSource::counts);
+    let counted = counted_assessment_on(skills, req.skill_id, as_of);
     let own = self_level_on(skills, req.skill_id, as_of);
     let mut notes: Vec<String> = Vec::new();
     match counted {
@@ -399,14 +409,18 @@ pub(crate) fn required_months(step: &StepRules, track: Option<PromotionTrack>) -
 /// [`evaluate`] decides it, without building gaps or messages and without
 /// allocating.
 fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
-    let Some(rating) = counted_rating(facts.reviews, day) else {
-        return false;
-    };
-    if !meets(rating.rating, step.min_rating) {
-        return false;
-    }
-    let months = required_months(step, Some(track_for(step, rating.rating)));
-    add_months(facts.role_since, months).is_some_and(|tenure| tenure <= day)
+    unblocked_rating(facts, step, day).is_some_and(|rating| {
+        let months = required_months(step, Some(track_for(step, rating)));
+        add_months(facts.role_since, months).is_some_and(|tenure| tenure <= day)
+    })
+}
+
+/// The rating on `day` when nothing but tenure can be missing for `step`
+/// (the rating meets the bar, every certification and skill requirement is
+/// met); `None` when something else is missing.
+fn unblocked_rating(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> Option<f64> {
+    let rating = counted_rating(facts.reviews, day)?.rating;
+    let met = meets(rating, step.min_rating)
         && step
             .requirements
             .iter()
@@ -414,22 +428,15 @@ fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) 
         && step
             .skill_requirements
             .iter()
-            .all(|req| skill_met_on(req, facts.skills, day))
+            .all(|req| skill_met_on(req, facts.skills, day));
+    met.then_some(rating)
 }
 
 /// Whether something other than tenure keeps `step` from being eligible on
 /// `day` (a performance, certification, language or skill gap): exactly
 /// when [`evaluate`] says INELIGIBLE, without building the answer.
 pub fn blocked_on(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
-    counted_rating(facts.reviews, day).is_none_or(|r| !meets(r.rating, step.min_rating))
-        || !step
-            .requirements
-            .iter()
-            .all(|req| requirement_met_on(req, facts.certifications, day))
-        || !step
-            .skill_requirements
-            .iter()
-            .all(|req| skill_met_on(req, facts.skills, day))
+    unblocked_rating(facts, step, day).is_none()
 }
 
 /// The first day of the unbroken run of ELIGIBLE days that ends on `as_of`,

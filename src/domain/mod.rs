@@ -10,10 +10,12 @@
 //! - [`tenure`]: whole-calendar-month arithmetic.
 //! - [`money`]: exact integer minor units, ISO 4217 exponents, raises, bands.
 //! - [`eligibility`]: the one function that decides promotion eligibility.
+//! - [`enrolment`]: the course enrolment state machine.
 //! - [`nomination`]: the nomination state machine.
 //! - [`plan`]: development plans that close the gaps, dated by the engine.
 
 pub mod eligibility;
+pub mod enrolment;
 pub mod enums;
 pub mod money;
 pub mod nomination;

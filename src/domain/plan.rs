@@ -118,8 +118,48 @@ pub struct Plan {
     pub eligible_on: Option<NaiveDate>,
 }
 
-fn max_date(a: NaiveDate, b: NaiveDate) -> NaiveDate {
-    a.max(b)
+impl Plan {
+    /// "Team Lead: needs Coaching 3 (manager rates 2); needs leadership
+    /// training; has none — take Bar Raiser: the 2027-01-12 session (4 seats
+    /// left), completed 2027-01-15; eligible from 2027-01-15".
+    pub fn summary(&self, title: &str) -> String {
+        let p = self;
+        if p.now.status == EligibilityStatus::Eligible {
+            return match p.eligible_on {
+                Some(since) => format!("{title}: eligible since {since}"),
+                None => format!("{title}: eligible"),
+            };
+        }
+        let gaps: Vec<&str> = p
+            .now
+            .gaps
+            .iter()
+            .filter(|g| g.kind != GapKind::Tenure)
+            .map(|g| g.message.as_str())
+            .collect();
+        let actions: Vec<&str> = p
+            .actions
+            .iter()
+            .filter(|a| a.kind != PlanActionKind::WaitForTenure)
+            .map(|a| a.description.as_str())
+            .collect();
+        let mut text = title.to_owned();
+        text.push_str(": ");
+        if gaps.is_empty() {
+            text.push_str("only months in role missing");
+        } else {
+            text.push_str(&gaps.join("; "));
+        }
+        if !actions.is_empty() {
+            text.push_str(" — ");
+            text.push_str(&actions.join("; "));
+        }
+        match p.eligible_on {
+            Some(date) => text.push_str(&format!("; eligible from {date}")),
+            None => text.push_str("; no date yet: nothing scheduled closes every gap"),
+        }
+        text
+    }
 }
 
 /// The last day of the calendar quarter after the one holding `day`... more
@@ -171,16 +211,12 @@ struct Working {
 }
 
 impl Working {
-    fn facts<'a>(&'a self, base: &EmployeeFacts<'_>) -> EmployeeFacts<'a> {
+    fn facts<'a>(&'a self, base: &EmployeeFacts<'a>) -> EmployeeFacts<'a> {
         EmployeeFacts {
-            hired_on: base.hired_on,
-            role_since: base.role_since,
-            salary_minor: base.salary_minor,
-            currency: base.currency.clone(),
             certifications: &self.certs,
             reviews: &self.reviews,
             skills: &self.skills,
-            has_open_nomination: base.has_open_nomination,
+            ..base.clone()
         }
     }
 }
@@ -299,7 +335,7 @@ pub fn plan(
                 .iter()
                 .filter(|c| c.issued_on > as_of)
                 .map(|c| c.issued_on)
-                .fold(as_of, max_date);
+                .fold(as_of, NaiveDate::max);
             let held = |certs: &[CertFact], day: NaiveDate| {
                 count_units(
                     req,
@@ -323,7 +359,7 @@ pub fn plan(
                         if !satisfies(req, &cert) {
                             return false;
                         }
-                        let later = max_date(day, o.ends_on);
+                        let later = NaiveDate::max(day, o.ends_on);
                         let mut with = w.certs.clone();
                         with.push(cert);
                         held(&with, later) > held(&w.certs, later)
@@ -454,7 +490,7 @@ pub fn plan(
                     .cmp(&b.period_end)
                     .then(a.rating.total_cmp(&b.rating))
             });
-        let base = last.map_or(as_of, |r| max_date(as_of, r.period_end));
+        let base = last.map_or(as_of, |r| NaiveDate::max(as_of, r.period_end));
         let first = next_quarter_end(base);
         // One review lifts the mean of the last two when it can.
         let single = match last {
@@ -518,7 +554,7 @@ pub fn plan(
             .actions
             .iter()
             .filter_map(|a| a.due_on)
-            .fold(as_of, max_date);
+            .fold(as_of, NaiveDate::max);
         // Each round either finds the date, moves to the tenure date, or
         // renews what lapsed by then; a few rounds always settle.
         for _ in 0..8 {
@@ -672,13 +708,8 @@ fn renew_lapsed(
     renewed
 }
 
-/// What completing `award` on `day` adds to a person's facts.
-pub fn award_facts(award: &CourseAward, day: NaiveDate) -> (Option<CertFact>, Option<SkillFact>) {
-    (award.cert_on(day), award.skill_on(day))
-}
-
 /// Whether completing a course that awards `cert` and/or `skill` (dated
-/// `as_of`, see [`award_facts`]) would turn some INELIGIBLE step of `steps`
+/// `as_of`, see [`CourseAward::cert_on`] and [`CourseAward::skill_on`]) would turn some INELIGIBLE step of `steps`
 /// into NOT_YET or ELIGIBLE: the course "unblocks" the person. `verdict` is
 /// the engine's answer for `facts` and `steps` as of `as_of`. The check is
 /// the engine's own blocking rule ([`eligibility::blocked_on`]) on the
@@ -691,6 +722,8 @@ pub fn unblocks(
     skill: Option<&SkillFact>,
     as_of: NaiveDate,
 ) -> bool {
+    // The facts plus the award, built at most once (only when relevant).
+    let extended: std::cell::OnceCell<(Vec<CertFact>, Vec<SkillFact>)> = std::cell::OnceCell::new();
     steps.iter().zip(&verdict.options).any(|(step, option)| {
         if option.status != EligibilityStatus::Ineligible
             || option.gaps.iter().any(|g| g.kind == GapKind::Performance)
@@ -712,13 +745,16 @@ pub fn unblocks(
         if !relevant {
             return false;
         }
-        let mut certs = facts.certifications.to_vec();
-        certs.extend(cert.cloned());
-        let mut skills = facts.skills.to_vec();
-        skills.extend(skill.cloned());
+        let with = extended.get_or_init(|| {
+            let mut certs = facts.certifications.to_vec();
+            certs.extend(cert.cloned());
+            let mut skills = facts.skills.to_vec();
+            skills.extend(skill.cloned());
+            (certs, skills)
+        });
         let with = EmployeeFacts {
-            certifications: &certs,
-            skills: &skills,
+            certifications: &with.0,
+            skills: &with.1,
             ..facts.clone()
         };
         !eligibility::blocked_on(&with, step, as_of)
@@ -1286,7 +1322,7 @@ mod tests {
         let unblocks_person = |certs: &[CertFact], reviews: &[ReviewFact], skills: &[SkillFact]| {
             let f = facts(d(2024, 1, 1), certs, reviews, skills);
             let verdict = evaluate(&f, std::slice::from_ref(&step), as_of);
-            let (cert, skill) = award_facts(&award, as_of);
+            let (cert, skill) = (award.cert_on(as_of), award.skill_on(as_of));
             unblocks(
                 &f,
                 std::slice::from_ref(&step),
@@ -1307,7 +1343,7 @@ mod tests {
         });
         let f = facts(d(2024, 1, 1), &[], &reviews, &[]);
         let verdict = evaluate(&f, std::slice::from_ref(&other), as_of);
-        let (cert, skill) = award_facts(&award, as_of);
+        let (cert, skill) = (award.cert_on(as_of), award.skill_on(as_of));
         assert!(
             !unblocks(
                 &f,

@@ -7,11 +7,14 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::entities::{
-    certification, employee, performance_review, role_assignment, skill_assessment,
+    certification, course, course_session, employee, enrolment, performance_review,
+    role_assignment, skill_assessment,
 };
 use crate::db::facts::{facts_of, Facts};
 use crate::db::Db;
+use crate::domain::enums::EnrolmentStatus;
 use crate::error::AppError;
+use crate::services::training::SeatCount;
 
 /// How long a loader collects keys before it queries: long enough that the
 /// nodes of a page, resolved concurrently, land in one batch (1 ms, the
@@ -28,6 +31,11 @@ pub struct Loaders {
     pub history: DataLoader<HistoryLoader>,
     pub facts: DataLoader<FactsLoader>,
     pub assessments: DataLoader<AssessmentsLoader>,
+    pub courses: DataLoader<CourseLoader>,
+    pub sessions: DataLoader<SessionLoader>,
+    pub seats: DataLoader<SeatsLoader>,
+    pub waitlists: DataLoader<WaitlistLoader>,
+    pub enrolments: DataLoader<EnrolmentsLoader>,
 }
 
 impl Loaders {
@@ -42,6 +50,13 @@ impl Loaders {
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             assessments: DataLoader::new(AssessmentsLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
+            courses: DataLoader::new(CourseLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            sessions: DataLoader::new(SessionLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            seats: DataLoader::new(SeatsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            waitlists: DataLoader::new(WaitlistLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
+            enrolments: DataLoader::new(EnrolmentsLoader(db.clone()), tokio::spawn)
                 .delay(BATCH_WINDOW),
         }
     }
@@ -166,5 +181,88 @@ impl Loader<i64> for AssessmentsLoader {
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         let rows = crate::services::skills::assessments_of(&self.0.conn, keys).await?;
         Ok(group(rows, |a| a.employee_id))
+    }
+}
+
+/// Courses by id.
+pub struct CourseLoader(Db);
+
+impl Loader<i64> for CourseLoader {
+    type Value = course::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = course::Entity::find()
+            .filter(course::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.conn)
+            .await?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+    }
+}
+
+/// Course sessions by id.
+pub struct SessionLoader(Db);
+
+impl Loader<i64> for SessionLoader {
+    type Value = course_session::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = course_session::Entity::find()
+            .filter(course_session::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.conn)
+            .await?;
+        Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+    }
+}
+
+/// Seats taken and waitlist length by session id.
+pub struct SeatsLoader(Db);
+
+impl Loader<i64> for SeatsLoader {
+    type Value = SeatCount;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        crate::services::training::seat_counts(&self.0.conn, keys).await
+    }
+}
+
+/// The waitlisted enrolment ids of each session, first in line first.
+pub struct WaitlistLoader(Db);
+
+impl Loader<i64> for WaitlistLoader {
+    type Value = Vec<i64>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = enrolment::Entity::find()
+            .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
+            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+            .order_by_asc(enrolment::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+        for row in rows {
+            out.entry(row.session_id).or_default().push(row.id);
+        }
+        Ok(out)
+    }
+}
+
+/// Enrolments by employee id, newest first.
+pub struct EnrolmentsLoader(Db);
+
+impl Loader<i64> for EnrolmentsLoader {
+    type Value = Vec<enrolment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = enrolment::Entity::find()
+            .filter(enrolment::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_desc(enrolment::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |e| e.employee_id))
     }
 }

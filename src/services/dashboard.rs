@@ -278,10 +278,7 @@ async fn load_snapshot(
     let awards: Vec<AwardFacts> = crate::services::training::course_awards(&db.conn)
         .await?
         .iter()
-        .map(|award| {
-            let (cert, skill) = plan::award_facts(award, as_of);
-            (award.course_id, cert, skill)
-        })
+        .map(|award| (award.course_id, award.cert_on(as_of), award.skill_on(as_of)))
         .collect();
     let mut course_unblocks: HashMap<i64, u32> = HashMap::new();
     let mut required_skills: Vec<i64> = ladder
@@ -391,6 +388,45 @@ fn count_unblocks(
             *counts.entry(*course_id).or_default() += 1;
         }
     }
+}
+
+/// A course and how many people in scope it would unblock.
+pub struct CourseImpactRow {
+    pub course: crate::db::entities::course::Model,
+    pub people: u32,
+    /// Free seats in sessions starting on or after the snapshot date.
+    pub seats_left: i64,
+    pub next_session_on: Option<NaiveDate>,
+}
+
+/// Courses that would unblock somebody in the snapshot, most people first
+/// (then by title), with their upcoming free seats.
+pub async fn course_impact(
+    db: &Db,
+    snapshot: &Snapshot,
+    as_of: NaiveDate,
+) -> AppResult<Vec<CourseImpactRow>> {
+    let seats = crate::services::training::upcoming_seats(db, as_of).await?;
+    let mut rows: Vec<CourseImpactRow> = crate::services::training::courses(db)
+        .await?
+        .into_iter()
+        .filter_map(|course| {
+            let people = *snapshot.course_unblocks.get(&course.id)?;
+            let (seats_left, next_session_on) = seats.get(&course.id).copied().unwrap_or((0, None));
+            Some(CourseImpactRow {
+                course,
+                people,
+                seats_left,
+                next_session_on,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.people
+            .cmp(&a.people)
+            .then_with(|| a.course.title.cmp(&b.course.title))
+    });
+    Ok(rows)
 }
 
 /// How a progression counts on the dashboards: eligible (at least one
@@ -927,8 +963,15 @@ where
 }
 
 /// Unix seconds of the last dashboard request in this process.
-pub static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 =
-    std::sync::atomic::AtomicI64::new(0);
+static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Notes that someone is looking at a dashboard now (see [`keep_warm`]).
+pub fn mark_watched() {
+    LAST_DASHBOARD_REQUEST.store(
+        chrono::Utc::now().timestamp(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
 
 /// How often the background refresh looks for changes.
 pub const WARM_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);
@@ -961,7 +1004,7 @@ pub async fn keep_warm(db: Db) {
         if last == Some(versions) {
             continue;
         }
-        let Ok(ladder) = Ladder::current(&db).await else {
+        let Ok(ladder) = Ladder::at_version(&db, versions.ladder).await else {
             continue;
         };
         let today = chrono::Utc::now().date_naive();

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, Select};
 
 use crate::db::entities::employee;
-use crate::db::facts::{facts_of, Ladder};
+use crate::db::facts::{facts_of, Facts, Ladder};
 use crate::db::Db;
 use crate::domain::enums::EligibilityStatus;
 use crate::error::AppResult;
@@ -38,11 +38,12 @@ pub async fn list_eligible(
     let ids: Vec<i64> = candidates.iter().map(|e| e.id).collect();
     let facts = facts_of(&db.conn, &ids).await?;
     let today = Utc::now().date_naive();
+    let none = Facts::default();
     let eligible: Vec<employee::Model> = candidates
         .into_iter()
         .filter(|e| {
-            let f = facts.get(&e.id).cloned().unwrap_or_default();
-            let result = progression::evaluate(ladder, e, &f, today);
+            let f = facts.get(&e.id).unwrap_or(&none);
+            let result = progression::evaluate(ladder, e, f, today);
             result.options.iter().any(|o| {
                 o.status == EligibilityStatus::Eligible && steps.iter().any(|s| s.id == o.step_id)
             })

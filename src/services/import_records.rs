@@ -26,7 +26,7 @@ use crate::services::import::{
     read_rows, Check, EmployeeRef, ImportOptions, ImportOutcome, ImportSummary, Problem, Progress,
     Row,
 };
-use crate::services::records::{check_kind_fields, in_range, NewCertification};
+use crate::services::records::{check_kind_fields, in_range};
 use crate::services::{audit, validate};
 
 /// Certificate columns: required, then optional.
@@ -152,23 +152,13 @@ fn parse_cert(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -
         return None;
     }
     let name = name?;
-    let input = NewCertification {
-        employee_id: 0,
-        kind,
-        name: name.clone(),
-        belt,
-        language: language.map(str::to_owned),
-        cefr,
-        issued_on,
-        expires_on,
-    };
     let column = match kind {
         CertificationKind::SixSigma => "belt",
         CertificationKind::Language => "language",
         _ if belt.is_some() => "belt",
         _ => "language",
     };
-    let language = check.app(column, check_kind_fields(&input))?;
+    let language = check.app(column, check_kind_fields(kind, belt, language, cefr))?;
     Some(Cert {
         employee_id: employee_id?,
         kind: kind.as_str(),

@@ -50,7 +50,12 @@ pub async fn add_certification(
     if expires_on.is_some_and(|e| e <= issued_on) {
         return Err(AppError::bad_input("expiresOn must be after issuedOn"));
     }
-    let language = check_kind_fields(&input)?;
+    let language = check_kind_fields(
+        input.kind,
+        input.belt,
+        input.language.as_deref(),
+        input.cefr,
+    )?;
     let txn = db.begin_write().await?;
     if employee::Entity::find_by_id(input.employee_id)
         .one(&txn)
@@ -89,33 +94,36 @@ pub async fn add_certification(
 
 /// Belts go with SIX_SIGMA, language and CEFR level with LANGUAGE. Returns
 /// the normalised ISO 639-1 language code.
-pub(crate) fn check_kind_fields(input: &NewCertification) -> AppResult<Option<String>> {
-    match input.kind {
-        CertificationKind::SixSigma if input.belt.is_none() => {
+pub(crate) fn check_kind_fields(
+    kind: CertificationKind,
+    belt: Option<SixSigmaBelt>,
+    language: Option<&str>,
+    cefr: Option<CefrLevel>,
+) -> AppResult<Option<String>> {
+    match kind {
+        CertificationKind::SixSigma if belt.is_none() => {
             return Err(AppError::bad_input(
                 "a SIX_SIGMA certification needs a belt",
             ))
         }
-        CertificationKind::Language if input.cefr.is_none() || input.language.is_none() => {
+        CertificationKind::Language if cefr.is_none() || language.is_none() => {
             return Err(AppError::bad_input(
                 "a LANGUAGE certification needs a language and a CEFR level",
             ))
         }
         _ => {}
     }
-    if input.belt.is_some() && input.kind != CertificationKind::SixSigma {
+    if belt.is_some() && kind != CertificationKind::SixSigma {
         return Err(AppError::bad_input(
             "belt belongs to SIX_SIGMA certifications",
         ));
     }
-    if (input.cefr.is_some() || input.language.is_some())
-        && input.kind != CertificationKind::Language
-    {
+    if (cefr.is_some() || language.is_some()) && kind != CertificationKind::Language {
         return Err(AppError::bad_input(
             "language and cefr belong to LANGUAGE certifications",
         ));
     }
-    match &input.language {
+    match language {
         Some(code) => {
             let code = code.trim().to_lowercase();
             if code.len() == 2 && code.chars().all(|c| c.is_ascii_lowercase()) {

@@ -17,9 +17,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::Principal;
 use crate::db::entities::employee;
-use crate::db::facts::{facts_of, Ladder};
+use crate::db::facts::{facts_of, Facts, Ladder};
 use crate::db::Db;
-use crate::domain::eligibility::Gap;
+use crate::domain::eligibility::{self, Gap, StepRules};
 use crate::domain::enums::{EligibilityStatus, PromotionTrack};
 use crate::error::{AppError, AppResult};
 use crate::services::progression;
@@ -84,9 +84,14 @@ async fn chunk(
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let facts = facts_of(&db.conn, &ids).await?;
     let mut rows = Vec::new();
+    let none = Facts::default();
+    let mut rules: HashMap<(i64, String), Vec<StepRules>> = HashMap::new();
     for person in people {
-        let f = facts.get(&person.id).cloned().unwrap_or_default();
-        let result = progression::evaluate(ladder, &person, &f, as_of);
+        let f = facts.get(&person.id).unwrap_or(&none);
+        let steps = rules
+            .entry((person.job_role_id, person.market.clone()))
+            .or_insert_with(|| ladder.step_rules(person.job_role_id, &person.market));
+        let result = eligibility::evaluate(&progression::employee_facts(&person, f), steps, as_of);
         let current = ladder
             .role(person.job_role_id)
             .map(|r| r.code.clone())

@@ -21,20 +21,17 @@ use crate::db::entities::{
     certification, course, course_session, employee, enrolment, job_role, skill,
 };
 use crate::db::{scope, Db};
+use crate::domain::enrolment as enrolment_rules;
 use crate::domain::enums::{
     AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EnrolmentStatus,
     SixSigmaBelt,
 };
 use crate::domain::plan::{CertAward, CourseAward, CourseOffer};
-use crate::domain::tenure::add_months;
 use crate::error::{AppError, AppResult};
 use crate::services::{audit, records, skills, validate};
 
 /// The job role whose holders may run sessions and record completions.
 pub const TRAINER_ROLE: &str = "TRAINING_SPECIALIST";
-
-/// Enrolment statuses that hold a seat.
-const SEATED: &str = "('ENROLLED', 'COMPLETED')";
 
 /// What each course awards, in the plan's shape.
 pub fn award_of(c: &course::Model) -> CourseAward {
@@ -139,7 +136,7 @@ pub async fn seat_counts<C: ConnectionTrait>(
     for row in rows {
         let count = out.entry(row.session_id).or_default();
         match EnrolmentStatus::parse(&row.status) {
-            Some(EnrolmentStatus::Enrolled | EnrolmentStatus::Completed) => count.taken += row.n,
+            Some(status) if enrolment_rules::holds_seat(status) => count.taken += row.n,
             Some(EnrolmentStatus::Waitlisted) => count.waitlisted += row.n,
             _ => {}
         }
@@ -250,16 +247,8 @@ pub async fn upsert_course(
                 None => title.clone(),
             };
             // The same rules as a recorded certificate.
-            let language = records::check_kind_fields(&records::NewCertification {
-                employee_id: 0,
-                kind: c.kind,
-                name: name.clone(),
-                belt: c.belt,
-                language: c.language.clone(),
-                cefr: c.cefr,
-                issued_on: NaiveDate::MIN,
-                expires_on: None,
-            })?;
+            let language =
+                records::check_kind_fields(c.kind, c.belt, c.language.as_deref(), c.cefr)?;
             if c.validity_months.is_some_and(|m| !(1..=120).contains(&m)) {
                 return Err(AppError::bad_input(
                     "validityMonths must be between 1 and 120",
@@ -362,13 +351,18 @@ pub struct SessionInput {
 
 /// Whether `employee_id` holds the trainer job role.
 async fn is_trainer<C: ConnectionTrait>(db: &C, employee_id: i64) -> AppResult<bool> {
+    Ok(trainer_status(db, employee_id).await? == Some(true))
+}
+
+/// Whether `employee_id` holds the trainer job role; `None`: no such employee.
+async fn trainer_status<C: ConnectionTrait>(db: &C, employee_id: i64) -> AppResult<Option<bool>> {
     let Some(person) = employee::Entity::find_by_id(employee_id).one(db).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let role = job_role::Entity::find_by_id(person.job_role_id)
         .one(db)
         .await?;
-    Ok(role.is_some_and(|r| r.code == TRAINER_ROLE))
+    Ok(Some(role.is_some_and(|r| r.code == TRAINER_ROLE)))
 }
 
 /// HR schedules a session of a course.
@@ -399,17 +393,14 @@ pub async fn schedule_session(
         return Err(AppError::not_found("course"));
     }
     if let Some(trainer) = input.trainer_id {
-        if employee::Entity::find_by_id(trainer)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::not_found("employee"));
-        }
-        if !is_trainer(&txn, trainer).await? {
-            return Err(AppError::bad_input(
-                "the trainer must be an employee whose job role is Training Specialist",
-            ));
+        match trainer_status(&txn, trainer).await? {
+            None => return Err(AppError::not_found("employee")),
+            Some(false) => {
+                return Err(AppError::bad_input(
+                    "the trainer must be an employee whose job role is Training Specialist",
+                ))
+            }
+            Some(true) => {}
         }
     }
     let saved = course_session::ActiveModel {
@@ -474,19 +465,6 @@ async fn locked_enrolment(
     Ok((session, fresh))
 }
 
-async fn seats_taken(txn: &DatabaseTransaction, session_id: i64) -> AppResult<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM enrolment WHERE session_id = {session_id} AND status IN {SEATED}"
-    );
-    let row = txn
-        .query_one_raw(Statement::from_string(txn.get_database_backend(), sql))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<i64>("", "n")?,
-        None => 0,
-    })
-}
-
 /// The person themselves, a manager above them, or HR.
 async fn may_act_for<C: ConnectionTrait>(
     db: &C,
@@ -540,11 +518,11 @@ pub async fn enrol(
             existing.status.to_lowercase()
         )));
     }
-    let status = if seats_taken(&txn, session_id).await? < i64::from(session.capacity) {
-        EnrolmentStatus::Enrolled
-    } else {
-        EnrolmentStatus::Waitlisted
-    };
+    let taken = seat_counts(&txn, &[session_id])
+        .await?
+        .get(&session_id)
+        .map_or(0, |c| c.taken);
+    let status = enrolment_rules::status_on_enrol(taken, i64::from(session.capacity));
     let now = Utc::now();
     let saved = enrolment::ActiveModel {
         session_id: Set(session_id),
@@ -610,10 +588,7 @@ pub async fn cancel_enrolment(
         ));
     }
     let status = EnrolmentStatus::parse(&row.status);
-    if !matches!(
-        status,
-        Some(EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted)
-    ) {
+    if !status.is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Cancelled)) {
         return Err(AppError::Conflict(format!(
             "this enrolment is already {}",
             row.status
@@ -630,7 +605,7 @@ pub async fn cancel_enrolment(
         json!({ "before": { "status": status.map(|s| s.as_str()) }, "after": { "status": cancelled.status } }),
     )
     .await?;
-    if status == Some(EnrolmentStatus::Enrolled) {
+    if status.is_some_and(enrolment_rules::frees_seat) {
         let next = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.eq(session_id))
             .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
@@ -680,7 +655,9 @@ pub async fn complete_enrolment(
             "completion is recorded by HR or the session's trainer (never for themselves)".into(),
         ));
     }
-    if row.status != EnrolmentStatus::Enrolled.as_str() {
+    if !EnrolmentStatus::parse(&row.status)
+        .is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Completed))
+    {
         return Err(AppError::Conflict(format!(
             "only an ENROLLED person can complete; this enrolment is {}",
             row.status
@@ -709,12 +686,8 @@ pub async fn complete_enrolment(
             belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
             language: Set(cert.language.clone()),
             cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
-            issued_on: Set(day),
-            expires_on: Set(award
-                .cert
-                .as_ref()
-                .and_then(|a| a.validity_months)
-                .and_then(|m| add_months(day, m))),
+            issued_on: Set(cert.issued_on),
+            expires_on: Set(cert.expires_on),
             status: Set(CertificationStatus::Verified.as_str().to_owned()),
             created_at: Set(Utc::now()),
             ..Default::default()
@@ -764,42 +737,20 @@ pub async fn enrolments_of_session(db: &Db, session_id: i64) -> AppResult<Vec<en
         .await?)
 }
 
-/// Enrolments of a person, newest first.
-pub async fn enrolments_of_employee(db: &Db, employee_id: i64) -> AppResult<Vec<enrolment::Model>> {
-    Ok(enrolment::Entity::find()
-        .filter(enrolment::Column::EmployeeId.eq(employee_id))
-        .order_by_desc(enrolment::Column::Id)
-        .all(&db.conn)
-        .await?)
-}
-
-/// The 1-based waitlist position of a WAITLISTED enrolment.
-pub async fn waitlist_position(db: &Db, row: &enrolment::Model) -> AppResult<Option<i64>> {
-    if row.status != EnrolmentStatus::Waitlisted.as_str() {
-        return Ok(None);
-    }
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM enrolment WHERE session_id = {} AND status = 'WAITLISTED' AND id <= {}",
-        row.session_id, row.id
-    );
-    let found = db
-        .conn
-        .query_one_raw(Statement::from_string(db.backend(), sql))
-        .await?;
-    Ok(match found {
-        Some(r) => Some(r.try_get::<i64>("", "n")?),
-        None => None,
-    })
-}
-
-/// Whether `principal` may see the roster of a session: HR or its trainer
-/// (who must still hold the trainer job role, as for completions).
-pub async fn may_see_roster(
+/// The roster of a session (seats and waitlist, in order): for HR and its
+/// trainer (who must still hold the trainer job role, as for completions).
+pub async fn roster(
     db: &Db,
     principal: &Principal,
     session: &course_session::Model,
-) -> AppResult<bool> {
-    Ok(principal.is_hr()
+) -> AppResult<Vec<enrolment::Model>> {
+    let allowed = principal.is_hr()
         || (session.trainer_id == Some(principal.employee_id)
-            && is_trainer(&db.conn, principal.employee_id).await?))
+            && is_trainer(&db.conn, principal.employee_id).await?);
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "the roster is for HR and the session's trainer".into(),
+        ));
+    }
+    enrolments_of_session(db, session.id).await
 }

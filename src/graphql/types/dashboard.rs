@@ -226,28 +226,16 @@ impl Dashboard {
     ) -> Result<Vec<crate::graphql::types::training::CourseImpact>> {
         use crate::graphql::types::training::{Course, CourseImpact};
         let snapshot = self.snapshot(ctx).await?;
-        let db = context::db(ctx);
-        let seats = crate::services::training::upcoming_seats(db, self.as_of).await?;
-        let courses = crate::services::training::courses(db).await?;
-        let mut out: Vec<CourseImpact> = courses
+        let rows = service::course_impact(context::db(ctx), &snapshot, self.as_of).await?;
+        Ok(rows
             .into_iter()
-            .filter_map(|c| {
-                let people = *snapshot.course_unblocks.get(&c.id)?;
-                let (left, next) = seats.get(&c.id).copied().unwrap_or((0, None));
-                Some(CourseImpact {
-                    course: Course(c),
-                    people_unblocked: people as i32,
-                    seats_left: left as i32,
-                    next_session_on: next.map(Date),
-                })
+            .map(|row| CourseImpact {
+                course: Course(row.course),
+                people_unblocked: row.people as i32,
+                seats_left: row.seats_left as i32,
+                next_session_on: row.next_session_on.map(Date),
             })
-            .collect();
-        out.sort_by(|a, b| {
-            b.people_unblocked
-                .cmp(&a.people_unblocked)
-                .then_with(|| a.course.0.title.cmp(&b.course.0.title))
-        });
-        Ok(out)
+            .collect())
     }
 
     async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {

@@ -7,7 +7,7 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
 use crate::db::entities::employee;
-use crate::domain::{enums as domain, money, tenure};
+use crate::domain::{eligibility, enums as domain, money, tenure};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
@@ -200,22 +200,12 @@ impl Employee {
             .skills
             .iter()
             .map(|skill| {
-                let counted = facts
-                    .skills
-                    .iter()
-                    .filter(|a| {
-                        a.skill_id == skill.id && a.assessed_on <= as_of && a.source.counts()
-                    })
-                    .max_by_key(|a| (a.assessed_on, a.seq));
+                let counted = eligibility::counted_assessment_on(&facts.skills, skill.id, as_of);
                 EmployeeSkill {
                     skill: Skill(skill.clone()),
                     level: counted.map(|a| i32::from(a.level)),
-                    self_level: crate::domain::eligibility::self_level_on(
-                        &facts.skills,
-                        skill.id,
-                        as_of,
-                    )
-                    .map(i32::from),
+                    self_level: eligibility::self_level_on(&facts.skills, skill.id, as_of)
+                        .map(i32::from),
                     assessed_on: counted.map(|a| Date(a.assessed_on)),
                 }
             })
@@ -237,9 +227,15 @@ impl Employee {
     /// Course enrolments, newest first.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
         self.require_private(ctx).await?;
-        let rows =
-            crate::services::training::enrolments_of_employee(context::db(ctx), self.0.id).await?;
-        Ok(rows.into_iter().map(Enrolment).collect())
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .enrolments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Enrolment)
+            .collect())
     }
     /// A dated plan towards `targetRoleCode` (a step out of the current
     /// role): for each gap, the action that closes it (a course session
@@ -266,15 +262,7 @@ impl Employee {
             as_of,
         )
         .await?;
-        let target_role_id = ladder
-            .role_by_code(target_role_code.trim())
-            .map(|r| r.id)
-            .unwrap_or_default();
-        Ok(Plan {
-            plan,
-            ladder,
-            target_role_id,
-        })
+        Ok(Plan { plan, ladder })
     }
     /// Every role held, oldest first, with dates and salary.
     async fn role_history(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {

@@ -220,12 +220,15 @@ pub struct CourseSession(pub course_session::Model);
 
 impl CourseSession {
     async fn counts(&self, ctx: &Context<'_>) -> Result<training::SeatCount> {
-        let db = context::db(ctx);
-        Ok(training::seat_counts(&db.conn, &[self.0.id])
-            .await?
-            .remove(&self.0.id)
-            .unwrap_or_default())
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.seats.load_one(self.0.id).await?.unwrap_or_default())
     }
+}
+
+/// A course session by id, through the request's loader.
+async fn session_by_id(ctx: &Context<'_>, id: i64) -> Result<Option<CourseSession>> {
+    let loaders = ctx.data_unchecked::<Loaders>();
+    Ok(loaders.sessions.load_one(id).await?.map(CourseSession))
 }
 
 #[Object]
@@ -234,7 +237,10 @@ impl CourseSession {
         ID(self.0.id.to_string())
     }
     async fn course(&self, ctx: &Context<'_>) -> Result<Course> {
-        training::course(context::db(ctx), self.0.course_id)
+        let loaders = ctx.data_unchecked::<Loaders>();
+        loaders
+            .courses
+            .load_one(self.0.course_id)
             .await?
             .map(Course)
             .ok_or_else(|| AppError::not_found("course").into())
@@ -271,13 +277,7 @@ impl CourseSession {
     /// The roster, seats and waitlist in order: HR and the trainer only.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
         let principal = context::principal(ctx)?;
-        if !training::may_see_roster(context::db(ctx), principal, &self.0).await? {
-            return Err(AppError::Forbidden(
-                "the roster is for HR and the session's trainer".into(),
-            )
-            .into());
-        }
-        let rows = training::enrolments_of_session(context::db(ctx), self.0.id).await?;
+        let rows = training::roster(context::db(ctx), principal, &self.0).await?;
         Ok(rows.into_iter().map(Enrolment).collect())
     }
 }
@@ -291,9 +291,8 @@ impl Enrolment {
         ID(self.0.id.to_string())
     }
     async fn session(&self, ctx: &Context<'_>) -> Result<CourseSession> {
-        training::session(context::db(ctx), self.0.session_id)
+        session_by_id(ctx, self.0.session_id)
             .await?
-            .map(CourseSession)
             .ok_or_else(|| AppError::not_found("session").into())
     }
     async fn employee(&self, ctx: &Context<'_>) -> Result<Employee> {
@@ -310,9 +309,19 @@ impl Enrolment {
     }
     /// 1 for the first in line; null unless WAITLISTED.
     async fn waitlist_position(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        Ok(training::waitlist_position(context::db(ctx), &self.0)
+        if self.0.status != domain::EnrolmentStatus::Waitlisted.as_str() {
+            return Ok(None);
+        }
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let line = loaders
+            .waitlists
+            .load_one(self.0.session_id)
             .await?
-            .map(|n| n as i32))
+            .unwrap_or_default();
+        Ok(line
+            .iter()
+            .position(|&id| id == self.0.id)
+            .map(|i| i as i32 + 1))
     }
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed_on.map(Date)
@@ -345,9 +354,7 @@ impl PlanAction {
         let Some(id) = self.0.session_id else {
             return Ok(None);
         };
-        Ok(training::session(context::db(ctx), id)
-            .await?
-            .map(CourseSession))
+        session_by_id(ctx, id).await
     }
     /// Free seats in that session when the plan was made.
     async fn seats_left(&self) -> Option<i32> {
@@ -360,14 +367,19 @@ impl PlanAction {
 pub struct Plan {
     pub plan: plan::Plan,
     pub ladder: Arc<Ladder>,
-    pub target_role_id: i64,
+}
+
+impl Plan {
+    fn target(&self) -> Option<&crate::db::entities::job_role::Model> {
+        let step = self.ladder.step(self.plan.step_id)?;
+        self.ladder.role(step.to_role_id)
+    }
 }
 
 #[Object]
 impl Plan {
     async fn target_role(&self) -> Result<Role> {
-        self.ladder
-            .role(self.target_role_id)
+        self.target()
             .cloned()
             .map(Role)
             .ok_or_else(|| AppError::internal("unknown role").into())
@@ -392,53 +404,9 @@ impl Plan {
     }
     /// The plan in one sentence.
     async fn summary(&self) -> String {
-        let title = self
-            .ladder
-            .role(self.target_role_id)
-            .map_or("", |r| r.title.as_str());
-        summary(title, &self.plan)
+        self.plan
+            .summary(self.target().map_or("", |r| r.title.as_str()))
     }
-}
-
-/// "Team Lead: needs Coaching 3 (manager rates 2); needs leadership
-/// training; has none — take Bar Raiser: the 2027-01-12 session (4 seats
-/// left), completed 2027-01-15; eligible from 2027-01-15".
-pub fn summary(title: &str, p: &plan::Plan) -> String {
-    if p.now.status == domain::EligibilityStatus::Eligible {
-        return match p.eligible_on {
-            Some(since) => format!("{title}: eligible since {since}"),
-            None => format!("{title}: eligible"),
-        };
-    }
-    let gaps: Vec<&str> = p
-        .now
-        .gaps
-        .iter()
-        .filter(|g| g.kind != domain::GapKind::Tenure)
-        .map(|g| g.message.as_str())
-        .collect();
-    let actions: Vec<&str> = p
-        .actions
-        .iter()
-        .filter(|a| a.kind != domain::PlanActionKind::WaitForTenure)
-        .map(|a| a.description.as_str())
-        .collect();
-    let mut text = title.to_owned();
-    text.push_str(": ");
-    if gaps.is_empty() {
-        text.push_str("only months in role missing");
-    } else {
-        text.push_str(&gaps.join("; "));
-    }
-    if !actions.is_empty() {
-        text.push_str(" — ");
-        text.push_str(&actions.join("; "));
-    }
-    match p.eligible_on {
-        Some(date) => text.push_str(&format!("; eligible from {date}")),
-        None => text.push_str("; no date yet: nothing scheduled closes every gap"),
-    }
-    text
 }
 
 /// A course and how many people completing it would unblock.
