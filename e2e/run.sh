@@ -9,17 +9,9 @@
 # Screenshots land in test-output/ at the repository root (gitignored).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -n "${RUNGS_BIN:-}" ]; then
-  RUNGS_BIN="$(realpath -m "$RUNGS_BIN")"
-else
-  RUNGS_BIN="$ROOT/${CARGO_TARGET_DIR:-target}/debug/rungs"
-  case "${CARGO_TARGET_DIR:-}" in /*) RUNGS_BIN="$CARGO_TARGET_DIR/debug/rungs" ;; esac
-fi
-export RUNGS_BIN
-if [ ! -x "$RUNGS_BIN" ]; then
-  echo "e2e: no rungs binary at $RUNGS_BIN (run cargo build, or set RUNGS_BIN)" >&2
-  exit 1
-fi
+# shellcheck source=../.ci/lib.sh
+source "$ROOT/.ci/lib.sh"
+rungs_bin e2e
 
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then

@@ -8,22 +8,16 @@
 # sign-out and password changes are left out: they would end the session.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-RUNGS_BIN="$(realpath -m "${RUNGS_BIN:-$ROOT/${CARGO_TARGET_DIR:-target}/debug/rungs}")"
+# shellcheck source=../.ci/lib.sh
+source "$ROOT/.ci/lib.sh"
+rungs_bin fuzz
 EXAMPLES="${FUZZ_EXAMPLES:-25}"
 VENV="$ROOT/fuzz/.venv"
 if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "schemathesis==4.32.5"
 fi
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$RUNGS_BIN" serve --demo --database-url "sqlite://$WORK/fuzz.db?mode=rwc" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_rungs fuzz --demo
 TOKEN="$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
   -d '{"query":"mutation { login(email: \"hr@rungs.example\", password: \"rungs-demo-2026\") { token } }"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["login"]["token"])')"

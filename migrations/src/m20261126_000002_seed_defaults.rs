@@ -1,4 +1,4 @@
-//! The seeded defaults of DOMAIN.md: job roles, the ladder with its
+//! The seeded defaults of the domain rules (the shared DOMAIN.md): job roles, the ladder with its
 //! requirements, and the Japan-market salary bands, so that a fresh database
 //! is usable at once. HR changes all of it through the API afterwards.
 

@@ -4,7 +4,7 @@
 //!
 //! A fresh database gets the skills of the source article and the five
 //! proficiency levels, and no skill requirement: the ladder keeps exactly the
-//! defaults of DOMAIN.md until HR (or `--demo` / `rungs seed`) adds some.
+//! seeded defaults of the domain rules until HR (or `--demo` / `rungs seed`) adds some.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;

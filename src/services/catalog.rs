@@ -177,7 +177,7 @@ fn months(field: &str, value: i32) -> AppResult<i32> {
 }
 
 /// Creates or changes the step between two roles. Omitted thresholds keep
-/// their current value (or the DOMAIN.md default for a new step); given
+/// their current value (or the seeded default for a new step); given
 /// requirements replace the old ones.
 pub async fn upsert_ladder_step(
     db: &Db,

@@ -1,0 +1,39 @@
+# Shared by audit/run.sh, fuzz/run.sh and e2e/run.sh (sourced, not run).
+
+# Sets RUNGS_BIN to the built binary: $RUNGS_BIN if given, else
+# target/debug/rungs under CARGO_TARGET_DIR (absolute or relative to the
+# repository root). Exits when there is none. $1 names the caller.
+rungs_bin() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [ -n "${RUNGS_BIN:-}" ]; then
+    RUNGS_BIN="$(realpath -m "$RUNGS_BIN")"
+  else
+    RUNGS_BIN="$root/${CARGO_TARGET_DIR:-target}/debug/rungs"
+    case "${CARGO_TARGET_DIR:-}" in /*) RUNGS_BIN="$CARGO_TARGET_DIR/debug/rungs" ;; esac
+  fi
+  export RUNGS_BIN
+  if [ ! -x "$RUNGS_BIN" ]; then
+    echo "$1: no rungs binary at $RUNGS_BIN (run cargo build, or set RUNGS_BIN)" >&2
+    exit 1
+  fi
+}
+
+# Starts `rungs serve` on a fresh SQLite file in a new temporary folder and
+# waits until it is ready. Sets WORK, PORT and SERVER and a trap that stops
+# the server and removes WORK on exit; on failure prints the server's log and
+# exits. $1 names the caller; further arguments go to `rungs serve`.
+start_rungs() {
+  local who="$1"; shift
+  WORK="$(mktemp -d)"
+  PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$RUNGS_BIN" serve "$@" --database-url "sqlite://$WORK/$who.db?mode=rwc" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$who: the server did not become ready; its log:" >&2
+  cat "$WORK/server.log" >&2
+  exit 1
+}
