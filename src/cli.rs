@@ -116,7 +116,7 @@ pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
 }
 
 pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
-    let (what, args) = match command {
+    let (what, args) = match &command {
         ImportCommand::Employees(args) => ("employees", args),
         ImportCommand::Certifications(args) => ("certifications", args),
         ImportCommand::Reviews(args) => ("reviews", args),
@@ -131,10 +131,12 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
         progress: true,
     };
     let started = std::time::Instant::now();
-    let outcome = match what {
-        "employees" => import::import_employees(&db, &bytes, &options).await,
-        "certifications" => import::import_certifications(&db, &bytes, &options).await,
-        _ => import::import_reviews(&db, &bytes, &options).await,
+    let outcome = match command {
+        ImportCommand::Employees(_) => import::import_employees(&db, &bytes, &options).await,
+        ImportCommand::Certifications(_) => {
+            import::import_certifications(&db, &bytes, &options).await
+        }
+        ImportCommand::Reviews(_) => import::import_reviews(&db, &bytes, &options).await,
     }
     .map_err(AppError::into_anyhow)?;
     match outcome {

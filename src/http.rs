@@ -131,11 +131,35 @@ fn respond(media: Media, response: &async_graphql::Response) -> Response {
         .body(body)
 }
 
-/// A request that never reached GraphQL execution, answered as GraphQL.
-fn refuse(status: StatusCode, media: Media, message: &str) -> Response {
+/// A GraphQL response holding one request error, with its code.
+fn error_response(message: &str) -> async_graphql::Response {
     let mut response =
         async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(message, None)]);
     ensure_error_codes(&mut response);
+    response
+}
+
+/// Whether the request's document holds a mutation.
+fn is_mutation(gql: &mut async_graphql::Request) -> bool {
+    gql.parsed_query().is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+    })
+}
+
+/// 406: neither media type the API speaks is acceptable to the client.
+fn not_acceptable() -> Response {
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        "accepts application/graphql-response+json or application/json",
+    )
+        .into_response()
+}
+
+/// A request that never reached GraphQL execution, answered as GraphQL.
+fn refuse(status: StatusCode, media: Media, message: &str) -> Response {
+    let response = error_response(message);
     let mut answer = respond(media, &response);
     answer.set_status(status);
     answer
@@ -184,12 +208,7 @@ async fn execute(
     let operation = crate::metrics::operation_label(named.as_deref());
     if let Ok(doc) = gql.parsed_query() {
         if let Err(reason) = crate::graphql::limits::check(doc) {
-            let mut response =
-                async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
-                    format!("too costly: {reason}"),
-                    None,
-                )]);
-            ensure_error_codes(&mut response);
+            let response = error_response(&format!("too costly: {reason}"));
             crate::metrics::record_request(
                 &operation,
                 &["BAD_USER_INPUT".to_owned()],
@@ -200,11 +219,7 @@ async fn execute(
     }
     // A mutation may change the ladder, so its own answer must not reuse the
     // ladder version read before it ran.
-    let is_mutation = gql.parsed_query().is_ok_and(|doc| {
-        doc.operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-    });
+    let is_mutation = is_mutation(&mut gql);
     let started = std::time::Instant::now();
     let (principal, ladder_version) = match authenticated {
         Some(found) => {
@@ -277,11 +292,7 @@ async fn graphql_post(
     body: poem::Body,
 ) -> Response {
     let Some(media) = negotiate(req) else {
-        return (
-            StatusCode::NOT_ACCEPTABLE,
-            "accepts application/graphql-response+json or application/json",
-        )
-            .into_response();
+        return not_acceptable();
     };
     let is_json = req
         .content_type()
@@ -373,11 +384,7 @@ async fn graphql_get(
         .into_response();
     }
     let Some(media) = negotiate(req) else {
-        return (
-            StatusCode::NOT_ACCEPTABLE,
-            "accepts application/graphql-response+json or application/json",
-        )
-            .into_response();
+        return not_acceptable();
     };
     let mut gql = match async_graphql::http::parse_query_string(query_string) {
         Ok(gql) => gql,
@@ -389,11 +396,7 @@ async fn graphql_get(
             )
         }
     };
-    let is_mutation = gql.parsed_query().is_ok_and(|doc| {
-        doc.operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-    });
+    let is_mutation = is_mutation(&mut gql);
     if is_mutation {
         let mut refused = refuse(
             StatusCode::METHOD_NOT_ALLOWED,

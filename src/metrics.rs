@@ -25,6 +25,8 @@ pub static LOGIN_FAILURES: AtomicU64 = AtomicU64::new(0);
 #[derive(Default)]
 struct Registry {
     requests: BTreeMap<(String, &'static str), u64>,
+    /// The operation names in `requests`.
+    operations: std::collections::BTreeSet<String>,
     errors: BTreeMap<String, u64>,
     buckets: [u64; BUCKETS.len()],
     count: u64,
@@ -59,13 +61,13 @@ pub fn record_request(operation: &str, error_codes: &[String], elapsed: Duration
     } else {
         "error"
     };
-    let known = registry.requests.keys().any(|(op, _)| op == operation);
-    let distinct = registry.requests.len();
-    let operation = if known || distinct < MAX_OPERATIONS {
-        operation.to_owned()
-    } else {
-        "other".into()
-    };
+    let operation =
+        if registry.operations.contains(operation) || registry.operations.len() < MAX_OPERATIONS {
+            operation.to_owned()
+        } else {
+            "other".into()
+        };
+    registry.operations.insert(operation.clone());
     *registry.requests.entry((operation, outcome)).or_default() += 1;
     for code in error_codes {
         *registry.errors.entry(code.clone()).or_default() += 1;
@@ -87,45 +89,51 @@ fn escape(label: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// One metric without labels: HELP, TYPE and its value.
+fn scalar(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+    let _ = writeln!(out, "{name} {value}");
+}
+
 /// The exposition text.
 pub fn render(db: &Db) -> String {
     let mut out = String::new();
     let (size, idle) = pool_state(db);
-    let _ = writeln!(
-        out,
-        "# HELP rungs_db_statements_total SQL statements issued by this process."
+    scalar(
+        &mut out,
+        "rungs_db_statements_total",
+        "counter",
+        "SQL statements issued by this process.",
+        STATEMENTS.load(Ordering::Relaxed),
     );
-    let _ = writeln!(out, "# TYPE rungs_db_statements_total counter");
-    let _ = writeln!(
-        out,
-        "rungs_db_statements_total {}",
-        STATEMENTS.load(Ordering::Relaxed)
+    scalar(
+        &mut out,
+        "rungs_db_statement_errors_total",
+        "counter",
+        "SQL statements that failed.",
+        STATEMENT_ERRORS.load(Ordering::Relaxed),
     );
-    let _ = writeln!(
-        out,
-        "# HELP rungs_db_statement_errors_total SQL statements that failed."
+    scalar(
+        &mut out,
+        "rungs_db_pool_connections",
+        "gauge",
+        "Connections open in the pool.",
+        size,
     );
-    let _ = writeln!(out, "# TYPE rungs_db_statement_errors_total counter");
-    let _ = writeln!(
-        out,
-        "rungs_db_statement_errors_total {}",
-        STATEMENT_ERRORS.load(Ordering::Relaxed)
+    scalar(
+        &mut out,
+        "rungs_db_pool_in_use",
+        "gauge",
+        "Connections in use.",
+        size.saturating_sub(idle),
     );
-    let _ = writeln!(
-        out,
-        "# HELP rungs_db_pool_connections Connections open in the pool."
-    );
-    let _ = writeln!(out, "# TYPE rungs_db_pool_connections gauge");
-    let _ = writeln!(out, "rungs_db_pool_connections {size}");
-    let _ = writeln!(out, "# HELP rungs_db_pool_in_use Connections in use.");
-    let _ = writeln!(out, "# TYPE rungs_db_pool_in_use gauge");
-    let _ = writeln!(out, "rungs_db_pool_in_use {}", size.saturating_sub(idle));
-    let _ = writeln!(out, "# HELP rungs_login_failures_total Failed logins.");
-    let _ = writeln!(out, "# TYPE rungs_login_failures_total counter");
-    let _ = writeln!(
-        out,
-        "rungs_login_failures_total {}",
-        LOGIN_FAILURES.load(Ordering::Relaxed)
+    scalar(
+        &mut out,
+        "rungs_login_failures_total",
+        "counter",
+        "Failed logins.",
+        LOGIN_FAILURES.load(Ordering::Relaxed),
     );
     let guard = REGISTRY.lock();
     let empty = Registry::default();

@@ -9,7 +9,7 @@ use poem::Server;
 use crate::db::{self, Db};
 use crate::events::EventBus;
 use crate::graphql::build_schema_with;
-use crate::http::routes;
+use crate::http::{routes, HttpSettings};
 
 pub struct Application {
     pub db: Db,
@@ -17,10 +17,8 @@ pub struct Application {
     /// events are per process, see `crate::events`.
     pub events: EventBus,
     pub address: SocketAddr,
-    /// Production mode: no introspection, suggestions or GraphiQL.
-    pub production: bool,
-    /// Longest a GraphQL request may run.
-    pub request_timeout: std::time::Duration,
+    /// Production mode and the request timeout.
+    pub settings: HttpSettings,
     acceptor: poem::listener::TcpAcceptor,
 }
 
@@ -39,21 +37,20 @@ impl Application {
             db,
             events: EventBus::new(),
             address,
-            production: false,
-            request_timeout: crate::http::EXECUTION_TIMEOUT,
+            settings: HttpSettings::default(),
             acceptor,
         })
     }
 
     /// Switches production mode on or off.
     pub fn production(mut self, on: bool) -> Self {
-        self.production = on;
+        self.settings.production = on;
         self
     }
 
     /// Sets the longest a GraphQL request may run.
     pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.request_timeout = timeout;
+        self.settings.request_timeout = timeout;
         self
     }
 
@@ -63,12 +60,12 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = build_schema_with(Some(self.db.clone()), self.events.clone(), self.production);
-        let settings = crate::http::HttpSettings {
-            production: self.production,
-            request_timeout: self.request_timeout,
-        };
-        let app = routes(schema, self.db.clone(), settings);
+        let schema = build_schema_with(
+            Some(self.db.clone()),
+            self.events.clone(),
+            self.settings.production,
+        );
+        let app = routes(schema, self.db.clone(), self.settings);
         let warm = tokio::spawn(crate::services::dashboard::keep_warm(self.db.clone()));
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))

@@ -180,3 +180,22 @@ pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
     use migrations::MigratorTrait;
     migrations::Migrator::up(&db.conn, None).await
 }
+
+/// `text` with its `?` placeholders numbered `$1, $2, ...` for PostgreSQL
+/// (SQLite takes them as they are).
+pub fn placeholders(backend: sea_orm::DatabaseBackend, text: &str) -> String {
+    if backend != sea_orm::DatabaseBackend::Postgres {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut n = 0;
+    for c in text.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

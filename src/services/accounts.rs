@@ -122,16 +122,12 @@ pub struct Authenticated {
 pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenticated>> {
     use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
     let backend = db.backend();
-    let placeholders = match backend {
-        sea_orm::DatabaseBackend::Postgres => ("$1", "$2"),
-        _ => ("?", "?"),
-    };
-    let sql = format!(
+    let sql = crate::db::placeholders(
+        backend,
         "SELECT e.*, s.id AS session_id, \
                 (SELECT version FROM ladder_version WHERE id = 1) AS ladder_version \
          FROM login_session s JOIN employee e ON e.id = s.employee_id \
-         WHERE s.token_hash = {} AND s.revoked_at IS NULL AND s.expires_at > {}",
-        placeholders.0, placeholders.1
+         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
     );
     let row = db
         .conn

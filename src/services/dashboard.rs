@@ -154,20 +154,8 @@ pub async fn snapshot(
     scope: Scope,
     as_of: NaiveDate,
 ) -> AppResult<Arc<Snapshot>> {
-    let versions = db.versions().await?;
     let key = format!("dashboard:{scope:?}:{as_of}");
-    if let Some(cached) = db.derived::<Snapshot>(&key, versions) {
-        return Ok(cached);
-    }
-    let started = std::time::Instant::now();
-    let fresh = Arc::new(load_snapshot(db, ladder, scope, as_of).await?);
-    tracing::debug!(
-        people = fresh.people.len(),
-        ms = started.elapsed().as_millis() as u64,
-        "dashboard snapshot computed"
-    );
-    db.keep_derived(&key, versions, true, fresh.clone());
-    Ok(fresh)
+    cached_with(db, key, true, || load_snapshot(db, ladder, scope, as_of)).await
 }
 
 /// Facts folded into one text column per employee by the database (see
@@ -258,6 +246,7 @@ async fn load_snapshot(
     scope: Scope,
     as_of: NaiveDate,
 ) -> AppResult<Snapshot> {
+    let started = std::time::Instant::now();
     let day = date_literal(as_of);
     let conn = &db.conn;
     let open_sql = format!(
@@ -344,6 +333,11 @@ async fn load_snapshot(
             });
         }
     }
+    tracing::debug!(
+        people = people.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "dashboard snapshot computed"
+    );
     Ok(Snapshot {
         people,
         verdicts,
@@ -649,6 +643,20 @@ pub async fn headcount(
     scope: Scope,
     as_of: NaiveDate,
     grouping: Grouping,
+) -> AppResult<Arc<Vec<CountBucket>>> {
+    let key = format!("headcount:{scope:?}:{as_of}:{grouping:?}");
+    cached(db, key, || {
+        compute_headcount(db, ladder, scope, as_of, grouping)
+    })
+    .await
+}
+
+async fn compute_headcount(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+    grouping: Grouping,
 ) -> AppResult<Vec<CountBucket>> {
     let column = match grouping {
         Grouping::Role => "CAST(job_role_id AS TEXT)",
@@ -725,6 +733,15 @@ pub async fn certification_coverage(
     db: &Db,
     scope: Scope,
     as_of: NaiveDate,
+) -> AppResult<Arc<Vec<CoverageBucket>>> {
+    let key = format!("coverage:{scope:?}:{as_of}");
+    cached(db, key, || compute_certification_coverage(db, scope, as_of)).await
+}
+
+async fn compute_certification_coverage(
+    db: &Db,
+    scope: Scope,
+    as_of: NaiveDate,
 ) -> AppResult<Vec<CoverageBucket>> {
     let day = date_literal(as_of);
     let valid = format!(
@@ -781,7 +798,12 @@ struct Decided {
 
 /// Nominations created on or before `as_of`, by status; median days from
 /// nomination to decision.
-pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
+pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Arc<Funnel>> {
+    let key = format!("funnel:{scope:?}:{as_of}");
+    cached(db, key, || compute_nomination_funnel(db, scope, as_of)).await
+}
+
+async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
     let end = format!("'{}'", as_of.succ_opt().unwrap_or(as_of).format("%Y-%m-%d"));
     let filter = scope.filter("nomination.nominee_id");
     let counted: Vec<CountRow> = rows(
@@ -838,6 +860,19 @@ struct SiteRoleRow {
 /// Team Leads per site against the CSRs they supervise: at least one per 15
 /// CSRs (below that the site is understaffed), comfortably one per 10.
 pub async fn leadership_coverage(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> AppResult<Arc<Vec<LeadershipBucket>>> {
+    let key = format!("leadership:{scope:?}:{as_of}");
+    cached(db, key, || {
+        compute_leadership_coverage(db, ladder, scope, as_of)
+    })
+    .await
+}
+
+async fn compute_leadership_coverage(
     db: &Db,
     ladder: &Ladder,
     scope: Scope,
@@ -906,6 +941,19 @@ pub async fn promotion_velocity(
     ladder: &Ladder,
     scope: Scope,
     as_of: NaiveDate,
+) -> AppResult<Arc<Vec<VelocityBucket>>> {
+    let key = format!("velocity:{scope:?}:{as_of}");
+    cached(db, key, || {
+        compute_promotion_velocity(db, ladder, scope, as_of)
+    })
+    .await
+}
+
+async fn compute_promotion_velocity(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
 ) -> AppResult<Vec<VelocityBucket>> {
     let firsts: Vec<FirstPromotion> = rows(
         &db.conn,
@@ -947,7 +995,17 @@ pub async fn promotion_velocity(
 
 /// `compute`'s answer from this process's cache when nothing changed since
 /// it was computed (one statement to check), else computed and kept.
-pub async fn cached<T, F, Fut>(db: &Db, key: String, compute: F) -> AppResult<Arc<T>>
+async fn cached<T, F, Fut>(db: &Db, key: String, compute: F) -> AppResult<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    cached_with(db, key, false, compute).await
+}
+
+/// [`cached`], saying whether the value is heavy (few are kept).
+async fn cached_with<T, F, Fut>(db: &Db, key: String, heavy: bool, compute: F) -> AppResult<Arc<T>>
 where
     T: Send + Sync + 'static,
     F: FnOnce() -> Fut,
@@ -958,7 +1016,7 @@ where
         return Ok(hit);
     }
     let value = Arc::new(compute().await?);
-    db.keep_derived(&key, versions, false, value.clone());
+    db.keep_derived(&key, versions, heavy, value.clone());
     Ok(value)
 }
 

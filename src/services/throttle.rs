@@ -36,28 +36,11 @@ struct Row {
     backoff_seconds: i64,
 }
 
-fn sql(backend: DatabaseBackend, text: &str) -> String {
-    if backend != DatabaseBackend::Postgres {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut n = 0;
-    for c in text.chars() {
-        if c == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 async fn lock_row(txn: &DatabaseTransaction, key: &str, now: DateTime<Utc>) -> AppResult<Row> {
     let backend = txn.get_database_backend();
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
-        sql(
+        crate::db::placeholders(
             backend,
             "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until, backoff_seconds) \
              VALUES (?, 0, ?, NULL, ?) ON CONFLICT (throttle_key) DO NOTHING",
@@ -72,7 +55,7 @@ async fn lock_row(txn: &DatabaseTransaction, key: &str, now: DateTime<Utc>) -> A
     };
     let row = Row::find_by_statement(Statement::from_sql_and_values(
         backend,
-        sql(
+        crate::db::placeholders(
             backend,
             &format!(
                 "SELECT failures, window_start, blocked_until, backoff_seconds FROM login_throttle WHERE throttle_key = ?{lock}"
@@ -134,7 +117,7 @@ pub async fn record_failure(
         ];
         txn.execute_raw(Statement::from_sql_and_values(
             backend,
-            sql(
+            crate::db::placeholders(
                 backend,
                 "UPDATE login_throttle SET failures = ?, window_start = ?, blocked_until = ?, backoff_seconds = ? WHERE throttle_key = ?",
             ),
@@ -150,7 +133,7 @@ pub async fn record_success(txn: &DatabaseTransaction, email: &str) -> AppResult
     let backend = txn.get_database_backend();
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
-        sql(backend, "DELETE FROM login_throttle WHERE throttle_key = ?"),
+        crate::db::placeholders(backend, "DELETE FROM login_throttle WHERE throttle_key = ?"),
         [format!("account:{email}").into()],
     ))
     .await?;

@@ -173,11 +173,7 @@ impl Dashboard {
     async fn headcount(&self, ctx: &Context<'_>, group_by: GroupBy) -> Result<Vec<CountBucket>> {
         let db = context::db(ctx);
         let g = grouping(group_by);
-        let key = format!("headcount:{:?}:{}:{g:?}", self.scope, self.as_of);
-        let list = service::cached(db, key, || {
-            service::headcount(db, &self.ladder, self.scope, self.as_of, g)
-        })
-        .await?;
+        let list = service::headcount(db, &self.ladder, self.scope, self.as_of, g).await?;
         Ok(list
             .iter()
             .cloned()
@@ -240,11 +236,7 @@ impl Dashboard {
 
     async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {
         let db = context::db(ctx);
-        let key = format!("coverage:{:?}:{}", self.scope, self.as_of);
-        let list = service::cached(db, key, || {
-            service::certification_coverage(db, self.scope, self.as_of)
-        })
-        .await?;
+        let list = service::certification_coverage(db, self.scope, self.as_of).await?;
         Ok(list
             .iter()
             .cloned()
@@ -286,11 +278,7 @@ impl Dashboard {
 
     async fn nomination_funnel(&self, ctx: &Context<'_>) -> Result<NominationFunnel> {
         let db = context::db(ctx);
-        let key = format!("funnel:{:?}:{}", self.scope, self.as_of);
-        let f = service::cached(db, key, || {
-            service::nomination_funnel(db, self.scope, self.as_of)
-        })
-        .await?;
+        let f = service::nomination_funnel(db, self.scope, self.as_of).await?;
         Ok(NominationFunnel {
             pending: f.pending as i32,
             approved: f.approved as i32,
@@ -302,11 +290,7 @@ impl Dashboard {
 
     async fn leadership_coverage(&self, ctx: &Context<'_>) -> Result<Vec<LeadershipBucket>> {
         let db = context::db(ctx);
-        let key = format!("leadership:{:?}:{}", self.scope, self.as_of);
-        let list = service::cached(db, key, || {
-            service::leadership_coverage(db, &self.ladder, self.scope, self.as_of)
-        })
-        .await?;
+        let list = service::leadership_coverage(db, &self.ladder, self.scope, self.as_of).await?;
         Ok(list
             .iter()
             .cloned()
@@ -323,11 +307,7 @@ impl Dashboard {
 
     async fn promotion_velocity(&self, ctx: &Context<'_>) -> Result<Vec<VelocityBucket>> {
         let db = context::db(ctx);
-        let key = format!("velocity:{:?}:{}", self.scope, self.as_of);
-        let list = service::cached(db, key, || {
-            service::promotion_velocity(db, &self.ladder, self.scope, self.as_of)
-        })
-        .await?;
+        let list = service::promotion_velocity(db, &self.ladder, self.scope, self.as_of).await?;
         Ok(list
             .iter()
             .cloned()
