@@ -12,6 +12,7 @@
 //! - [`eligibility`]: the one function that decides promotion eligibility.
 //! - [`enrolment`]: the course enrolment state machine.
 //! - [`nomination`]: the nomination state machine.
+//! - [`staffing`]: how many Team Leads a site's CSRs need.
 //! - [`plan`]: development plans that close the gaps, dated by the engine.
 
 pub mod eligibility;
@@ -20,4 +21,5 @@ pub mod enums;
 pub mod money;
 pub mod nomination;
 pub mod plan;
+pub mod staffing;
 pub mod tenure;

@@ -905,14 +905,14 @@ async fn compute_leadership_coverage(
     let mut list: Vec<LeadershipBucket> = sites
         .into_iter()
         .map(|(site, (csrs, team_leads))| {
-            let needed_at_most_15 = (csrs + 14) / 15;
+            let need = crate::domain::staffing::team_leads_needed(csrs, team_leads);
             LeadershipBucket {
                 site,
                 csrs,
                 team_leads,
-                needed_at_most_15,
-                needed_at_10: (csrs + 9) / 10,
-                understaffed: team_leads < needed_at_most_15,
+                needed_at_most_15: need.needed_at_most_15,
+                needed_at_10: need.needed_at_10,
+                understaffed: need.understaffed,
             }
         })
         .collect();

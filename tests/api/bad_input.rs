@@ -27,14 +27,6 @@ const TABLES: &[&str] = &[
     "enrolment",
 ];
 
-async fn counts(app: &TestApp) -> Vec<i64> {
-    let mut all = Vec::new();
-    for table in TABLES {
-        all.push(app.count(table).await);
-    }
-    all
-}
-
 #[tokio::test]
 async fn every_mutation_refuses_bad_input_and_changes_nothing() {
     let app = TestApp::spawn().await;
@@ -99,7 +91,7 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { completeEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { completeEnrolment(id: \"1\", completedOn: \"not a date\") { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let mut failures = Vec::new();
     for (query, variables, codes) in cases {
         let body = app.gql(query, variables, Some(&app.hr)).await;
@@ -112,7 +104,7 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
-        counts(&app).await,
+        app.counts(TABLES).await,
         before,
         "a refused mutation changed something"
     );

@@ -8,7 +8,7 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::helpers::{free_port, start_server_process, wait_ready, TestApp};
+use crate::helpers::TestApp;
 
 async fn post(
     client: &reqwest::Client,
@@ -39,20 +39,12 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
         let who = app
             .eligible_csr(&format!("Crash Candidate {i}"), app.manager.id)
             .await;
-        let body = app
-            .data(
-                "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }",
-                json!({ "id": who.gid() }),
-                Some(&app.manager),
-            )
-            .await;
-        nominations.push((who, body["nominate"]["id"].as_str().unwrap().to_owned()));
+        let id = app.nominate(&app.manager, &who).await;
+        nominations.push((who, id));
     }
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = app.server_process().await;
+    let (port, base) = (server.port, server.base.clone());
     let client = reqwest::Client::new();
-    let mut child = start_server_process(&app.database_url, port);
-    wait_ready(&client, &base).await;
 
     // Act: a stream of approvals and certificate writes; kill -9 mid-stream.
     let writer = {
@@ -85,11 +77,9 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
         })
     };
     tokio::time::sleep(Duration::from_millis(120)).await;
-    // SAFETY: SIGKILL to our own child process.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGKILL);
-    }
-    let _ = child.wait();
+    server.child.kill().expect("SIGKILL to the server");
+    let _ = server.child.wait();
+    drop(server);
     let (approved, certified) = writer.await.unwrap();
     eprintln!(
         "acknowledged before the kill: {} approvals, {} certificates of {}",
@@ -99,8 +89,7 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     );
 
     // Restart on the same file: it must open, recover the WAL and answer.
-    let mut child = start_server_process(&app.database_url, port);
-    wait_ready(&client, &base).await;
+    let server = app.server_process_on(port).await;
     let conn = &app.db.conn;
     let one = |sql: String| Statement::from_string(app.db.backend(), sql);
     let check = conn
@@ -164,6 +153,5 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
         .await
         .unwrap();
     assert_eq!(alive["data"]["me"]["name"], "Hana HR");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
 }

@@ -107,7 +107,7 @@ fn unique() -> String {
 
 /// A fresh database: a new SQLite file, or a new PostgreSQL database next to
 /// the one `DATABASE_URL` names.
-pub async fn fresh_database_url() -> String {
+async fn fresh_database_url() -> String {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let name = format!("rungs_test_{}", unique());
@@ -349,12 +349,29 @@ impl TestApp {
 
     /// Sends a GraphQL request and returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value, as_user: Option<&User>) -> Value {
+        self.gql_at(
+            &self.address,
+            query,
+            variables,
+            as_user.map(|u| u.token.as_str()),
+        )
+        .await
+    }
+
+    /// The same against the server at `base` (another process).
+    pub async fn gql_at(
+        &self,
+        base: &str,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Value {
         let mut request = self
             .client
-            .post(format!("{}/graphql", self.address))
+            .post(format!("{base}/graphql"))
             .json(&json!({ "query": query, "variables": variables }));
-        if let Some(user) = as_user {
-            request = request.bearer_auth(&user.token);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
         }
         let response = request.send().await.expect("request sent");
         response.json().await.expect("JSON response")
@@ -426,21 +443,20 @@ pub fn days_from_today(n: i64) -> NaiveDate {
     today() + Duration::days(n)
 }
 
-/// `rungs serve` from the built binary, as a separate process on `port`.
-pub fn start_server_process(database_url: &str, port: u16) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
-        .args([
-            "serve",
-            "--database-url",
-            database_url,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the server process starts")
+/// `rungs serve` from the built binary, as a separate process; killed (and
+/// reaped) when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub port: u16,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A free local port.
@@ -452,7 +468,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Waits until `base` answers `/readyz`.
-pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+async fn wait_ready(client: &reqwest::Client, base: &str) {
     for _ in 0..200 {
         if client
             .get(format!("{base}/readyz"))
@@ -468,6 +484,60 @@ pub async fn wait_ready(client: &reqwest::Client, base: &str) {
 }
 
 impl TestApp {
+    /// `rungs serve` on this test's database, as a separate process on a
+    /// free port, ready.
+    pub async fn server_process(&self) -> ServerProcess {
+        self.server_process_on(free_port()).await
+    }
+
+    /// The same on `port` (to restart on the same address).
+    pub async fn server_process_on(&self, port: u16) -> ServerProcess {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
+            .args([
+                "serve",
+                "--database-url",
+                &self.database_url,
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server process starts");
+        let server = ServerProcess {
+            child,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        wait_ready(&self.client, &server.base).await;
+        server
+    }
+
+    /// Nominates `nominee` for Team Lead as `by`; returns the PENDING
+    /// nomination's id.
+    pub async fn nominate(&self, by: &User, nominee: &User) -> String {
+        let data = self
+            .data(
+                "mutation($id: ID!) { nominate(input: {nomineeId: $id, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id status } }",
+                json!({ "id": nominee.gid() }),
+                Some(by),
+            )
+            .await;
+        assert_eq!(data["nominate"]["status"], "PENDING");
+        data["nominate"]["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// Row counts of `tables`, in order (to prove that refused requests
+    /// change nothing).
+    pub async fn counts(&self, tables: &[&str]) -> Vec<i64> {
+        let mut all = Vec::with_capacity(tables.len());
+        for table in tables {
+            all.push(self.count(table).await);
+        }
+        all
+    }
+
     /// A CSR under `manager` who is ELIGIBLE for Team Lead today on the fast
     /// track: 14 months in role, two reviews at 4.5, verified leadership
     /// training.

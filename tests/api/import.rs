@@ -37,20 +37,14 @@ fn rejected(outcome: ImportOutcome) -> Vec<String> {
     }
 }
 
-/// Row counts of the tables an import may write.
-async fn counts(app: &TestApp) -> Vec<i64> {
-    let mut out = Vec::new();
-    for table in [
-        "employee",
-        "role_assignment",
-        "certification",
-        "performance_review",
-        "audit_event",
-    ] {
-        out.push(app.count(table).await);
-    }
-    out
-}
+/// The tables an import may write.
+const TABLES: &[&str] = &[
+    "employee",
+    "role_assignment",
+    "certification",
+    "performance_review",
+    "audit_event",
+];
 
 async fn by_number(app: &TestApp, number: &str) -> employee::Model {
     employee::Entity::find()
@@ -77,7 +71,7 @@ fn messy_file(existing_manager_email: &str) -> String {
 #[tokio::test]
 async fn employees_import_from_a_messy_file_with_managers_in_any_order() {
     let app = TestApp::spawn().await;
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let file = messy_file(&app.top.email.to_uppercase());
     let summary = imported(
         import_employees(&app.db, file.as_bytes(), &options(false))
@@ -85,7 +79,7 @@ async fn employees_import_from_a_messy_file_with_managers_in_any_order() {
             .expect("import"),
     );
     assert_eq!((summary.rows, summary.created, summary.updated), (3, 3, 0));
-    let after = counts(&app).await;
+    let after = app.counts(TABLES).await;
     assert_eq!(after[0], before[0] + 3, "employees");
     assert_eq!(after[1], before[1] + 3, "role history");
     assert_eq!(after[4], before[4] + 1, "one audit event per import");
@@ -137,14 +131,18 @@ async fn re_importing_the_same_file_changes_nothing_and_changes_are_applied() {
             .await
             .expect("first import"),
     );
-    let settled = counts(&app).await;
+    let settled = app.counts(TABLES).await;
     let again = imported(
         import_employees(&app.db, file.as_bytes(), &options(false))
             .await
             .expect("second import"),
     );
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
-    assert_eq!(counts(&app).await, settled, "nothing written, no audit");
+    assert_eq!(
+        app.counts(TABLES).await,
+        settled,
+        "nothing written, no audit"
+    );
 
     // A raise and a promotion: two updates, one new role-history row, one
     // more audit event.
@@ -164,7 +162,7 @@ async fn re_importing_the_same_file_changes_nothing_and_changes_are_applied() {
         (summary.created, summary.updated, summary.unchanged),
         (0, 2, 1)
     );
-    let after = counts(&app).await;
+    let after = app.counts(TABLES).await;
     assert_eq!(after[0], settled[0]);
     assert_eq!(after[1], settled[1] + 1, "a new role opens one history row");
     assert_eq!(after[4], settled[4] + 1);
@@ -180,7 +178,7 @@ async fn re_importing_the_same_file_changes_nothing_and_changes_are_applied() {
 #[tokio::test]
 async fn every_problem_is_listed_with_its_line_and_nothing_is_written() {
     let app = TestApp::spawn().await;
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let file = format!(
         "{HEADER}\r\n\
          Y001,Ann,ann@import.example,,CSR,Y404,Tokyo,JP,,,2024-01-01,,450000,JPY\r\n\
@@ -217,13 +215,13 @@ async fn every_problem_is_listed_with_its_line_and_nothing_is_written() {
     has("line 9, column email:");
     has("line 10, column manager: managers form a cycle: Y009 (line 10) -> Y009 (line 10)");
     assert_eq!(problems.len(), 11, "{problems:#?}");
-    assert_eq!(counts(&app).await, before, "nothing written");
+    assert_eq!(app.counts(TABLES).await, before, "nothing written");
 }
 
 #[tokio::test]
 async fn a_dry_run_checks_and_writes_nothing() {
     let app = TestApp::spawn().await;
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let file = messy_file(&app.top.email);
     let summary = imported(
         import_employees(&app.db, file.as_bytes(), &options(true))
@@ -232,7 +230,7 @@ async fn a_dry_run_checks_and_writes_nothing() {
     );
     assert!(summary.dry_run);
     assert_eq!(summary.created, 3);
-    assert_eq!(counts(&app).await, before);
+    assert_eq!(app.counts(TABLES).await, before);
 }
 
 #[tokio::test]
@@ -252,7 +250,7 @@ async fn certifications_and_reviews_import_idempotently_on_their_natural_keys() 
          {email},2025-09-30,4.5,,,,\n",
         email = app.employee.email
     );
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let c = imported(
         import_certifications(&app.db, certs.as_bytes(), &options(false))
             .await
@@ -264,7 +262,7 @@ async fn certifications_and_reviews_import_idempotently_on_their_natural_keys() 
             .expect("reviews"),
     );
     assert_eq!((c.created, r.created), (3, 2));
-    let settled = counts(&app).await;
+    let settled = app.counts(TABLES).await;
     assert_eq!(settled[2], before[2] + 3);
     assert_eq!(settled[3], before[3] + 2);
     assert_eq!(settled[4], before[4] + 2);
@@ -280,7 +278,11 @@ async fn certifications_and_reviews_import_idempotently_on_their_natural_keys() 
             .expect("reviews again"),
     );
     assert_eq!((c.unchanged, r.unchanged), (3, 2));
-    assert_eq!(counts(&app).await, settled, "re-import changes nothing");
+    assert_eq!(
+        app.counts(TABLES).await,
+        settled,
+        "re-import changes nothing"
+    );
 
     // Same keys, new values: updates, not new rows.
     let certs = certs.replace("2028-01-01,PENDING", "2028-01-01,VERIFIED");
@@ -299,7 +301,7 @@ async fn certifications_and_reviews_import_idempotently_on_their_natural_keys() 
         (c.updated, c.unchanged, r.updated, r.unchanged),
         (1, 2, 1, 1)
     );
-    let after = counts(&app).await;
+    let after = app.counts(TABLES).await;
     assert_eq!(&after[..4], &settled[..4]);
     assert_eq!(after[4], settled[4] + 2);
 
@@ -331,7 +333,7 @@ async fn by_number_of(app: &TestApp, id: i64) -> String {
 #[tokio::test]
 async fn certification_and_review_problems_are_listed_and_nothing_is_written() {
     let app = TestApp::spawn().await;
-    let before = counts(&app).await;
+    let before = app.counts(TABLES).await;
     let email = &app.employee.email;
     let certs = format!(
         "employee,kind,name,belt,language,cefr,issued_on,expires_on,status\n\
@@ -377,7 +379,7 @@ async fn certification_and_review_problems_are_listed_and_nothing_is_written() {
             "line 4, column avg_response_seconds: must be a whole number of seconds".to_owned(),
         ]
     );
-    assert_eq!(counts(&app).await, before);
+    assert_eq!(app.counts(TABLES).await, before);
 }
 
 #[tokio::test]

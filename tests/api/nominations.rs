@@ -54,15 +54,6 @@ fn nomination_input(nominee: &User, target: &str) -> Value {
     }})
 }
 
-/// Nominates `nominee` for Team Lead as `by`; returns the nomination id.
-async fn nominate(app: &TestApp, by: &User, nominee: &User) -> String {
-    let data = app
-        .data(NOMINATE, nomination_input(nominee, "TEAM_LEAD"), Some(by))
-        .await;
-    assert_eq!(data["nominate"]["status"], "PENDING");
-    data["nominate"]["id"].as_str().unwrap().to_owned()
-}
-
 /// Row counts that a refused request must leave alone.
 #[derive(Debug, PartialEq, Eq)]
 struct Counts {
@@ -507,7 +498,7 @@ async fn a_second_open_nomination_for_the_same_person_is_a_conflict() {
     // Arrange: the manager has nominated Nina already.
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let first = nominate(&app, &app.manager, &nominee).await;
+    let first = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
 
     // Act
@@ -537,7 +528,7 @@ async fn a_second_open_nomination_for_the_same_person_is_a_conflict() {
         Some(&app.hr),
     )
     .await;
-    let second = nominate(&app, &app.manager, &nominee).await;
+    let second = app.nominate(&app.manager, &nominee).await;
     assert_ne!(second, first);
 }
 
@@ -546,7 +537,7 @@ async fn deciding_a_nomination_that_is_no_longer_pending_is_a_conflict() {
     // Arrange: approved once (default raise 20 %: 540000).
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let approved = app.data(APPROVE, json!({ "id": id }), Some(&app.hr)).await;
     assert_eq!(
         approved["approveNomination"]["newSalary"]["amount"],
@@ -585,7 +576,7 @@ async fn a_raise_outside_twenty_to_thirty_percent_is_refused() {
     // Arrange
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
 
     // Act
@@ -627,7 +618,7 @@ async fn rejecting_a_nomination_needs_a_reason() {
     // Arrange
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
 
     // Act
@@ -683,7 +674,7 @@ async fn the_nominator_may_withdraw_a_nomination_but_another_manager_may_not() {
     // Arrange
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
 
     // Act
@@ -712,7 +703,7 @@ async fn the_nominator_may_withdraw_a_nomination_but_another_manager_may_not() {
         app.manager.gid()
     );
     // HR may withdraw too.
-    let second = nominate(&app, &app.manager, &nominee).await;
+    let second = app.nominate(&app.manager, &nominee).await;
     let by_hr = app
         .data(WITHDRAW, json!({ "id": second }), Some(&app.hr))
         .await;
@@ -729,8 +720,8 @@ async fn nominations_are_visible_to_hr_all_to_managers_for_their_chain_and_to_em
     let theirs = app
         .eligible_csr("Their Nominee", app.other_manager.id)
         .await;
-    let ours_id = nominate(&app, &app.manager, &ours).await;
-    let theirs_id = nominate(&app, &app.other_manager, &theirs).await;
+    let ours_id = app.nominate(&app.manager, &ours).await;
+    let theirs_id = app.nominate(&app.other_manager, &theirs).await;
     app.data(
         REJECT,
         json!({ "id": theirs_id, "reason": "budget freeze at Osaka" }),
@@ -794,7 +785,7 @@ async fn twenty_simultaneous_approvals_promote_exactly_once() {
     // Arrange
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
     let variables = json!({ "id": id });
 
@@ -832,7 +823,7 @@ async fn only_hr_may_approve_a_nomination() {
     // Arrange
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
 
     // Act
@@ -890,7 +881,7 @@ async fn a_promotion_cannot_take_effect_before_the_current_role_started() {
     // Arrange: in the role for 14 months.
     let app = TestApp::spawn().await;
     let nominee = app.eligible_csr("Nina Nominee", app.manager.id).await;
-    let id = nominate(&app, &app.manager, &nominee).await;
+    let id = app.nominate(&app.manager, &nominee).await;
     let before = counts(&app).await;
     let too_early = months_ago(15).to_string();
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::{free_port, start_server_process, wait_ready, TestApp};
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
@@ -16,11 +16,9 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
         .await
         .map_err(|e| e.message())
         .unwrap();
-    let port = free_port();
-    let mut child = start_server_process(&app.database_url, port);
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = app.server_process().await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    wait_ready(&client, &base).await;
     // A cold dashboard over 5,000 people takes a while: it is in flight
     // when the signal arrives.
     let in_flight = {
@@ -42,7 +40,7 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
     let signalled = Instant::now();
     // SAFETY: sending a signal to our own child process.
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
     }
     let (answer, took) = in_flight.await.unwrap();
     let body: serde_json::Value = answer
@@ -59,7 +57,7 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
         "the request was still running at the signal ({took:?})"
     );
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(
