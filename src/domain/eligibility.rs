@@ -409,34 +409,35 @@ pub(crate) fn required_months(step: &StepRules, track: Option<PromotionTrack>) -
 /// [`evaluate`] decides it, without building gaps or messages and without
 /// allocating.
 fn eligible_on_day(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
-    unblocked_rating(facts, step, day).is_some_and(|rating| {
-        let months = required_months(step, Some(track_for(step, rating)));
-        add_months(facts.role_since, months).is_some_and(|tenure| tenure <= day)
-    })
+    let Some(rating) = counted_rating(facts.reviews, day) else {
+        return false;
+    };
+    if !meets(rating.rating, step.min_rating) {
+        return false;
+    }
+    // Tenure first: it is the cheapest check and the one that ends walks.
+    let months = required_months(step, Some(track_for(step, rating.rating)));
+    add_months(facts.role_since, months).is_some_and(|tenure| tenure <= day)
+        && requirements_met(facts, step, day)
 }
 
-/// The rating on `day` when nothing but tenure can be missing for `step`
-/// (the rating meets the bar, every certification and skill requirement is
-/// met); `None` when something else is missing.
-fn unblocked_rating(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> Option<f64> {
-    let rating = counted_rating(facts.reviews, day)?.rating;
-    let met = meets(rating, step.min_rating)
-        && step
-            .requirements
-            .iter()
-            .all(|req| requirement_met_on(req, facts.certifications, day))
+/// Every certification and skill requirement of `step` is met on `day`.
+fn requirements_met(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
+    step.requirements
+        .iter()
+        .all(|req| requirement_met_on(req, facts.certifications, day))
         && step
             .skill_requirements
             .iter()
-            .all(|req| skill_met_on(req, facts.skills, day));
-    met.then_some(rating)
+            .all(|req| skill_met_on(req, facts.skills, day))
 }
 
 /// Whether something other than tenure keeps `step` from being eligible on
 /// `day` (a performance, certification, language or skill gap): exactly
 /// when [`evaluate`] says INELIGIBLE, without building the answer.
 pub fn blocked_on(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -> bool {
-    unblocked_rating(facts, step, day).is_none()
+    counted_rating(facts.reviews, day).is_none_or(|r| !meets(r.rating, step.min_rating))
+        || !requirements_met(facts, step, day)
 }
 
 /// The first day of the unbroken run of ELIGIBLE days that ends on `as_of`,
