@@ -25,7 +25,18 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await
     .context("starting the service")?
     .production(args.is_production())
-    .request_timeout(std::time::Duration::from_millis(args.request_timeout_ms));
+    .request_timeout(std::time::Duration::from_millis(args.request_timeout_ms))
+    .connection_limits(crate::connections::ConnectionLimits {
+        max_connections: args.max_connections,
+        request_read: std::time::Duration::from_secs(args.client_timeout_secs.max(1)),
+        keep_alive: std::time::Duration::from_secs(args.keep_alive_secs.max(1)),
+    })
+    .ws_limits(crate::ws::WsLimits {
+        max_subscriptions: args.ws_max_operations.max(1),
+        max_sockets_per_person: args.ws_max_sockets.max(1),
+        ..Default::default()
+    })
+    .allowed_origins(args.allowed_origins.clone());
     if args.demo {
         match demo::seed_if_empty(&app.db)
             .await

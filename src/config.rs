@@ -52,6 +52,26 @@ pub struct ServeArgs {
     /// Longest a GraphQL request may run, in milliseconds.
     #[arg(long, env = "RUNGS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+    /// Most connections open at once; one more is closed at once.
+    #[arg(long, env = "RUNGS_MAX_CONNECTIONS", default_value_t = 4_096)]
+    pub max_connections: usize,
+    /// Seconds a client has, from a request's first byte, to send it whole
+    /// and be answered (a new connection counts from when it is accepted).
+    #[arg(long, env = "RUNGS_CLIENT_TIMEOUT_SECS", default_value_t = 30)]
+    pub client_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection stays open.
+    #[arg(long, env = "RUNGS_KEEP_ALIVE_SECS", default_value_t = 30)]
+    pub keep_alive_secs: u64,
+    /// Most operations running at once on one `/graphql/ws` socket.
+    #[arg(long, env = "RUNGS_WS_MAX_OPERATIONS", default_value_t = 20)]
+    pub ws_max_operations: usize,
+    /// Most `/graphql/ws` sockets one person may hold open.
+    #[arg(long, env = "RUNGS_WS_MAX_SOCKETS", default_value_t = 8)]
+    pub ws_max_sockets: usize,
+    /// Origins besides the server's own that may open `/graphql/ws`
+    /// (comma-separated `scheme://host[:port]`).
+    #[arg(long, env = "RUNGS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
 }
 
 impl ServeArgs {

@@ -14,7 +14,10 @@
 //! `CAPACITY` events behind skips the oldest ones (its page refreshes on the
 //! next event anyway).
 
-use tokio::sync::broadcast;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{broadcast, OnceCell};
 
 use crate::db::entities::nomination;
 
@@ -29,10 +32,20 @@ pub enum Event {
     NominationChanged(nomination::Model),
 }
 
+/// An event as subscribers receive it, with room for what they work out
+/// about it once for all of them (its audience: see
+/// `graphql::subscription`).
+#[derive(Debug)]
+pub struct Published {
+    pub event: Event,
+    pub audience: OnceCell<Arc<crate::db::audience::Audience>>,
+}
+
 /// The bus. Cloning shares the channel.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<Event>,
+    sender: broadcast::Sender<Arc<Published>>,
+    sessions: Arc<Mutex<HashMap<i64, usize>>>,
 }
 
 impl Default for EventBus {
@@ -44,23 +57,73 @@ impl Default for EventBus {
 impl EventBus {
     pub fn new() -> Self {
         let (sender, _) = broadcast::channel(CAPACITY);
-        EventBus { sender }
+        EventBus {
+            sender,
+            sessions: Arc::default(),
+        }
     }
 
     /// Publishes a committed change to everyone subscribed right now.
     pub fn publish(&self, event: Event) {
         // An error only means that nobody is listening.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(Arc::new(Published {
+            event,
+            audience: OnceCell::new(),
+        }));
     }
 
     /// Every event published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
     }
 
     /// How many subscribers are listening (for tests and diagnostics).
     pub fn subscribers(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// Registers a subscriber's login session until the guard is dropped,
+    /// so that each event checks every subscriber's session in one
+    /// statement.
+    pub fn register_session(&self, session_id: i64) -> SessionGuard {
+        *self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(session_id)
+            .or_default() += 1;
+        SessionGuard {
+            sessions: self.sessions.clone(),
+            session_id,
+        }
+    }
+
+    /// The login sessions that subscribers hold now.
+    pub fn sessions(&self) -> Vec<i64> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .copied()
+            .collect()
+    }
+}
+
+/// Keeps a session registered with the bus while it lives.
+pub struct SessionGuard {
+    sessions: Arc<Mutex<HashMap<i64, usize>>>,
+    session_id: i64,
+}
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = sessions.get_mut(&self.session_id) {
+            *count -= 1;
+            if *count == 0 {
+                sessions.remove(&self.session_id);
+            }
+        }
     }
 }
 
@@ -100,9 +163,22 @@ mod tests {
         assert_eq!(bus.subscribers(), 2);
         bus.publish(Event::NominationChanged(sample(2)));
         for receiver in [&mut first, &mut second] {
-            let Event::NominationChanged(n) = receiver.recv().await.expect("event");
+            let published = receiver.recv().await.expect("event");
+            let Event::NominationChanged(n) = &published.event;
             assert_eq!(n.id, 2);
         }
+    }
+
+    #[test]
+    fn sessions_stay_registered_while_a_guard_lives() {
+        let bus = EventBus::new();
+        let first = bus.register_session(7);
+        let second = bus.register_session(7);
+        assert_eq!(bus.sessions(), vec![7]);
+        drop(first);
+        assert_eq!(bus.sessions(), vec![7]);
+        drop(second);
+        assert!(bus.sessions().is_empty());
     }
 
     #[test]

@@ -2,21 +2,22 @@
 //! subscriptions over WebSocket on `/graphql/ws`, the web app under `/app`
 //! (`/` leads there), `/healthz` and `/readyz`.
 
-use async_graphql::futures_util::{future, SinkExt, StreamExt};
+use std::sync::Arc;
+
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_poem::GraphQLProtocol;
 use poem::http::{header, StatusCode};
-use poem::web::websocket::{CloseCode, Message, WebSocket};
+use poem::web::websocket::{WebSocket, WebSocketConfig};
 use poem::web::{Data, Html};
 use poem::{get, handler, EndpointExt, IntoResponse, Request, Response, Route};
 
 use crate::db::Db;
 use crate::graphql::context::RequestState;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::subscription::{connection_data, UNAUTHENTICATED_REASON};
 use crate::graphql::{ensure_error_codes, AppSchema};
 use crate::services::accounts;
 use crate::web;
+use crate::ws::{self, OpenSockets, WsLimits};
 
 /// All routes of the service.
 pub fn routes(schema: AppSchema, db: Db, settings: HttpSettings) -> impl poem::Endpoint {
@@ -33,15 +34,21 @@ pub fn routes(schema: AppSchema, db: Db, settings: HttpSettings) -> impl poem::E
         .data(schema)
         .data(db)
         .data(settings)
+        .data(OpenSockets::default())
 }
 
 /// How the HTTP layer behaves.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct HttpSettings {
     /// No GraphiQL (introspection and suggestions are off in the schema).
     pub production: bool,
     /// Longest a GraphQL request may run before it is answered INTERNAL.
     pub request_timeout: std::time::Duration,
+    /// Limits of `/graphql/ws` sockets.
+    pub ws: WsLimits,
+    /// Origins besides the server's own that may open `/graphql/ws`
+    /// (`scheme://host[:port]`, as browsers send them).
+    pub allowed_origins: Arc<Vec<String>>,
 }
 
 impl Default for HttpSettings {
@@ -49,6 +56,8 @@ impl Default for HttpSettings {
         HttpSettings {
             production: false,
             request_timeout: EXECUTION_TIMEOUT,
+            ws: WsLimits::default(),
+            allowed_origins: Arc::default(),
         }
     }
 }
@@ -117,17 +126,27 @@ fn respond(media: Media, response: &async_graphql::Response) -> Response {
         Media::Json => (StatusCode::OK, "application/json; charset=utf-8"),
     };
     // A request error (parse, validation, variables) never started
-    // execution, so the result has no `data` entry at all.
-    let mut value = serde_json::to_value(response).unwrap_or_default();
-    if request_error {
-        if let Some(object) = value.as_object_mut() {
-            object.remove("data");
-        }
+    // execution, so the result has no `data` entry at all. Serialised
+    // straight from the response, so keys keep the selection's order.
+    #[derive(serde::Serialize)]
+    struct RequestErrors<'a> {
+        errors: &'a [async_graphql::ServerError],
     }
-    let body = serde_json::to_vec(&value).unwrap_or_else(|_| b"{}".to_vec());
+    let body = if request_error {
+        serde_json::to_vec(&RequestErrors {
+            errors: &response.errors,
+        })
+    } else {
+        serde_json::to_vec(response)
+    }
+    .unwrap_or_else(|_| b"{}".to_vec());
+    // Answers may hold personal data: never stored by a cache, never
+    // sniffed as another type.
     Response::builder()
         .status(status)
         .content_type(content_type)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(body)
 }
 
@@ -206,17 +225,6 @@ async fn execute(
         }
     });
     let operation = crate::metrics::operation_label(named.as_deref());
-    if let Ok(doc) = gql.parsed_query() {
-        if let Err(reason) = crate::graphql::limits::check(doc) {
-            let response = error_response(&format!("too costly: {reason}"));
-            crate::metrics::record_request(
-                &operation,
-                &["BAD_USER_INPUT".to_owned()],
-                std::time::Duration::ZERO,
-            );
-            return response;
-        }
-    }
     // A mutation may change the ladder, so its own answer must not reuse the
     // ladder version read before it ran.
     let is_mutation = is_mutation(&mut gql);
@@ -414,38 +422,59 @@ async fn graphql_get(
     )
 }
 
+/// Whether a browser page at `Origin` may open a socket: its own origin
+/// (the `Host` it asked for), or one of the configured ones. Clients that
+/// are not browsers send no Origin and are let in (the token still
+/// decides).
+fn origin_allowed(req: &Request, allowed: &[String]) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
 /// GraphQL subscriptions over WebSocket (graphql-ws). The token comes in
 /// the `connection_init` payload; without a live one the socket closes with
-/// 4403 (see `graphql::subscription`).
+/// 4403 (see `graphql::subscription`). A page from another origin is
+/// refused (403) before the upgrade; the socket's limits are in `ws`.
 #[handler]
 fn graphql_ws(
     schema: Data<&AppSchema>,
     db: Data<&Db>,
+    settings: Data<&HttpSettings>,
+    sockets: Data<&OpenSockets>,
+    req: &Request,
     protocol: GraphQLProtocol,
     websocket: WebSocket,
-) -> impl IntoResponse {
+) -> Response {
+    if !origin_allowed(req, &settings.allowed_origins) {
+        return (StatusCode::FORBIDDEN, "this origin may not open a socket").into_response();
+    }
     let schema = schema.clone();
     let db = db.clone();
+    let sockets = sockets.clone();
+    let limits = settings.ws;
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(ws::MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(ws::MAX_MESSAGE_BYTES));
     websocket
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let (sink, stream) = socket.split();
-            // async-graphql closes a refused `connection_init` with 1002;
-            // graphql-ws says 4403 Forbidden, which clients recognise.
-            let sink = sink.with(|message: Message| {
-                future::ready(Ok::<_, std::io::Error>(match message {
-                    Message::Close(Some((CloseCode::Protocol, reason)))
-                        if reason == UNAUTHENTICATED_REASON =>
-                    {
-                        Message::close_with(4403u16, reason)
-                    }
-                    other => other,
-                }))
-            });
-            GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
-                .on_connection_init(move |payload| connection_data(db, payload))
-                .serve()
-        })
+        .config(config)
+        .on_upgrade(move |socket| ws::serve(socket, schema, db, protocol.0, limits, sockets))
+        .into_response()
 }
 
 #[handler]

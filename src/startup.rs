@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::Server;
 
+use crate::connections::{ConnectionLimits, LimitedAcceptor};
 use crate::db::{self, Db};
 use crate::events::EventBus;
 use crate::graphql::build_schema_with;
@@ -17,8 +18,10 @@ pub struct Application {
     /// events are per process, see `crate::events`.
     pub events: EventBus,
     pub address: SocketAddr,
-    /// Production mode and the request timeout.
+    /// Production mode, the request timeout, socket limits.
     pub settings: HttpSettings,
+    /// Connections: how many, and how long a client may take.
+    pub connections: ConnectionLimits,
     acceptor: poem::listener::TcpAcceptor,
 }
 
@@ -38,6 +41,7 @@ impl Application {
             events: EventBus::new(),
             address,
             settings: HttpSettings::default(),
+            connections: ConnectionLimits::default(),
             acceptor,
         })
     }
@@ -54,6 +58,24 @@ impl Application {
         self
     }
 
+    /// Sets the connection limits.
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.connections = limits;
+        self
+    }
+
+    /// Sets the limits of `/graphql/ws` sockets.
+    pub fn ws_limits(mut self, limits: crate::ws::WsLimits) -> Self {
+        self.settings.ws = limits;
+        self
+    }
+
+    /// Origins besides the server's own that may open `/graphql/ws`.
+    pub fn allowed_origins(mut self, origins: Vec<String>) -> Self {
+        self.settings.allowed_origins = std::sync::Arc::new(origins);
+        self
+    }
+
     /// Serves until `shutdown` resolves, then finishes in-flight requests
     /// (at most 10 s) and closes the pool.
     pub async fn run_until(
@@ -65,9 +87,10 @@ impl Application {
             self.events.clone(),
             self.settings.production,
         );
-        let app = routes(schema, self.db.clone(), self.settings);
+        let app = routes(schema, self.db.clone(), self.settings.clone());
         let warm = tokio::spawn(crate::services::dashboard::keep_warm(self.db.clone()));
-        let result = Server::new_with_acceptor(self.acceptor)
+        let acceptor = LimitedAcceptor::new(self.acceptor, self.connections);
+        let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
             .await;
         warm.abort();

@@ -3,8 +3,17 @@
 //! on tokio's blocking pool, never on the async workers. An unknown email is
 //! verified against a dummy hash so that it costs the same work as a wrong
 //! password: timing does not reveal who has an account.
+//!
+//! At most [`concurrency`] argon2 jobs run at once (one per core, at most
+//! four), so their memory (19 MiB each) stays bounded; at most
+//! [`MAX_WAITING`] more wait their turn, and past that a sign-in is
+//! answered RATE_LIMITED at once. `main` sets a fixed mmap threshold, so a
+//! job's memory goes back to the system when it ends.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
@@ -43,17 +52,72 @@ pub fn check_policy(password: &str, email: &str, name: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Most sign-ins (and password changes) waiting for an argon2 slot.
+pub const MAX_WAITING: usize = 32;
+
+/// How many argon2 jobs run at once: one per core, at most four.
+pub fn concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+}
+
+struct Gate {
+    slots: Semaphore,
+    waiting: AtomicUsize,
+}
+
+fn gate() -> &'static Gate {
+    static GATE: OnceLock<Gate> = OnceLock::new();
+    GATE.get_or_init(|| Gate {
+        slots: Semaphore::new(concurrency()),
+        waiting: AtomicUsize::new(0),
+    })
+}
+
+/// Leaves the queue when dropped (also when the request is cancelled).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Runs one argon2 job on the blocking pool once a slot is free, or
+/// answers RATE_LIMITED when too many are already waiting.
+async fn gated<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let gate = gate();
+    let waiting = Waiting(&gate.waiting);
+    if gate.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING + concurrency() {
+        return Err(AppError::RateLimited(
+            "the server is busy signing people in: try again in a moment".into(),
+        ));
+    }
+    let slot = gate
+        .slots
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("the argon2 gate is closed"))?;
+    let result = tokio::task::spawn_blocking(job)
+        .await
+        .map_err(AppError::internal);
+    drop(slot);
+    drop(waiting);
+    result
+}
+
 /// Hashes a password (PHC string) on the blocking pool.
 pub async fn hash(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(AppError::internal)
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 fn dummy_hash() -> &'static str {
@@ -70,7 +134,7 @@ fn dummy_hash() -> &'static str {
 /// Verifies `password` against `stored` (or against a dummy hash when there
 /// is no account), on the blocking pool. Returns false for any mismatch.
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let ok = match PasswordHash::new(&phc) {
@@ -82,7 +146,6 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         real && ok
     })
     .await
-    .map_err(AppError::internal)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! entities, and query functions that return domain facts (including the
 //! row scopes every read goes through).
 
+pub mod audience;
 pub mod bulk;
 pub mod entities;
 pub mod facts;

@@ -15,6 +15,7 @@
 //! - [`staffing`]: how many Team Leads a site's CSRs need.
 //! - [`plan`]: development plans that close the gaps, dated by the engine.
 
+pub mod bounds;
 pub mod eligibility;
 pub mod enrolment;
 pub mod enums;

@@ -4,7 +4,7 @@
 //! (`nominationChanged`) listens to the app's event bus.
 
 pub mod context;
-pub mod limits;
+pub mod cost;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -29,13 +29,14 @@ pub fn build_schema(db: Option<Db>) -> AppSchema {
 /// Builds the schema; `db` and the app's event bus become schema-wide data.
 /// In production, introspection and field suggestions ("did you mean ...")
 /// are off: they map the API for an attacker.
+/// Every request passes the cost model ([`cost::CostGuard`]) before it is
+/// validated, over HTTP and WebSocket alike.
 pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> AppSchema {
-    let mut builder = Schema::build(
-        query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
-        subscription::SubscriptionRoot,
-    )
-    .data(events);
+    let model = cost::CostModel::from_sdl(&sdl_without_guard())
+        .unwrap_or_else(|missing| panic!("the cost model cannot read the schema: {missing}"));
+    let mut builder = builder()
+        .data(events)
+        .extension(cost::CostGuard::new(model));
     if production {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -45,9 +46,26 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
     }
 }
 
+fn builder() -> async_graphql::SchemaBuilder<
+    query::QueryRoot,
+    mutation::MutationRoot,
+    subscription::SubscriptionRoot,
+> {
+    Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        subscription::SubscriptionRoot,
+    )
+}
+
 /// The SDL that `rungs schema` prints and `schema.graphql` holds.
 pub fn sdl() -> String {
     build_schema(None).sdl()
+}
+
+/// The SDL of the schema's types, read by the cost model.
+pub(crate) fn sdl_without_guard() -> String {
+    builder().finish().sdl()
 }
 
 /// Every error carries `extensions.code`. Errors raised by our resolvers

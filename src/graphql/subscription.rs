@@ -10,33 +10,42 @@
 //! never a cookie, another site cannot open an authorized socket on a
 //! user's behalf.
 //!
-//! Each event goes through two checks before it is sent:
-//! 1. `services::nominations::may_see` with the subscriber's principal (the
-//!    same rule as the `nomination(id)` query), so a subscriber only ever
-//!    hears about nominations they may read;
-//! 2. the token is authenticated again; when it has been revoked, has
-//!    expired, or its access role has changed, the subscription completes
-//!    and the client must connect again.
+//! Each event is checked for every subscriber of the process at once: its
+//! audience (the managers above the nominee, and which subscribers' login
+//! sessions are still live, with the access role they have now) is loaded
+//! once per event, in two statements (`db::audience`), and each subscriber
+//! then decides in memory:
+//! 1. when its session has been revoked, has expired, or its access role
+//!    has changed, the subscription completes and the client must connect
+//!    again;
+//! 2. otherwise it hears of the nomination only if it may read it (the
+//!    same rule as the `nomination(id)` query): HR and ADMIN all, the
+//!    nominee, the nominator, and managers above the nominee.
 //!
 //! Fields under the event resolve with the connection's request state, so
 //! a manager's reporting chain is read once per subscription, not per event.
 //!
-//! Events are per process: see `crate::events`.
+//! Events are per process: see `crate::events`. The socket's own limits
+//! (init timeout, operations per socket, sockets per person) are in
+//! `crate::ws`.
 
 use async_graphql::futures_util::stream::{self, Stream};
 use async_graphql::{Context, Data, Subscription};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
+use std::sync::Arc;
+
 use crate::auth::Principal;
 use crate::db::entities::nomination;
-use crate::db::Db;
+use crate::db::{audience, Db};
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, EventBus};
+use crate::events::{Event, EventBus, Published, SessionGuard};
 use crate::graphql::context::{self, RequestState};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::types::nomination::Nomination;
-use crate::services::{accounts, nominations};
+use crate::services::accounts;
+use crate::ws::{OpenSockets, WsLimits, TOO_MANY_SOCKETS_REASON};
 
 /// The close reason when `connection_init` carries no live token (the
 /// HTTP layer sends it with close code 4403, as graphql-ws prescribes).
@@ -48,9 +57,6 @@ pub fn event_bus<'a>(ctx: &Context<'a>) -> AppResult<&'a EventBus> {
     ctx.data::<EventBus>()
         .map_err(|_| AppError::internal("event bus missing from the schema"))
 }
-
-/// The raw token a WebSocket connection was opened with.
-struct ConnectionToken(String);
 
 /// The token in a `connection_init` payload, without its `Bearer ` prefix.
 pub fn token_from_payload(payload: &serde_json::Value) -> Option<&str> {
@@ -67,9 +73,14 @@ pub fn token_from_payload(payload: &serde_json::Value) -> Option<&str> {
 }
 
 /// What a WebSocket connection's operations run with, or an error that
-/// closes the connection: the principal, loaders and the token to check
-/// again on every event.
-pub async fn connection_data(db: Db, payload: serde_json::Value) -> async_graphql::Result<Data> {
+/// closes the connection: the principal, loaders, and the person's socket
+/// slot (at most `limits.max_sockets_per_person` at once).
+pub async fn connection_data(
+    db: Db,
+    payload: serde_json::Value,
+    sockets: OpenSockets,
+    limits: WsLimits,
+) -> async_graphql::Result<Data> {
     let Some(token) = token_from_payload(&payload) else {
         return Err(async_graphql::Error::new(UNAUTHENTICATED_REASON));
     };
@@ -78,8 +89,11 @@ pub async fn connection_data(db: Db, payload: serde_json::Value) -> async_graphq
         Ok(None) => return Err(async_graphql::Error::new(UNAUTHENTICATED_REASON)),
         Err(err) => return Err(err.into()),
     };
+    let Some(slot) = sockets.try_open(principal.employee_id, limits.max_sockets_per_person) else {
+        return Err(async_graphql::Error::new(TOO_MANY_SOCKETS_REASON));
+    };
     let mut data = Data::default();
-    data.insert(ConnectionToken(token.to_owned()));
+    data.insert(slot);
     data.insert(Loaders::new(&db));
     // No pinned ladder version: a subscription lives long, so each event
     // reads the ladder as it is then.
@@ -103,16 +117,16 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Nomination>>> {
         let principal = context::principal(ctx)?.clone();
-        let token = ctx
-            .data::<ConnectionToken>()
-            .map_err(|_| AppError::Unauthenticated)?
-            .0
-            .clone();
+        let bus = event_bus(ctx)?;
+        // Registered before listening, so every event heard checks this
+        // session too.
+        let session = bus.register_session(principal.session_id);
         let watch = Watch {
             db: context::db(ctx).clone(),
-            token,
+            bus: bus.clone(),
             principal,
-            receiver: event_bus(ctx)?.subscribe(),
+            receiver: bus.subscribe(),
+            _session: session,
         };
         Ok(stream::unfold(watch, |mut watch| async move {
             let item = watch.next().await?;
@@ -124,15 +138,16 @@ impl SubscriptionRoot {
 /// One subscriber's view of the bus.
 struct Watch {
     db: Db,
-    token: String,
+    bus: EventBus,
     principal: Principal,
-    receiver: Receiver<Event>,
+    receiver: Receiver<Arc<Published>>,
+    _session: SessionGuard,
 }
 
 enum Delivery {
     Send,
     Skip,
-    /// The token is no longer live or no longer means the same principal.
+    /// The session is no longer live or no longer means the same principal.
     End,
 }
 
@@ -140,16 +155,19 @@ impl Watch {
     /// The next event this subscriber may see; `None` ends the stream.
     async fn next(&mut self) -> Option<AppResult<nomination::Model>> {
         loop {
-            let changed = match self.receiver.recv().await {
-                Ok(Event::NominationChanged(changed)) => changed,
+            let published = match self.receiver.recv().await {
+                Ok(published) => published,
                 Err(RecvError::Lagged(skipped)) => {
                     tracing::warn!(skipped, "a subscriber fell behind; events skipped");
                     continue;
                 }
                 Err(RecvError::Closed) => return None,
             };
-            match self.delivery(&changed).await {
-                Ok(Delivery::Send) => return Some(Ok(changed)),
+            match self.delivery(&published).await {
+                Ok(Delivery::Send) => {
+                    let Event::NominationChanged(changed) = &published.event;
+                    return Some(Ok(changed.clone()));
+                }
                 Ok(Delivery::Skip) => continue,
                 Ok(Delivery::End) => return None,
                 Err(err) => return Some(Err(err)),
@@ -157,16 +175,33 @@ impl Watch {
         }
     }
 
-    /// Visibility first (no query for HR or an employee), then whether the
-    /// token still stands for the same principal.
-    async fn delivery(&self, changed: &nomination::Model) -> AppResult<Delivery> {
-        if !nominations::may_see(&self.db, &self.principal, changed).await? {
-            return Ok(Delivery::Skip);
+    /// The event's audience is loaded once, by whichever subscriber gets
+    /// there first; the rest is decided in memory.
+    async fn delivery(&self, published: &Published) -> AppResult<Delivery> {
+        let Event::NominationChanged(changed) = &published.event;
+        let audience = published
+            .audience
+            .get_or_try_init(|| async {
+                let sessions = self.bus.sessions();
+                Ok::<_, AppError>(Arc::new(
+                    audience::load(&self.db.conn, changed.nominee_id, &sessions).await?,
+                ))
+            })
+            .await?;
+        match audience.live.get(&self.principal.session_id) {
+            Some(now) if *now == self.principal => {}
+            _ => return Ok(Delivery::End),
         }
-        match accounts::authenticate(&self.db, &self.token).await? {
-            Some(now) if now.principal == self.principal => Ok(Delivery::Send),
-            _ => Ok(Delivery::End),
-        }
+        let me = &self.principal;
+        let visible = me.is_hr()
+            || changed.nominee_id == me.employee_id
+            || changed.nominated_by_id == me.employee_id
+            || (me.is_manager() && audience.managers_above.contains(&me.employee_id));
+        Ok(if visible {
+            Delivery::Send
+        } else {
+            Delivery::Skip
+        })
     }
 }
 

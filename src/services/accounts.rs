@@ -41,21 +41,7 @@ pub async fn login(
 ) -> AppResult<LoginOutcome> {
     let email: String = normalize_email(email).chars().take(320).collect();
     let keys = throttle::keys(&email, client);
-    let txn = db.begin_write().await?;
-    if let Err(limited) = throttle::check(&txn, &keys, Utc::now()).await {
-        audit::record(
-            &txn,
-            None,
-            "LOGIN_RATE_LIMITED",
-            "session",
-            "-",
-            json!({ "email": email }),
-        )
-        .await?;
-        txn.commit().await?;
-        return Err(limited);
-    }
-    txn.commit().await?;
+    let charged = charge_attempt(db, &keys, &email).await?;
     let found = employee::Entity::find()
         .filter(employee::Column::Email.eq(email.as_str()))
         .one(&db.conn)
@@ -64,7 +50,6 @@ pub async fn login(
     let ok = password::verify(password_text.to_owned(), stored).await?;
     let txn = db.begin_write().await?;
     let Some(employee) = found.filter(|_| ok) else {
-        throttle::record_failure(&txn, &keys, Utc::now()).await?;
         audit::record(
             &txn,
             None,
@@ -78,7 +63,7 @@ pub async fn login(
         crate::metrics::LOGIN_FAILURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(invalid_credentials());
     };
-    throttle::record_success(&txn, &email).await?;
+    throttle::record_success(&txn, &keys, &charged, Utc::now()).await?;
     let raw = token::generate();
     let now = Utc::now();
     let expires_at = now + Duration::hours(token::TOKEN_LIFETIME_HOURS);
@@ -180,20 +165,59 @@ pub async fn logout(db: &Db, principal: &Principal) -> AppResult<()> {
     Ok(())
 }
 
-/// Changes the caller's password after checking the current one, and
+/// Charges one sign-in attempt (see `throttle::charge`) in its own write
+/// transaction, before any password work; a refusal is audited.
+async fn charge_attempt(
+    db: &Db,
+    keys: &[(String, i32)],
+    email: &str,
+) -> AppResult<throttle::Charged> {
+    let txn = db.begin_write().await?;
+    match throttle::charge(&txn, keys, Utc::now()).await {
+        Ok(charged) => {
+            txn.commit().await?;
+            Ok(charged)
+        }
+        Err(limited @ AppError::RateLimited(_)) => {
+            audit::record(
+                &txn,
+                None,
+                "LOGIN_RATE_LIMITED",
+                "session",
+                "-",
+                json!({ "email": email }),
+            )
+            .await?;
+            txn.commit().await?;
+            Err(limited)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Changes the caller's password after checking the current one (charged
+/// against the account's sign-in throttle, like a login), and
 /// revokes every other session of the account.
 pub async fn change_password(
     db: &Db,
     principal: &Principal,
     current: &str,
     new_password: &str,
+    client: Option<&str>,
 ) -> AppResult<()> {
     let me = employee::Entity::find_by_id(principal.employee_id)
         .one(&db.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let keys = throttle::keys(&me.email, client);
+    let charged = charge_attempt(db, &keys, &me.email).await?;
     if !password::verify(current.to_owned(), me.password_hash.clone()).await? {
         return Err(AppError::bad_input("the current password is wrong"));
+    }
+    {
+        let txn = db.begin_write().await?;
+        throttle::record_success(&txn, &keys, &charged, Utc::now()).await?;
+        txn.commit().await?;
     }
     password::check_policy(new_password, &me.email, &me.name)?;
     let hashed = password::hash(new_password.to_owned()).await?;

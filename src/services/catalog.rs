@@ -199,6 +199,7 @@ pub async fn upsert_ladder_step(
         return Err(AppError::bad_input("a step must lead to another role"));
     }
     let existing = ladder.step_between(from, to).cloned();
+    check_bounds(&ladder, from, existing.is_none(), &input)?;
     let before = existing
         .as_ref()
         .map(|s| step_json(s, ladder.requirements_of(s.id), ladder.skills_of(s.id)));
@@ -358,4 +359,26 @@ fn step_json(
             "skillId": s.skill_id, "minLevel": s.min_level
         })).collect::<Vec<_>>(),
     })
+}
+
+/// A role has at most `bounds::STEPS_PER_ROLE` steps out of it, and a step
+/// at most `bounds::REQUIREMENTS_PER_STEP` certificate and as many skill
+/// requirements: the lists the API returns stay within their declared
+/// bounds.
+fn check_bounds(ladder: &Ladder, from: i64, new_step: bool, input: &StepInput) -> AppResult<()> {
+    use crate::domain::bounds::{REQUIREMENTS_PER_STEP, STEPS_PER_ROLE};
+    if new_step && ladder.steps_from(from).count() >= STEPS_PER_ROLE {
+        return Err(AppError::bad_input(format!(
+            "a role has at most {STEPS_PER_ROLE} steps out of it"
+        )));
+    }
+    let too_many = |n: Option<usize>| n.is_some_and(|n| n > REQUIREMENTS_PER_STEP);
+    if too_many(input.requirements.as_ref().map(Vec::len))
+        || too_many(input.skill_requirements.as_ref().map(Vec::len))
+    {
+        return Err(AppError::bad_input(format!(
+            "a step has at most {REQUIREMENTS_PER_STEP} certificate and {REQUIREMENTS_PER_STEP} skill requirements"
+        )));
+    }
+    Ok(())
 }

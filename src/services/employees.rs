@@ -73,6 +73,29 @@ pub fn visible_condition(principal: &Principal) -> Condition {
     }
 }
 
+/// Longest `search` text.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// `search` is at most 100 characters and holds no control characters
+/// (a NUL byte would end the pattern early on SQLite and match everyone).
+/// LIKE's wildcards in it are escaped where the condition is built.
+pub fn check_search(search: Option<&str>) -> AppResult<()> {
+    let Some(search) = search else {
+        return Ok(());
+    };
+    if search.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_input(format!(
+            "filter.search: at most {MAX_SEARCH_CHARS} characters"
+        )));
+    }
+    if search.chars().any(char::is_control) {
+        return Err(AppError::bad_input(
+            "filter.search: control characters are not allowed",
+        ));
+    }
+    Ok(())
+}
+
 /// The condition of a filter (everything but `eligibleFor`, which needs the
 /// engine), or `None` when the filter names an unknown role (no rows).
 fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Condition> {
@@ -99,11 +122,12 @@ fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Conditio
             "%{}%",
             search
                 .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
+                .replace('!', "!!")
+                .replace('%', "!%")
+                .replace('_', "!_")
         );
-        let like = |p: &str| LikeExpr::new(p).escape('\\');
+        // `!` escapes: a backslash would be doubled in SQL text on the way.
+        let like = |p: &str| LikeExpr::new(p).escape('!');
         cond = cond.add(
             Condition::any()
                 .add(
@@ -136,6 +160,7 @@ pub async fn list(
     after: Option<i64>,
     count_total: bool,
 ) -> AppResult<EmployeePage> {
+    check_search(filter.search.as_deref())?;
     let Some(cond) = filter_condition(ladder, filter) else {
         return Ok(EmployeePage {
             rows: vec![],

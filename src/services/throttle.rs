@@ -5,11 +5,14 @@
 //! after 20 failures. Keys are the email as typed (normalised), whether or
 //! not an account exists, so the answers cannot tell who has an account.
 //! State lives in the database: it holds across server processes.
+//!
+//! An attempt is charged (counted as a failure) under the row lock before
+//! argon2 runs, and a success takes it back, so parallel guesses cannot
+//! slip past the count. `changePassword` is charged against the same
+//! account key.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseTransaction, FromQueryResult, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult, Statement, Value};
 
 use crate::error::{AppError, AppResult};
 
@@ -36,106 +39,125 @@ struct Row {
     backoff_seconds: i64,
 }
 
+/// Creates the key's row if needed and locks it, in one statement (an
+/// upsert that always writes, so PostgreSQL holds the row lock until the
+/// transaction ends; SQLite's write transaction holds the database). The
+/// row is never deleted, so it cannot vanish between two statements.
 async fn lock_row(txn: &DatabaseTransaction, key: &str, now: DateTime<Utc>) -> AppResult<Row> {
     let backend = txn.get_database_backend();
-    txn.execute_raw(Statement::from_sql_and_values(
-        backend,
-        crate::db::placeholders(
-            backend,
-            "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until, backoff_seconds) \
-             VALUES (?, 0, ?, NULL, ?) ON CONFLICT (throttle_key) DO NOTHING",
-        ),
-        [key.into(), now.into(), FIRST_BACKOFF_SECONDS.into()],
-    ))
-    .await?;
-    let lock = if backend == DatabaseBackend::Postgres {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
     let row = Row::find_by_statement(Statement::from_sql_and_values(
         backend,
         crate::db::placeholders(
             backend,
-            &format!(
-                "SELECT failures, window_start, blocked_until, backoff_seconds FROM login_throttle WHERE throttle_key = ?{lock}"
-            ),
+            "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until, backoff_seconds) \
+             VALUES (?, 0, ?, NULL, ?) \
+             ON CONFLICT (throttle_key) DO UPDATE SET throttle_key = excluded.throttle_key \
+             RETURNING failures, window_start, blocked_until, backoff_seconds",
         ),
-        [key.into()],
+        [key.into(), now.into(), FIRST_BACKOFF_SECONDS.into()],
     ))
     .one(txn)
     .await?;
-    row.ok_or_else(|| AppError::internal("throttle row vanished"))
+    row.ok_or_else(|| AppError::internal("the throttle upsert returned no row"))
 }
 
-/// RATE_LIMITED when any key is blocked now.
-pub async fn check(
-    txn: &DatabaseTransaction,
-    keys: &[(String, i32)],
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    for (key, _) in keys {
-        let row = lock_row(txn, key, now).await?;
-        if row.blocked_until.is_some_and(|until| until > now) {
-            return Err(AppError::RateLimited(
-                "too many failed sign-ins: wait a few minutes and try again".into(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Counts a failure against every key, blocking those that reach their limit.
-pub async fn record_failure(
-    txn: &DatabaseTransaction,
-    keys: &[(String, i32)],
-    now: DateTime<Utc>,
-) -> AppResult<()> {
+async fn store(txn: &DatabaseTransaction, key: &str, row: &Row) -> AppResult<()> {
     let backend = txn.get_database_backend();
-    for (key, limit) in keys {
-        let row = lock_row(txn, key, now).await?;
-        let in_window = now - row.window_start < Duration::minutes(WINDOW_MINUTES);
-        let (mut failures, mut window_start) = if in_window {
-            (row.failures + 1, row.window_start)
-        } else {
-            (1, now)
-        };
-        let mut blocked_until = row.blocked_until;
-        let mut backoff = row.backoff_seconds.max(FIRST_BACKOFF_SECONDS);
-        if failures >= *limit {
-            blocked_until = Some(now + Duration::seconds(backoff));
-            backoff = (backoff * 2).min(MAX_BACKOFF_SECONDS);
-            failures = 0;
-            window_start = now;
-        }
-        let values: Vec<Value> = vec![
-            failures.into(),
-            window_start.into(),
-            blocked_until.into(),
-            backoff.into(),
-            key.as_str().into(),
-        ];
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            crate::db::placeholders(
-                backend,
-                "UPDATE login_throttle SET failures = ?, window_start = ?, blocked_until = ?, backoff_seconds = ? WHERE throttle_key = ?",
-            ),
-            values,
-        ))
-        .await?;
-    }
-    Ok(())
-}
-
-/// A successful sign-in clears the account's record (not the address's).
-pub async fn record_success(txn: &DatabaseTransaction, email: &str) -> AppResult<()> {
-    let backend = txn.get_database_backend();
+    let values: Vec<Value> = vec![
+        row.failures.into(),
+        row.window_start.into(),
+        row.blocked_until.into(),
+        row.backoff_seconds.into(),
+        key.into(),
+    ];
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
-        crate::db::placeholders(backend, "DELETE FROM login_throttle WHERE throttle_key = ?"),
-        [format!("account:{email}").into()],
+        crate::db::placeholders(
+            backend,
+            "UPDATE login_throttle SET failures = ?, window_start = ?, blocked_until = ?, backoff_seconds = ? WHERE throttle_key = ?",
+        ),
+        values,
     ))
     .await?;
+    Ok(())
+}
+
+fn rate_limited() -> AppError {
+    AppError::RateLimited("too many failed sign-ins: wait a few minutes and try again".into())
+}
+
+/// What [`charge`] did, so that a success can take it back.
+pub struct Charged {
+    /// Per key: whether this attempt's charge blocked it.
+    blocked: Vec<bool>,
+}
+
+/// Charges one attempt against every key, before the password is checked:
+/// RATE_LIMITED when a key is blocked now. Otherwise the attempt counts as
+/// a failure, and the one that reaches a key's limit blocks the key for its
+/// back-off (which then doubles) while it is still checked itself. Every
+/// attempt counts until [`record_success`] takes it back, so N parallel
+/// guesses count N whatever order they finish in, and at most `limit` are
+/// ever checked. Call inside one write transaction: the rows stay locked
+/// until it commits.
+pub async fn charge(
+    txn: &DatabaseTransaction,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> AppResult<Charged> {
+    // Decide over every key first: a refusal charges nothing.
+    let mut rows = Vec::with_capacity(keys.len());
+    for (key, limit) in keys {
+        let row = lock_row(txn, key, now).await?;
+        if row.blocked_until.is_some_and(|until| until > now) {
+            return Err(rate_limited());
+        }
+        rows.push((key, *limit, row));
+    }
+    let mut blocked = Vec::with_capacity(rows.len());
+    for (key, limit, mut row) in rows {
+        if now - row.window_start >= Duration::minutes(WINDOW_MINUTES) {
+            row.failures = 0;
+            row.window_start = now;
+        }
+        row.failures += 1;
+        let blocks = row.failures >= limit;
+        if blocks {
+            let backoff = row.backoff_seconds.max(FIRST_BACKOFF_SECONDS);
+            row.blocked_until = Some(now + Duration::seconds(backoff));
+            row.backoff_seconds = (backoff * 2).min(MAX_BACKOFF_SECONDS);
+            row.failures = 0;
+            row.window_start = now;
+        }
+        store(txn, key, &row).await?;
+        blocked.push(blocks);
+    }
+    Ok(Charged { blocked })
+}
+
+/// A successful sign-in clears the account's record (the first key) and
+/// takes the attempt back from the others (the client address), undoing a
+/// block this very attempt set.
+pub async fn record_success(
+    txn: &DatabaseTransaction,
+    keys: &[(String, i32)],
+    charged: &Charged,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for (i, (key, limit)) in keys.iter().enumerate() {
+        let mut row = lock_row(txn, key, now).await?;
+        if i == 0 {
+            row.failures = 0;
+            row.blocked_until = None;
+            row.backoff_seconds = FIRST_BACKOFF_SECONDS;
+        } else if charged.blocked.get(i).copied().unwrap_or(false) {
+            row.failures = limit - 1;
+            row.blocked_until = None;
+            row.backoff_seconds = (row.backoff_seconds / 2).max(FIRST_BACKOFF_SECONDS);
+        } else {
+            row.failures = (row.failures - 1).max(0);
+        }
+        store(txn, key, &row).await?;
+    }
     Ok(())
 }

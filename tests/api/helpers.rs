@@ -149,12 +149,17 @@ impl TestApp {
     }
 
     async fn spawn_with(production: bool, timeout: std::time::Duration) -> TestApp {
+        TestApp::spawn_configured(move |app| app.production(production).request_timeout(timeout))
+            .await
+    }
+
+    /// The same, with the application configured by `configure` (limits).
+    pub async fn spawn_configured(configure: impl FnOnce(Application) -> Application) -> TestApp {
         let database_url = fresh_database_url().await;
         let app = Application::build(&database_url, 8, "127.0.0.1:0")
             .await
-            .expect("application builds")
-            .production(production)
-            .request_timeout(timeout);
+            .expect("application builds");
+        let app = configure(app);
         let address = format!("http://{}", app.address);
         let db = app.db.clone();
         tokio::spawn(app.run_until(std::future::pending()));

@@ -132,7 +132,13 @@ async fn the_back_off_ends_doubles_and_a_success_resets_it() {
     expire(&app).await;
     let ok = app.login(&app.employee.email, PASSWORD).await;
     assert!(ok["data"]["login"]["token"].is_string(), "{ok}");
-    assert_eq!(backoff(&app).await, None, "a success resets the account");
+    assert_eq!(
+        backoff(&app).await,
+        Some(60),
+        "a success resets the account to the first back-off"
+    );
+    let again = app.login(&app.employee.email, PASSWORD).await;
+    assert!(again["data"]["login"]["token"].is_string(), "{again}");
 }
 
 #[tokio::test]

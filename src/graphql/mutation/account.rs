@@ -57,6 +57,7 @@ impl AccountMutation {
             principal,
             &current_password,
             &new_password,
+            context::client(ctx),
         )
         .await?;
         Ok(true)

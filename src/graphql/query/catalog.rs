@@ -13,7 +13,13 @@ impl CatalogQuery {
     async fn ladder(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
         context::principal(ctx)?;
         let ladder = context::ladder(ctx).await?;
-        Ok(ladder.roles.iter().cloned().map(Role).collect())
+        Ok(ladder
+            .roles
+            .iter()
+            .take(crate::graphql::cost::bound::ROLES)
+            .cloned()
+            .map(Role)
+            .collect())
     }
 
     /// Salary bands (visible to everyone signed in: pay transparency).
@@ -32,6 +38,10 @@ impl CatalogQuery {
             market.as_deref(),
         )
         .await?;
-        Ok(bands.into_iter().map(SalaryBand::from).collect())
+        Ok(bands
+            .into_iter()
+            .take(crate::graphql::cost::bound::SALARY_BANDS)
+            .map(SalaryBand::from)
+            .collect())
     }
 }

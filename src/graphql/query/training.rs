@@ -14,7 +14,13 @@ impl TrainingQuery {
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         context::principal(ctx)?;
         let ladder = context::ladder(ctx).await?;
-        Ok(ladder.skills.iter().cloned().map(Skill).collect())
+        Ok(ladder
+            .skills
+            .iter()
+            .take(crate::graphql::cost::bound::SKILLS)
+            .cloned()
+            .map(Skill)
+            .collect())
     }
 
     /// The proficiency levels 1 - 5 with what each means.
@@ -23,6 +29,7 @@ impl TrainingQuery {
         Ok(skills::proficiency_levels(context::db(ctx))
             .await?
             .into_iter()
+            .take(crate::graphql::cost::bound::LEVELS)
             .map(ProficiencyLevel)
             .collect())
     }
@@ -33,6 +40,7 @@ impl TrainingQuery {
         Ok(training::courses(context::db(ctx))
             .await?
             .into_iter()
+            .take(crate::graphql::cost::bound::COURSES)
             .map(Course)
             .collect())
     }
@@ -55,6 +63,7 @@ impl TrainingQuery {
             training::sessions(context::db(ctx), None, from.map(|d| d.0))
                 .await?
                 .into_iter()
+                .take(crate::graphql::cost::bound::COURSES)
                 .map(CourseSession)
                 .collect(),
         )

@@ -176,6 +176,7 @@ impl Dashboard {
         let list = service::headcount(db, &self.ladder, self.scope, self.as_of, g).await?;
         Ok(list
             .iter()
+            .take(crate::graphql::cost::bound::BUCKETS)
             .cloned()
             .map(|b| CountBucket {
                 key: b.key,
@@ -198,6 +199,7 @@ impl Dashboard {
         Ok(
             service::eligibility(&snapshot, &self.ladder, &names, grouping)
                 .into_iter()
+                .take(crate::graphql::cost::bound::BUCKETS)
                 .map(|b| EligibilityBucket {
                     key: b.key,
                     label: b.label,
@@ -225,6 +227,7 @@ impl Dashboard {
         let rows = service::course_impact(context::db(ctx), &snapshot, self.as_of).await?;
         Ok(rows
             .into_iter()
+            .take(crate::graphql::cost::bound::COURSES)
             .map(|row| CourseImpact {
                 course: Course(row.course),
                 people_unblocked: row.people as i32,
@@ -239,6 +242,7 @@ impl Dashboard {
         let list = service::certification_coverage(db, self.scope, self.as_of).await?;
         Ok(list
             .iter()
+            .take(crate::graphql::cost::bound::BUCKETS)
             .cloned()
             .map(|b| CoverageBucket {
                 kind: b.kind.into(),
@@ -260,6 +264,7 @@ impl Dashboard {
         Ok(
             service::compa_ratios(&snapshot, &self.ladder, &names, grouping)
                 .into_iter()
+                .take(crate::graphql::cost::bound::BUCKETS)
                 .map(|b| CompaRatioBucket {
                     key: b.key,
                     label: b.label,
@@ -293,6 +298,7 @@ impl Dashboard {
         let list = service::leadership_coverage(db, &self.ladder, self.scope, self.as_of).await?;
         Ok(list
             .iter()
+            .take(crate::graphql::cost::bound::BUCKETS)
             .cloned()
             .map(|b| LeadershipBucket {
                 site: b.site,
@@ -310,6 +316,7 @@ impl Dashboard {
         let list = service::promotion_velocity(db, &self.ladder, self.scope, self.as_of).await?;
         Ok(list
             .iter()
+            .take(crate::graphql::cost::bound::BUCKETS)
             .cloned()
             .map(|b| VelocityBucket {
                 role_code: b.role_code,

@@ -10,6 +10,7 @@ use crate::db::entities::employee;
 use crate::domain::{eligibility, enums as domain, money, tenure};
 use crate::error::AppError;
 use crate::graphql::context;
+use crate::graphql::cost::bound;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{stored, AccessRole, EmploymentType, WorkArrangement};
@@ -87,7 +88,7 @@ impl Employee {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.employees.load_one(id).await?.map(Employee))
     }
-    /// Direct reports.
+    /// Direct reports (at most 1,000).
     async fn reports(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders
@@ -96,6 +97,7 @@ impl Employee {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(bound::REPORTS)
             .map(Employee)
             .collect())
     }
@@ -165,6 +167,7 @@ impl Employee {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(Certification)
             .collect())
     }
@@ -178,6 +181,7 @@ impl Employee {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(PerformanceReview)
             .collect())
     }
@@ -199,6 +203,7 @@ impl Employee {
         Ok(ladder
             .skills
             .iter()
+            .take(bound::SKILLS)
             .map(|skill| {
                 let counted = eligibility::counted_assessment_on(&facts.skills, skill.id, as_of);
                 EmployeeSkill {
@@ -221,6 +226,7 @@ impl Employee {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(SkillAssessment)
             .collect())
     }
@@ -234,6 +240,7 @@ impl Employee {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(Enrolment)
             .collect())
     }
@@ -268,11 +275,15 @@ impl Employee {
     async fn role_history(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
         self.require_private(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+        let mut history = loaders
             .history
             .load_one(self.0.id)
             .await?
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // At most the latest `bound::PERSONAL_RECORDS`.
+        let older = history.len().saturating_sub(bound::PERSONAL_RECORDS);
+        Ok(history
+            .split_off(older)
             .into_iter()
             .map(RoleAssignment)
             .collect())

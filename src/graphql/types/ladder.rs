@@ -46,6 +46,7 @@ impl Role {
         let ladder = context::ladder(ctx).await?;
         Ok(ladder
             .steps_from(self.0.id)
+            .take(crate::graphql::cost::bound::STEPS_PER_ROLE)
             .cloned()
             .map(LadderStep)
             .collect())
@@ -113,6 +114,7 @@ impl LadderStep {
         Ok(ladder
             .requirements_of(self.0.id)
             .iter()
+            .take(crate::graphql::cost::bound::REQUIREMENTS_PER_STEP)
             .cloned()
             .map(Requirement)
             .collect())

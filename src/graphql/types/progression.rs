@@ -81,6 +81,7 @@ impl Progression {
         self.result
             .options
             .iter()
+            .take(crate::graphql::cost::bound::STEPS_PER_ROLE)
             .filter_map(|option| {
                 let step = self.ladder.step(option.step_id)?.clone();
                 let target = self.ladder.role(step.to_role_id)?.clone();
@@ -137,7 +138,8 @@ impl PromotionOption {
     /// Things to watch: a required certificate expiring before `eligibleOn`,
     /// a salary above the target band, no band for the target role.
     async fn warnings(&self) -> &[String] {
-        &self.result.warnings
+        let warnings = &self.result.warnings;
+        &warnings[..warnings.len().min(crate::graphql::cost::bound::STRINGS)]
     }
 }
 
@@ -151,6 +153,7 @@ impl Gap {
     /// The engine's gaps, as GraphQL.
     pub fn all(gaps: &[eligibility::Gap]) -> Vec<Gap> {
         gaps.iter()
+            .take(crate::graphql::cost::bound::GAPS)
             .map(|g| Gap {
                 kind: g.kind.into(),
                 message: g.message.clone(),

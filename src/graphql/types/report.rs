@@ -38,7 +38,12 @@ impl From<ReportRow> for EligibilityReportRow {
             status: row.status.into(),
             track: row.track.map(Into::into),
             eligible_on: row.eligible_on.map(Date),
-            gaps: row.gaps.into_iter().map(|g| g.message).collect(),
+            gaps: row
+                .gaps
+                .into_iter()
+                .take(crate::graphql::cost::bound::GAPS)
+                .map(|g| g.message)
+                .collect(),
         }
     }
 }

@@ -89,6 +89,7 @@ pub fn skill_requirements(ladder: &Ladder, step_id: i64) -> Vec<SkillRequirement
     ladder
         .skills_of(step_id)
         .iter()
+        .take(crate::graphql::cost::bound::REQUIREMENTS_PER_STEP)
         .filter_map(|need| {
             Some(SkillRequirement {
                 skill: ladder.skill(need.skill_id)?.clone(),
@@ -211,7 +212,11 @@ impl Course {
     async fn sessions(&self, ctx: &Context<'_>, from: Option<Date>) -> Result<Vec<CourseSession>> {
         context::principal(ctx)?;
         let rows = training::sessions(context::db(ctx), Some(self.0.id), from.map(|d| d.0)).await?;
-        Ok(rows.into_iter().map(CourseSession).collect())
+        Ok(rows
+            .into_iter()
+            .take(crate::graphql::cost::bound::COURSES)
+            .map(CourseSession)
+            .collect())
     }
 }
 
@@ -278,7 +283,11 @@ impl CourseSession {
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
         let principal = context::principal(ctx)?;
         let rows = training::roster(context::db(ctx), principal, &self.0).await?;
-        Ok(rows.into_iter().map(Enrolment).collect())
+        Ok(rows
+            .into_iter()
+            .take(crate::graphql::cost::bound::ROSTER)
+            .map(Enrolment)
+            .collect())
     }
 }
 
@@ -394,7 +403,13 @@ impl Plan {
     }
     /// Ordered by due date; empty when already ELIGIBLE.
     async fn actions(&self) -> Vec<PlanAction> {
-        self.plan.actions.iter().cloned().map(PlanAction).collect()
+        self.plan
+            .actions
+            .iter()
+            .take(crate::graphql::cost::bound::GAPS)
+            .cloned()
+            .map(PlanAction)
+            .collect()
     }
     /// The earliest date the step is ELIGIBLE if every action is taken (for
     /// someone ELIGIBLE already: since when). Null when some gap has no

@@ -1,0 +1,40 @@
+//! The declared upper bound of every plain list the API returns.
+//! Resolvers cut their lists at these numbers, so the cost model's count
+//! (`graphql::cost`) is a true bound, and writes that would pass one
+//! (more steps out of a role, more requirements on a step) are refused.
+//! A new list field adds its bound here and in the cost model's table (a
+//! test fails otherwise).
+
+/// Direct reports of one manager.
+pub const REPORTS: usize = 1_000;
+/// A person's certificates, reviews, assessments, enrolments, history
+/// (newest first where the list is dated).
+pub const PERSONAL_RECORDS: usize = 200;
+/// Skills in the catalogue (and so a person's skill levels).
+pub const SKILLS: usize = 200;
+/// Roles on the ladder.
+pub const ROLES: usize = 200;
+/// Ladder steps out of one role.
+pub const STEPS_PER_ROLE: usize = 10;
+/// Requirements (certificate or skill) of one ladder step.
+pub const REQUIREMENTS_PER_STEP: usize = 10;
+/// Gaps of one option or plan, and actions of one plan.
+pub const GAPS: usize = 25;
+/// Salary bands.
+pub const SALARY_BANDS: usize = 2_000;
+/// Courses, and sessions listed at once.
+pub const COURSES: usize = 500;
+/// Proficiency levels.
+pub const LEVELS: usize = 20;
+/// People on one session's roster (seats and waitlist).
+pub const ROSTER: usize = 2_000;
+/// Buckets of one dashboard figure.
+pub const BUCKETS: usize = 1_000;
+/// Warnings and other string lists (leaves: they hold no objects).
+pub const STRINGS: usize = 100;
+
+/// Cuts a list at its declared bound.
+pub fn cut<T>(mut items: Vec<T>, bound: usize) -> Vec<T> {
+    items.truncate(bound);
+    items
+}
