@@ -112,7 +112,7 @@ type __InputValue { name: String! description: String type: __Type! defaultValue
 type __EnumValue { name: String! description: String isDeprecated: Boolean! deprecationReason: String }
 type __Directive { name: String! description: String locations: [__DirectiveLocation!]! args(includeDeprecated: Boolean = false): [__InputValue!]! isRepeatable: Boolean! }
 enum __TypeKind { SCALAR OBJECT INTERFACE UNION ENUM INPUT_OBJECT LIST NON_NULL }
-enum __DirectiveLocation { QUERY }
+enum __DirectiveLocation { QUERY MUTATION SUBSCRIPTION FIELD FRAGMENT_DEFINITION FRAGMENT_SPREAD INLINE_FRAGMENT VARIABLE_DEFINITION SCHEMA SCALAR OBJECT FIELD_DEFINITION ARGUMENT_DEFINITION INTERFACE UNION ENUM ENUM_VALUE INPUT_OBJECT INPUT_FIELD_DEFINITION }
 "#;
 
 /// How many items a list field holds, at most.
@@ -135,6 +135,21 @@ struct FieldInfo {
     many: Many,
     /// The connection's default page when the field takes `first`.
     first: Option<u64>,
+    /// Arguments that must be given: (name, named type).
+    required: Vec<(String, String)>,
+}
+
+/// A field as a document generator needs it (see the property test in
+/// `tests/api/cost.rs`).
+#[derive(Clone, Debug)]
+pub struct FieldSketch {
+    pub name: String,
+    /// The named type it returns.
+    pub ty: String,
+    /// Whether it returns objects (and so needs a selection).
+    pub composite: bool,
+    /// Arguments that must be given: (name, named type).
+    pub required: Vec<(String, String)>,
 }
 
 /// What an operation costs.
@@ -275,9 +290,8 @@ impl CostModel {
                     continue;
                 }
             };
-            if !introspection {
-                stats.add_type(type_def);
-            }
+            // The introspection types are listed by `__schema` too.
+            stats.add_type(type_def);
             let fields = match &type_def.kind {
                 TypeKind::Object(object) => &object.fields,
                 TypeKind::Interface(interface) => &interface.fields,
@@ -309,12 +323,24 @@ impl CostModel {
                 };
                 let first = (takes_first && ty.ends_with("Connection"))
                     .then_some(crate::graphql::types::connection::DEFAULT_PAGE.max(0) as u64);
+                let required = field
+                    .arguments
+                    .iter()
+                    .filter(|a| !a.node.ty.node.nullable && a.node.default_value.is_none())
+                    .map(|a| {
+                        (
+                            a.node.name.node.to_string(),
+                            named(&a.node.ty.node).0.to_owned(),
+                        )
+                    })
+                    .collect();
                 infos.insert(
                     name.to_owned(),
                     FieldInfo {
                         ty: ty.to_owned(),
                         many,
                         first,
+                        required,
                     },
                 );
             }
@@ -323,8 +349,8 @@ impl CostModel {
     }
 
     fn bound_introspection(&mut self, stats: &SchemaStats) {
-        // Built-in scalars and the introspection types themselves.
-        let types = stats.types + 16;
+        // Built-in scalars (the SDL leaves them out).
+        let types = stats.types + 8;
         let directives = stats.directives + 8;
         let set = |model: &mut CostModel, ty: &str, field: &str, many: Many| {
             if let Some(info) = model.types.get_mut(ty).and_then(|t| t.get_mut(field)) {
@@ -380,10 +406,38 @@ impl CostModel {
                         ty: ty.to_owned(),
                         many: Many::One,
                         first: None,
+                        required: if name == "__type" {
+                            vec![("name".into(), "String".into())]
+                        } else {
+                            Vec::new()
+                        },
                     },
                 );
             }
         }
+    }
+
+    /// The root query type's name.
+    pub fn query_type(&self) -> &str {
+        &self.query
+    }
+
+    /// The fields of an object or interface type, sorted by name.
+    pub fn fields(&self, type_name: &str) -> Vec<FieldSketch> {
+        let mut fields: Vec<FieldSketch> = self
+            .types
+            .get(type_name)
+            .into_iter()
+            .flatten()
+            .map(|(name, info)| FieldSketch {
+                name: name.clone(),
+                ty: info.ty.clone(),
+                composite: self.types.contains_key(&info.ty),
+                required: info.required.clone(),
+            })
+            .collect();
+        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        fields
     }
 
     /// The cost of every operation of the document (the largest counts),

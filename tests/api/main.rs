@@ -5,6 +5,7 @@ mod accounts;
 mod attacks;
 mod audit;
 mod bad_input;
+mod cost;
 mod crash;
 mod dashboard;
 mod eligibility;
