@@ -2,7 +2,8 @@
 //!
 //! Every failure a client can see carries a stable `extensions.code`:
 //! `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`,
-//! `NOT_ELIGIBLE`, `RATE_LIMITED` or `INTERNAL`. Internal causes (database
+//! `NOT_ELIGIBLE`, `RATE_LIMITED`, `TIMEOUT` (the request ran past its
+//! time budget; nothing it did is kept unless it committed) or `INTERNAL`. Internal causes (database
 //! errors, I/O, bugs) are logged here, once, with their full text, and reach
 //! the client only as "internal error" with code `INTERNAL`: no SQL, table
 //! names or Rust types ever leave the process.
@@ -23,6 +24,8 @@ pub enum AppError {
         gaps: Vec<(String, String)>,
     },
     RateLimited(String),
+    /// The request ran longer than the server allows.
+    Timeout(String),
     /// The cause is for the log only.
     Internal(String),
 }
@@ -56,7 +59,8 @@ impl AppError {
             | AppError::NotFound(m)
             | AppError::BadInput(m)
             | AppError::Conflict(m)
-            | AppError::RateLimited(m) => m.clone(),
+            | AppError::RateLimited(m)
+            | AppError::Timeout(m) => m.clone(),
             AppError::NotEligible { message, .. } => message.clone(),
             AppError::Internal(_) => "internal error".into(),
         }
@@ -80,6 +84,7 @@ impl AppError {
             AppError::Conflict(_) => "CONFLICT",
             AppError::NotEligible { .. } => "NOT_ELIGIBLE",
             AppError::RateLimited(_) => "RATE_LIMITED",
+            AppError::Timeout(_) => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -42,7 +42,7 @@ pub fn routes(schema: AppSchema, db: Db, settings: HttpSettings) -> impl poem::E
 pub struct HttpSettings {
     /// No GraphiQL (introspection and suggestions are off in the schema).
     pub production: bool,
-    /// Longest a GraphQL request may run before it is answered INTERNAL.
+    /// Longest a GraphQL request may run before it is answered TIMEOUT.
     pub request_timeout: std::time::Duration,
     /// Limits of `/graphql/ws` sockets.
     pub ws: WsLimits,
@@ -253,7 +253,10 @@ async fn execute(
         Err(_) => {
             tracing::warn!(operation = %operation, "request timed out");
             async_graphql::Response::from_errors(vec![async_graphql::Error::from(
-                crate::error::AppError::internal("execution timed out"),
+                crate::error::AppError::Timeout(format!(
+                    "the request ran longer than {} ms: ask for less, or for a smaller page",
+                    timeout.as_millis()
+                )),
             )
             .into_server_error(Default::default())])
         }

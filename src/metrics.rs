@@ -116,6 +116,20 @@ pub fn render(db: &Db) -> String {
     );
     scalar(
         &mut out,
+        "rungs_connections_refused_total",
+        "counter",
+        "Connections closed at once because the connection cap was reached.",
+        crate::connections::REFUSED.load(Ordering::Relaxed),
+    );
+    scalar(
+        &mut out,
+        "rungs_connections_timed_out_total",
+        "counter",
+        "Connections closed because the client was too slow or idle too long.",
+        crate::connections::TIMED_OUT.load(Ordering::Relaxed),
+    );
+    scalar(
+        &mut out,
         "rungs_db_pool_connections",
         "gauge",
         "Connections open in the pool.",

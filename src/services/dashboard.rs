@@ -121,6 +121,8 @@ pub struct Verdict {
     pub fast_track: bool,
     pub not_yet: bool,
     pub ineligible: bool,
+    /// The role has no step out: none of the three above.
+    pub no_next_step: bool,
     pub stalled: bool,
 }
 
@@ -443,6 +445,7 @@ pub fn verdict(p: &eligibility::Progression) -> Verdict {
             && p.options
                 .iter()
                 .all(|o| o.status == EligibilityStatus::Ineligible),
+        no_next_step: p.options.is_empty(),
         stalled: p.stalled,
     }
 }
@@ -516,6 +519,7 @@ pub struct EligibilityBucket {
     pub fast_track: i64,
     pub not_yet: i64,
     pub ineligible: i64,
+    pub no_next_step: i64,
     pub stalled: i64,
 }
 
@@ -533,6 +537,7 @@ pub fn eligibility(
         b.fast_track += v.fast_track as i64;
         b.not_yet += v.not_yet as i64;
         b.ineligible += v.ineligible as i64;
+        b.no_next_step += v.no_next_step as i64;
         b.stalled += v.stalled as i64;
     }
     let mut list: Vec<_> = buckets

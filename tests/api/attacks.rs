@@ -489,3 +489,34 @@ async fn the_eligibility_export_neutralises_formulas() {
     }
     assert!(seen > 0, "the employee is in the export:\n{text}");
 }
+
+#[tokio::test]
+async fn a_quiet_socket_outlives_the_http_deadlines() {
+    let app = TestApp::spawn_configured(|app| {
+        app.connection_limits(rungs::connections::ConnectionLimits {
+            request_read: Duration::from_millis(300),
+            keep_alive: Duration::from_millis(300),
+            ..Default::default()
+        })
+    })
+    .await;
+    let mut ws = socket(&app, None).await.expect("upgrade");
+    assert_eq!(
+        init(&mut ws, &app.employee.token).await["type"],
+        "connection_ack"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    send(
+        &mut ws,
+        json!({ "id": "late", "type": "subscribe", "payload": { "query": "{ me { id } }" } }),
+    )
+    .await;
+    let answer = receive(&mut ws).await;
+    assert_eq!(answer["type"], "next", "{answer}");
+    // An idle HTTP connection is closed by then.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut idle = TcpStream::connect(&address).await.expect("connect");
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(Duration::from_secs(3), idle.read(&mut byte)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "{read:?}");
+}

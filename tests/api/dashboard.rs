@@ -98,6 +98,25 @@ async fn dashboard_eligibility_agrees_with_every_employees_progression() {
         );
     }
     assert_eq!(actual, expected);
+    // The buckets partition the headcount.
+    let body = app
+        .data(
+            "query($d: Date) { dashboard(asOf: $d) { eligibility(groupBy: ROLE) { key total eligible notYet ineligible noNextStep } } }",
+            json!({ "d": AS_OF }),
+            Some(&app.hr),
+        )
+        .await;
+    let mut without_step = 0;
+    for b in body["dashboard"]["eligibility"].as_array().unwrap() {
+        let n = |f: &str| b[f].as_i64().unwrap();
+        assert_eq!(
+            n("eligible") + n("notYet") + n("ineligible") + n("noNextStep"),
+            n("total"),
+            "{b}"
+        );
+        without_step += n("noNextStep");
+    }
+    assert!(without_step > 0, "someone holds a role with no step out");
     let stalled: i64 = actual.values().map(|r| r[5]).sum();
     let eligible: i64 = actual.values().map(|r| r[1]).sum();
     assert!(

@@ -100,6 +100,9 @@ pub struct EligibilityBucket {
     pub not_yet: i32,
     /// Every option INELIGIBLE.
     pub ineligible: i32,
+    /// The role has no step out. `eligible + notYet + ineligible +
+    /// noNextStep = total`.
+    pub no_next_step: i32,
     /// Eligible for more than 6 months with no open nomination.
     pub stalled: i32,
 }
@@ -208,6 +211,7 @@ impl Dashboard {
                     fast_track: b.fast_track as i32,
                     not_yet: b.not_yet as i32,
                     ineligible: b.ineligible as i32,
+                    no_next_step: b.no_next_step as i32,
                     stalled: b.stalled as i32,
                 })
                 .collect(),
