@@ -1,14 +1,14 @@
 //! The Employee node. Directory fields (name, role, site, manager...) are
 //! visible to any signed-in user who reaches the node; private fields
 //! (salary, certifications, reviews, progression, history) only to the
-//! person, their reporting chain, HR and ADMIN, else FORBIDDEN.
+//! person, their reporting chain, HR and ADMIN, else FORBIDDEN
+//! (`auth::policy`).
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
 use crate::db::entities::employee;
 use crate::domain::{eligibility, enums as domain, money, tenure};
-use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
@@ -36,14 +36,7 @@ pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 
 impl Employee {
     async fn require_private(&self, ctx: &Context<'_>) -> Result<()> {
-        if context::can_see(ctx, self.0.id).await? {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "only the employee, their reporting chain and HR may see this".into(),
-            )
-            .into())
-        }
+        Ok(context::require_private(ctx, self.0.id).await?)
     }
 
     fn band(&self, ladder: &crate::db::facts::Ladder) -> Option<money::Band> {
