@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod crash;
 mod dashboard;
+mod directory;
 mod duties;
 mod eligibility;
 mod employees;
