@@ -1,7 +1,9 @@
-//! Authentication: password hashing, login tokens and the `Principal` every
-//! request acts as.
+//! Authentication and authorization: password hashing, login tokens, the
+//! `Principal` every request acts as, and the policy that decides what it
+//! may do to whom.
 
 pub mod password;
+pub mod policy;
 pub mod principal;
 pub mod token;
 

@@ -153,6 +153,10 @@ pub fn format_amount(minor: i64, currency: &str) -> String {
     )
 }
 
+/// The largest raise a ladder step may allow on promotion: 100 % (pay at
+/// most doubles in one step).
+pub const MAX_RAISE_BP: i64 = 10_000;
+
 /// Converts a percentage to basis points exactly: 20.0 -> 2000, 12.5 -> 1250.
 ///
 /// `None` when the percentage is not finite, negative, above 1000, or has more

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use async_graphql::Context;
 use tokio::sync::OnceCell;
 
+use crate::auth::policy::{self, Relation};
 use crate::auth::Principal;
 use crate::db::facts::Ladder;
 use crate::db::{scope, Db};
@@ -82,16 +83,13 @@ pub async fn ladder(ctx: &Context<'_>) -> AppResult<Arc<Ladder>> {
         .cloned()
 }
 
-/// Whether the caller may see `employee_id`'s private fields (salary,
-/// certifications, reviews, progression, history). A manager's chain is
-/// loaded once per request, so a page of nodes costs one statement.
-pub async fn can_see(ctx: &Context<'_>, employee_id: i64) -> AppResult<bool> {
+/// The caller's relation to `employee_id` (see `auth::policy`). A
+/// manager's chain is loaded once per request, so a page of nodes costs one
+/// statement.
+pub async fn relation(ctx: &Context<'_>, employee_id: i64) -> AppResult<Relation> {
     let principal = principal(ctx)?;
-    if principal.employee_id == employee_id || principal.is_hr() {
-        return Ok(true);
-    }
-    if !principal.is_manager() {
-        return Ok(false);
+    if !policy::needs_chain(principal, employee_id) {
+        return Ok(Relation::new(principal, employee_id, false));
     }
     let state = state(ctx)?;
     let db = db(ctx);
@@ -103,5 +101,12 @@ pub async fn can_see(ctx: &Context<'_>, employee_id: i64) -> AppResult<bool> {
             ))
         })
         .await?;
-    Ok(chain.contains(&employee_id))
+    Ok(policy::relation_in_chain(principal, employee_id, chain))
+}
+
+/// Private fields of `employee_id` (salary, hire and role dates, access
+/// role, certifications, ...), or FORBIDDEN, as `policy::require_private`
+/// says.
+pub async fn require_private(ctx: &Context<'_>, employee_id: i64) -> AppResult<()> {
+    policy::require_private(relation(ctx, employee_id).await?)
 }

@@ -36,7 +36,7 @@ use tokio::sync::broadcast::Receiver;
 
 use std::sync::Arc;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
 use crate::db::entities::nomination;
 use crate::db::{audience, Db};
 use crate::error::{AppError, AppResult};
@@ -193,15 +193,15 @@ impl Watch {
             _ => return Ok(Delivery::End),
         }
         let me = &self.principal;
-        let visible = me.is_hr()
-            || changed.nominee_id == me.employee_id
-            || changed.nominated_by_id == me.employee_id
-            || (me.is_manager() && audience.managers_above.contains(&me.employee_id));
-        Ok(if visible {
-            Delivery::Send
-        } else {
-            Delivery::Skip
-        })
+        let above = audience.managers_above.contains(&me.employee_id);
+        let relation = policy::Relation::new(me, changed.nominee_id, above);
+        Ok(
+            if policy::may_see_nomination(me, relation, changed.nominated_by_id) {
+                Delivery::Send
+            } else {
+                Delivery::Skip
+            },
+        )
     }
 }
 

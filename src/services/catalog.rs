@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
 use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement, step_skill};
 use crate::db::facts::Ladder;
 use crate::db::Db;
@@ -50,7 +50,7 @@ pub async fn upsert_salary_band(
     principal: &Principal,
     input: BandInput,
 ) -> AppResult<salary_band::Model> {
-    principal.require_hr()?;
+    policy::may_administer(principal)?;
     let market = validate::market(&input.market)?;
     let currency = validate::currency(&input.currency)?;
     let min = validate::amount("min", &input.min, &currency)?;
@@ -156,6 +156,18 @@ fn percent_bp(field: &str, value: f64) -> AppResult<i64> {
     })
 }
 
+/// A raise bound of a step: a percentage from 0 to 100 (`MAX_RAISE_BP`).
+fn raise_bp(field: &str, value: f64) -> AppResult<i64> {
+    let bp = percent_bp(field, value)?;
+    if bp > money::MAX_RAISE_BP {
+        return Err(AppError::bad_input(format!(
+            "{field} must be at most {}",
+            money::MAX_RAISE_BP / 100
+        )));
+    }
+    Ok(bp)
+}
+
 fn rating(field: &str, value: f64) -> AppResult<f64> {
     if value.is_finite() && (1.0..=5.0).contains(&value) {
         Ok(value)
@@ -184,7 +196,7 @@ pub async fn upsert_ladder_step(
     principal: &Principal,
     input: StepInput,
 ) -> AppResult<ladder_step::Model> {
-    principal.require_hr()?;
+    policy::may_administer(principal)?;
     let txn = db.begin_write().await?;
     let ladder = Ladder::load(&txn).await?;
     let from = ladder
@@ -247,10 +259,10 @@ pub async fn upsert_ladder_step(
         active.top_performer_rating = Set(rating("topPerformerRating", v)?);
     }
     if let Some(v) = input.raise_min_percent {
-        active.raise_min_bp = Set(percent_bp("raiseMinPercent", v)?);
+        active.raise_min_bp = Set(raise_bp("raiseMinPercent", v)?);
     }
     if let Some(v) = input.raise_max_percent {
-        active.raise_max_bp = Set(percent_bp("raiseMaxPercent", v)?);
+        active.raise_max_bp = Set(raise_bp("raiseMaxPercent", v)?);
     }
     let (fast, standard) = (
         *active.fast_track_months.as_ref(),

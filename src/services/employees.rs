@@ -1,5 +1,6 @@
-//! Employees: who may see whom, the directory listing, and HR's creates and
-//! updates (with manager-cycle and duplicate-email checks).
+//! Employees: one by id, the listing (in the principal's scope, the SQL
+//! twin of `policy::may_view_private`), and HR's creates and updates (with
+//! manager-cycle and duplicate-email checks).
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -9,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::{password, Principal};
+use crate::auth::{password, policy, Principal};
 use crate::db::entities::{employee, role_assignment};
 use crate::db::facts::Ladder;
 use crate::db::{scope, Db};
@@ -17,28 +18,13 @@ use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::{AppError, AppResult};
 use crate::services::{audit, validate};
 
-/// Whether `principal` may see `employee_id`'s private data (self, HR and
-/// ADMIN, or a manager above them).
-pub async fn can_see<C: ConnectionTrait>(
-    db: &C,
-    principal: &Principal,
-    employee_id: i64,
-) -> AppResult<bool> {
-    if principal.employee_id == employee_id || principal.is_hr() {
-        return Ok(true);
-    }
-    if principal.is_manager() {
-        return Ok(scope::is_above(db, principal.employee_id, employee_id).await?);
-    }
-    Ok(false)
-}
-
-/// One employee, if the principal may see them.
+/// One employee, if the principal may see them (self, a manager above, HR,
+/// ADMIN: `policy::may_view_private`); anyone else is NOT_FOUND, exactly
+/// like an id that does not exist.
 pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<employee::Model> {
-    if !can_see(&db.conn, principal, id).await? {
-        return Err(AppError::Forbidden(
-            "this employee is outside your reporting chain".into(),
-        ));
+    let relation = policy::relation(&db.conn, principal, id).await?;
+    if !policy::may_view_private(relation) {
+        return Err(policy::hidden("employee"));
     }
     employee::Entity::find_by_id(id)
         .one(&db.conn)
@@ -222,12 +208,7 @@ pub async fn create(
     input: NewEmployee,
 ) -> AppResult<employee::Model> {
     if let Some(actor) = actor {
-        actor.require_hr()?;
-        if input.access_role == AccessRole::Admin && !actor.is_admin() {
-            return Err(AppError::Forbidden(
-                "only an ADMIN may create ADMIN accounts".into(),
-            ));
-        }
+        policy::may_create_employee(actor, input.access_role)?;
     }
     let name = validate::text("name", &input.name, 200)?;
     let email = validate::email(&input.email)?;
@@ -373,15 +354,17 @@ pub async fn update(
     id: i64,
     changes: EmployeeChanges,
 ) -> AppResult<employee::Model> {
-    principal.require_hr()?;
-    if changes.access_role.is_some() {
-        principal.require_admin()?;
-    }
+    policy::may_update_employee(principal, None, changes.access_role.is_some())?;
     let txn = db.begin_write().await?;
     let before = employee::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("employee"))?;
+    policy::may_update_employee(
+        principal,
+        AccessRole::parse(&before.access_role),
+        changes.access_role.is_some(),
+    )?;
     let mut active = before.clone().into_active_model();
     if let Some(name) = &changes.name {
         active.name = Set(validate::text("name", name, 200)?);

@@ -25,7 +25,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
 use crate::db::entities::{employee, nomination, role_assignment};
 use crate::db::facts::{facts_of, Ladder};
 use crate::db::{scope, Db};
@@ -50,23 +50,12 @@ pub async fn nominate(
     input: NominateInput,
     today: NaiveDate,
 ) -> AppResult<nomination::Model> {
-    if input.nominee_id == principal.employee_id {
-        return Err(AppError::Forbidden("nobody nominates themselves".into()));
-    }
-    let in_scope = principal.is_hr()
-        || (principal.is_manager()
-            && scope::is_above(&db.conn, principal.employee_id, input.nominee_id).await?);
-    if !in_scope {
-        return Err(AppError::Forbidden(
-            "you may only nominate people in your reporting chain".into(),
-        ));
-    }
+    // Permission first, so the answer never tells whether an id exists.
+    policy::may_nominate(policy::relation(&db.conn, principal, input.nominee_id).await?)?;
     // Before validating the reason: a manager must not be told that a
     // reason would make an override acceptable.
-    if input.is_override && !principal.is_hr() {
-        return Err(AppError::Forbidden(
-            "only HR may override eligibility".into(),
-        ));
+    if input.is_override {
+        policy::may_override_eligibility(principal)?;
     }
     let justification = validate::text("justification", &input.justification, validate::MAX_TEXT)?;
     let override_reason = match (&input.override_reason, input.is_override) {
@@ -223,27 +212,30 @@ pub async fn approve(
     effective_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> AppResult<nomination::Model> {
-    principal.require_hr()?;
+    policy::may_decide_nominations(principal)?;
     let effective_on = validate::date("effectiveOn", effective_on.unwrap_or(today))?;
     let txn = db.begin_write().await?;
     let before = find(&txn, id).await?;
+    policy::may_decide_nomination(principal, before.nominee_id, before.nominated_by_id)?;
     ensure_pending(&before)?;
     let ladder = Ladder::load(&txn).await?;
     let step = ladder
         .step(before.step_id)
         .cloned()
         .ok_or_else(|| AppError::internal("nomination step missing"))?;
+    // A step widened before raises were bounded still grants at most 100 %.
+    let max_raise_bp = step.raise_max_bp.min(money::MAX_RAISE_BP);
     let raise_bp = match raise_percent {
         Some(p) => money::percent_to_basis_points(p)
-            .filter(|bp| (step.raise_min_bp..=step.raise_max_bp).contains(bp))
+            .filter(|bp| (step.raise_min_bp..=max_raise_bp).contains(bp))
             .ok_or_else(|| {
                 AppError::bad_input(format!(
                     "raisePercent must be between {} and {} (at most two decimals)",
                     step.raise_min_bp as f64 / 100.0,
-                    step.raise_max_bp as f64 / 100.0
+                    max_raise_bp as f64 / 100.0
                 ))
             })?,
-        None => step.raise_min_bp,
+        None => step.raise_min_bp.min(money::MAX_RAISE_BP),
     };
     let nominee = employee::Entity::find_by_id(before.nominee_id)
         .one(&txn)
@@ -337,7 +329,7 @@ pub async fn reject(
     id: i64,
     reason: &str,
 ) -> AppResult<nomination::Model> {
-    principal.require_hr()?;
+    policy::may_decide_nominations(principal)?;
     let reason = validate::text("reason", reason, validate::MAX_TEXT)?;
     decide(
         db,
@@ -381,13 +373,14 @@ async fn decide(
 ) -> AppResult<nomination::Model> {
     let txn = db.begin_write().await?;
     let before = find(&txn, id).await?;
-    if to == NominationStatus::Withdrawn
-        && !principal.is_hr()
-        && before.nominated_by_id != principal.employee_id
-    {
-        return Err(AppError::Forbidden(
-            "only the nominator or HR may withdraw a nomination".into(),
-        ));
+    let relation = policy::relation(&txn, principal, before.nominee_id).await?;
+    if !policy::may_see_nomination(principal, relation, before.nominated_by_id) {
+        return Err(policy::hidden("nomination"));
+    }
+    if to == NominationStatus::Withdrawn {
+        policy::may_withdraw_nomination(principal, before.nominated_by_id)?;
+    } else {
+        policy::may_decide_nomination(principal, before.nominee_id, before.nominated_by_id)?;
     }
     ensure_pending(&before)?;
     claim(&txn, id, to, principal.employee_id, reason).await?;
@@ -457,7 +450,8 @@ pub async fn list(
     Ok((rows, has_next, total))
 }
 
-/// One nomination, if the principal may see it.
+/// One nomination, if the principal may see it; one they may not see is
+/// NOT_FOUND, exactly like an id that does not exist.
 pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<nomination::Model> {
     let found = nomination::Entity::find_by_id(id)
         .one(&db.conn)
@@ -466,17 +460,23 @@ pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<nominatio
     if may_see(db, principal, &found).await? {
         Ok(found)
     } else {
-        Err(AppError::forbidden())
+        Err(policy::hidden("nomination"))
     }
 }
 
-/// Whether the principal may see a nomination: HR all; the nominee; the
-/// nominator; a manager those of their chain. `get` and the
-/// `nominationChanged` subscription both ask this.
+/// Whether the principal may see a nomination (`policy::may_see_nomination`:
+/// HR all; the nominee; the nominator; a manager those of their chain).
+/// `get`, the decisions and the `nominationChanged` subscription ask this.
 pub async fn may_see(db: &Db, principal: &Principal, n: &nomination::Model) -> AppResult<bool> {
-    Ok(principal.is_hr()
-        || n.nominee_id == principal.employee_id
-        || n.nominated_by_id == principal.employee_id
-        || (principal.is_manager()
-            && scope::is_above(&db.conn, principal.employee_id, n.nominee_id).await?))
+    let relation = if principal.employee_id == n.nominated_by_id {
+        // The nominator sees it whatever their place in the chain: no query.
+        policy::Relation::new(principal, n.nominee_id, false)
+    } else {
+        policy::relation(&db.conn, principal, n.nominee_id).await?
+    };
+    Ok(policy::may_see_nomination(
+        principal,
+        relation,
+        n.nominated_by_id,
+    ))
 }

@@ -4,9 +4,10 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
+use crate::auth::policy::{self, Relation};
 use crate::auth::Principal;
 use crate::db::entities::{certification, employee, performance_review};
-use crate::db::{scope, Db};
+use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
 use crate::error::{AppError, AppResult};
 use crate::services::{audit, validate};
@@ -22,22 +23,18 @@ pub struct NewCertification {
     pub expires_on: Option<NaiveDate>,
 }
 
-/// An employee submits their own certificate (PENDING until HR verifies);
-/// HR records anyone's, already VERIFIED.
+/// An employee submits their own certificate (PENDING until HR verifies;
+/// HR's own too, until another HR user does); HR records anyone else's,
+/// already VERIFIED.
 pub async fn add_certification(
     db: &Db,
     principal: &Principal,
     input: NewCertification,
 ) -> AppResult<certification::Model> {
-    let status = if principal.is_hr() {
-        CertificationStatus::Verified
-    } else if principal.employee_id == input.employee_id {
-        CertificationStatus::Pending
-    } else {
-        return Err(AppError::Forbidden(
-            "you may only submit your own certifications".into(),
-        ));
-    };
+    // Permission first (it needs no statement), so the answer never tells
+    // whether an id exists.
+    let relation = Relation::new(principal, input.employee_id, false);
+    let status = policy::may_add_certification(relation)?;
     let name = validate::text("name", &input.name, 200)?;
     let issued_on = validate::date("issuedOn", input.issued_on)?;
     if issued_on > Utc::now().date_naive() {
@@ -138,19 +135,20 @@ pub(crate) fn check_kind_fields(
     }
 }
 
-/// HR verifies (or rejects) a PENDING certification.
+/// HR verifies (or rejects) a PENDING certification, never their own.
 pub async fn verify_certification(
     db: &Db,
     principal: &Principal,
     id: i64,
     approve: bool,
 ) -> AppResult<certification::Model> {
-    principal.require_hr()?;
+    policy::may_administer(principal)?;
     let txn = db.begin_write().await?;
     let before = certification::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("certification"))?;
+    policy::may_verify_certification(principal, before.employee_id)?;
     if before.status != CertificationStatus::Pending.as_str() {
         return Err(AppError::Conflict(format!(
             "this certification is already {}",
@@ -221,17 +219,7 @@ pub async fn record_review(
     principal: &Principal,
     input: NewReview,
 ) -> AppResult<performance_review::Model> {
-    if principal.employee_id == input.employee_id {
-        return Err(AppError::Forbidden("nobody reviews themselves".into()));
-    }
-    let allowed = principal.is_hr()
-        || (principal.is_manager()
-            && scope::is_above(&db.conn, principal.employee_id, input.employee_id).await?);
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "reviews are recorded by the reporting chain or HR".into(),
-        ));
-    }
+    policy::may_record_review(policy::relation(&db.conn, principal, input.employee_id).await?)?;
     let period_end = validate::date("periodEnd", input.period_end)?;
     let rating = in_range("rating", Some(input.rating), 1.0, 5.0)?.unwrap_or(input.rating);
     let csat = in_range("csat", input.csat, 0.0, 100.0)?;

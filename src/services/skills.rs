@@ -1,7 +1,8 @@
 //! The skill catalogue (HR maintains it), proficiency levels, and skill
 //! assessments: self-assessments by the person, counted assessments by
-//! their reporting chain (MANAGER) or HR. Every assessment is kept; the
-//! latest counted one is the person's level.
+//! their reporting chain (MANAGER) or HR; an assessment of yourself is SELF
+//! whatever your access role (`policy::may_assess_skill`). Every assessment
+//! is kept; the latest counted one is the person's level.
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -10,9 +11,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
 use crate::db::entities::{employee, proficiency_level, skill, skill_assessment};
-use crate::db::{scope, Db};
+use crate::db::Db;
 use crate::domain::enums::AssessmentSource;
 use crate::error::{AppError, AppResult};
 use crate::services::{audit, validate};
@@ -104,28 +105,6 @@ pub struct AssessmentInput {
     pub note: Option<String>,
 }
 
-/// Who an assessment by `principal` of `employee_id` counts as: the person
-/// themselves (SELF), HR, or a MANAGER above them; anyone else: FORBIDDEN.
-async fn source_for<C: ConnectionTrait>(
-    db: &C,
-    principal: &Principal,
-    employee_id: i64,
-) -> AppResult<AssessmentSource> {
-    if principal.employee_id == employee_id {
-        Ok(AssessmentSource::SelfAssessed)
-    } else if principal.is_hr() {
-        Ok(AssessmentSource::Hr)
-    } else if principal.is_manager()
-        && scope::is_above(db, principal.employee_id, employee_id).await?
-    {
-        Ok(AssessmentSource::Manager)
-    } else {
-        Err(AppError::Forbidden(
-            "skills are assessed by the person, their reporting chain or HR".into(),
-        ))
-    }
-}
-
 /// Records an assessment (never overwriting an earlier one).
 pub async fn assess_skill(
     db: &Db,
@@ -145,7 +124,8 @@ pub async fn assess_skill(
     };
     let txn = db.begin_write().await?;
     // Permission first, so the answer never tells whether an id exists.
-    let source = source_for(&txn, principal, input.employee_id).await?;
+    let source =
+        policy::may_assess_skill(policy::relation(&txn, principal, input.employee_id).await?)?;
     if employee::Entity::find_by_id(input.employee_id)
         .one(&txn)
         .await?

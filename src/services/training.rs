@@ -16,11 +16,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
 use crate::db::entities::{
     certification, course, course_session, employee, enrolment, job_role, skill,
 };
-use crate::db::{scope, Db};
+use crate::db::Db;
 use crate::domain::enrolment as enrolment_rules;
 use crate::domain::enums::{
     AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EnrolmentStatus,
@@ -349,6 +349,23 @@ pub struct SessionInput {
     pub location: Option<String>,
 }
 
+/// Whether the principal is the trainer of `session_id` and still holds the
+/// trainer job role.
+async fn is_session_trainer<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    session_id: i64,
+) -> AppResult<bool> {
+    let Some(session) = course_session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(session.trainer_id == Some(principal.employee_id)
+        && is_trainer(db, principal.employee_id).await?)
+}
+
 /// Whether `employee_id` holds the trainer job role.
 async fn is_trainer<C: ConnectionTrait>(db: &C, employee_id: i64) -> AppResult<bool> {
     Ok(trainer_status(db, employee_id).await? == Some(true))
@@ -465,18 +482,6 @@ async fn locked_enrolment(
     Ok((session, fresh))
 }
 
-/// The person themselves, a manager above them, or HR.
-async fn may_act_for<C: ConnectionTrait>(
-    db: &C,
-    principal: &Principal,
-    employee_id: i64,
-) -> AppResult<bool> {
-    Ok(principal.employee_id == employee_id
-        || principal.is_hr()
-        || (principal.is_manager()
-            && scope::is_above(db, principal.employee_id, employee_id).await?))
-}
-
 /// Enrols `employee_id` in a session: a seat while there is one, else the
 /// waitlist. The person, their reporting chain or HR may do it; only HR
 /// once the session has started.
@@ -487,11 +492,8 @@ pub async fn enrol(
     employee_id: i64,
 ) -> AppResult<enrolment::Model> {
     let txn = db.begin_write().await?;
-    if !may_act_for(&txn, principal, employee_id).await? {
-        return Err(AppError::Forbidden(
-            "people are enrolled by themselves, their reporting chain or HR".into(),
-        ));
-    }
+    // Permission first, so the answer never tells whether an id exists.
+    policy::may_enrol(policy::relation(&txn, principal, employee_id).await?)?;
     if employee::Entity::find_by_id(employee_id)
         .one(&txn)
         .await?
@@ -501,7 +503,7 @@ pub async fn enrol(
     }
     let session = lock_session(&txn, session_id).await?;
     let today = Utc::now().date_naive();
-    if session.starts_on < today && !principal.is_hr() {
+    if session.starts_on < today && !policy::may_change_running_session(principal) {
         return Err(AppError::bad_input(
             "this session has already started; ask HR to enrol late",
         ));
@@ -576,13 +578,19 @@ pub async fn cancel_enrolment(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("enrolment"))?;
-    if !may_act_for(&txn, principal, row.employee_id).await? {
-        return Err(AppError::Forbidden(
-            "an enrolment is cancelled by the person, their reporting chain or HR".into(),
-        ));
+    let relation = policy::relation(&txn, principal, row.employee_id).await?;
+    if let Err(refused) = policy::may_cancel_enrolment(relation) {
+        // Only the session's trainer sees an enrolment they may not cancel;
+        // to anyone else it is as missing as an id that does not exist.
+        let trainer = is_session_trainer(&txn, principal, row.session_id).await?;
+        return Err(if policy::may_see_enrolment(relation, trainer) {
+            refused
+        } else {
+            policy::hidden("enrolment")
+        });
     }
     let (session, row) = locked_enrolment(&txn, row).await?;
-    if session.ends_on < Utc::now().date_naive() && !principal.is_hr() {
+    if session.ends_on < Utc::now().date_naive() && !policy::may_change_running_session(principal) {
         return Err(AppError::bad_input(
             "this session is over; ask HR to correct its enrolments",
         ));
@@ -641,20 +649,19 @@ pub async fn complete_enrolment(
     completed_on: Option<NaiveDate>,
 ) -> AppResult<enrolment::Model> {
     let txn = db.begin_write().await?;
+    let holds_trainer_role = is_trainer(&txn, principal.employee_id).await?;
+    policy::may_complete_enrolments(principal, holds_trainer_role)?;
     let row = enrolment::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("enrolment"))?;
     let (session, row) = locked_enrolment(&txn, row).await?;
-    let allowed = principal.is_hr()
-        || (session.trainer_id == Some(principal.employee_id)
-            && row.employee_id != principal.employee_id
-            && is_trainer(&txn, principal.employee_id).await?);
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "completion is recorded by HR or the session's trainer (never for themselves)".into(),
-        ));
+    let relation = policy::relation(&txn, principal, row.employee_id).await?;
+    let session_trainer = holds_trainer_role && session.trainer_id == Some(principal.employee_id);
+    if !policy::may_see_enrolment(relation, session_trainer) {
+        return Err(policy::hidden("enrolment"));
     }
+    policy::may_complete_enrolment(relation, session_trainer)?;
     if !EnrolmentStatus::parse(&row.status)
         .is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Completed))
     {
@@ -744,13 +751,9 @@ pub async fn roster(
     principal: &Principal,
     session: &course_session::Model,
 ) -> AppResult<Vec<enrolment::Model>> {
-    let allowed = principal.is_hr()
-        || (session.trainer_id == Some(principal.employee_id)
-            && is_trainer(&db.conn, principal.employee_id).await?);
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "the roster is for HR and the session's trainer".into(),
-        ));
-    }
+    let trainer = !principal.is_hr()
+        && session.trainer_id == Some(principal.employee_id)
+        && is_trainer(&db.conn, principal.employee_id).await?;
+    policy::may_view_roster(principal, trainer)?;
     enrolments_of_session(db, session.id).await
 }

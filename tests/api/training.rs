@@ -267,11 +267,20 @@ async fn assessments_keep_their_history_and_only_the_chain_or_hr_counts() {
         .map(|a| (a["level"].as_i64().unwrap(), a["source"].as_str().unwrap()))
         .collect();
     assert_eq!(history, vec![(3, "HR"), (2, "MANAGER"), (4, "SELF")]);
-    // Private like the rest of the profile.
+    // Private like the rest of the profile: through a relation FORBIDDEN,
+    // and `employee(id)` finds nobody outside the chain.
     let other = app
         .gql(q, json!({ "id": app.employee.gid() }), Some(&app.outsider))
         .await;
-    assert_eq!(error_code(&other), "FORBIDDEN");
+    assert_eq!(other["data"]["employee"], Value::Null, "{other}");
+    let up = app
+        .gql(
+            "{ me { manager { skillAssessments { level } } } }",
+            json!({}),
+            Some(&app.employee),
+        )
+        .await;
+    assert_eq!(error_code(&up), "FORBIDDEN");
 }
 
 #[tokio::test]
@@ -412,7 +421,7 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
             Some(&app.other_manager),
         )
         .await;
-    assert_eq!(error_code(&other), "FORBIDDEN");
+    assert_eq!(other["data"]["employee"], Value::Null, "{other}");
     for bad in ["NO_SUCH_ROLE", "CSR", "OPERATIONS_MANAGER"] {
         let body = app
             .gql(PLAN, json!({ "id": csr.gid(), "to": bad }), Some(&app.hr))
@@ -430,14 +439,18 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
     let enrolment = seat["data"]["enrol"]["id"].as_str().unwrap().to_owned();
     let complete = "mutation($id: ID!, $on: Date) { completeEnrolment(id: $id, completedOn: $on) { status completedOn } }";
     let certs_before = app.count("certification").await;
-    // Neither the CSR, their manager nor a Training Specialist who does not
-    // run the session may record it.
+    // Neither the CSR nor their manager may record it; to a Training
+    // Specialist who does not run the session it does not exist.
     let other_trainer = trainer(&app).await;
-    for who in [&csr, &app.manager, &other_trainer] {
+    for (who, code) in [
+        (&csr, "FORBIDDEN"),
+        (&app.manager, "FORBIDDEN"),
+        (&other_trainer, "NOT_FOUND"),
+    ] {
         let body = app
             .gql(complete, json!({ "id": enrolment }), Some(who))
             .await;
-        assert_eq!(error_code(&body), "FORBIDDEN");
+        assert_eq!(error_code(&body), code);
     }
     // Nor may the trainer record their own completion.
     let own = enrol(&app, &app.hr, &running, &tina).await;
@@ -620,7 +633,7 @@ async fn a_full_session_waitlists_and_a_cancelled_seat_goes_to_the_first_in_line
     let refused = app
         .gql(cancel, json!({ "id": a_id }), Some(&app.outsider))
         .await;
-    assert_eq!(error_code(&refused), "FORBIDDEN");
+    assert_eq!(error_code(&refused), "NOT_FOUND", "not theirs to see");
     let cancelled = app
         .data(cancel, json!({ "id": a_id }), Some(&app.employee))
         .await;

@@ -36,7 +36,9 @@ pub struct LadderStepInput {
     pub standard_months: Option<i32>,
     pub min_rating: Option<f64>,
     pub top_performer_rating: Option<f64>,
+    /// Percent, 0 - 100.
     pub raise_min_percent: Option<f64>,
+    /// Percent, 0 - 100 (at most 100: pay at most doubles on promotion).
     pub raise_max_percent: Option<f64>,
     /// Replaces the step's requirements when given.
     pub requirements: Option<Vec<RequirementInput>>,
@@ -53,7 +55,8 @@ pub struct SkillRequirementInput {
 
 #[Object]
 impl CatalogMutation {
-    /// HR: create or replace the band of a role in a market.
+    /// HR: create or replace the band of a role in a market. The audit
+    /// event keeps the band before and after.
     async fn upsert_salary_band(
         &self,
         ctx: &Context<'_>,
@@ -77,7 +80,8 @@ impl CatalogMutation {
         Ok(band.into())
     }
 
-    /// HR: create or change a ladder step; answers change at once.
+    /// HR: create or change a ladder step; answers change at once. The
+    /// audit event keeps the step before and after.
     async fn upsert_ladder_step(
         &self,
         ctx: &Context<'_>,

@@ -85,7 +85,8 @@ impl EmployeeMutation {
         ))
     }
 
-    /// HR and ADMIN (changing `accessRole`: ADMIN only).
+    /// HR and ADMIN (changing `accessRole`, or an ADMIN's account: ADMIN
+    /// only).
     async fn update_employee(
         &self,
         ctx: &Context<'_>,

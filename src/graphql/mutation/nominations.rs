@@ -42,7 +42,9 @@ impl NominationMutation {
     }
 
     /// HR: promote. `raisePercent` within the step's range (default its
-    /// minimum); `effectiveOn` defaults to today.
+    /// minimum); `effectiveOn` defaults to today. Nobody decides a
+    /// nomination in which they are the nominee or the nominator
+    /// (FORBIDDEN).
     async fn approve_nomination(
         &self,
         ctx: &Context<'_>,
@@ -68,7 +70,8 @@ impl NominationMutation {
         ))
     }
 
-    /// HR: reject with a reason.
+    /// HR: reject with a reason (never a nomination in which you are the
+    /// nominee or the nominator).
     async fn reject_nomination(
         &self,
         ctx: &Context<'_>,
@@ -83,7 +86,8 @@ impl NominationMutation {
         ))
     }
 
-    /// The nominator or HR withdraws a PENDING nomination.
+    /// The nominator or HR withdraws a PENDING nomination. A nomination you
+    /// may not see is NOT_FOUND, like a missing one.
     async fn withdraw_nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;

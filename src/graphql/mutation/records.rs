@@ -41,8 +41,9 @@ pub struct RecordReviewInput {
 
 #[Object]
 impl RecordMutation {
-    /// Your own certificate (PENDING until HR verifies it), or anyone's for
-    /// HR (VERIFIED at once).
+    /// Your own certificate (PENDING until HR verifies it; HR's own too,
+    /// until another HR user does), or anyone else's for HR (VERIFIED at
+    /// once).
     async fn add_certification(
         &self,
         ctx: &Context<'_>,
@@ -64,7 +65,8 @@ impl RecordMutation {
         ))
     }
 
-    /// HR: verify (approve = true) or reject a PENDING certificate.
+    /// HR: verify (approve = true) or reject a PENDING certificate; never
+    /// your own (FORBIDDEN).
     async fn verify_certification(
         &self,
         ctx: &Context<'_>,

@@ -194,8 +194,9 @@ impl TrainingMutation {
         Ok(Enrolment(saved))
     }
 
-    /// Cancel a seat or a waitlist place; a freed seat goes to the first
-    /// person waiting.
+    /// Cancel a seat or a waitlist place (the person, their reporting chain
+    /// or HR); a freed seat goes to the first person waiting. An enrolment
+    /// you may not see is NOT_FOUND, like a missing one.
     async fn cancel_enrolment(&self, ctx: &Context<'_>, id: ID) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;
@@ -206,7 +207,8 @@ impl TrainingMutation {
 
     /// HR or the session's trainer: record that an ENROLLED person completed
     /// the course on `completedOn` (default: the session's last day). Creates
-    /// the course's certificate VERIFIED and records its skill level.
+    /// the course's certificate VERIFIED and records its skill level. Nobody
+    /// completes their own enrolment (FORBIDDEN).
     async fn complete_enrolment(
         &self,
         ctx: &Context<'_>,

@@ -35,7 +35,8 @@ impl EmployeeQuery {
     }
 
     /// One employee: yourself, anyone in your reporting chain, or anyone for
-    /// HR and ADMIN; FORBIDDEN otherwise.
+    /// HR and ADMIN; null otherwise, exactly as for an id that does not
+    /// exist.
     async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;

@@ -38,7 +38,8 @@ impl NominationQuery {
         ))
     }
 
-    /// One nomination, if you may see it.
+    /// One nomination, if you may see it; null otherwise, exactly as for an
+    /// id that does not exist.
     async fn nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Nomination>> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;

@@ -1,14 +1,14 @@
-//! The Employee node. Directory fields (name, role, site, manager...) are
-//! visible to any signed-in user who reaches the node; private fields
-//! (salary, certifications, reviews, progression, history) only to the
-//! person, their reporting chain, HR and ADMIN, else FORBIDDEN.
+//! The Employee node. Directory fields (name, work email, role, site,
+//! manager, reports...) are visible to any signed-in user who reaches the
+//! node; private fields (salary, hire and role dates, tenure, access role,
+//! certifications, reviews, progression, history) only to the person, their
+//! reporting chain, HR and ADMIN, else FORBIDDEN (`auth::policy`).
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
 use crate::db::entities::employee;
 use crate::domain::{eligibility, enums as domain, money, tenure};
-use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::cost::bound;
 use crate::graphql::loaders::Loaders;
@@ -37,14 +37,7 @@ pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 
 impl Employee {
     async fn require_private(&self, ctx: &Context<'_>) -> Result<()> {
-        if context::can_see(ctx, self.0.id).await? {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "only the employee, their reporting chain and HR may see this".into(),
-            )
-            .into())
-        }
+        Ok(context::require_private(ctx, self.0.id).await?)
     }
 
     fn band(&self, ladder: &crate::db::facts::Ladder) -> Option<money::Band> {
@@ -69,8 +62,9 @@ impl Employee {
     async fn email(&self) -> &str {
         &self.0.email
     }
-    /// What this person may do in Rungs.
-    async fn access_role(&self) -> Result<AccessRole> {
+    /// What this person may do in Rungs. Same visibility as salary.
+    async fn access_role(&self, ctx: &Context<'_>) -> Result<AccessRole> {
+        self.require_private(ctx).await?;
         Ok(stored(
             domain::AccessRole::parse(&self.0.access_role),
             "access_role",
@@ -121,20 +115,25 @@ impl Employee {
         )?
         .into())
     }
-    async fn hired_on(&self) -> Date {
-        Date(self.0.hired_on)
+    /// The hire date. Same visibility as salary.
+    async fn hired_on(&self, ctx: &Context<'_>) -> Result<Date> {
+        self.require_private(ctx).await?;
+        Ok(Date(self.0.hired_on))
     }
-    /// The date the current job role started.
-    async fn role_since(&self) -> Date {
-        Date(self.0.role_since)
+    /// The date the current job role started. Same visibility as salary.
+    async fn role_since(&self, ctx: &Context<'_>) -> Result<Date> {
+        self.require_private(ctx).await?;
+        Ok(Date(self.0.role_since))
     }
-    /// Whole calendar months as of `asOf` (default today, UTC).
-    async fn tenure(&self, as_of: Option<Date>) -> Tenure {
+    /// Whole calendar months as of `asOf` (default today, UTC). Same
+    /// visibility as salary.
+    async fn tenure(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Tenure> {
+        self.require_private(ctx).await?;
         let as_of = as_of_or_today(as_of);
-        Tenure {
+        Ok(Tenure {
             months_of_service: tenure::months_between(self.0.hired_on, as_of) as i32,
             months_in_role: tenure::months_between(self.0.role_since, as_of) as i32,
-        }
+        })
     }
     /// Monthly salary. Visible to the person, their chain, HR and ADMIN.
     async fn salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {

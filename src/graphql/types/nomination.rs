@@ -1,10 +1,12 @@
-//! Nominations as GraphQL.
+//! Nominations as GraphQL. Whoever may see a nomination reads its people,
+//! target and status; its pay fields follow the nominee's salary visibility.
 
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
 use crate::db::entities::nomination;
 use crate::domain::enums as domain;
+use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
@@ -66,16 +68,21 @@ impl Nomination {
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()
     }
-    /// Pay after an approved promotion.
-    async fn new_salary(&self) -> Option<Money> {
-        match (self.0.new_salary_minor, &self.0.currency) {
+    /// Pay after an approved promotion. Same visibility as the nominee's
+    /// salary as it is now (a former nominator whose nominee has left their
+    /// chain gets FORBIDDEN).
+    async fn new_salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        context::require_private(ctx, self.0.nominee_id).await?;
+        Ok(match (self.0.new_salary_minor, &self.0.currency) {
             (Some(minor), Some(currency)) => Some(Money::new(minor, currency)),
             _ => None,
-        }
+        })
     }
-    /// The raise granted on approval, in percent.
-    async fn raise_percent(&self) -> Option<f64> {
-        self.0.raise_bp.map(|bp| bp as f64 / 100.0)
+    /// The raise granted on approval, in percent. Same visibility as
+    /// `newSalary`.
+    async fn raise_percent(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        context::require_private(ctx, self.0.nominee_id).await?;
+        Ok(self.0.raise_bp.map(|bp| bp as f64 / 100.0))
     }
     /// The date the promotion takes effect (approved nominations).
     async fn effective_on(&self) -> Option<Date> {

@@ -36,11 +36,10 @@ const QUERY = `query MyProgression {
   }
   nominations(first: 50) {
     nodes {
-      id status createdAt decidedAt decisionReason raisePercent effectiveOn
+      id status createdAt decidedAt decisionReason effectiveOn
       nominee { id }
       nominatedBy { name }
       targetRole { title }
-      newSalary { amount currency }
     }
   }
 }`;
@@ -280,6 +279,27 @@ function facts(me, p) {
     fact('Salary', formatMoney(me.salary), me.compaRatio ? `compa-ratio ${me.compaRatio.toFixed(2)}` : null));
 }
 
+/**
+ * The pay of your own approved nominations. The listing leaves pay out: it
+ * also holds nominations you made of people who may since have left your
+ * chain, whose pay you may no longer see (FORBIDDEN).
+ */
+async function withPay(list) {
+  const approved = list.filter((n) => n.status === 'APPROVED').slice(0, 20);
+  if (!approved.length) return list;
+  const variables = {};
+  const params = [];
+  const fields = [];
+  approved.forEach((n, i) => {
+    variables[`id${i}`] = n.id;
+    params.push(`$id${i}: ID!`);
+    fields.push(`n${i}: nomination(id: $id${i}) { id raisePercent newSalary { amount currency } }`);
+  });
+  const pay = await gql(`query MyNominationPay(${params.join(', ')}) { ${fields.join(' ')} }`, variables);
+  const byId = new Map(Object.values(pay).filter(Boolean).map((p) => [p.id, p]));
+  return list.map((n) => ({ ...n, ...(byId.get(n.id) || {}) }));
+}
+
 function nominationsList(list) {
   if (!list.length) return note('No nominations yet. Your manager nominates you when you are eligible.');
   return h('ul', { class: 'nominations' }, list.map((n) => h('li', { 'data-status': n.status },
@@ -324,7 +344,7 @@ export function render(main, app) {
     drawnWidth = root.clientWidth;
     const { me } = data;
     const p = me.progression;
-    const mine = data.nominations.nodes.filter((n) => n.nominee.id === me.id);
+    const { mine } = data;
     add(root,
       h('p', { class: 'lead' }, `${me.name} · ${p.currentRole.title} · ${me.site}. Figures as of ${formatDate(p.asOf)}.`),
       p.stalled ? note('You have been eligible for more than six months with no open nomination: worth a conversation with your manager.', 'warn') : null,
@@ -344,7 +364,9 @@ export function render(main, app) {
 
   async function load() {
     try {
-      data = await gql(QUERY);
+      const loaded = await gql(QUERY);
+      const own = loaded.nominations.nodes.filter((n) => n.nominee.id === loaded.me.id);
+      data = { ...loaded, mine: await withPay(own) };
       // Plans are a nicety: the page works without them.
       plans = await loadPlans(data.me.progression.options).catch(() => ({}));
       draw();
