@@ -1,7 +1,10 @@
 //! Limits on connections, where they enter the process: at most
-//! `max_connections` open at once (one over the cap is accepted and closed
-//! at once, so the kernel's queue never fills with it), and deadlines on
-//! what a client sends:
+//! `max_connections` open at once. At the cap, a new connection takes the
+//! place of the oldest one that has not sent a byte yet (an idle flood
+//! only evicts itself, while a monitor's `/healthz` request, which sends at
+//! once, gets in); when every connection is busy, the new one is closed at
+//! once, so the kernel's queue never fills. Deadlines on what a client
+//! sends:
 //!
 //! - a request must arrive whole and be answered within `request_read`
 //!   of its first byte (a new connection counts from when it is accepted),
@@ -13,14 +16,16 @@
 //! Protocols`), these deadlines stop: `/graphql/ws` has its own (see
 //! `crate::ws`).
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use async_graphql::futures_util::task::AtomicWaker;
 use poem::http::uri::Scheme;
 use poem::listener::Acceptor;
 use poem::web::{LocalAddr, RemoteAddr};
@@ -30,6 +35,8 @@ use tokio::time::{Instant, Sleep};
 
 /// Connections turned away because the cap was reached (for `/metrics`).
 pub static REFUSED: AtomicU64 = AtomicU64::new(0);
+/// Connections that never sent a byte, closed to make room (for `/metrics`).
+pub static EVICTED: AtomicU64 = AtomicU64::new(0);
 /// Connections closed by a deadline (for `/metrics`).
 pub static TIMED_OUT: AtomicU64 = AtomicU64::new(0);
 
@@ -51,11 +58,23 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// What the acceptor and a connection share.
+#[derive(Default)]
+struct Shared {
+    /// No byte has arrived yet.
+    pristine: AtomicBool,
+    /// The acceptor wants the connection closed.
+    evicted: AtomicBool,
+    waker: AtomicWaker,
+}
+
 /// An acceptor that enforces [`ConnectionLimits`].
 pub struct LimitedAcceptor<A> {
     inner: A,
     slots: Arc<Semaphore>,
     limits: ConnectionLimits,
+    /// Connections in the order they came, to find the oldest pristine one.
+    open: VecDeque<Weak<Shared>>,
 }
 
 impl<A> LimitedAcceptor<A> {
@@ -64,6 +83,34 @@ impl<A> LimitedAcceptor<A> {
             inner,
             slots: Arc::new(Semaphore::new(limits.max_connections.max(1))),
             limits,
+            open: VecDeque::new(),
+        }
+    }
+
+    /// Asks the oldest connection that has not sent a byte to close;
+    /// false when there is none.
+    fn evict_one(&mut self) -> bool {
+        while let Some(weak) = self.open.pop_front() {
+            let Some(shared) = weak.upgrade() else {
+                continue;
+            };
+            if shared.pristine.load(Ordering::Acquire) {
+                shared.evicted.store(true, Ordering::Release);
+                shared.waker.wake();
+                EVICTED.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Forgets closed and busy connections once the list grows.
+    fn prune(&mut self) {
+        if self.open.len() > 2 * self.limits.max_connections.max(16) {
+            self.open.retain(|weak| {
+                weak.upgrade()
+                    .is_some_and(|s| s.pristine.load(Ordering::Acquire))
+            });
         }
     }
 }
@@ -87,15 +134,34 @@ impl<A: Acceptor> Acceptor for LimitedAcceptor<A> {
                     continue;
                 }
             };
-            match self.slots.clone().try_acquire_owned() {
-                Ok(slot) => {
-                    return Ok((Limited::new(io, slot, self.limits), local, remote, scheme));
+            let slot = match self.slots.clone().try_acquire_owned() {
+                Ok(slot) => Some(slot),
+                Err(_) if self.evict_one() => {
+                    let freed = self.slots.clone().acquire_owned();
+                    tokio::time::timeout(Duration::from_millis(250), freed)
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
                 }
-                Err(_) => {
-                    REFUSED.fetch_add(1, Ordering::Relaxed);
-                    drop(io);
-                }
-            }
+                Err(_) => None,
+            };
+            let Some(slot) = slot else {
+                REFUSED.fetch_add(1, Ordering::Relaxed);
+                drop(io);
+                continue;
+            };
+            let shared = Arc::new(Shared {
+                pristine: AtomicBool::new(true),
+                ..Default::default()
+            });
+            self.prune();
+            self.open.push_back(Arc::downgrade(&shared));
+            return Ok((
+                Limited::new(io, slot, self.limits, shared),
+                local,
+                remote,
+                scheme,
+            ));
         }
     }
 }
@@ -114,16 +180,23 @@ enum State {
 pub struct Limited<T> {
     inner: T,
     _slot: OwnedSemaphorePermit,
+    shared: Arc<Shared>,
     limits: ConnectionLimits,
     state: State,
     deadline: Pin<Box<Sleep>>,
 }
 
 impl<T> Limited<T> {
-    fn new(inner: T, slot: OwnedSemaphorePermit, limits: ConnectionLimits) -> Self {
+    fn new(
+        inner: T,
+        slot: OwnedSemaphorePermit,
+        limits: ConnectionLimits,
+        shared: Arc<Shared>,
+    ) -> Self {
         Limited {
             inner,
             _slot: slot,
+            shared,
             limits,
             // A new connection must send its request in time.
             state: State::Request,
@@ -142,6 +215,13 @@ impl<T: AsyncRead + Unpin> AsyncRead for Limited<T> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        self.shared.waker.register(cx.waker());
+        if self.shared.evicted.load(Ordering::Acquire) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "closed to make room for another connection",
+            )));
+        }
         if self.expired(cx) {
             TIMED_OUT.fetch_add(1, Ordering::Relaxed);
             return Poll::Ready(Err(io::Error::new(
@@ -152,6 +232,9 @@ impl<T: AsyncRead + Unpin> AsyncRead for Limited<T> {
         let before = buf.filled().len();
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.shared.pristine.store(false, Ordering::Release);
+        }
         if matches!(polled, Poll::Ready(Ok(())))
             && buf.filled().len() > before
             && this.state == State::Idle

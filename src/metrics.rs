@@ -123,6 +123,13 @@ pub fn render(db: &Db) -> String {
     );
     scalar(
         &mut out,
+        "rungs_connections_evicted_total",
+        "counter",
+        "Connections that had sent nothing, closed to make room at the cap.",
+        crate::connections::EVICTED.load(Ordering::Relaxed),
+    );
+    scalar(
+        &mut out,
         "rungs_connections_timed_out_total",
         "counter",
         "Connections closed because the client was too slow or idle too long.",

@@ -366,6 +366,15 @@ async fn connections_over_the_cap_are_refused_while_healthz_answers() {
     }
     assert!(closed >= 20, "only {closed} of 40 were refused");
     assert!(healthz(&app).await < Duration::from_secs(1));
+    // A new connection that sends its request at once takes the place of
+    // an idle one.
+    let fresh = reqwest::Client::new()
+        .get(format!("{}/healthz", app.address))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await
+        .expect("a new monitor connection is served at the cap");
+    assert_eq!(fresh.status(), 200);
     drop(idle);
 }
 
