@@ -795,13 +795,22 @@ impl<'a> Walker<'a> {
 /// resolves.
 pub struct CostGuard {
     model: Arc<CostModel>,
+    max_resolved: u64,
 }
 
 impl CostGuard {
     pub fn new(model: CostModel) -> CostGuard {
         CostGuard {
             model: Arc::new(model),
+            max_resolved: MAX_RESOLVED_FIELDS,
         }
+    }
+
+    /// Cuts answers off past `max` resolved fields (default
+    /// [`MAX_RESOLVED_FIELDS`]).
+    pub fn with_max_resolved(mut self, max: u64) -> CostGuard {
+        self.max_resolved = max;
+        self
     }
 }
 
@@ -809,6 +818,7 @@ impl ExtensionFactory for CostGuard {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(CostExtension {
             model: self.model.clone(),
+            max_resolved: self.max_resolved,
             resolved: AtomicU64::new(0),
         })
     }
@@ -816,6 +826,7 @@ impl ExtensionFactory for CostGuard {
 
 struct CostExtension {
     model: Arc<CostModel>,
+    max_resolved: u64,
     resolved: AtomicU64,
 }
 
@@ -845,10 +856,11 @@ impl Extension for CostExtension {
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
         let resolved = self.resolved.fetch_add(1, Ordering::Relaxed);
-        if resolved >= MAX_RESOLVED_FIELDS {
+        if resolved >= self.max_resolved {
             let mut error = ServerError::new(
                 format!(
-                    "the answer is too large: more than {MAX_RESOLVED_FIELDS} fields; ask for less"
+                    "the answer is too large: more than {} fields; ask for less",
+                    self.max_resolved
                 ),
                 None,
             );
@@ -992,6 +1004,26 @@ mod tests {
                 assert!(cost.objects <= OBJECT_BUDGET);
             }
         }
+    }
+
+    #[tokio::test]
+    async fn execution_past_the_resolved_field_cap_is_cut_off_and_the_schema_keeps_serving() {
+        let schema = crate::graphql::builder()
+            .extension(CostGuard::new(model()).with_max_resolved(3))
+            .finish();
+        let query = "{ __schema { types { name fields { name } } } }";
+        let cut = schema.execute(query).await;
+        assert!(!cut.errors.is_empty());
+        assert!(cut.errors.iter().all(|e| e.message.contains("too large")));
+        let code = cut.errors[0]
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned();
+        assert_eq!(code, Some(Value::from("BAD_USER_INPUT")));
+        // Each request counts for itself.
+        let small = schema.execute("{ __typename }").await;
+        assert!(small.errors.is_empty(), "{:?}", small.errors);
     }
 
     /// The introspection query GraphiQL sends (graphql-js

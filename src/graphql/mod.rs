@@ -46,7 +46,7 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
     }
 }
 
-fn builder() -> async_graphql::SchemaBuilder<
+pub(crate) fn builder() -> async_graphql::SchemaBuilder<
     query::QueryRoot,
     mutation::MutationRoot,
     subscription::SubscriptionRoot,
