@@ -57,6 +57,10 @@ pub struct BenchArgs {
     /// Concurrent clients for the throughput figures.
     #[arg(long, default_value_t = 32)]
     pub clients: usize,
+    /// Reviews recorded per second (one client) while another client asks
+    /// the dashboard back to back, for the "dashboard under writes" figures.
+    #[arg(long, default_value_t = 10)]
+    pub writes_per_second: u32,
 }
 
 const BENCH_PASSWORD: &str = "benchmark-password-2026";
@@ -282,6 +286,100 @@ async fn load(
     }
 }
 
+const RECORD_REVIEW: &str =
+    "mutation($input: RecordReviewInput!) { recordReview(input: $input) { id } }";
+
+/// Latencies of a dashboard query asked back to back while another client
+/// records `per_second` reviews, for `seconds`.
+struct UnderWrites {
+    reads: Vec<f64>,
+    writes: Vec<f64>,
+    write_errors: u64,
+}
+
+async fn under_writes(
+    server: &Server,
+    query: &str,
+    token: &str,
+    employee_ids: &[String],
+    per_second: u32,
+    seconds: u64,
+) -> anyhow::Result<UnderWrites> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let today = Utc::now().date_naive();
+    let writer = {
+        let client = server.client.clone();
+        let url = format!("{}/graphql", server.base);
+        let token = token.to_owned();
+        let ids = employee_ids.to_vec();
+        let interval = Duration::from_secs_f64(1.0 / f64::from(per_second.max(1)));
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            let mut writes = Vec::new();
+            let mut errors = 0u64;
+            let mut i = 0usize;
+            while Instant::now() < deadline && !ids.is_empty() {
+                ticks.tick().await;
+                // A new (employee, period) pair every time.
+                let id = &ids[i % ids.len()];
+                let period_end = today - chrono::Days::new(1 + (i / ids.len()) as u64);
+                i += 1;
+                let body = json!({ "query": RECORD_REVIEW, "variables": { "input": {
+                    "employeeId": id, "periodEnd": period_end.to_string(), "rating": 3.5 + (i % 3) as f64 * 0.5,
+                } } });
+                let started = Instant::now();
+                let ok = match client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(r) => r
+                        .json::<Value>()
+                        .await
+                        .map(|v| v.get("errors").is_none())
+                        .unwrap_or(false),
+                    Err(_) => false,
+                };
+                writes.push(started.elapsed().as_secs_f64() * 1000.0);
+                errors += u64::from(!ok);
+            }
+            (writes, errors)
+        })
+    };
+    let mut reads = Vec::new();
+    let day = json!({ "d": today.to_string() });
+    while Instant::now() < deadline {
+        reads.push(timed(server, query, day.clone(), token).await?);
+    }
+    let (writes, write_errors) = writer.await.unwrap_or_default();
+    Ok(UnderWrites {
+        reads,
+        writes,
+        write_errors,
+    })
+}
+
+fn describe_under_writes(label: &str, figures: &UnderWrites, per_second: u32) {
+    let mut reads = figures.reads.clone();
+    reads.sort_by(f64::total_cmp);
+    let over = reads.iter().filter(|ms| **ms > 100.0).count();
+    println!(
+        "{label} under {per_second} writes/s: {} answers, p50 {:.1} ms, p95 {:.1} ms, {:.0}% over 100 ms",
+        reads.len(),
+        crate::services::dashboard::percentile(&reads, 0.5),
+        crate::services::dashboard::percentile(&reads, 0.95),
+        100.0 * over as f64 / reads.len().max(1) as f64
+    );
+    println!(
+        "  recordReview meanwhile: {} writes, median {:.1} ms, {} errors",
+        figures.writes.len(),
+        median(figures.writes.clone()),
+        figures.write_errors
+    );
+}
+
 /// An HR account to sign in with, and live sessions for some employees.
 async fn accounts(db: &Db, clients: usize) -> anyhow::Result<(String, Vec<String>)> {
     let email = format!("bench.hr.{}@rungs.example", std::process::id());
@@ -484,6 +582,25 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .await;
         peaks.push(("progression load", server.peak_mib()));
         let baseline = load(&server, TYPENAME, &tokens, args.clients, args.load_seconds).await;
+        let eligibility_writes = under_writes(
+            &server,
+            ELIGIBILITY_BY_SITE,
+            &hr,
+            &csr_ids,
+            args.writes_per_second,
+            args.load_seconds,
+        )
+        .await?;
+        let dashboard_writes = under_writes(
+            &server,
+            FULL_DASHBOARD,
+            &hr,
+            &csr_ids,
+            args.writes_per_second,
+            args.load_seconds,
+        )
+        .await?;
+        peaks.push(("under writes", server.peak_mib()));
         let peak = server.peak_mib();
         drop(server);
         drop_database(backend, &args, &url).await;
@@ -522,6 +639,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         println!(
             "  progression / baseline throughput: {:.2}",
             me.per_second / baseline.per_second.max(0.001)
+        );
+        describe_under_writes(
+            "eligibility(SITE) today",
+            &eligibility_writes,
+            args.writes_per_second,
+        );
+        describe_under_writes(
+            "full dashboard today",
+            &dashboard_writes,
+            args.writes_per_second,
         );
         match peak {
             Some(mib) => {
