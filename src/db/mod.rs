@@ -176,10 +176,91 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
     })
 }
 
-/// Applies pending migrations.
+/// The PostgreSQL advisory lock that migrations run under ("rungsmig").
+pub const MIGRATION_LOCK: i64 = 0x7275_6e67_736d_6967;
+
+/// Applies pending migrations, one process at a time: several `rungs serve`
+/// or `rungs migrate` processes starting together on one database migrate
+/// it once (the first takes the lock and migrates, the others wait and then
+/// find nothing pending). On PostgreSQL the lock is an advisory lock held
+/// on a connection of its own (outside the pool, so any pool size works);
+/// on SQLite it is an exclusive `flock` on `<database file>.migrate.lock`.
 pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
     use migrations::MigratorTrait;
-    migrations::Migrator::up(&db.conn, None).await
+    match db.backend() {
+        DatabaseBackend::Postgres => {
+            use sea_orm::sqlx::Connection;
+            let err =
+                |e: sea_orm::sqlx::Error| sea_orm::DbErr::Custom(format!("migration lock: {e}"));
+            let options = db.conn.get_postgres_connection_pool().connect_options();
+            let mut holder = sea_orm::sqlx::PgConnection::connect_with(&options)
+                .await
+                .map_err(err)?;
+            sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut holder)
+                .await
+                .map_err(err)?;
+            let result = migrations::Migrator::up(&db.conn, None).await;
+            // Closing the session releases the lock.
+            let _ = holder.close().await;
+            result
+        }
+        _ => {
+            let _lock = sqlite_migration_lock(db).await?;
+            migrations::Migrator::up(&db.conn, None).await
+        }
+    }
+}
+
+/// An exclusive lock on a file beside the SQLite database, held until the
+/// returned file is dropped (none for an in-memory database).
+async fn sqlite_migration_lock(db: &Db) -> Result<Option<std::fs::File>, sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .conn
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "SELECT file FROM pragma_database_list WHERE name = 'main'",
+        ))
+        .await?;
+    let path: String = match row {
+        Some(row) => row.try_get("", "file")?,
+        None => String::new(),
+    };
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.migrate.lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        lock_exclusive(&file)?;
+        Ok::<_, std::io::Error>(Some(file))
+    })
+    .await
+    .map_err(|e| sea_orm::DbErr::Custom(format!("migration lock: {e}")))?
+    .map_err(|e| sea_orm::DbErr::Custom(format!("migration lock: {e}")))
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a descriptor this function's caller owns; the lock
+    // ends when the file is closed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// `text` with its `?` placeholders numbered `$1, $2, ...` for PostgreSQL

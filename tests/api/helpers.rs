@@ -107,7 +107,7 @@ fn unique() -> String {
 
 /// A fresh database: a new SQLite file, or a new PostgreSQL database next to
 /// the one `DATABASE_URL` names.
-async fn fresh_database_url() -> String {
+pub async fn fresh_database_url() -> String {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let name = format!("rungs_test_{}", unique());

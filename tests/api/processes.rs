@@ -108,3 +108,42 @@ async fn concurrent_approvals_through_both_processes_promote_once() {
         "one new history row"
     );
 }
+
+#[tokio::test]
+async fn three_processes_migrating_one_empty_database_at_once_all_succeed() {
+    use sea_orm::ConnectionTrait;
+    let url = crate::helpers::fresh_database_url().await;
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
+                .args(["migrate", "--database-url", &url])
+                .env("RUST_LOG", "error")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("rungs migrate starts")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("rungs migrate ends");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let db = rungs::db::connect(&url, 2).await.expect("connect");
+    let applied = db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.backend(),
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT version) AS d FROM seaql_migrations",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let n: i64 = applied.try_get("", "n").unwrap();
+    let d: i64 = applied.try_get("", "d").unwrap();
+    assert!(n > 0);
+    assert_eq!(n, d, "each migration applied once");
+}
