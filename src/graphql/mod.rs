@@ -58,9 +58,11 @@ pub(crate) fn builder() -> async_graphql::SchemaBuilder<
     )
 }
 
-/// The SDL that `rungs schema` prints and `schema.graphql` holds.
+/// The SDL that `rungs schema` prints and `schema.graphql` holds (with
+/// `@specifiedBy` on the scalars that have a specification).
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    build_schema(None)
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// The SDL of the schema's types, read by the cost model.

@@ -8,7 +8,14 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-#[Scalar(name = "Date")]
+/// A calendar date without a time or zone, as ISO 8601 / RFC 3339
+/// `full-date` text: "2026-11-26". Impossible dates (2026-02-30) are
+/// refused with BAD_USER_INPUT. Every time-dependent answer takes one as
+/// `asOf`.
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
