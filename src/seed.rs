@@ -29,10 +29,11 @@ use crate::error::{AppError, AppResult};
 
 /// SplitMix64: tiny, fast and stable across versions (a seed must give the
 /// same organisation forever, which `rand`'s generators do not promise).
-struct Rng(u64);
+/// Tests that generate documents or data use it too.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -44,7 +45,7 @@ impl Rng {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
     /// Uniform integer in [lo, hi].
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next() % ((hi - lo + 1) as u64)) as i64
     }
     fn chance(&mut self, p: f64) -> bool {

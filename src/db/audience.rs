@@ -10,7 +10,6 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 use crate::auth::Principal;
-use crate::db::scope::MAX_DEPTH;
 use crate::domain::enums::AccessRole;
 
 /// What every subscriber's check of one event needs.
@@ -33,14 +32,7 @@ pub async fn load<C: ConnectionTrait>(
     sessions: &[i64],
 ) -> Result<Audience, DbErr> {
     let backend = db.get_database_backend();
-    let sql = format!(
-        "WITH RECURSIVE up(id, depth) AS (\
-           SELECT manager_id, 1 FROM employee WHERE id = {employee_id} AND manager_id IS NOT NULL \
-           UNION ALL \
-           SELECT e.manager_id, up.depth + 1 FROM employee e JOIN up ON e.id = up.id \
-           WHERE e.manager_id IS NOT NULL AND up.depth < {MAX_DEPTH}) \
-         SELECT id FROM up"
-    );
+    let sql = crate::db::scope::managers_above_sql(employee_id);
     let managers_above = db
         .query_all_raw(Statement::from_string(backend, sql))
         .await?

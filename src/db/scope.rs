@@ -38,6 +38,19 @@ pub async fn chain_ids<C: ConnectionTrait>(db: &C, manager_id: i64) -> Result<Ha
         .collect()
 }
 
+/// SQL selecting the ids (column `id`) of everyone above `employee_id`
+/// (their manager, the manager's manager, ...).
+pub fn managers_above_sql(employee_id: i64) -> String {
+    format!(
+        "WITH RECURSIVE up(id, depth) AS (\
+           SELECT manager_id, 1 FROM employee WHERE id = {employee_id} AND manager_id IS NOT NULL \
+           UNION ALL \
+           SELECT e.manager_id, up.depth + 1 FROM employee e JOIN up ON e.id = up.id \
+           WHERE e.manager_id IS NOT NULL AND up.depth < {MAX_DEPTH}) \
+         SELECT id FROM up"
+    )
+}
+
 /// Whether `ancestor_id` stands above `employee_id` in the reporting chain.
 pub async fn is_above<C: ConnectionTrait>(
     db: &C,
@@ -45,12 +58,8 @@ pub async fn is_above<C: ConnectionTrait>(
     employee_id: i64,
 ) -> Result<bool, DbErr> {
     let sql = format!(
-        "WITH RECURSIVE up(id, depth) AS (\
-           SELECT manager_id, 1 FROM employee WHERE id = {employee_id} AND manager_id IS NOT NULL \
-           UNION ALL \
-           SELECT e.manager_id, up.depth + 1 FROM employee e JOIN up ON e.id = up.id \
-           WHERE e.manager_id IS NOT NULL AND up.depth < {MAX_DEPTH}) \
-         SELECT COUNT(*) AS n FROM up WHERE id = {ancestor_id}"
+        "SELECT COUNT(*) AS n FROM ({}) above WHERE id = {ancestor_id}",
+        managers_above_sql(employee_id)
     );
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
