@@ -2766,6 +2766,40 @@ mod tests {
         }
 
         #[test]
+        fn the_state_holds_every_day_until_its_next_change(
+            (certs, reviews, steps, role_since, as_of, skills) in arb_eligible_case(),
+            open_nomination in prop::bool::weighted(0.2),
+            within in 1u32..=1000,
+        ) {
+            use crate::domain::eligibility_state::{next_change, state_of};
+            let f = EmployeeFacts {
+                skills: &skills,
+                has_open_nomination: open_nomination,
+                ..facts(role_since, &certs, &reviews)
+            };
+            let p = evaluate(&f, &steps, as_of);
+            let state = state_of(&p);
+            let until = next_change(&f, &steps, &p);
+            if let Some(until) = until {
+                prop_assert!(until > as_of);
+                // The day it may change, it is allowed to; before, never.
+                let last = (until - as_of).num_days() - 1;
+                for day in [1, last, 1 + (last - 1).max(0) * i64::from(within) / 1000] {
+                    if day < 1 || day > last {
+                        continue;
+                    }
+                    let later = as_of + chrono::Duration::days(day);
+                    prop_assert_eq!(&state_of(&evaluate(&f, &steps, later)), &state, "on {}", later);
+                }
+            } else {
+                for day in [1, 30, 400, 3000] {
+                    let later = as_of + chrono::Duration::days(day);
+                    prop_assert_eq!(&state_of(&evaluate(&f, &steps, later)), &state, "on {}", later);
+                }
+            }
+        }
+
+        #[test]
         fn eligible_on_is_what_a_day_by_day_walk_back_finds(
             (certs, reviews, steps, role_since, as_of, skills) in arb_eligible_case(),
         ) {

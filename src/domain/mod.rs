@@ -17,6 +17,7 @@
 
 pub mod bounds;
 pub mod eligibility;
+pub mod eligibility_state;
 pub mod enrolment;
 pub mod enums;
 pub mod money;
