@@ -193,28 +193,49 @@ fn bearer(req: &Request) -> Option<&str> {
         .map(str::trim)
 }
 
+/// Runs one GraphQL request and writes exactly one log line and one
+/// metrics sample for it, whatever path it takes (a dead token, a cost
+/// refusal, a timeout, an answer).
 async fn execute(
     schema: &AppSchema,
     db: &Db,
     req: &Request,
-    gql: async_graphql::Request,
+    mut gql: async_graphql::Request,
     timeout: std::time::Duration,
 ) -> async_graphql::Response {
-    let loaders = Loaders::new(db);
-    let authenticated = match bearer(req) {
-        Some(token) => match accounts::authenticate(db, token).await {
-            Ok(found) => found,
-            Err(err) => {
-                let mut response = async_graphql::Response::from_errors(vec![
-                    async_graphql::Error::from(err).into_server_error(Default::default()),
-                ]);
-                ensure_error_codes(&mut response);
-                return response;
-            }
-        },
-        None => None,
-    };
-    let mut gql = gql;
+    let started = std::time::Instant::now();
+    let operation = operation_label(&mut gql);
+    let (mut response, principal_id) = run(schema, db, req, gql, timeout).await;
+    ensure_error_codes(&mut response);
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()?
+                .get("code")
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+        })
+        .collect();
+    let elapsed = started.elapsed();
+    crate::metrics::record_request(&operation, &codes, elapsed);
+    if codes.iter().any(|c| c == "TIMEOUT") {
+        tracing::warn!(operation = %operation, "request timed out");
+    }
+    tracing::info!(
+        request_id = %request_id(),
+        operation = %operation,
+        principal = principal_id,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        errors = %codes.join(","),
+        "graphql request"
+    );
+    response
+}
+
+/// The metrics label of a request: its operation name, or the first named
+/// operation of its document.
+fn operation_label(gql: &mut async_graphql::Request) -> String {
     let named = gql.operation_name.clone().or_else(|| {
         let doc = gql.parsed_query().ok()?;
         match &doc.operations {
@@ -224,11 +245,32 @@ async fn execute(
             async_graphql::parser::types::DocumentOperations::Single(_) => None,
         }
     });
-    let operation = crate::metrics::operation_label(named.as_deref());
+    crate::metrics::operation_label(named.as_deref())
+}
+
+/// Authenticates the bearer token, then executes within `timeout`; the
+/// answer and the principal's id (for the log line).
+async fn run(
+    schema: &AppSchema,
+    db: &Db,
+    req: &Request,
+    mut gql: async_graphql::Request,
+    timeout: std::time::Duration,
+) -> (async_graphql::Response, Option<i64>) {
+    let loaders = Loaders::new(db);
+    let authenticated = match bearer(req) {
+        Some(token) => match accounts::authenticate(db, token).await {
+            Ok(found) => found,
+            Err(err) => {
+                let error = async_graphql::Error::from(err).into_server_error(Default::default());
+                return (async_graphql::Response::from_errors(vec![error]), None);
+            }
+        },
+        None => None,
+    };
     // A mutation may change the ladder, so its own answer must not reuse the
     // ladder version read before it ran.
     let is_mutation = is_mutation(&mut gql);
-    let started = std::time::Instant::now();
     let (principal, ladder_version) = match authenticated {
         Some(found) => {
             loaders
@@ -248,41 +290,17 @@ async fn execute(
     let gql = gql
         .data(RequestState::new(principal, ladder_version).with_client(client))
         .data(loaders);
-    let mut response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
+    let response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
         Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(operation = %operation, "request timed out");
-            async_graphql::Response::from_errors(vec![async_graphql::Error::from(
-                crate::error::AppError::Timeout(format!(
-                    "the request ran longer than {} ms: ask for less, or for a smaller page",
-                    timeout.as_millis()
-                )),
-            )
-            .into_server_error(Default::default())])
-        }
+        Err(_) => async_graphql::Response::from_errors(vec![async_graphql::Error::from(
+            crate::error::AppError::Timeout(format!(
+                "the request ran longer than {} ms: ask for less, or for a smaller page",
+                timeout.as_millis()
+            )),
+        )
+        .into_server_error(Default::default())]),
     };
-    ensure_error_codes(&mut response);
-    let codes: Vec<String> = response
-        .errors
-        .iter()
-        .filter_map(|e| {
-            e.extensions
-                .as_ref()?
-                .get("code")
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-        })
-        .collect();
-    let elapsed = started.elapsed();
-    crate::metrics::record_request(&operation, &codes, elapsed);
-    tracing::info!(
-        request_id = %request_id(),
-        operation = %operation,
-        principal = principal_id,
-        duration_ms = elapsed.as_secs_f64() * 1000.0,
-        errors = %codes.join(","),
-        "graphql request"
-    );
-    response
+    (response, principal_id)
 }
 
 /// A short random id for one request's log line.

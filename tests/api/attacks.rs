@@ -529,3 +529,42 @@ async fn a_quiet_socket_outlives_the_http_deadlines() {
     let read = tokio::time::timeout(Duration::from_secs(3), idle.read(&mut byte)).await;
     assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "{read:?}");
 }
+
+#[tokio::test]
+async fn every_request_is_counted_once_whatever_path_it_takes() {
+    let app = TestApp::spawn().await;
+    let dead_token = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth("not-a-live-token")
+        .json(&json!({ "query": "query DeadTokenProbe { me { id } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dead_token.status(), 200);
+    let costly = app
+        .gql(
+            &format!("query CostlyProbe {FAN_OUT}"),
+            json!({}),
+            Some(&app.employee),
+        )
+        .await;
+    assert_eq!(error_code(&costly), "BAD_USER_INPUT", "{costly}");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for probe in ["DeadTokenProbe", "CostlyProbe"] {
+        let lines: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("rungs_graphql_requests_total") && l.contains(probe))
+            .collect();
+        assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
+        assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+    }
+}
