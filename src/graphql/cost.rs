@@ -840,12 +840,14 @@ impl Extension for CostExtension {
     ) -> ServerResult<async_graphql::Request> {
         // Parsed once here; async-graphql reuses the parsed document.
         let variables = request.variables.clone();
+        let operation_name = request.operation_name.clone();
         let doc = request
             .parsed_query()
             .map_err(|e| ServerError::new(e.to_string(), None))?;
         self.model
             .check(doc, &variables)
             .map_err(Refusal::into_server_error)?;
+        crate::graphql::variables::check(doc, operation_name.as_deref(), &variables)?;
         next.run(ctx, request).await
     }
 

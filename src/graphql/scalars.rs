@@ -34,6 +34,12 @@ impl ScalarType for Date {
         }
     }
 
+    /// Lets validation refuse a bad date before anything runs (a request
+    /// error, not a field error).
+    fn is_valid(value: &Value) -> bool {
+        Date::parse(value.clone()).is_ok()
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }

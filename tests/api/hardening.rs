@@ -246,3 +246,38 @@ async fn a_request_running_past_the_timeout_is_cut_off_with_timeout() {
         .unwrap();
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn variable_errors_are_request_errors_with_400_and_no_data() {
+    let app = TestApp::spawn().await;
+    for body in [
+        json!({ "query": "query($id: ID!) { employee(id: $id) { id } }", "variables": {} }),
+        json!({ "query": "query($id: ID!) { employee(id: $id) { id } }", "variables": { "id": null } }),
+        json!({ "query": "query($d: Date) { me { progression(asOf: $d) { eligible } } }", "variables": { "d": "2026-02-30" } }),
+        json!({ "query": "{ me { progression(asOf: \"2026-13-01\") { eligible } } }" }),
+        json!({ "query": "query($n: Int) { employees(first: $n) { totalCount } }", "variables": { "n": "abc" } }),
+    ] {
+        let (status, media, text) = post_raw(
+            &app,
+            Some("application/json"),
+            Some(GRAPHQL_RESPONSE),
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(media.starts_with(GRAPHQL_RESPONSE));
+        let answer: Value = serde_json::from_str(&text).unwrap();
+        assert!(answer.get("data").is_none(), "{answer}");
+        assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{answer}");
+    }
+    // A valid date still answers.
+    let body = json!({ "query": "query($d: Date) { me { progression(asOf: $d) { eligible } } }", "variables": { "d": "2026-02-28" } });
+    let (status, _, text) = post_raw(
+        &app,
+        Some("application/json"),
+        Some(GRAPHQL_RESPONSE),
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+}
