@@ -473,7 +473,7 @@ impl CostModel {
         let mut worst = Cost::default();
         // Every fragment alone too (an unused one still costs validation).
         for (name, fragment) in &doc.fragments {
-            let cost = walker.fragment(name, fragment, Ctx::root(), None)?;
+            let cost = walker.fragment(name, fragment, Ctx::root())?;
             shape(&cost)?;
         }
         for (_, operation) in doc.operations.iter() {
@@ -624,7 +624,6 @@ impl<'a> Walker<'a> {
         name: &'a Name,
         fragment: &'a Positioned<FragmentDefinition>,
         ctx: Ctx,
-        _parent: Option<&'a str>,
     ) -> Result<Cost, Refusal> {
         let on = fragment.node.type_condition.node.on.node.as_str();
         let key = (name.as_str(), Some(on), ctx);
@@ -666,7 +665,7 @@ impl<'a> Walker<'a> {
                 Selection::FragmentSpread(spread) => {
                     let name = &spread.node.fragment_name.node;
                     let mut cost = match self.doc.fragments.get_key_value(name) {
-                        Some((name, fragment)) => self.fragment(name, fragment, ctx, parent)?,
+                        Some((name, fragment)) => self.fragment(name, fragment, ctx)?,
                         None => Cost::default(),
                     };
                     cost.selections = cost.selections.saturating_add(1);
