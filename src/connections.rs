@@ -204,6 +204,22 @@ impl<T> Limited<T> {
         }
     }
 
+    /// The server writes (`first` begins what it writes): an answer ends the
+    /// request, and the connection waits idle for the next one, unless it
+    /// switched to WebSocket.
+    fn answering(&mut self, first: &[u8]) {
+        if self.state == State::Upgraded {
+            return;
+        }
+        if first.starts_with(b"HTTP/1.1 101 ") {
+            self.state = State::Upgraded;
+        } else {
+            self.state = State::Idle;
+            let at = Instant::now() + self.limits.keep_alive;
+            self.deadline.as_mut().reset(at);
+        }
+    }
+
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
         self.state != State::Upgraded && self.deadline.as_mut().poll(cx).is_ready()
     }
@@ -254,15 +270,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Limited<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        if this.state != State::Upgraded {
-            if buf.starts_with(b"HTTP/1.1 101 ") {
-                this.state = State::Upgraded;
-            } else {
-                this.state = State::Idle;
-                let at = Instant::now() + this.limits.keep_alive;
-                this.deadline.as_mut().reset(at);
-            }
-        }
+        this.answering(buf);
         Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
@@ -272,16 +280,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Limited<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        if this.state != State::Upgraded {
-            let first = bufs.iter().find(|b| !b.is_empty());
-            if first.is_some_and(|b| b.starts_with(b"HTTP/1.1 101 ")) {
-                this.state = State::Upgraded;
-            } else {
-                this.state = State::Idle;
-                let at = Instant::now() + this.limits.keep_alive;
-                this.deadline.as_mut().reset(at);
-            }
-        }
+        let first = bufs.iter().find(|b| !b.is_empty());
+        this.answering(first.map_or(&[][..], |b| &b[..]));
         Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
 

@@ -14,12 +14,12 @@
 //! `CAPACITY` events behind skips the oldest ones (its page refreshes on the
 //! next event anyway).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::{broadcast, OnceCell};
 
 use crate::db::entities::nomination;
+use crate::tally::{Held, Tally};
 
 /// Events a slow subscriber may fall behind before it skips some.
 pub const CAPACITY: usize = 256;
@@ -45,7 +45,7 @@ pub struct Published {
 #[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<Arc<Published>>,
-    sessions: Arc<Mutex<HashMap<i64, usize>>>,
+    sessions: Tally,
 }
 
 impl Default for EventBus {
@@ -59,7 +59,7 @@ impl EventBus {
         let (sender, _) = broadcast::channel(CAPACITY);
         EventBus {
             sender,
-            sessions: Arc::default(),
+            sessions: Tally::default(),
         }
     }
 
@@ -86,46 +86,17 @@ impl EventBus {
     /// so that each event checks every subscriber's session in one
     /// statement.
     pub fn register_session(&self, session_id: i64) -> SessionGuard {
-        *self
-            .sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(session_id)
-            .or_default() += 1;
-        SessionGuard {
-            sessions: self.sessions.clone(),
-            session_id,
-        }
+        self.sessions.hold(session_id)
     }
 
     /// The login sessions that subscribers hold now.
     pub fn sessions(&self) -> Vec<i64> {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .keys()
-            .copied()
-            .collect()
+        self.sessions.keys()
     }
 }
 
 /// Keeps a session registered with the bus while it lives.
-pub struct SessionGuard {
-    sessions: Arc<Mutex<HashMap<i64, usize>>>,
-    session_id: i64,
-}
-
-impl Drop for SessionGuard {
-    fn drop(&mut self) {
-        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = sessions.get_mut(&self.session_id) {
-            *count -= 1;
-            if *count == 0 {
-                sessions.remove(&self.session_id);
-            }
-        }
-    }
-}
+pub type SessionGuard = Held;
 
 #[cfg(test)]
 mod tests {
@@ -167,18 +138,6 @@ mod tests {
             let Event::NominationChanged(n) = &published.event;
             assert_eq!(n.id, 2);
         }
-    }
-
-    #[test]
-    fn sessions_stay_registered_while_a_guard_lives() {
-        let bus = EventBus::new();
-        let first = bus.register_session(7);
-        let second = bus.register_session(7);
-        assert_eq!(bus.sessions(), vec![7]);
-        drop(first);
-        assert_eq!(bus.sessions(), vec![7]);
-        drop(second);
-        assert!(bus.sessions().is_empty());
     }
 
     #[test]

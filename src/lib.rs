@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod seed;
 pub mod services;
 pub mod startup;
+pub mod tally;
 pub mod telemetry;
 pub mod web;
 pub mod ws;

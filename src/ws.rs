@@ -13,8 +13,7 @@
 //! Every operation also passes the cost model (it is a schema extension),
 //! and the Origin is checked before the upgrade (`crate::http`).
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
 use std::time::Duration;
 
 use async_graphql::futures_util::{stream, SinkExt, StreamExt};
@@ -26,6 +25,7 @@ use tokio::sync::mpsc;
 use crate::db::Db;
 use crate::graphql::subscription::{connection_data, UNAUTHENTICATED_REASON};
 use crate::graphql::AppSchema;
+use crate::tally::{Held, Tally};
 
 /// The close reason when a person already has the most sockets open.
 pub const TOO_MANY_SOCKETS_REASON: &str =
@@ -54,41 +54,17 @@ impl Default for WsLimits {
 
 /// Open sockets per person, across the process.
 #[derive(Clone, Default)]
-pub struct OpenSockets(Arc<Mutex<HashMap<i64, usize>>>);
+pub struct OpenSockets(Tally);
 
 impl OpenSockets {
     /// A slot for one more socket of `employee_id`, unless they hold `max`.
     pub fn try_open(&self, employee_id: i64, max: usize) -> Option<SocketSlot> {
-        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let count = open.entry(employee_id).or_default();
-        if *count >= max {
-            return None;
-        }
-        *count += 1;
-        Some(SocketSlot {
-            sockets: self.clone(),
-            employee_id,
-        })
+        self.0.try_hold(employee_id, max)
     }
 }
 
 /// One open socket of a person; given back when the socket ends.
-pub struct SocketSlot {
-    sockets: OpenSockets,
-    employee_id: i64,
-}
-
-impl Drop for SocketSlot {
-    fn drop(&mut self) {
-        let mut open = self.sockets.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = open.get_mut(&self.employee_id) {
-            *count -= 1;
-            if *count == 0 {
-                open.remove(&self.employee_id);
-            }
-        }
-    }
-}
+pub type SocketSlot = Held;
 
 /// The part of a graphql-ws message the limits look at.
 #[derive(Deserialize, Default)]
@@ -214,17 +190,6 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_person_holds_at_most_max_sockets_and_gets_them_back() {
-        let sockets = OpenSockets::default();
-        let first = sockets.try_open(1, 2).expect("first");
-        let _second = sockets.try_open(1, 2).expect("second");
-        assert!(sockets.try_open(1, 2).is_none());
-        assert!(sockets.try_open(2, 2).is_some(), "others are not affected");
-        drop(first);
-        assert!(sockets.try_open(1, 2).is_some());
-    }
 
     #[test]
     fn completions_and_errors_end_an_operation() {

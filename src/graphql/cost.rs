@@ -37,6 +37,8 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
 
+use crate::error::AppError;
+
 /// Most objects one operation may resolve. The web app's largest page (My
 /// team: 100 people with their options and gaps) costs 27,402, the full
 /// dashboard 9,202, GraphiQL's introspection query 10,240 (printed by
@@ -190,19 +192,33 @@ impl Refusal {
         }
     }
 
+    /// `BAD_USER_INPUT` through the one error type, with
+    /// `extensions.cost { requested, limit }` for the budget.
     pub fn into_server_error(self) -> ServerError {
-        let mut error = ServerError::new(self.message(), None);
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", "BAD_USER_INPUT");
-        if let Refusal::Budget { requested, limit } = self {
-            let mut cost = async_graphql::indexmap::IndexMap::new();
-            cost.insert(Name::new("requested"), Value::from(requested));
-            cost.insert(Name::new("limit"), Value::from(limit));
-            extensions.set("cost", Value::Object(cost));
-        }
-        error.extensions = Some(extensions);
-        error
+        use async_graphql::ErrorExtensions;
+        let error = async_graphql::Error::from(AppError::bad_input(self.message()));
+        let error = match self {
+            Refusal::Budget { requested, limit } => error.extend_with(|_, e| {
+                let mut cost = async_graphql::indexmap::IndexMap::new();
+                cost.insert(Name::new("requested"), Value::from(requested));
+                cost.insert(Name::new("limit"), Value::from(limit));
+                e.set("cost", Value::Object(cost));
+            }),
+            Refusal::Shape(_) => error,
+        };
+        request_error(error, None)
     }
+}
+
+/// An error of the request as a whole (no field path), keeping the
+/// extensions the one error type gives it.
+pub(crate) fn request_error(
+    error: async_graphql::Error,
+    at: Option<async_graphql::Pos>,
+) -> ServerError {
+    let mut server = ServerError::new(error.message, at);
+    server.extensions = error.extensions;
+    server
 }
 
 /// The schema's types as the cost model needs them.
@@ -858,17 +874,11 @@ impl Extension for CostExtension {
     ) -> ServerResult<Option<Value>> {
         let resolved = self.resolved.fetch_add(1, Ordering::Relaxed);
         if resolved >= self.max_resolved {
-            let mut error = ServerError::new(
-                format!(
-                    "the answer is too large: more than {} fields; ask for less",
-                    self.max_resolved
-                ),
-                None,
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            return Err(error);
+            let error = AppError::bad_input(format!(
+                "the answer is too large: more than {} fields; ask for less",
+                self.max_resolved
+            ));
+            return Err(request_error(error.into(), None));
         }
         next.run(ctx, info).await
     }

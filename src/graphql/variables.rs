@@ -8,6 +8,8 @@
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use async_graphql::{ServerError, Variables};
 
+use crate::error::AppError;
+
 /// The first required variable of the operation to run that is missing.
 pub fn check(
     doc: &ExecutableDocument,
@@ -32,17 +34,14 @@ pub fn check(
             .get(&definition.name.node)
             .is_some_and(|v| *v != async_graphql::Value::Null);
         if required && !given {
-            let mut error = ServerError::new(
-                format!(
-                    "variable ${} of type {} was not given",
-                    definition.name.node, definition.var_type.node
-                ),
+            let error = AppError::bad_input(format!(
+                "variable ${} of type {} was not given",
+                definition.name.node, definition.var_type.node
+            ));
+            return Err(super::cost::request_error(
+                error.into(),
                 Some(definition.name.pos),
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            return Err(error);
+            ));
         }
     }
     Ok(())

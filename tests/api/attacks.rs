@@ -4,14 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{error_code, Person, TestApp, PASSWORD};
+use crate::helpers::{
+    error_code, ws_connect, ws_receive, ws_send as send, Person, Socket, TestApp, PASSWORD,
+};
 
 /// `levels` fragments, each spreading the next twice, ending in `end`.
 fn fragment_chain(levels: usize, end: &str) -> String {
@@ -91,61 +90,17 @@ async fn fan_out_is_refused_with_its_cost_over_http() {
     assert!(body.get("errors").is_none(), "{body}");
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
-
 async fn socket(app: &TestApp, origin: Option<&str>) -> Result<Socket, u16> {
-    let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("Origin", origin.parse().unwrap());
-    }
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((socket, _)) => Ok(socket),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            Err(response.status().as_u16())
-        }
-        Err(other) => panic!("{other}"),
-    }
-}
-
-async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::text(message.to_string()))
-        .await
-        .expect("send");
+    ws_connect(app, origin).await
 }
 
 /// The next JSON message (other than `complete`), or the close frame as
 /// `{"close": code}`.
 async fn receive(socket: &mut Socket) -> Value {
     loop {
-        let message = receive_any(socket).await;
+        let message = ws_receive(socket).await;
         if message["type"] != "complete" {
             return message;
-        }
-    }
-}
-
-async fn receive_any(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s");
-        match message {
-            Some(Ok(Message::Text(text))) => {
-                return serde_json::from_str(text.as_str()).expect("JSON")
-            }
-            Some(Ok(Message::Close(frame))) => {
-                return json!({ "close": frame.map(|f| u16::from(f.code)) })
-            }
-            Some(Ok(_)) => continue,
-            Some(Err(_)) | None => return json!({ "close": null }),
         }
     }
 }

@@ -571,3 +571,62 @@ impl TestApp {
         who
     }
 }
+
+/// A graphql-ws client socket.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/graphql/ws` (subprotocol graphql-transport-ws), sending `Origin`
+/// when given; the HTTP status when the upgrade is refused.
+pub async fn ws_connect(app: &TestApp, origin: Option<&str>) -> Result<Socket, u16> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("WebSocket connects: {other}"),
+    }
+}
+
+/// Sends one JSON message.
+pub async fn ws_send(socket: &mut Socket, message: Value) {
+    use futures::SinkExt;
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            message.to_string(),
+        ))
+        .await
+        .expect("send");
+}
+
+/// The next JSON message, or the close frame as `{"close": code}`.
+pub async fn ws_receive(socket: &mut Socket) -> Value {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("the socket is open")
+            .expect("a frame");
+        match message {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).expect("JSON"),
+            Message::Close(frame) => {
+                return json!({ "close": frame.map(|f| u16::from(f.code)) });
+            }
+            _ => continue,
+        }
+    }
+}

@@ -2,17 +2,10 @@
 //! WebSocket (graphql-ws): who hears what, and that a dead token is refused
 //! or ends the subscription.
 
-use std::time::Duration;
-
-use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{TestApp, User};
+use crate::helpers::{ws_connect, ws_receive as receive, ws_send as send, Socket, TestApp, User};
 
 // ---------------------------------------------------------------- /app
 
@@ -112,49 +105,13 @@ const SUBSCRIPTION: &str = "subscription { nominationChanged { id status nominee
 
 const NOMINATE: &str = "mutation($input: NominateInput!) { nominate(input: $input) { id } }";
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
 /// A graphql-ws client connection.
 struct Subscriber {
     socket: Socket,
 }
 
 async fn open(app: &TestApp) -> Socket {
-    let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("WebSocket connects");
-    socket
-}
-
-async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::text(message.to_string()))
-        .await
-        .expect("send");
-}
-
-/// The next JSON message, or the close frame as `{"close": code}`.
-async fn receive(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("the socket is open")
-            .expect("a frame");
-        match message {
-            Message::Text(text) => return serde_json::from_str(text.as_str()).expect("JSON"),
-            Message::Close(frame) => {
-                return json!({ "close": frame.map(|f| u16::from(f.code)) });
-            }
-            _ => continue,
-        }
-    }
+    ws_connect(app, None).await.expect("WebSocket connects")
 }
 
 impl Subscriber {
