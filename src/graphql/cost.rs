@@ -628,7 +628,7 @@ struct Walker<'a> {
     model: &'a CostModel,
     doc: &'a ExecutableDocument,
     variables: &'a Variables,
-    memo: HashMap<(&'a str, Option<&'a str>, Ctx), Cost>,
+    memo: HashMap<(&'a str, Ctx), Cost>,
     /// Fragments being costed (a cycle counts nothing; validation refuses
     /// it).
     active: Vec<&'a str>,
@@ -642,7 +642,7 @@ impl<'a> Walker<'a> {
         ctx: Ctx,
     ) -> Result<Cost, Refusal> {
         let on = fragment.node.type_condition.node.on.node.as_str();
-        let key = (name.as_str(), Some(on), ctx);
+        let key = (name.as_str(), ctx);
         if let Some(cost) = self.memo.get(&key) {
             return Ok(*cost);
         }

@@ -63,23 +63,14 @@ pub fn visible_condition(principal: &Principal) -> Condition {
 pub const MAX_SEARCH_CHARS: usize = 100;
 
 /// `search` is at most 100 characters and holds no control characters
-/// (a NUL byte would end the pattern early on SQLite and match everyone).
-/// LIKE's wildcards in it are escaped where the condition is built.
+/// (a NUL byte would end the pattern early on SQLite and match everyone),
+/// as `validate::text` checks; blank means no search. LIKE's wildcards in
+/// it are escaped where the condition is built.
 pub fn check_search(search: Option<&str>) -> AppResult<()> {
-    let Some(search) = search else {
-        return Ok(());
-    };
-    if search.chars().count() > MAX_SEARCH_CHARS {
-        return Err(AppError::bad_input(format!(
-            "filter.search: at most {MAX_SEARCH_CHARS} characters"
-        )));
+    match search.filter(|s| !s.trim().is_empty()) {
+        Some(search) => validate::text("filter.search", search, MAX_SEARCH_CHARS).map(drop),
+        None => Ok(()),
     }
-    if search.chars().any(char::is_control) {
-        return Err(AppError::bad_input(
-            "filter.search: control characters are not allowed",
-        ));
-    }
-    Ok(())
 }
 
 /// The condition of a filter (everything but `eligibleFor`, which needs the
