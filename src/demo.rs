@@ -598,6 +598,8 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     }
     crate::catalogue::add(&txn, &ladder, today, Some(trainer.id)).await?;
     txn.commit().await?;
+    crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
+        .await?;
     Ok(logins)
 }
 

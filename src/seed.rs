@@ -699,6 +699,11 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let txn = db.begin_write().await?;
     crate::catalogue::add(&txn, &ladder, today, trainer).await?;
     txn.commit().await?;
+    // Everyone's eligibility state for today, so the first dashboard reads
+    // it instead of computing it.
+    progress.show("eligibility", employees);
+    crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
+        .await?;
     progress.show("done", employees);
     progress.finish();
     if db.backend() == sea_orm::DatabaseBackend::Postgres {

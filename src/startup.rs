@@ -88,12 +88,12 @@ impl Application {
             self.settings.production,
         );
         let app = routes(schema, self.db.clone(), self.settings.clone());
-        let warm = tokio::spawn(crate::services::dashboard::keep_warm(self.db.clone()));
+        let sweep = tokio::spawn(crate::services::eligibility_state::sweep(self.db.clone()));
         let acceptor = LimitedAcceptor::new(self.acceptor, self.connections);
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
             .await;
-        warm.abort();
+        sweep.abort();
         let _ = self.db.conn.close().await;
         result
     }

@@ -11,6 +11,7 @@ mod m20261126_000003_ladder_version;
 mod m20261126_000004_data_version;
 mod m20261126_000005_login_throttle;
 mod m20261126_000006_skills_training;
+mod m20261126_000007_eligibility_state;
 mod sql;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_data_version::Migration),
             Box::new(m20261126_000005_login_throttle::Migration),
             Box::new(m20261126_000006_skills_training::Migration),
+            Box::new(m20261126_000007_eligibility_state::Migration),
         ]
     }
 }

@@ -92,6 +92,17 @@ impl Ladder {
         db: &crate::db::Db,
         version: i64,
     ) -> Result<std::sync::Arc<Ladder>, DbErr> {
+        Ladder::at_version_on(db, &db.conn, version).await
+    }
+
+    /// [`Ladder::at_version`], reading through `conn` on a miss: inside a
+    /// write transaction, so the transaction never waits for a second
+    /// connection from the pool (which writers queued behind it may hold).
+    pub async fn at_version_on<C: ConnectionTrait>(
+        db: &crate::db::Db,
+        conn: &C,
+        version: i64,
+    ) -> Result<std::sync::Arc<Ladder>, DbErr> {
         if let Ok(cache) = db.ladder_cache.read() {
             if let Some((cached, ladder)) = cache.as_ref() {
                 if *cached == version {
@@ -99,7 +110,7 @@ impl Ladder {
                 }
             }
         }
-        let ladder = std::sync::Arc::new(Ladder::load(&db.conn).await?);
+        let ladder = std::sync::Arc::new(Ladder::load(conn).await?);
         if let Ok(mut cache) = db.ladder_cache.write() {
             *cache = Some((version, ladder.clone()));
         }
@@ -195,7 +206,9 @@ impl Ladder {
     }
 }
 
-async fn ladder_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+/// The ladder's change counter, read on `db` (a transaction sees its own
+/// changes).
+pub async fn ladder_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),

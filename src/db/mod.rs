@@ -4,6 +4,8 @@
 
 pub mod audience;
 pub mod bulk;
+pub mod dashboard;
+pub mod eligibility_state;
 pub mod entities;
 pub mod facts;
 pub mod scope;
@@ -28,6 +30,10 @@ pub struct Db {
     /// Other data derived from the database, keyed by name, each with the
     /// `Versions` it was computed at (see `derived`).
     derived: Arc<Mutex<Vec<Derived>>>,
+    /// Held while this process brings the eligibility state up to date, so
+    /// concurrent readers wait for one recomputation instead of each doing
+    /// it (see `services::eligibility_state`).
+    pub(crate) state_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -173,6 +179,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
         conn,
         ladder_cache: Arc::new(RwLock::new(None)),
         derived: Arc::new(Mutex::new(Vec::new())),
+        state_lock: Arc::new(tokio::sync::Mutex::new(())),
     })
 }
 

@@ -34,6 +34,43 @@ pub struct PersonState {
     pub stalled: bool,
 }
 
+/// How a progression counts on the dashboards: eligible (at least one
+/// option ELIGIBLE; fast-track when one of those is on the fast track),
+/// else not-yet (an option only short of tenure), else ineligible (has
+/// options, all INELIGIBLE), else no next step (the role has no step out):
+/// the four partition the headcount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Verdict {
+    pub eligible: bool,
+    pub fast_track: bool,
+    pub not_yet: bool,
+    pub ineligible: bool,
+    /// The role has no step out: none of the three above.
+    pub no_next_step: bool,
+    pub stalled: bool,
+}
+
+/// The dashboard verdict of a progression.
+pub fn verdict(p: &Progression) -> Verdict {
+    let eligible = p.eligible;
+    Verdict {
+        eligible,
+        fast_track: p.options.iter().any(|o| {
+            o.status == EligibilityStatus::Eligible && o.track == Some(PromotionTrack::FastTrack)
+        }),
+        not_yet: !eligible
+            && p.options
+                .iter()
+                .any(|o| o.status == EligibilityStatus::NotYet),
+        ineligible: !p.options.is_empty()
+            && p.options
+                .iter()
+                .all(|o| o.status == EligibilityStatus::Ineligible),
+        no_next_step: p.options.is_empty(),
+        stalled: p.stalled,
+    }
+}
+
 /// The state part of a progression.
 pub fn state_of(progression: &Progression) -> PersonState {
     PersonState {
@@ -96,4 +133,94 @@ pub fn next_change(
         .flatten()
         .filter(|day| *day > as_of)
         .min()
+}
+
+/// Options as one line of text for storage: per step
+/// `step_id,STATUS,TRACK,eligible_on,GAP|GAP`, steps separated by `;`
+/// (empty fields for none). Wire names and ISO dates only, so a person
+/// reading the table can read it too.
+pub fn encode_options(options: &[StepState]) -> String {
+    let mut out = String::new();
+    for (i, o) in options.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        let gaps: Vec<&str> = o.gap_kinds.iter().map(|g| g.as_str()).collect();
+        out.push_str(&format!(
+            "{},{},{},{},{}",
+            o.step_id,
+            o.status.as_str(),
+            o.track.map(PromotionTrack::as_str).unwrap_or_default(),
+            o.eligible_on.map(|d| d.to_string()).unwrap_or_default(),
+            gaps.join("|")
+        ));
+    }
+    out
+}
+
+/// Reads [`encode_options`] back; `None` when the text is not its output.
+pub fn decode_options(text: &str) -> Option<Vec<StepState>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(';')
+        .map(|item| {
+            let mut parts = item.split(',');
+            let step_id = parts.next()?.parse().ok()?;
+            let status = EligibilityStatus::parse(parts.next()?)?;
+            let track = match parts.next()? {
+                "" => None,
+                t => Some(PromotionTrack::parse(t)?),
+            };
+            let eligible_on = match parts.next()? {
+                "" => None,
+                d => Some(d.parse().ok()?),
+            };
+            let gap_kinds = match parts.next()? {
+                "" => Vec::new(),
+                g => g.split('|').map(GapKind::parse).collect::<Option<_>>()?,
+            };
+            parts.next().is_none().then_some(StepState {
+                step_id,
+                status,
+                track,
+                eligible_on,
+                gap_kinds,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_round_trip_through_text() {
+        let options = vec![
+            StepState {
+                step_id: 3,
+                status: EligibilityStatus::Eligible,
+                track: Some(PromotionTrack::FastTrack),
+                eligible_on: NaiveDate::from_ymd_opt(2026, 2, 28),
+                gap_kinds: vec![],
+            },
+            StepState {
+                step_id: 12,
+                status: EligibilityStatus::Ineligible,
+                track: None,
+                eligible_on: None,
+                gap_kinds: vec![GapKind::Tenure, GapKind::Skill],
+            },
+        ];
+        let text = encode_options(&options);
+        assert_eq!(
+            text,
+            "3,ELIGIBLE,FAST_TRACK,2026-02-28,;12,INELIGIBLE,,,TENURE|SKILL"
+        );
+        assert_eq!(decode_options(&text), Some(options));
+        assert_eq!(decode_options(""), Some(vec![]));
+        assert_eq!(decode_options("3,ELIGIBLE"), None);
+        assert_eq!(decode_options("3,MAYBE,,,"), None);
+    }
 }

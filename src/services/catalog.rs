@@ -110,6 +110,8 @@ pub async fn upsert_salary_band(
     )
     .await?;
     txn.commit().await?;
+    // The triggers marked everyone it affects stale; recompute them now.
+    crate::services::eligibility_state::recompute_soon(db);
     Ok(saved)
 }
 
@@ -351,6 +353,8 @@ pub async fn upsert_ladder_step(
     )
     .await?;
     txn.commit().await?;
+    // The triggers marked everyone it affects stale; recompute them now.
+    crate::services::eligibility_state::recompute_soon(db);
     Ok(saved)
 }
 

@@ -13,12 +13,12 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::auth::Principal;
 use crate::db::entities::employee;
-use crate::db::facts::{band_fact, unfold_certs, unfold_reviews, unfold_skills, Fold, Ladder};
+use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Fold, Ladder};
 use crate::db::{scope, Db};
 use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
-use crate::domain::enums::{CertificationKind, EligibilityStatus, PromotionTrack};
+use crate::domain::enums::{CertificationKind, EligibilityStatus};
 use crate::domain::plan;
-use crate::domain::{money, tenure};
+use crate::domain::tenure;
 use crate::error::{AppError, AppResult};
 
 /// Whose figures: everyone, or the chain below one manager.
@@ -114,17 +114,7 @@ impl Interner {
     }
 }
 
-/// The engine's verdict on one employee, reduced to what dashboards count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Verdict {
-    pub eligible: bool,
-    pub fast_track: bool,
-    pub not_yet: bool,
-    pub ineligible: bool,
-    /// The role has no step out: none of the three above.
-    pub no_next_step: bool,
-    pub stalled: bool,
-}
+pub use crate::domain::eligibility_state::{verdict, Verdict};
 
 /// Everyone in scope hired on or before `as_of`, with the engine's verdict.
 pub struct Snapshot {
@@ -402,12 +392,22 @@ pub async fn course_impact(
     snapshot: &Snapshot,
     as_of: NaiveDate,
 ) -> AppResult<Vec<CourseImpactRow>> {
+    impact_rows(db, &snapshot.course_unblocks, as_of).await
+}
+
+/// Courses with the people they unblock, most people first (then by
+/// title), with their free seats from `as_of`.
+async fn impact_rows(
+    db: &Db,
+    people: &HashMap<i64, u32>,
+    as_of: NaiveDate,
+) -> AppResult<Vec<CourseImpactRow>> {
     let seats = crate::services::training::upcoming_seats(db, as_of).await?;
     let mut rows: Vec<CourseImpactRow> = crate::services::training::courses(db)
         .await?
         .into_iter()
         .filter_map(|course| {
-            let people = *snapshot.course_unblocks.get(&course.id)?;
+            let people = *people.get(&course.id)?;
             let (seats_left, next_session_on) = seats.get(&course.id).copied().unwrap_or((0, None));
             Some(CourseImpactRow {
                 course,
@@ -423,31 +423,6 @@ pub async fn course_impact(
             .then_with(|| a.course.title.cmp(&b.course.title))
     });
     Ok(rows)
-}
-
-/// How a progression counts on the dashboards: eligible (at least one
-/// option ELIGIBLE; fast-track when one of those is on the fast track),
-/// else not-yet (an option only short of tenure), else ineligible (has
-/// options, all INELIGIBLE). People with no step out of their role count in
-/// the total only.
-pub fn verdict(p: &eligibility::Progression) -> Verdict {
-    let eligible = p.eligible;
-    Verdict {
-        eligible,
-        fast_track: p.options.iter().any(|o| {
-            o.status == EligibilityStatus::Eligible && o.track == Some(PromotionTrack::FastTrack)
-        }),
-        not_yet: !eligible
-            && p.options
-                .iter()
-                .any(|o| o.status == EligibilityStatus::NotYet),
-        ineligible: !p.options.is_empty()
-            && p.options
-                .iter()
-                .all(|o| o.status == EligibilityStatus::Ineligible),
-        no_next_step: p.options.is_empty(),
-        stalled: p.stalled,
-    }
 }
 
 /// The group of a person under a grouping, as a number (role id, interned
@@ -551,6 +526,96 @@ pub fn eligibility(
     list
 }
 
+/// Today's eligibility from the persistent state (see
+/// `services::eligibility_state`): rows still due are recomputed first, then
+/// the database counts per group. Agrees with [`eligibility`] over a
+/// snapshot for the same day.
+pub async fn eligibility_today(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    today: NaiveDate,
+    grouping: Grouping,
+) -> AppResult<Vec<EligibilityBucket>> {
+    use crate::db::eligibility_state::{self as store, GroupColumn};
+    crate::services::eligibility_state::bring_up_to_date(db, today).await?;
+    let column = match grouping {
+        Grouping::Role => GroupColumn::Role,
+        Grouping::Site => GroupColumn::Site,
+        Grouping::Market => GroupColumn::Market,
+        Grouping::Manager => GroupColumn::Manager,
+    };
+    let counted = store::counts(&db.conn, today, column, &scope.filter("employee_id")).await?;
+    let names = if grouping == Grouping::Manager {
+        manager_names(db, counted.iter().filter_map(|c| c.key.parse::<i64>().ok())).await?
+    } else {
+        HashMap::new()
+    };
+    let mut list: Vec<EligibilityBucket> = counted
+        .into_iter()
+        .map(|c| {
+            let (key, label) = label_of(ladder, &names, grouping, &c.key);
+            EligibilityBucket {
+                key,
+                label,
+                total: c.total,
+                eligible: c.eligible,
+                fast_track: c.fast_track,
+                not_yet: c.not_yet,
+                ineligible: c.ineligible,
+                no_next_step: c.no_next_step,
+                stalled: c.stalled,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(list)
+}
+
+/// The key and label of a group the database keyed as text (role id,
+/// site, market, manager id or `none`).
+fn label_of(
+    ladder: &Ladder,
+    names: &HashMap<i64, String>,
+    grouping: Grouping,
+    key: &str,
+) -> (String, String) {
+    match grouping {
+        Grouping::Role => key
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| ladder.role(id))
+            .map(|r| (r.code.clone(), r.title.clone()))
+            .unwrap_or_else(|| (key.to_owned(), key.to_owned())),
+        Grouping::Manager => match key.parse::<i64>() {
+            Ok(id) => (key.to_owned(), names.get(&id).cloned().unwrap_or_default()),
+            Err(_) => ("none".into(), "no manager".into()),
+        },
+        Grouping::Site | Grouping::Market => (key.to_owned(), key.to_owned()),
+    }
+}
+
+/// Today's course impact from the persistent state: how many people in
+/// scope each course would unblock, counted by the database.
+pub async fn course_impact_today(
+    db: &Db,
+    scope: Scope,
+    today: NaiveDate,
+) -> AppResult<Vec<CourseImpactRow>> {
+    crate::services::eligibility_state::bring_up_to_date(db, today).await?;
+    let counted = crate::db::eligibility_state::course_counts(
+        &db.conn,
+        today,
+        &scope.filter("s.employee_id"),
+    )
+    .await?;
+    let people: HashMap<i64, u32> = counted
+        .into_iter()
+        .map(|c| (c.course_id, c.people as u32))
+        .collect();
+    impact_rows(db, &people, today).await
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompaBucket {
     pub key: String,
@@ -576,56 +641,53 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Compa-ratio distribution of people whose role and market have a band in
-/// their salary's currency.
-pub fn compa_ratios(
-    snapshot: &Snapshot,
+/// their salary's currency, computed by the database (for any `as_of`: it
+/// needs no engine).
+pub async fn compa_ratios(
+    db: &Db,
     ladder: &Ladder,
-    names: &HashMap<i64, String>,
+    scope: Scope,
+    as_of: NaiveDate,
     grouping: Grouping,
-) -> Vec<CompaBucket> {
-    let mut bands: HashMap<(i64, u32), Option<money::Band>> = HashMap::new();
-    let mut groups: HashMap<i64, (Vec<f64>, i64, i64)> = HashMap::new();
-    for p in &snapshot.people {
-        let band = bands.entry((p.job_role_id, p.market)).or_insert_with(|| {
-            ladder
-                .band(p.job_role_id, snapshot.text(p.market))
-                .map(band_fact)
-        });
-        let Some(band) = band
-            .as_ref()
-            .filter(|b| b.currency == snapshot.text(p.currency))
-        else {
-            continue;
-        };
-        let Some(ratio) = money::compa_ratio(p.salary_minor, band) else {
-            continue;
-        };
-        let entry = groups.entry(group_of(grouping, p)).or_default();
-        entry.0.push(ratio);
-        entry.1 += (p.salary_minor < band.min) as i64;
-        entry.2 += (p.salary_minor > band.max) as i64;
-    }
-    let mut list: Vec<CompaBucket> = groups
+) -> AppResult<Vec<CompaBucket>> {
+    let key = match grouping {
+        Grouping::Role => "CAST(e.job_role_id AS TEXT)",
+        Grouping::Site => "e.site",
+        Grouping::Market => "e.market",
+        Grouping::Manager => "COALESCE(CAST(e.manager_id AS TEXT), 'none')",
+    };
+    let rows =
+        crate::db::dashboard::compa_ratios(&db.conn, as_of, key, &scope.filter("e.id")).await?;
+    let names = if grouping == Grouping::Manager {
+        manager_names(db, rows.iter().filter_map(|r| r.key.parse::<i64>().ok())).await?
+    } else {
+        HashMap::new()
+    };
+    let mut list: Vec<CompaBucket> = rows
         .into_iter()
-        .map(|(group, (mut ratios, below, above))| {
-            let (key, label) = describe_group(snapshot, ladder, names, grouping, group);
-            ratios.sort_by(f64::total_cmp);
+        .map(|r| {
+            // The same interpolation as `percentile` over the sorted ratios.
+            let at = |q: f64, lo: f64, hi: f64| {
+                let pos = q * (r.n - 1) as f64;
+                lo + (hi - lo) * (pos - pos.floor())
+            };
+            let (key, label) = label_of(ladder, &names, grouping, &r.key);
             CompaBucket {
                 key,
                 label,
-                count: ratios.len() as i64,
-                min: ratios.first().copied().unwrap_or(0.0),
-                p25: percentile(&ratios, 0.25),
-                median: percentile(&ratios, 0.5),
-                p75: percentile(&ratios, 0.75),
-                max: ratios.last().copied().unwrap_or(0.0),
-                below_min: below,
-                above_max: above,
+                count: r.n,
+                min: r.min,
+                p25: at(0.25, r.p25_lo, r.p25_hi),
+                median: at(0.5, r.p50_lo, r.p50_hi),
+                p75: at(0.75, r.p75_lo, r.p75_hi),
+                max: r.max,
+                below_min: r.below_min,
+                above_max: r.above_max,
             }
         })
         .collect();
     list.sort_by(|a, b| a.key.cmp(&b.key));
-    list
+    Ok(list)
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -1023,57 +1085,4 @@ where
     let value = Arc::new(compute().await?);
     db.keep_derived(&key, versions, heavy, value.clone());
     Ok(value)
-}
-
-/// Unix seconds of the last dashboard request in this process.
-static LAST_DASHBOARD_REQUEST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-
-/// Notes that someone is looking at a dashboard now (see [`keep_warm`]).
-pub fn mark_watched() {
-    LAST_DASHBOARD_REQUEST.store(
-        chrono::Utc::now().timestamp(),
-        std::sync::atomic::Ordering::Relaxed,
-    );
-}
-
-/// How often the background refresh looks for changes.
-pub const WARM_PERIOD: std::time::Duration = std::time::Duration::from_secs(30);
-/// How long after the last dashboard request the refresh keeps going.
-pub const WARM_WHILE_WATCHED_SECS: i64 = 15 * 60;
-
-/// Keeps the organisation-wide snapshot for today computed in the
-/// background: once at start, then, while someone has looked at a dashboard
-/// in the last 15 minutes, again within 30 s of any change. Requests still
-/// check the change counters themselves, so an answer is never stale; this
-/// only means that the first HR user of the day, or the first after a
-/// change, seldom waits for the cold computation (~2 s at 100,000 people).
-pub async fn keep_warm(db: Db) {
-    let mut last: Option<crate::db::Versions> = None;
-    let mut first = true;
-    loop {
-        if !first {
-            tokio::time::sleep(WARM_PERIOD).await;
-        }
-        let watched = chrono::Utc::now().timestamp()
-            - LAST_DASHBOARD_REQUEST.load(std::sync::atomic::Ordering::Relaxed)
-            < WARM_WHILE_WATCHED_SECS;
-        if !first && !watched {
-            continue;
-        }
-        first = false;
-        let Ok(versions) = db.versions().await else {
-            continue;
-        };
-        if last == Some(versions) {
-            continue;
-        }
-        let Ok(ladder) = Ladder::at_version(&db, versions.ladder).await else {
-            continue;
-        };
-        let today = chrono::Utc::now().date_naive();
-        match snapshot(&db, &ladder, Scope::Everyone, today).await {
-            Ok(_) => last = Some(versions),
-            Err(err) => tracing::warn!(error = ?err, "dashboard warm-up failed"),
-        }
-    }
 }

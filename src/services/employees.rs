@@ -305,6 +305,7 @@ pub async fn create(
         json!({ "after": public_json(&created) }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[created.id]).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -406,6 +407,7 @@ pub async fn update(
         json!({ "before": public_json(&before), "after": public_json(&after) }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[id]).await?;
     txn.commit().await?;
     Ok(after)
 }

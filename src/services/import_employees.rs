@@ -630,6 +630,7 @@ pub async fn import_employees(
         }),
     )
     .await?;
+    crate::services::eligibility_state::refresh_stale(&txn, db).await?;
     txn.commit().await?;
     progress.show("done", targets.len() * 2);
     progress.finish();

@@ -294,6 +294,7 @@ pub async fn import_certifications(
         &summary,
     )
     .await?;
+    crate::services::eligibility_state::refresh_stale(&txn, db).await?;
     txn.commit().await?;
     progress.show("done", rows.len());
     progress.finish();
@@ -507,6 +508,7 @@ pub async fn import_reviews(
         .await?;
     }
     record_summary(&txn, "IMPORT_REVIEWS", "reviews", options, &summary).await?;
+    crate::services::eligibility_state::refresh_stale(&txn, db).await?;
     txn.commit().await?;
     progress.show("done", rows.len());
     progress.finish();

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod dashboard;
+pub mod eligibility_state;
 pub mod eligible;
 pub mod employees;
 pub mod import;

@@ -151,6 +151,7 @@ pub async fn nominate(
         json!({ "after": nomination_json(&saved), "eligibility": option.status.as_str() }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[saved.nominee_id]).await?;
     txn.commit().await?;
     events.publish(Event::NominationChanged(saved.clone()));
     Ok(saved)
@@ -316,6 +317,7 @@ pub async fn approve(
         json!({ "before": employee_before, "after": employees::public_json(&promoted), "nominationId": id }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[nominee_id]).await?;
     txn.commit().await?;
     events.publish(Event::NominationChanged(after.clone()));
     Ok(after)
@@ -394,6 +396,7 @@ async fn decide(
         json!({ "before": nomination_json(&before), "after": nomination_json(&after) }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[after.nominee_id]).await?;
     txn.commit().await?;
     events.publish(Event::NominationChanged(after.clone()));
     Ok(after)

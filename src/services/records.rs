@@ -85,6 +85,7 @@ pub async fn add_certification(
         json!({ "after": cert_json(&saved) }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[saved.employee_id]).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -176,6 +177,7 @@ pub async fn verify_certification(
         json!({ "before": cert_json(&before), "after": cert_json(&after) }),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[after.employee_id]).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -273,6 +275,7 @@ pub async fn record_review(
         }}),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[saved.employee_id]).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -151,6 +151,7 @@ pub async fn assess_skill(
         note,
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[input.employee_id]).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -329,6 +329,8 @@ pub async fn upsert_course(
     )
     .await?;
     txn.commit().await?;
+    // The triggers marked everyone it affects stale; recompute them now.
+    crate::services::eligibility_state::recompute_soon(db);
     Ok(saved)
 }
 
@@ -731,6 +733,7 @@ pub async fn complete_enrolment(
         }}),
     )
     .await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[done.employee_id]).await?;
     txn.commit().await?;
     Ok(done)
 }

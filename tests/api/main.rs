@@ -21,6 +21,7 @@ mod oracles;
 mod processes;
 mod schema;
 mod shutdown;
+mod state;
 mod throttle;
 mod training;
 mod web;

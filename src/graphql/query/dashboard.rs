@@ -16,7 +16,6 @@ impl DashboardQuery {
     async fn dashboard(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Dashboard> {
         let principal = context::principal(ctx)?;
         let scope = Scope::for_principal(principal)?;
-        crate::services::dashboard::mark_watched();
         let ladder = context::ladder(ctx).await?;
         Ok(Dashboard::new(scope, as_of_or_today(as_of), ladder))
     }
