@@ -12,6 +12,7 @@ mod m20261126_000004_data_version;
 mod m20261126_000005_login_throttle;
 mod m20261126_000006_skills_training;
 mod m20261126_000007_eligibility_state;
+mod m20261126_000008_eligibility_cells;
 mod sql;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_login_throttle::Migration),
             Box::new(m20261126_000006_skills_training::Migration),
             Box::new(m20261126_000007_eligibility_state::Migration),
+            Box::new(m20261126_000008_eligibility_cells::Migration),
         ]
     }
 }

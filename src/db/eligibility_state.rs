@@ -17,6 +17,8 @@ pub struct StateRow {
     pub market: String,
     pub manager_id: Option<i64>,
     pub hired_on: NaiveDate,
+    /// Hired on or before `computed_on`: counts in today's figures.
+    pub counted: bool,
     pub eligible: bool,
     pub fast_track: bool,
     pub not_yet: bool,
@@ -158,6 +160,7 @@ const COLUMNS: &[&str] = &[
     "market",
     "manager_id",
     "hired_on",
+    "counted",
     "eligible",
     "fast_track",
     "not_yet",
@@ -171,7 +174,7 @@ const COLUMNS: &[&str] = &[
     "revision",
 ];
 
-/// Rows per statement (17 parameters each, under SQLite's 32,766).
+/// Rows per statement (18 parameters each, under SQLite's 32,766).
 const WRITE_CHUNK: usize = 1_000;
 
 /// Writes computed rows; returns the ids actually written (under
@@ -216,6 +219,7 @@ pub async fn write<C: ConnectionTrait>(
                 Value::from(row.market.clone()),
                 Value::from(row.manager_id),
                 Value::from(row.hired_on),
+                flag(row.counted),
                 flag(row.eligible),
                 flag(row.fast_track),
                 flag(row.not_yet),
@@ -314,9 +318,11 @@ pub struct Counts {
     pub stalled: i64,
 }
 
-/// Counts per group of everyone hired on or before `today` whose id
-/// `scope_filter` keeps (an SQL condition on `employee_id`, or empty).
-/// The rows must be current for `today` (nothing due).
+/// Counts per group of everyone hired on or before `today`: for everyone
+/// (`scope_filter` empty), summed from the running totals per cell (a few
+/// thousand rows whatever the headcount); within a scope (an SQL condition
+/// on `employee_id`), counted over the state rows. The rows must be current
+/// for `today` (nothing due).
 pub async fn counts<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
@@ -324,6 +330,31 @@ pub async fn counts<C: ConnectionTrait>(
     scope_filter: &str,
 ) -> Result<Vec<Counts>, DbErr> {
     let column = group.sql();
+    if scope_filter.is_empty() {
+        let column = match group {
+            GroupColumn::Manager => {
+                "CASE WHEN manager_id = 0 THEN 'none' ELSE CAST(manager_id AS TEXT) END"
+            }
+            _ => column,
+        };
+        let sql = format!(
+            "SELECT {column} AS key, {} FROM eligibility_cell GROUP BY {column} HAVING SUM(total) > 0",
+            [
+                "total",
+                "eligible",
+                "fast_track",
+                "not_yet",
+                "ineligible",
+                "no_next_step",
+                "stalled"
+            ]
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+            .join(", ")
+        );
+        return Counts::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await;
+    }
     let sql = format!(
         "SELECT {column} AS key, COUNT(*) AS total, SUM(eligible) AS eligible, SUM(fast_track) AS fast_track, \
            SUM(not_yet) AS not_yet, SUM(ineligible) AS ineligible, SUM(no_next_step) AS no_next_step, \
@@ -342,12 +373,22 @@ pub struct CourseCount {
     pub people: i64,
 }
 
-/// How many people in scope each course would unblock today.
+/// How many people in scope each course would unblock today (for everyone,
+/// from the running counts).
 pub async fn course_counts<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
     scope_filter: &str,
 ) -> Result<Vec<CourseCount>, DbErr> {
+    if scope_filter.is_empty() {
+        let sql = "SELECT course_id, people FROM course_unblock_count WHERE people > 0".to_owned();
+        return CourseCount::find_by_statement(Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .all(db)
+        .await;
+    }
     let sql = format!(
         "SELECT u.course_id, COUNT(*) AS people FROM eligibility_unblock u \
          JOIN eligibility_state s ON s.employee_id = u.employee_id \

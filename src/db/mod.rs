@@ -42,16 +42,49 @@ pub(crate) type LadderCache = Arc<RwLock<Option<(i64, Arc<facts::Ladder>)>>>;
 struct Derived {
     key: String,
     heavy: bool,
-    versions: Versions,
+    /// The versions of what it depends on when it was computed.
+    stamp: Vec<i64>,
     value: Arc<dyn Any + Send + Sync>,
 }
 
-/// The change counters the database keeps (see migration
-/// `m20261126_000004_data_version`).
+/// The change counters the database keeps (migrations
+/// `m20261126_000004_data_version` and `m20261126_000008`): `data` moves on
+/// any change to facts, `ladder` on the ladder; the others each on one
+/// group of tables, so a value derived from few tables survives changes to
+/// the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
 pub struct Versions {
     pub data: i64,
     pub ladder: i64,
+    /// Employees, their role history, job roles and salary bands.
+    pub people: i64,
+    pub certifications: i64,
+    pub nominations: i64,
+}
+
+/// What a derived value depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dep {
+    Data,
+    Ladder,
+    People,
+    Certifications,
+    Nominations,
+}
+
+impl Versions {
+    /// The versions of `deps`, in order.
+    pub fn stamp(&self, deps: &[Dep]) -> Vec<i64> {
+        deps.iter()
+            .map(|d| match d {
+                Dep::Data => self.data,
+                Dep::Ladder => self.ladder,
+                Dep::People => self.people,
+                Dep::Certifications => self.certifications,
+                Dep::Nominations => self.nominations,
+            })
+            .collect()
+    }
 }
 
 /// How many derived values a process keeps: a few heavy ones (snapshots of
@@ -60,26 +93,38 @@ const HEAVY_CAPACITY: usize = 2;
 const LIGHT_CAPACITY: usize = 24;
 
 impl Db {
-    /// Both change counters, in one statement.
+    /// Every change counter, in one statement.
     pub async fn versions(&self) -> Result<Versions, sea_orm::DbErr> {
+        let counter = |name: &str| {
+            format!("(SELECT version FROM change_counter WHERE name = '{name}') AS {name}")
+        };
         let statement = Statement::from_string(
             self.backend(),
-            "SELECT (SELECT version FROM data_version WHERE id = 1) AS data, \
-                    (SELECT version FROM ladder_version WHERE id = 1) AS ladder"
-                .to_owned(),
+            format!(
+                "SELECT (SELECT version FROM data_version WHERE id = 1) AS data, \
+                        (SELECT version FROM ladder_version WHERE id = 1) AS ladder, {}, {}, {}",
+                counter("people"),
+                counter("certifications"),
+                counter("nominations")
+            ),
         );
         Ok(Versions::find_by_statement(statement)
             .one(&self.conn)
             .await?
-            .unwrap_or(Versions { data: 0, ladder: 0 }))
+            .unwrap_or(Versions {
+                data: 0,
+                ladder: 0,
+                people: 0,
+                certifications: 0,
+                nominations: 0,
+            }))
     }
 
-    /// A derived value computed at `versions`, if this process has one.
-    pub fn derived<T: Any + Send + Sync>(&self, key: &str, versions: Versions) -> Option<Arc<T>> {
+    /// A derived value computed at `stamp` (see [`Versions::stamp`]), if
+    /// this process has one.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str, stamp: &[i64]) -> Option<Arc<T>> {
         let cache = self.derived.lock().ok()?;
-        let found = cache
-            .iter()
-            .find(|d| d.key == key && d.versions == versions)?;
+        let found = cache.iter().find(|d| d.key == key && d.stamp == stamp)?;
         found.value.clone().downcast::<T>().ok()
     }
 
@@ -87,12 +132,12 @@ impl Db {
     pub fn keep_derived<T: Any + Send + Sync>(
         &self,
         key: &str,
-        versions: Versions,
+        stamp: Vec<i64>,
         heavy: bool,
         value: Arc<T>,
     ) {
         if let Ok(mut cache) = self.derived.lock() {
-            cache.retain(|d| d.key != key && d.versions == versions);
+            cache.retain(|d| d.key != key);
             let capacity = if heavy {
                 HEAVY_CAPACITY
             } else {
@@ -106,7 +151,7 @@ impl Db {
             cache.push(Derived {
                 key: key.to_owned(),
                 heavy,
-                versions,
+                stamp,
                 value,
             });
         }

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use crate::auth::Principal;
 use crate::db::entities::employee;
 use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Fold, Ladder};
-use crate::db::{scope, Db};
+use crate::db::{scope, Db, Dep};
 use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
 use crate::domain::enums::{CertificationKind, EligibilityStatus};
 use crate::domain::plan;
@@ -147,7 +147,10 @@ pub async fn snapshot(
     as_of: NaiveDate,
 ) -> AppResult<Arc<Snapshot>> {
     let key = format!("dashboard:{scope:?}:{as_of}");
-    cached_with(db, key, true, || load_snapshot(db, ladder, scope, as_of)).await
+    cached_with(db, key, &[Dep::Data, Dep::Ladder], true, || {
+        load_snapshot(db, ladder, scope, as_of)
+    })
+    .await
 }
 
 /// Facts folded into one text column per employee by the database (see
@@ -649,6 +652,20 @@ pub async fn compa_ratios(
     scope: Scope,
     as_of: NaiveDate,
     grouping: Grouping,
+) -> AppResult<Arc<Vec<CompaBucket>>> {
+    let key = format!("compa:{scope:?}:{as_of}:{grouping:?}");
+    cached(db, key, &[Dep::People, Dep::Ladder], || {
+        compute_compa_ratios(db, ladder, scope, as_of, grouping)
+    })
+    .await
+}
+
+async fn compute_compa_ratios(
+    db: &Db,
+    ladder: &Ladder,
+    scope: Scope,
+    as_of: NaiveDate,
+    grouping: Grouping,
 ) -> AppResult<Vec<CompaBucket>> {
     let key = match grouping {
         Grouping::Role => "CAST(e.job_role_id AS TEXT)",
@@ -712,7 +729,7 @@ pub async fn headcount(
     grouping: Grouping,
 ) -> AppResult<Arc<Vec<CountBucket>>> {
     let key = format!("headcount:{scope:?}:{as_of}:{grouping:?}");
-    cached(db, key, || {
+    cached(db, key, &[Dep::People, Dep::Ladder], || {
         compute_headcount(db, ladder, scope, as_of, grouping)
     })
     .await
@@ -802,7 +819,10 @@ pub async fn certification_coverage(
     as_of: NaiveDate,
 ) -> AppResult<Arc<Vec<CoverageBucket>>> {
     let key = format!("coverage:{scope:?}:{as_of}");
-    cached(db, key, || compute_certification_coverage(db, scope, as_of)).await
+    cached(db, key, &[Dep::Certifications, Dep::People], || {
+        compute_certification_coverage(db, scope, as_of)
+    })
+    .await
 }
 
 async fn compute_certification_coverage(
@@ -867,7 +887,10 @@ struct Decided {
 /// nomination to decision.
 pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Arc<Funnel>> {
     let key = format!("funnel:{scope:?}:{as_of}");
-    cached(db, key, || compute_nomination_funnel(db, scope, as_of)).await
+    cached(db, key, &[Dep::Nominations, Dep::People], || {
+        compute_nomination_funnel(db, scope, as_of)
+    })
+    .await
 }
 
 async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
@@ -933,7 +956,7 @@ pub async fn leadership_coverage(
     as_of: NaiveDate,
 ) -> AppResult<Arc<Vec<LeadershipBucket>>> {
     let key = format!("leadership:{scope:?}:{as_of}");
-    cached(db, key, || {
+    cached(db, key, &[Dep::People, Dep::Ladder], || {
         compute_leadership_coverage(db, ladder, scope, as_of)
     })
     .await
@@ -1010,7 +1033,7 @@ pub async fn promotion_velocity(
     as_of: NaiveDate,
 ) -> AppResult<Arc<Vec<VelocityBucket>>> {
     let key = format!("velocity:{scope:?}:{as_of}");
-    cached(db, key, || {
+    cached(db, key, &[Dep::People, Dep::Ladder], || {
         compute_promotion_velocity(db, ladder, scope, as_of)
     })
     .await
@@ -1060,29 +1083,37 @@ async fn compute_promotion_velocity(
     Ok(list)
 }
 
-/// `compute`'s answer from this process's cache when nothing changed since
-/// it was computed (one statement to check), else computed and kept.
-async fn cached<T, F, Fut>(db: &Db, key: String, compute: F) -> AppResult<Arc<T>>
+/// `compute`'s answer from this process's cache when none of `deps`
+/// changed since it was computed (one statement to check), else computed
+/// and kept. A scope's chain moves with `People`, which every scoped value
+/// depends on.
+async fn cached<T, F, Fut>(db: &Db, key: String, deps: &[Dep], compute: F) -> AppResult<Arc<T>>
 where
     T: Send + Sync + 'static,
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = AppResult<T>>,
 {
-    cached_with(db, key, false, compute).await
+    cached_with(db, key, deps, false, compute).await
 }
 
 /// [`cached`], saying whether the value is heavy (few are kept).
-async fn cached_with<T, F, Fut>(db: &Db, key: String, heavy: bool, compute: F) -> AppResult<Arc<T>>
+async fn cached_with<T, F, Fut>(
+    db: &Db,
+    key: String,
+    deps: &[Dep],
+    heavy: bool,
+    compute: F,
+) -> AppResult<Arc<T>>
 where
     T: Send + Sync + 'static,
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = AppResult<T>>,
 {
-    let versions = db.versions().await?;
-    if let Some(hit) = db.derived::<T>(&key, versions) {
+    let stamp = db.versions().await?.stamp(deps);
+    if let Some(hit) = db.derived::<T>(&key, &stamp) {
         return Ok(hit);
     }
     let value = Arc::new(compute().await?);
-    db.keep_derived(&key, versions, heavy, value.clone());
+    db.keep_derived(&key, stamp, heavy, value.clone());
     Ok(value)
 }

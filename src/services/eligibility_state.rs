@@ -87,7 +87,8 @@ pub async fn compute<C: ConnectionTrait>(
             .options
             .iter()
             .any(|o| o.status == EligibilityStatus::Ineligible);
-        if blocked {
+        let counted = p.hired_on <= today;
+        if blocked && counted {
             for (course_id, cert, skill) in &awards {
                 if plan::unblocks(
                     &employee_facts,
@@ -115,6 +116,7 @@ pub async fn compute<C: ConnectionTrait>(
             market: p.market,
             manager_id: p.manager_id,
             hired_on: p.hired_on,
+            counted,
             eligible: v.eligible,
             fast_track: v.fast_track,
             not_yet: v.not_yet,

@@ -102,6 +102,53 @@ async fn stored(app: &TestApp, day: NaiveDate) -> BTreeMap<i64, Answer> {
         .collect()
 }
 
+/// The running totals the triggers keep equal the sums over the rows.
+async fn totals_agree(app: &TestApp) -> Result<(), String> {
+    let conn = &app.db.conn;
+    let backend = conn.get_database_backend();
+    let text = |sql: &str| {
+        let sql = sql.to_owned();
+        async move {
+            let rows = conn
+                .query_all_raw(Statement::from_string(backend, sql))
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|r| {
+                    (0..8)
+                        .map(|i| {
+                            r.try_get_by_index::<i64>(i)
+                                .map(|n| n.to_string())
+                                .or_else(|_| r.try_get_by_index::<String>(i))
+                                .unwrap_or_default()
+                        })
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let sums = "CAST(SUM(eligible) AS BIGINT), CAST(SUM(fast_track) AS BIGINT), CAST(SUM(not_yet) AS BIGINT), \
+                CAST(SUM(ineligible) AS BIGINT), CAST(SUM(no_next_step) AS BIGINT), CAST(SUM(stalled) AS BIGINT)";
+    let cells = text(&format!(
+        "SELECT site, CAST(SUM(total) AS BIGINT), {sums} FROM eligibility_cell GROUP BY site HAVING SUM(total) > 0 ORDER BY site"
+    ))
+    .await;
+    let rows = text(&format!(
+        "SELECT site, COUNT(*), {sums} FROM eligibility_state WHERE counted = 1 GROUP BY site ORDER BY site"
+    ))
+    .await;
+    let counts = text("SELECT CAST(course_id AS BIGINT), people FROM course_unblock_count WHERE people <> 0 ORDER BY course_id").await;
+    let pairs = text("SELECT CAST(course_id AS BIGINT), COUNT(*) FROM eligibility_unblock GROUP BY course_id ORDER BY course_id").await;
+    if cells != rows {
+        return Err(format!("cells {cells:?} but rows {rows:?}"));
+    }
+    if counts != pairs {
+        return Err(format!("course counts {counts:?} but pairs {pairs:?}"));
+    }
+    Ok(())
+}
+
 async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
     let conn = &app.db.conn;
     conn.query_all_raw(Statement::from_string(
@@ -338,6 +385,12 @@ async fn the_stored_state_agrees_with_the_engine_through_a_random_stream_of_writ
         ok += what.ends_with("-> ok") as usize;
         history.push(what);
         let (expected, actual) = (engine(&app, day).await, stored(&app, day).await);
+        if let Err(message) = totals_agree(&app).await {
+            panic!(
+                "step {step} (seed {seed:#x}): {message}\nafter:\n{}",
+                history.join("\n")
+            );
+        }
         if expected != actual {
             let diff: Vec<_> = expected
                 .iter()

@@ -291,8 +291,9 @@ impl Dashboard {
         Ok(
             service::compa_ratios(db, &self.ladder, self.scope, self.as_of, grouping)
                 .await?
-                .into_iter()
+                .iter()
                 .take(crate::graphql::cost::bound::BUCKETS)
+                .cloned()
                 .map(|b| CompaRatioBucket {
                     key: b.key,
                     label: b.label,
