@@ -52,15 +52,15 @@ pub struct Due {
 
 /// Up to `limit` rows that must be recomputed before answering for
 /// `today`: stale ones (a write marked them) and those whose `due` day has
-/// come, lowest id first.
+/// come. In no particular order: ordering by id would walk the whole
+/// table instead of the `due` index (35 ms at 100,000 on SQLite).
 pub async fn due<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
     limit: u64,
 ) -> Result<Vec<Due>, DbErr> {
     let sql = format!(
-        "SELECT employee_id, revision FROM eligibility_state WHERE due <= {} \
-         ORDER BY employee_id LIMIT {limit}",
+        "SELECT employee_id, revision FROM eligibility_state WHERE due <= {} LIMIT {limit}",
         day(today)
     );
     Due::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
@@ -309,6 +309,8 @@ impl GroupColumn {
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Counts {
     pub key: String,
+    /// The manager's name (MANAGER groupings only).
+    pub label: Option<String>,
     pub total: i64,
     pub eligible: i64,
     pub fast_track: i64,
@@ -329,39 +331,49 @@ pub async fn counts<C: ConnectionTrait>(
     group: GroupColumn,
     scope_filter: &str,
 ) -> Result<Vec<Counts>, DbErr> {
-    let column = group.sql();
-    if scope_filter.is_empty() {
+    let figures = [
+        "total",
+        "eligible",
+        "fast_track",
+        "not_yet",
+        "ineligible",
+        "no_next_step",
+        "stalled",
+    ];
+    let from = if scope_filter.is_empty() {
         let column = match group {
             GroupColumn::Manager => {
                 "CASE WHEN manager_id = 0 THEN 'none' ELSE CAST(manager_id AS TEXT) END"
             }
-            _ => column,
+            _ => group.sql(),
         };
-        let sql = format!(
-            "SELECT {column} AS key, {} FROM eligibility_cell GROUP BY {column} HAVING SUM(total) > 0",
-            [
-                "total",
-                "eligible",
-                "fast_track",
-                "not_yet",
-                "ineligible",
-                "no_next_step",
-                "stalled"
-            ]
+        let sums = figures.map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"));
+        format!(
+            "SELECT {column} AS key, MAX(manager_id) AS manager_id, {} FROM eligibility_cell \
+                 GROUP BY {column} HAVING SUM(total) > 0",
+            sums.join(", ")
+        )
+    } else {
+        let sums: Vec<String> = figures[1..]
+            .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-            .join(", ")
-        );
-        return Counts::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-            .all(db)
-            .await;
-    }
-    let sql = format!(
-        "SELECT {column} AS key, COUNT(*) AS total, SUM(eligible) AS eligible, SUM(fast_track) AS fast_track, \
-           SUM(not_yet) AS not_yet, SUM(ineligible) AS ineligible, SUM(no_next_step) AS no_next_step, \
-           SUM(stalled) AS stalled \
-         FROM eligibility_state WHERE hired_on <= {}{scope_filter} GROUP BY {column}",
-        day(today)
-    );
+            .collect();
+        let column = group.sql();
+        format!(
+            "SELECT {column} AS key, MAX(manager_id) AS manager_id, COUNT(*) AS total, {} \
+                 FROM eligibility_state WHERE hired_on <= {}{scope_filter} GROUP BY {column}",
+            sums.join(", "),
+            day(today)
+        )
+    };
+    // Managers are named in the same statement (one join per group, not
+    // thousands of ids sent back).
+    let sql = match group {
+        GroupColumn::Manager => format!(
+            "SELECT g.*, e.name AS label FROM ({from}) g LEFT JOIN employee e ON e.id = g.manager_id"
+        ),
+        _ => format!("SELECT g.*, CAST(NULL AS TEXT) AS label FROM ({from}) g"),
+    };
     Counts::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
         .all(db)
         .await

@@ -549,15 +549,13 @@ pub async fn eligibility_today(
         Grouping::Manager => GroupColumn::Manager,
     };
     let counted = store::counts(&db.conn, today, column, &scope.filter("employee_id")).await?;
-    let names = if grouping == Grouping::Manager {
-        manager_names(db, counted.iter().filter_map(|c| c.key.parse::<i64>().ok())).await?
-    } else {
-        HashMap::new()
-    };
     let mut list: Vec<EligibilityBucket> = counted
         .into_iter()
         .map(|c| {
-            let (key, label) = label_of(ladder, &names, grouping, &c.key);
+            let (key, label) = match (grouping, c.label) {
+                (Grouping::Manager, Some(name)) => (c.key, name),
+                _ => label_of(ladder, &HashMap::new(), grouping, &c.key),
+            };
             EligibilityBucket {
                 key,
                 label,

@@ -494,5 +494,46 @@ async fn todays_dashboard_agrees_with_every_progression_at_ten_thousand() {
         assert_eq!(actual, expected, "on {day}");
         let total: i64 = actual.values().map(|r| r[0]).sum();
         assert!(total > 9_000, "{total}");
+        // By manager: each group named after its manager.
+        let names: BTreeMap<i64, String> = rungs::db::entities::employee::Entity::find()
+            .all(&app.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect();
+        let mut expected: BTreeMap<String, (String, i64)> = BTreeMap::new();
+        for p in people.iter().filter(|p| p.hired_on <= day) {
+            let (key, label) = match p.manager_id {
+                Some(m) => (m.to_string(), names[&m].clone()),
+                None => ("none".to_owned(), "no manager".to_owned()),
+            };
+            expected.entry(key).or_insert((label, 0)).1 += 1;
+        }
+        let body = app
+            .data(
+                "query($d: Date) { dashboard(asOf: $d) { eligibility(groupBy: MANAGER) { key label total } } }",
+                json!({ "d": day.to_string() }),
+                Some(&app.hr),
+            )
+            .await;
+        let buckets = body["dashboard"]["eligibility"].as_array().unwrap();
+        let actual: BTreeMap<String, (String, i64)> = buckets
+            .iter()
+            .map(|b| {
+                (
+                    b["key"].as_str().unwrap().to_owned(),
+                    (
+                        b["label"].as_str().unwrap().to_owned(),
+                        b["total"].as_i64().unwrap(),
+                    ),
+                )
+            })
+            .collect();
+        // The list is bounded (`bound::BUCKETS`): compare what it returns.
+        assert!(!actual.is_empty());
+        for (key, got) in &actual {
+            assert_eq!(Some(got), expected.get(key), "manager {key} on {day}");
+        }
     }
 }
