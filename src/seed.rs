@@ -426,6 +426,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     // 2. Rows.
     let now = noon(today);
     let txn = db.begin_write().await?;
+    crate::db::bulk::pause_triggers(&txn).await?;
     let mut done = 0usize;
     for chunk in people.chunks(5_000) {
         let rows: Vec<Vec<Value>> = chunk
@@ -482,10 +483,12 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         progress.show("employees", done / 3);
     }
     sync_sequence(&txn, "employee").await?;
+    crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
 
     // Role history.
     let txn = db.begin_write().await?;
+    crate::db::bulk::pause_triggers(&txn).await?;
     let mut history_rows = Vec::new();
     for p in &people {
         let mut starts: Vec<(i64, NaiveDate, i64)> = p.history.clone();
@@ -509,6 +512,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         history_rows,
     )
     .await?;
+    crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
     progress.show("history", employees * 2 / 5);
 
@@ -567,6 +571,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         review_count += reviews.len();
         assessment_count += assessments.len();
         let txn = db.begin_write().await?;
+        crate::db::bulk::pause_triggers(&txn).await?;
         insert_rows(
             &txn,
             "skill_assessment",
@@ -584,6 +589,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         .await?;
         insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, certs).await?;
         insert_rows(&txn, "performance_review", REVIEW_COLUMNS, reviews).await?;
+        crate::db::bulk::resume_triggers(&txn).await?;
         txn.commit().await?;
         progress.show(
             "records",
@@ -593,6 +599,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
 
     // Nominations: decided ones for past promotions, and a few open ones.
     let txn = db.begin_write().await?;
+    crate::db::bulk::pause_triggers(&txn).await?;
     let steps: Vec<(i64, i64, i64)> = ladder
         .steps
         .iter()
@@ -689,6 +696,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         nominations,
     )
     .await?;
+    crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
     // Skill requirements on the steps out of CSR and a course catalogue,
     // the sessions run by the first Training Specialist.
@@ -697,11 +705,16 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         .find(|p| p.kind == Kind::Trainer)
         .map(|p| p.id);
     let txn = db.begin_write().await?;
+    crate::db::bulk::pause_triggers(&txn).await?;
     crate::catalogue::add(&txn, &ladder, today, trainer).await?;
+    crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
     // Everyone's eligibility state for today, so the first dashboard reads
     // it instead of computing it.
     progress.show("eligibility", employees);
+    let txn = db.begin_write().await?;
+    crate::db::bulk::mark_loaded(&txn).await?;
+    txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
     progress.show("done", employees);
@@ -869,6 +882,7 @@ fn certificates_for(
 async fn ensure_bands(db: &Db) -> AppResult<()> {
     let ladder = Ladder::load(&db.conn).await?;
     let txn = db.begin_write().await?;
+    crate::db::bulk::pause_triggers(&txn).await?;
     for market in MARKETS {
         for role in &ladder.roles {
             let level = (role.level.clamp(1, 3) - 1) as usize;
@@ -904,6 +918,7 @@ async fn ensure_bands(db: &Db) -> AppResult<()> {
             }
         }
     }
+    crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

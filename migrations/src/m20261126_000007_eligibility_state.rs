@@ -21,6 +21,11 @@
 //!   role;
 //! - course (what a course awards): everyone with an INELIGIBLE option
 //!   (`blocked`), whose `courseImpact` it may change.
+//!
+//! `trigger_pause.paused` lets a bulk loader (`rungs seed`) skip the
+//! marking inside its own transaction: it sets the flag first and clears
+//! it before committing, so no other transaction ever sees it set, and it
+//! marks what it loaded stale itself (a crash rolls the flag back too).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
@@ -68,7 +73,22 @@ CREATE TABLE eligibility_unblock (
 --;;
 INSERT INTO eligibility_state (employee_id, job_role_id, site, market, manager_id, hired_on, due, revision)
 SELECT id, job_role_id, site, market, manager_id, hired_on, '1900-01-01', 1 FROM employee
+--;;
+CREATE TABLE trigger_pause (
+    id INTEGER PRIMARY KEY,
+    paused INTEGER NOT NULL
+)
+--;;
+INSERT INTO trigger_pause (id, paused) VALUES (1, 0)
 "#;
+
+/// SQLite: the WHEN condition of a trigger a bulk loader may pause.
+pub const UNPAUSED: &str = "(SELECT paused FROM trigger_pause WHERE id = 1) = 0";
+
+/// PostgreSQL: the first statement of a trigger function a bulk loader may
+/// pause.
+pub const RETURN_IF_PAUSED: &str =
+    "IF (SELECT paused FROM trigger_pause WHERE id = 1) = 1 THEN RETURN NULL; END IF;";
 
 /// Sets a row stale.
 const STALE: &str = "due = '1900-01-01', revision = eligibility_state.revision + 1";
@@ -156,24 +176,27 @@ fn sqlite_triggers() -> String {
                 })
                 .collect();
             script.push_str(&format!(
-                "CREATE TRIGGER {table}_{}_stales_eligibility AFTER {op} ON {table} BEGIN {body} END\n--;;\n",
+                "CREATE TRIGGER {table}_{}_stales_eligibility AFTER {op} ON {table} WHEN {UNPAUSED} \
+                 BEGIN {body} END\n--;;\n",
                 op.to_lowercase()
             ));
         }
     }
     let values = "VALUES (NEW.id, NEW.job_role_id, NEW.site, NEW.market, NEW.manager_id, NEW.hired_on, '1900-01-01', 1)";
     script.push_str(&format!(
-        "CREATE TRIGGER employee_insert_stales_eligibility AFTER INSERT ON employee BEGIN {}; END\n--;;\n",
+        "CREATE TRIGGER employee_insert_stales_eligibility AFTER INSERT ON employee WHEN {UNPAUSED} \
+         BEGIN {}; END\n--;;\n",
         employee_upsert(values)
     ));
     script.push_str(&format!(
-        "CREATE TRIGGER employee_update_stales_eligibility AFTER UPDATE OF {EMPLOYEE_COLUMNS} ON employee BEGIN {}; END\n--;;\n",
+        "CREATE TRIGGER employee_update_stales_eligibility AFTER UPDATE OF {EMPLOYEE_COLUMNS} ON employee \
+         WHEN {UNPAUSED} BEGIN {}; END\n--;;\n",
         employee_upsert(values)
     ));
     for op in ["INSERT", "DELETE", &format!("UPDATE OF {COURSE_COLUMNS}")] {
         let name = op.split(' ').next().unwrap_or(op).to_lowercase();
         script.push_str(&format!(
-            "CREATE TRIGGER course_{name}_stales_eligibility AFTER {op} ON course \
+            "CREATE TRIGGER course_{name}_stales_eligibility AFTER {op} ON course WHEN {UNPAUSED} \
              BEGIN UPDATE eligibility_state SET {STALE} WHERE blocked = 1; END\n--;;\n"
         ));
     }
@@ -187,7 +210,7 @@ fn postgres_triggers() -> String {
     for table in FACT_TABLES {
         let function = format!("stale_eligibility_{table}");
         script.push_str(&format!(
-            "CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN \
+            "CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN {RETURN_IF_PAUSED} \
              IF TG_OP IN ('INSERT', 'UPDATE') THEN UPDATE eligibility_state SET {STALE} WHERE {}; END IF; \
              IF TG_OP IN ('UPDATE', 'DELETE') THEN UPDATE eligibility_state SET {STALE} WHERE {}; END IF; \
              RETURN NULL; END $$ LANGUAGE plpgsql\n--;;\n",
@@ -213,7 +236,7 @@ fn postgres_triggers() -> String {
         prefixed("n", EMPLOYEE_COLUMNS)
     );
     script.push_str(&format!(
-        "CREATE FUNCTION stale_eligibility_employee() RETURNS trigger AS $$ BEGIN \
+        "CREATE FUNCTION stale_eligibility_employee() RETURNS trigger AS $$ BEGIN {RETURN_IF_PAUSED} \
          IF TG_OP = 'INSERT' THEN {}; ELSE {}; END IF; RETURN NULL; END $$ LANGUAGE plpgsql\n--;;\n",
         employee_upsert(select),
         employee_upsert(&changed)
@@ -229,7 +252,7 @@ fn postgres_triggers() -> String {
         ));
     }
     script.push_str(&format!(
-        "CREATE FUNCTION stale_eligibility_course() RETURNS trigger AS $$ BEGIN \
+        "CREATE FUNCTION stale_eligibility_course() RETURNS trigger AS $$ BEGIN {RETURN_IF_PAUSED} \
          UPDATE eligibility_state SET {STALE} WHERE blocked = 1; RETURN NULL; END $$ LANGUAGE plpgsql\n--;;\n\
          CREATE TRIGGER course_stales_eligibility AFTER INSERT OR DELETE OR UPDATE OF {COURSE_COLUMNS} ON course \
          FOR EACH STATEMENT EXECUTE FUNCTION stale_eligibility_course()\n--;;\n"

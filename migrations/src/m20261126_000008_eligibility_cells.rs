@@ -21,6 +21,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
+use crate::m20261126_000007_eligibility_state::{RETURN_IF_PAUSED, UNPAUSED};
 use crate::sql;
 
 pub struct Migration;
@@ -131,9 +132,13 @@ fn sqlite_triggers() -> String {
          WHEN NEW.counted = 1 BEGIN {}; END\n--;;\n",
         add("NEW", "")
     ));
+    // Two triggers, so a row counted for the first time adds and takes
+    // away nothing.
     script.push_str(&format!(
-        "CREATE TRIGGER eligibility_state_update_cells AFTER UPDATE OF {STATE_COLUMNS} ON eligibility_state \
-         WHEN OLD.counted = 1 OR NEW.counted = 1 BEGIN {}; {}; END\n--;;\n",
+        "CREATE TRIGGER eligibility_state_update_cells_old AFTER UPDATE OF {STATE_COLUMNS} ON eligibility_state \
+         WHEN OLD.counted = 1 BEGIN {}; END\n--;;\n\
+         CREATE TRIGGER eligibility_state_update_cells_new AFTER UPDATE OF {STATE_COLUMNS} ON eligibility_state \
+         WHEN NEW.counted = 1 BEGIN {}; END\n--;;\n",
         add("OLD", "-"),
         add("NEW", "")
     ));
@@ -157,7 +162,7 @@ fn sqlite_triggers() -> String {
     for (table, counter) in COUNTED_TABLES {
         for op in ["INSERT", "UPDATE", "DELETE"] {
             script.push_str(&format!(
-                "CREATE TRIGGER {table}_{}_moves_{counter} AFTER {op} ON {table} \
+                "CREATE TRIGGER {table}_{}_moves_{counter} AFTER {op} ON {table} WHEN {UNPAUSED} \
                  BEGIN UPDATE change_counter SET version = version + 1 WHERE name = '{counter}'; END\n--;;\n",
                 op.to_lowercase()
             ));
@@ -233,7 +238,7 @@ fn postgres_triggers() -> String {
     ));
     for counter in ["people", "certifications", "nominations"] {
         script.push_str(&format!(
-            "CREATE FUNCTION move_{counter}() RETURNS trigger AS $$ BEGIN \
+            "CREATE FUNCTION move_{counter}() RETURNS trigger AS $$ BEGIN {RETURN_IF_PAUSED} \
              UPDATE change_counter SET version = version + 1 WHERE name = '{counter}'; RETURN NULL; END \
              $$ LANGUAGE plpgsql\n--;;\n"
         ));

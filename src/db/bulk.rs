@@ -132,3 +132,44 @@ pub async fn max_id<C: ConnectionTrait>(db: &C, table: &str) -> Result<i64, DbEr
         None => Ok(0),
     }
 }
+
+/// Pauses, inside the write transaction `txn` only, the triggers that mark
+/// eligibility state stale and move the change counters (see migration
+/// `m20261126_000007`): for a bulk loader that then marks what it loaded
+/// itself ([`mark_loaded`]). Nobody else ever sees the flag set: it is
+/// cleared by [`resume_triggers`] before the commit, and a rollback clears
+/// it too.
+pub async fn pause_triggers<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    set_pause(txn, 1).await
+}
+
+/// Clears [`pause_triggers`]; call before committing.
+pub async fn resume_triggers<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    set_pause(txn, 0).await
+}
+
+async fn set_pause<C: ConnectionTrait>(txn: &C, paused: i32) -> Result<(), DbErr> {
+    txn.execute_raw(Statement::from_string(
+        txn.get_database_backend(),
+        format!("UPDATE trigger_pause SET paused = {paused} WHERE id = 1"),
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// After a load with paused triggers: every employee without a state row
+/// gets one, every row is marked stale, and every change counter moves.
+pub async fn mark_loaded<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    let backend = txn.get_database_backend();
+    for sql in [
+        "INSERT INTO eligibility_state (employee_id, job_role_id, site, market, manager_id, hired_on, due, revision) \
+         SELECT e.id, e.job_role_id, e.site, e.market, e.manager_id, e.hired_on, '1900-01-01', 1 FROM employee e \
+         WHERE NOT EXISTS (SELECT 1 FROM eligibility_state s WHERE s.employee_id = e.id)",
+        "UPDATE eligibility_state SET due = '1900-01-01', revision = revision + 1",
+        "UPDATE change_counter SET version = version + 1",
+    ] {
+        txn.execute_raw(Statement::from_string(backend, sql.to_owned()))
+            .await?;
+    }
+    Ok(())
+}

@@ -68,6 +68,20 @@ pub async fn due<C: ConnectionTrait>(
         .await
 }
 
+/// A stale row for every employee without one (a bulk load that paused the
+/// triggers and stopped before marking what it loaded); returns how many.
+pub async fn insert_missing<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    let sql = format!(
+        "INSERT INTO eligibility_state (employee_id, job_role_id, site, market, manager_id, hired_on, due, revision) \
+         SELECT e.id, e.job_role_id, e.site, e.market, e.manager_id, e.hired_on, '{STALE}', 1 FROM employee e \
+         WHERE NOT EXISTS (SELECT 1 FROM eligibility_state s WHERE s.employee_id = e.id)"
+    );
+    Ok(db
+        .execute_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .rows_affected())
+}
+
 /// Every stale row (marked by a write, not yet recomputed), lowest id first.
 pub async fn stale<C: ConnectionTrait>(db: &C) -> Result<Vec<Due>, DbErr> {
     let sql = format!(

@@ -9,12 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::auth::Principal;
+use crate::db::dashboard as sql;
 use crate::db::entities::employee;
-use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Fold, Ladder};
-use crate::db::{scope, Db, Dep};
+use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Ladder};
+use crate::db::{Db, Dep};
 use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
 use crate::domain::enums::{CertificationKind, EligibilityStatus};
 use crate::domain::plan;
@@ -42,12 +42,17 @@ impl Scope {
         }
     }
 
+    /// The manager whose chain this is, if any.
+    fn chain(self) -> Option<i64> {
+        match self {
+            Scope::Everyone => None,
+            Scope::ChainOf(id) => Some(id),
+        }
+    }
+
     /// `AND <column> IN (...)` for a chain, nothing for everyone.
     fn filter(self, column: &str) -> String {
-        match self {
-            Scope::Everyone => String::new(),
-            Scope::ChainOf(id) => format!(" AND {column} IN ({})", scope::chain_ids_sql(id)),
-        }
+        sql::chain_filter(self.chain(), column)
     }
 }
 
@@ -57,29 +62,6 @@ pub enum Grouping {
     Site,
     Market,
     Manager,
-}
-
-fn date_literal(date: NaiveDate) -> String {
-    format!("'{}'", date.format("%Y-%m-%d"))
-}
-
-async fn rows<C: ConnectionTrait, T: FromQueryResult>(db: &C, sql: String) -> AppResult<Vec<T>> {
-    let statement = Statement::from_string(db.get_database_backend(), sql);
-    Ok(T::find_by_statement(statement).all(db).await?)
-}
-
-/// One employee as the dashboards need them, as read from the database.
-#[derive(Debug, Clone, FromQueryResult)]
-struct PersonRow {
-    id: i64,
-    job_role_id: i64,
-    manager_id: Option<i64>,
-    site: String,
-    market: String,
-    hired_on: NaiveDate,
-    role_since: NaiveDate,
-    salary_minor: i64,
-    currency: String,
 }
 
 /// One employee in a snapshot: site, market and currency are interned
@@ -153,83 +135,8 @@ pub async fn snapshot(
     .await
 }
 
-/// Facts folded into one text column per employee by the database (see
-/// `db::facts::Fold`): one row per person instead of one per review and
-/// certificate, which is what makes a cold snapshot cheap to ship.
-#[derive(Debug, FromQueryResult)]
-struct FoldedRow {
-    employee_id: i64,
-    folded: Option<String>,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct IdRow {
-    id: i64,
-}
-
 /// People per chunk of facts loaded for a snapshot.
 const SNAPSHOT_CHUNK: usize = 10_000;
-
-/// Folded reviews (up to `as_of`) and VERIFIED certificates (issued by then;
-/// expired ones too: they explain since when someone has been eligible) of
-/// the people in scope with ids in `first..=last`, and their counted skill
-/// assessments (not self-assessments) up to `as_of`: three statements, run
-/// concurrently.
-async fn chunk_facts(
-    db: &Db,
-    scope: Scope,
-    as_of: NaiveDate,
-    first: i64,
-    last: i64,
-    required_skills: &[i64],
-) -> AppResult<[HashMap<i64, String>; 3]> {
-    let day = date_literal(as_of);
-    let fold = Fold::for_backend(db.backend());
-    let reviews_sql = format!(
-        "SELECT r.employee_id, {} AS folded FROM performance_review r \
-         WHERE r.employee_id BETWEEN {first} AND {last} AND r.period_end <= {day}{} \
-         GROUP BY r.employee_id",
-        fold.reviews(),
-        scope.filter("r.employee_id")
-    );
-    let certs_sql = format!(
-        "SELECT c.employee_id, {} AS folded FROM certification c \
-         WHERE c.employee_id BETWEEN {first} AND {last} AND c.status = 'VERIFIED' \
-           AND c.issued_on <= {day}{} GROUP BY c.employee_id",
-        fold.certs_without_names(),
-        scope.filter("c.employee_id")
-    );
-    // Only the skills some step asks for can change a verdict; with none
-    // required (a fresh ladder) the statement is skipped.
-    let skills_sql = (!required_skills.is_empty()).then(|| {
-        let list: Vec<String> = required_skills.iter().map(i64::to_string).collect();
-        format!(
-            "SELECT a.employee_id, {} AS folded FROM skill_assessment a \
-             WHERE a.employee_id BETWEEN {first} AND {last} AND a.source <> 'SELF' \
-               AND a.skill_id IN ({}) AND a.assessed_on <= {day}{} GROUP BY a.employee_id",
-            fold.skills(),
-            list.join(","),
-            scope.filter("a.employee_id")
-        )
-    });
-    let skills_rows = async {
-        match skills_sql {
-            Some(sql) => rows::<_, FoldedRow>(&db.conn, sql).await,
-            None => Ok(Vec::new()),
-        }
-    };
-    let (reviews, certs, skills) = tokio::try_join!(
-        rows::<_, FoldedRow>(&db.conn, reviews_sql),
-        rows::<_, FoldedRow>(&db.conn, certs_sql),
-        skills_rows,
-    )?;
-    let unfold = |rows: Vec<FoldedRow>| -> HashMap<i64, String> {
-        rows.into_iter()
-            .filter_map(|r| Some((r.employee_id, r.folded?)))
-            .collect()
-    };
-    Ok([unfold(reviews), unfold(certs), unfold(skills)])
-}
 
 /// Loads everyone in scope hired on or before `as_of`, with their reviews
 /// up to `as_of`, their VERIFIED certificates (expired ones too: they
@@ -242,17 +149,8 @@ async fn load_snapshot(
     as_of: NaiveDate,
 ) -> AppResult<Snapshot> {
     let started = std::time::Instant::now();
-    let day = date_literal(as_of);
     let conn = &db.conn;
-    let open_sql = format!(
-        "SELECT nominee_id AS id FROM nomination WHERE status = 'PENDING'{}",
-        scope.filter("nomination.nominee_id")
-    );
-    let open: HashSet<i64> = rows::<_, IdRow>(conn, open_sql)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let open = sql::open_nominees(conn, scope.chain()).await?;
     // People and their facts come in chunks (keyset pages by id), so memory
     // stays bounded whatever the size of the organisation.
     let mut rules: HashMap<(i64, String), Vec<StepRules>> = HashMap::new();
@@ -275,21 +173,19 @@ async fn load_snapshot(
     required_skills.dedup();
     let mut after = 0i64;
     loop {
-        let chunk: Vec<PersonRow> = rows(
-            conn,
-            format!(
-                "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
-                 FROM employee WHERE id > {after} AND hired_on <= {day}{} ORDER BY id LIMIT {SNAPSHOT_CHUNK}",
-                scope.filter("employee.id")
-            ),
-        )
-        .await?;
+        let chunk = sql::people_after(conn, scope.chain(), as_of, after, SNAPSHOT_CHUNK).await?;
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             break;
         };
         after = last.id;
-        let [reviews, certs, skills] =
-            chunk_facts(db, scope, as_of, first.id, last.id, &required_skills).await?;
+        let [reviews, certs, skills] = sql::folded_facts(
+            db,
+            scope.chain(),
+            as_of,
+            (first.id, last.id),
+            &required_skills,
+        )
+        .await?;
         for p in chunk {
             let certs = unfold_certs(certs.get(&p.id).map(String::as_str));
             let reviews = unfold_reviews(reviews.get(&p.id).map(String::as_str));
@@ -671,8 +567,7 @@ async fn compute_compa_ratios(
         Grouping::Market => "e.market",
         Grouping::Manager => "COALESCE(CAST(e.manager_id AS TEXT), 'none')",
     };
-    let rows =
-        crate::db::dashboard::compa_ratios(&db.conn, as_of, key, &scope.filter("e.id")).await?;
+    let rows = sql::compa_ratios(&db.conn, as_of, key, &scope.filter("e.id")).await?;
     let names = if grouping == Grouping::Manager {
         manager_names(db, rows.iter().filter_map(|r| r.key.parse::<i64>().ok())).await?
     } else {
@@ -703,12 +598,6 @@ async fn compute_compa_ratios(
         .collect();
     list.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(list)
-}
-
-#[derive(Debug, FromQueryResult)]
-struct CountRow {
-    key: String,
-    n: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -746,15 +635,7 @@ async fn compute_headcount(
         Grouping::Market => "market",
         Grouping::Manager => "COALESCE(CAST(manager_id AS TEXT), 'none')",
     };
-    let counted: Vec<CountRow> = rows(
-        &db.conn,
-        format!(
-            "SELECT {column} AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {}{} GROUP BY {column} ORDER BY {column}",
-            date_literal(as_of),
-            scope.filter("employee.id")
-        ),
-    )
-    .await?;
+    let counted = sql::headcount(&db.conn, scope.chain(), as_of, column).await?;
     let mut names = HashMap::new();
     if grouping == Grouping::Manager {
         let ids = counted.iter().filter_map(|c| c.key.parse::<i64>().ok());
@@ -801,13 +682,6 @@ pub struct CoverageBucket {
     pub share: f64,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct CoverageRow {
-    kind: String,
-    level: Option<String>,
-    n: i64,
-}
-
 /// How many people hold each belt, each language level and leadership
 /// training (VERIFIED and valid on `as_of`), and their share of headcount.
 /// A person counts once per level: at their best level of each language.
@@ -828,28 +702,8 @@ async fn compute_certification_coverage(
     scope: Scope,
     as_of: NaiveDate,
 ) -> AppResult<Vec<CoverageBucket>> {
-    let day = date_literal(as_of);
-    let valid = format!(
-        "status = 'VERIFIED' AND issued_on <= {day} AND (expires_on IS NULL OR expires_on > {day}){}",
-        scope.filter("certification.employee_id")
-    );
-    let counted: Vec<CoverageRow> = rows(
-        &db.conn,
-        format!(
-            "SELECT kind, COALESCE(belt, cefr) AS level, COUNT(DISTINCT employee_id) AS n \
-             FROM certification WHERE {valid} GROUP BY kind, COALESCE(belt, cefr)"
-        ),
-    )
-    .await?;
-    let total: Vec<CountRow> = rows(
-        &db.conn,
-        format!(
-            "SELECT 'all' AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {day}{}",
-            scope.filter("employee.id")
-        ),
-    )
-    .await?;
-    let headcount = total.first().map(|r| r.n).unwrap_or(0).max(1) as f64;
+    let (counted, total) = sql::coverage(&db.conn, scope.chain(), as_of).await?;
+    let headcount = total.max(1) as f64;
     let mut list: Vec<CoverageBucket> = counted
         .into_iter()
         .filter_map(|row| {
@@ -875,12 +729,6 @@ pub struct Funnel {
     pub median_days_to_decision: Option<f64>,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Decided {
-    created_at: chrono::DateTime<chrono::Utc>,
-    decided_at: chrono::DateTime<chrono::Utc>,
-}
-
 /// Nominations created on or before `as_of`, by status; median days from
 /// nomination to decision.
 pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Arc<Funnel>> {
@@ -892,13 +740,7 @@ pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppRe
 }
 
 async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
-    let end = format!("'{}'", as_of.succ_opt().unwrap_or(as_of).format("%Y-%m-%d"));
-    let filter = scope.filter("nomination.nominee_id");
-    let counted: Vec<CountRow> = rows(
-        &db.conn,
-        format!("SELECT status AS key, COUNT(*) AS n FROM nomination WHERE created_at < {end}{filter} GROUP BY status"),
-    )
-    .await?;
+    let (counted, decided) = sql::nominations(&db.conn, scope.chain(), as_of).await?;
     let mut funnel = Funnel::default();
     for row in counted {
         match row.key.as_str() {
@@ -909,14 +751,6 @@ async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> A
             _ => {}
         }
     }
-    let decided: Vec<Decided> = rows(
-        &db.conn,
-        format!(
-            "SELECT created_at, decided_at FROM nomination WHERE decided_at IS NOT NULL AND created_at < {end} \
-             AND status IN ('APPROVED', 'REJECTED'){filter}"
-        ),
-    )
-    .await?;
     let mut days: Vec<f64> = decided
         .iter()
         .map(|d| (d.decided_at - d.created_at).num_seconds() as f64 / 86_400.0)
@@ -936,13 +770,6 @@ pub struct LeadershipBucket {
     pub needed_at_most_15: i64,
     pub needed_at_10: i64,
     pub understaffed: bool,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct SiteRoleRow {
-    site: String,
-    job_role_id: i64,
-    n: i64,
 }
 
 /// Team Leads per site against the CSRs they supervise: at least one per 15
@@ -970,17 +797,7 @@ async fn compute_leadership_coverage(
     else {
         return Ok(vec![]);
     };
-    let counted: Vec<SiteRoleRow> = rows(
-        &db.conn,
-        format!(
-            "SELECT site, job_role_id, COUNT(*) AS n FROM employee WHERE hired_on <= {} AND job_role_id IN ({}, {}){} GROUP BY site, job_role_id",
-            date_literal(as_of),
-            csr.id,
-            tl.id,
-            scope.filter("employee.id")
-        ),
-    )
-    .await?;
+    let counted = sql::per_site(&db.conn, scope.chain(), as_of, [csr.id, tl.id]).await?;
     let mut sites: HashMap<String, (i64, i64)> = HashMap::new();
     for row in counted {
         let entry = sites.entry(row.site).or_default();
@@ -1015,13 +832,6 @@ pub struct VelocityBucket {
     pub median_months_to_promotion: Option<f64>,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct FirstPromotion {
-    job_role_id: i64,
-    hired_on: NaiveDate,
-    started_on: NaiveDate,
-}
-
 /// Median whole months from hire to first promotion, by the role promoted
 /// into (the second role in each person's history), up to `as_of`.
 pub async fn promotion_velocity(
@@ -1043,19 +853,7 @@ async fn compute_promotion_velocity(
     scope: Scope,
     as_of: NaiveDate,
 ) -> AppResult<Vec<VelocityBucket>> {
-    let firsts: Vec<FirstPromotion> = rows(
-        &db.conn,
-        format!(
-            "SELECT ranked.job_role_id, employee.hired_on, ranked.started_on FROM (\
-               SELECT employee_id, job_role_id, started_on, ROW_NUMBER() OVER (\
-                 PARTITION BY employee_id ORDER BY started_on, id) AS rn FROM role_assignment) ranked \
-             JOIN employee ON employee.id = ranked.employee_id \
-             WHERE ranked.rn = 2 AND ranked.started_on <= {}{}",
-            date_literal(as_of),
-            scope.filter("employee.id")
-        ),
-    )
-    .await?;
+    let firsts = sql::first_promotions(&db.conn, scope.chain(), as_of).await?;
     let mut by_role: HashMap<i64, Vec<f64>> = HashMap::new();
     for f in firsts {
         by_role

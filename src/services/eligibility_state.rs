@@ -255,6 +255,12 @@ pub const SWEEP_PERIOD: Duration = Duration::from_secs(60);
 /// ladder changes, imports), so dashboards seldom find work to do. Safe with
 /// several instances sweeping at once (see the module docs).
 pub async fn sweep(db: Db) {
+    // Once at start: a row for anyone a bulk load left without one.
+    match store::insert_missing(&db.conn).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(rows = n, "employees without eligibility state: marked stale"),
+        Err(err) => tracing::warn!(error = ?err, "checking for missing eligibility state failed"),
+    }
     loop {
         let today = Utc::now().date_naive();
         let started = std::time::Instant::now();
