@@ -113,15 +113,18 @@ struct FoldedRow {
 /// expired ones too: they explain since when someone has been eligible) of
 /// the people in `chain` (or everyone) with ids in `first..=last`, and
 /// their counted skill assessments (not self-assessments) of
-/// `required_skills` up to `as_of`: three statements, run concurrently.
+/// `required_skills` up to `as_of` (`None`: every date, future ones too):
+/// three statements, run concurrently.
 pub async fn folded_facts(
     db: &crate::db::Db,
     chain: Option<i64>,
-    as_of: NaiveDate,
+    as_of: Option<NaiveDate>,
     (first, last): (i64, i64),
     required_skills: &[i64],
 ) -> Result<[HashMap<i64, String>; 3], DbErr> {
-    let day = day(as_of);
+    // Every date is on or before the last day there is.
+    let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let day = day(as_of.unwrap_or(last_day));
     let fold = Fold::for_backend(db.backend());
     let reviews_sql = format!(
         "SELECT r.employee_id, {} AS folded FROM performance_review r \
@@ -172,6 +175,21 @@ pub async fn folded_facts(
 #[derive(Debug, FromQueryResult)]
 struct IdRow {
     id: i64,
+}
+
+/// Everyone with a PENDING nomination and an id in `first..=last`.
+pub async fn open_nominees_between<C: ConnectionTrait>(
+    db: &C,
+    (first, last): (i64, i64),
+) -> Result<HashSet<i64>, DbErr> {
+    let sql = format!(
+        "SELECT nominee_id AS id FROM nomination WHERE status = 'PENDING' AND nominee_id BETWEEN {first} AND {last}"
+    );
+    Ok(rows::<_, IdRow>(db, sql)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
 }
 
 /// Everyone in `chain` (or everyone) with a PENDING nomination.

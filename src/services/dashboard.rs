@@ -181,7 +181,7 @@ async fn load_snapshot(
         let [reviews, certs, skills] = sql::folded_facts(
             db,
             scope.chain(),
-            as_of,
+            Some(as_of),
             (first.id, last.id),
             &required_skills,
         )

@@ -46,17 +46,17 @@ pub struct Computed {
     pub unblocks: Vec<(i64, i64)>,
 }
 
-/// The engine's answer for `people` on `today`, as rows to store.
-/// `revisions` gives each row the revision it was read at (0 if absent).
+/// The engine's answer for `people` (whose `facts` are given) on `today`,
+/// as rows to store. `revisions` gives each row the revision it was read
+/// at (0 if absent).
 pub async fn compute<C: ConnectionTrait>(
     conn: &C,
     ladder: &Ladder,
     people: Vec<PersonRow>,
+    mut facts: HashMap<i64, Facts>,
     revisions: &HashMap<i64, i64>,
     today: NaiveDate,
 ) -> AppResult<Computed> {
-    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut facts = facts_of(conn, &ids).await?;
     let awards: Vec<Award> = training::course_awards(conn)
         .await?
         .iter()
@@ -133,6 +133,45 @@ pub async fn compute<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The facts of `ids` for a recomputation outside a transaction: when they
+/// are a dense range of ids (a bulk load, a ladder change), three range
+/// statements folded per employee by the database, run concurrently (the
+/// dashboards' snapshot loader); else one statement by id.
+async fn bulk_facts(db: &Db, ladder: &Ladder, ids: &[i64]) -> AppResult<HashMap<i64, Facts>> {
+    let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(HashMap::new());
+    };
+    if (last - first) as usize >= 2 * ids.len() {
+        return Ok(facts_of(&db.conn, ids).await?);
+    }
+    let mut required: Vec<i64> = ladder
+        .step_skills
+        .values()
+        .flatten()
+        .map(|need| need.skill_id)
+        .collect();
+    required.sort_unstable();
+    required.dedup();
+    let range = (first, last);
+    let (folded, open) = tokio::try_join!(
+        crate::db::dashboard::folded_facts(db, None, None, range, &required),
+        crate::db::dashboard::open_nominees_between(&db.conn, range),
+    )?;
+    let [reviews, certs, skills] = folded;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let facts = Facts {
+                certifications: facts::unfold_certs(certs.get(id).map(String::as_str)),
+                reviews: facts::unfold_reviews(reviews.get(id).map(String::as_str)),
+                skills: facts::unfold_skills(skills.get(id).map(String::as_str)),
+                open_nomination: open.contains(id),
+            };
+            (*id, facts)
+        })
+        .collect())
+}
+
 /// Only the facts that count (VERIFIED certificates, assessments by someone
 /// other than the person): the others cannot change an answer, so their
 /// dates must not make a row due.
@@ -156,7 +195,8 @@ pub async fn refresh<C: ConnectionTrait>(txn: &C, db: &Db, ids: &[i64]) -> AppRe
     // it is in it; one committed after marks the rows stale again.
     let ladder = Ladder::at_version_on(db, txn, facts::ladder_version(txn).await?).await?;
     let people = store::people(txn, ids).await?;
-    let computed = compute(txn, &ladder, people, &HashMap::new(), today).await?;
+    let facts = facts_of(txn, ids).await?;
+    let computed = compute(txn, &ladder, people, facts, &HashMap::new(), today).await?;
     write_all(txn, computed, Guard::Holder).await?;
     Ok(())
 }
@@ -175,7 +215,8 @@ pub async fn refresh_stale<C: ConnectionTrait>(txn: &C, db: &Db) -> AppResult<us
             chunk.iter().map(|d| (d.employee_id, d.revision)).collect();
         let ids: Vec<i64> = chunk.iter().map(|d| d.employee_id).collect();
         let people = store::people(txn, &ids).await?;
-        let computed = compute(txn, &ladder, people, &revisions, today).await?;
+        let facts = facts_of(txn, &ids).await?;
+        let computed = compute(txn, &ladder, people, facts, &revisions, today).await?;
         total += write_all(txn, computed, Guard::IfUnchanged).await?;
     }
     Ok(total)
@@ -230,7 +271,8 @@ pub async fn bring_up_to_date(db: &Db, today: NaiveDate) -> AppResult<usize> {
         // this point moves them, and the guarded write skips those rows.
         let ladder = Ladder::current(db).await?;
         let people = store::people(&db.conn, &ids).await?;
-        let computed = compute(&db.conn, &ladder, people, &revisions, today).await?;
+        let facts = bulk_facts(db, &ladder, &ids).await?;
+        let computed = compute(&db.conn, &ladder, people, facts, &revisions, today).await?;
         let txn = db.begin_write().await?;
         let written = write_all(&txn, computed, Guard::IfUnchanged).await?;
         txn.commit().await?;
@@ -258,7 +300,10 @@ pub async fn sweep(db: Db) {
     // Once at start: a row for anyone a bulk load left without one.
     match store::insert_missing(&db.conn).await {
         Ok(0) => {}
-        Ok(n) => tracing::warn!(rows = n, "employees without eligibility state: marked stale"),
+        Ok(n) => tracing::warn!(
+            rows = n,
+            "employees without eligibility state: marked stale"
+        ),
         Err(err) => tracing::warn!(error = ?err, "checking for missing eligibility state failed"),
     }
     loop {
