@@ -571,8 +571,18 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
         median(after_write),
         median(write_ms)
     );
-    let full = timed(&server, FULL_DASHBOARD, today.clone(), &hr).await?;
-    println!("full dashboard today, once: {full:.1} ms");
+    // The first full dashboard computes every aggregate the database keeps
+    // no running total for (headcount, coverage, compa-ratios, velocity...);
+    // at a million people that may exceed the request timeout.
+    let full = match timed(&server, FULL_DASHBOARD, today.clone(), &hr).await {
+        Ok(ms) => format!("{ms:.1} ms"),
+        Err(err) => format!("failed ({err})"),
+    };
+    let full_again = match timed(&server, FULL_DASHBOARD, today.clone(), &hr).await {
+        Ok(ms) => format!("{ms:.1} ms"),
+        Err(err) => format!("failed ({err})"),
+    };
+    println!("full dashboard today: first {full}, then {full_again}");
     let eligibility_writes = under_writes(
         &server,
         ELIGIBILITY_BY_SITE,
@@ -587,7 +597,7 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
         &eligibility_writes,
         args.writes_per_second,
     );
-    let dashboard_writes = under_writes(
+    match under_writes(
         &server,
         FULL_DASHBOARD,
         &hr,
@@ -595,12 +605,13 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
         args.writes_per_second,
         args.load_seconds,
     )
-    .await?;
-    describe_under_writes(
-        "full dashboard today",
-        &dashboard_writes,
-        args.writes_per_second,
-    );
+    .await
+    {
+        Ok(figures) => {
+            describe_under_writes("full dashboard today", &figures, args.writes_per_second)
+        }
+        Err(err) => println!("full dashboard today under writes: failed ({err})"),
+    }
     match server.peak_mib() {
         Some(mib) => println!("server peak memory (VmHWM): {mib:.1} MiB (target: <= 300 MiB)"),
         None => println!("server peak memory: unavailable"),

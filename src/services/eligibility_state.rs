@@ -269,13 +269,23 @@ pub async fn bring_up_to_date(db: &Db, today: NaiveDate) -> AppResult<usize> {
         let ids: Vec<i64> = due.iter().map(|d| d.employee_id).collect();
         // The ladder is read after the revisions: a ladder change after
         // this point moves them, and the guarded write skips those rows.
+        let started = std::time::Instant::now();
         let ladder = Ladder::current(db).await?;
         let people = store::people(&db.conn, &ids).await?;
         let facts = bulk_facts(db, &ladder, &ids).await?;
+        let loaded = started.elapsed();
         let computed = compute(&db.conn, &ladder, people, facts, &revisions, today).await?;
+        let evaluated = started.elapsed();
         let txn = db.begin_write().await?;
         let written = write_all(&txn, computed, Guard::IfUnchanged).await?;
         txn.commit().await?;
+        tracing::debug!(
+            rows = ids.len(),
+            load_ms = loaded.as_millis() as u64,
+            evaluate_ms = (evaluated - loaded).as_millis() as u64,
+            write_ms = (started.elapsed() - evaluated).as_millis() as u64,
+            "eligibility chunk recomputed"
+        );
         total += written;
         if written == 0 {
             // Every row changed under us (another instance recomputed
