@@ -520,6 +520,20 @@ async fn seeded(
     Ok((url, report.seconds, email, tokens))
 }
 
+/// The ids of up to 20 CSRs.
+async fn some_csrs(server: &Server, token: &str) -> anyhow::Result<Vec<String>> {
+    let csrs = server.gql(SOME_CSRS, json!({}), token).await?;
+    Ok(csrs["data"]["employees"]["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|n| n["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// `--dashboards-only`: the issue-14 figures at any size, one backend.
 async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<()> {
     println!(
@@ -541,16 +555,7 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
         "eligibility(SITE) today just after a restart: first {first:.1} ms, then median {:.1} ms (target: <= 1000 ms)",
         median(again)
     );
-    let csrs = server.gql(SOME_CSRS, json!({}), &hr).await?;
-    let ids: Vec<String> = csrs["data"]["employees"]["nodes"]
-        .as_array()
-        .map(|nodes| {
-            nodes
-                .iter()
-                .filter_map(|n| n["id"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let ids = some_csrs(&server, &hr).await?;
     let mut after_write = Vec::new();
     let mut write_ms = Vec::new();
     for (i, id) in ids.iter().cycle().take(args.runs).enumerate() {
@@ -664,16 +669,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             statements.push(server.statements().await? - before);
         }
         peaks.push(("employee page", server.peak_mib()));
-        let csrs = server.gql(SOME_CSRS, json!({}), &hr).await?;
-        let csr_ids: Vec<String> = csrs["data"]["employees"]["nodes"]
-            .as_array()
-            .map(|nodes| {
-                nodes
-                    .iter()
-                    .filter_map(|n| n["id"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let csr_ids = some_csrs(&server, &hr).await?;
         let mut plan_ms = Vec::new();
         let mut plan_statements = Vec::new();
         for i in 0..args.runs {

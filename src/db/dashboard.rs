@@ -208,19 +208,7 @@ pub async fn open_nominees<C: ConnectionTrait>(
         .collect())
 }
 
-/// One employee as the snapshot needs them.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct PersonRow {
-    pub id: i64,
-    pub job_role_id: i64,
-    pub manager_id: Option<i64>,
-    pub site: String,
-    pub market: String,
-    pub hired_on: NaiveDate,
-    pub role_since: NaiveDate,
-    pub salary_minor: i64,
-    pub currency: String,
-}
+pub use crate::db::eligibility_state::PersonRow;
 
 /// The next `limit` people in `chain` (or everyone) hired on or before
 /// `as_of` with ids above `after`, by id.

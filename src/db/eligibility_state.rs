@@ -8,6 +8,8 @@
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
+use crate::domain::eligibility::EmployeeFacts;
+
 /// One computed row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateRow {
@@ -95,35 +97,7 @@ pub async fn stale<C: ConnectionTrait>(db: &C) -> Result<Vec<Due>, DbErr> {
 /// `due` of a stale row (what the triggers write).
 pub const STALE: &str = "1900-01-01";
 
-/// How many rows are due for `today` (for logs and `/metrics`).
-pub async fn count_due<C: ConnectionTrait>(db: &C, today: NaiveDate) -> Result<i64, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!(
-                "SELECT COUNT(*) AS n FROM eligibility_state WHERE due <= {}",
-                day(today)
-            ),
-        ))
-        .await?;
-    row.map(|r| r.try_get::<i64>("", "n")).unwrap_or(Ok(0))
-}
-
-/// The current revisions of `ids` (rows that do not exist are left out).
-pub async fn revisions<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<Due>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT employee_id, revision FROM eligibility_state WHERE employee_id IN ({})",
-        id_list(ids)
-    );
-    Due::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-        .all(db)
-        .await
-}
-
-/// One employee as the state needs them.
+/// One employee as the engine needs them (the state, the snapshot).
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct PersonRow {
     pub id: i64,
@@ -135,6 +109,22 @@ pub struct PersonRow {
     pub role_since: NaiveDate,
     pub salary_minor: i64,
     pub currency: String,
+}
+
+impl PersonRow {
+    /// The engine's view of this person with `facts`.
+    pub fn with<'a>(&self, facts: &'a crate::db::facts::Facts) -> EmployeeFacts<'a> {
+        EmployeeFacts {
+            hired_on: self.hired_on,
+            role_since: self.role_since,
+            salary_minor: self.salary_minor,
+            currency: self.currency.clone(),
+            certifications: &facts.certifications,
+            reviews: &facts.reviews,
+            skills: &facts.skills,
+            has_open_nomination: facts.open_nomination,
+        }
+    }
 }
 
 /// The employee rows of `ids`.

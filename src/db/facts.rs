@@ -151,6 +151,19 @@ impl Ladder {
         self.skills.iter().find(|s| s.id == id)
     }
 
+    /// The ids of the skills some step asks for, sorted, once each.
+    pub fn required_skills(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .step_skills
+            .values()
+            .flatten()
+            .map(|need| need.skill_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     pub fn skills_of(&self, step_id: i64) -> &[step_skill::Model] {
         self.step_skills
             .get(&step_id)

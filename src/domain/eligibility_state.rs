@@ -12,8 +12,10 @@
 
 use chrono::NaiveDate;
 
-use super::eligibility::{EmployeeFacts, Progression, StepRules, STALLED_AFTER_MONTHS};
-use super::enums::{EligibilityStatus, GapKind, PromotionTrack};
+use super::eligibility::{
+    CertFact, EmployeeFacts, Progression, SkillFact, StepRules, STALLED_AFTER_MONTHS,
+};
+use super::enums::{CertificationStatus, EligibilityStatus, GapKind, PromotionTrack};
 use super::tenure::add_months;
 
 /// One step's answer, as state.
@@ -71,6 +73,14 @@ pub fn verdict(p: &Progression) -> Verdict {
     }
 }
 
+/// Keeps only the facts that can change an answer: VERIFIED certificates
+/// and assessments from a source that counts. The others must not make a
+/// stored answer due on their dates.
+pub fn retain_counted(certs: &mut Vec<CertFact>, skills: &mut Vec<SkillFact>) {
+    certs.retain(|c| c.status == CertificationStatus::Verified);
+    skills.retain(|s| s.source.counts());
+}
+
 /// The state part of a progression.
 pub fn state_of(progression: &Progression) -> PersonState {
     PersonState {
@@ -92,8 +102,9 @@ pub fn state_of(progression: &Progression) -> PersonState {
 
 /// The first day after `progression.as_of` on which the state of
 /// [`evaluate`](super::eligibility::evaluate) for the same facts and steps
-/// may differ; `None` when no dated fact lies ahead (the state holds until
-/// a write).
+/// may differ, or (a future hire) the person starts to count in today's
+/// figures; `None` when no dated fact lies ahead (the state holds until a
+/// write).
 pub fn next_change(
     facts: &EmployeeFacts<'_>,
     steps: &[StepRules],
@@ -125,7 +136,9 @@ pub fn next_change(
         .flatten()
         .and_then(|since| add_months(since, STALLED_AFTER_MONTHS))
         .and_then(|threshold| threshold.succ_opt());
+    let hire = std::iter::once(Some(facts.hired_on));
     reviews
+        .chain(hire)
         .chain(certificates)
         .chain(assessments)
         .chain(tenure)

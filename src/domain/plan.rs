@@ -64,6 +64,15 @@ impl CourseAward {
         })
     }
 
+    /// What completing the course on `day` adds.
+    pub fn on(&self, day: NaiveDate) -> AwardOn {
+        AwardOn {
+            course_id: self.course_id,
+            cert: self.cert_on(day),
+            skill: self.skill_on(day),
+        }
+    }
+
     /// The skill assessment completing the course on `day` records.
     pub fn skill_on(&self, day: NaiveDate) -> Option<SkillFact> {
         self.skill.map(|(skill_id, level)| SkillFact {
@@ -74,6 +83,46 @@ impl CourseAward {
             seq: i64::MAX,
         })
     }
+}
+
+/// A course and what completing it on one day adds ([`CourseAward::on`]).
+#[derive(Debug, Clone)]
+pub struct AwardOn {
+    pub course_id: i64,
+    pub cert: Option<CertFact>,
+    pub skill: Option<SkillFact>,
+}
+
+/// The courses of `awards` (dated `as_of`) that would unblock the person
+/// ([`unblocks`]), in `awards` order; none when no step is INELIGIBLE.
+pub fn unblocking_courses(
+    facts: &EmployeeFacts<'_>,
+    steps: &[StepRules],
+    progression: &eligibility::Progression,
+    awards: &[AwardOn],
+    as_of: NaiveDate,
+) -> Vec<i64> {
+    if !progression
+        .options
+        .iter()
+        .any(|o| o.status == EligibilityStatus::Ineligible)
+    {
+        return Vec::new();
+    }
+    awards
+        .iter()
+        .filter(|a| {
+            unblocks(
+                facts,
+                steps,
+                progression,
+                a.cert.as_ref(),
+                a.skill.as_ref(),
+                as_of,
+            )
+        })
+        .map(|a| a.course_id)
+        .collect()
 }
 
 /// A scheduled session of a course the person could take.

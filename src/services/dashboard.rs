@@ -13,10 +13,10 @@ use chrono::NaiveDate;
 use crate::auth::Principal;
 use crate::db::dashboard as sql;
 use crate::db::entities::employee;
-use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Ladder};
+use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Facts, Ladder};
 use crate::db::{Db, Dep};
-use crate::domain::eligibility::{self, EmployeeFacts, StepRules};
-use crate::domain::enums::{CertificationKind, EligibilityStatus};
+use crate::domain::eligibility::{self, StepRules};
+use crate::domain::enums::CertificationKind;
 use crate::domain::plan;
 use crate::domain::tenure;
 use crate::error::{AppError, AppResult};
@@ -157,20 +157,13 @@ async fn load_snapshot(
     let mut verdicts = Vec::new();
     let mut people = Vec::new();
     let mut interner = Interner::default();
-    let awards: Vec<AwardFacts> = crate::services::training::course_awards(&db.conn)
+    let awards: Vec<plan::AwardOn> = crate::services::training::course_awards(&db.conn)
         .await?
         .iter()
-        .map(|award| (award.course_id, award.cert_on(as_of), award.skill_on(as_of)))
+        .map(|award| award.on(as_of))
         .collect();
     let mut course_unblocks: HashMap<i64, u32> = HashMap::new();
-    let mut required_skills: Vec<i64> = ladder
-        .step_skills
-        .values()
-        .flatten()
-        .map(|need| need.skill_id)
-        .collect();
-    required_skills.sort_unstable();
-    required_skills.dedup();
+    let required_skills = ladder.required_skills();
     let mut after = 0i64;
     loop {
         let chunk = sql::people_after(conn, scope.chain(), as_of, after, SNAPSHOT_CHUNK).await?;
@@ -187,31 +180,20 @@ async fn load_snapshot(
         )
         .await?;
         for p in chunk {
-            let certs = unfold_certs(certs.get(&p.id).map(String::as_str));
-            let reviews = unfold_reviews(reviews.get(&p.id).map(String::as_str));
-            let skills = unfold_skills(skills.get(&p.id).map(String::as_str));
+            let folded = Facts {
+                certifications: unfold_certs(certs.get(&p.id).map(String::as_str)),
+                reviews: unfold_reviews(reviews.get(&p.id).map(String::as_str)),
+                skills: unfold_skills(skills.get(&p.id).map(String::as_str)),
+                open_nomination: open.contains(&p.id),
+            };
             let steps = rules
                 .entry((p.job_role_id, p.market.clone()))
                 .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
-            let facts = EmployeeFacts {
-                hired_on: p.hired_on,
-                role_since: p.role_since,
-                salary_minor: p.salary_minor,
-                currency: p.currency.clone(),
-                certifications: &certs,
-                reviews: &reviews,
-                skills: &skills,
-                has_open_nomination: open.contains(&p.id),
-            };
+            let facts = p.with(&folded);
             let progression = eligibility::evaluate(&facts, steps, as_of);
-            count_unblocks(
-                &facts,
-                steps,
-                &progression,
-                &awards,
-                as_of,
-                &mut course_unblocks,
-            );
+            for course in plan::unblocking_courses(&facts, steps, &progression, &awards, as_of) {
+                *course_unblocks.entry(course).or_default() += 1;
+            }
             verdicts.push(verdict(&progression));
             people.push(Person {
                 id: p.id,
@@ -235,44 +217,6 @@ async fn load_snapshot(
         text: interner.texts,
         course_unblocks,
     })
-}
-
-/// A course id and what completing it on the snapshot date adds.
-type AwardFacts = (
-    i64,
-    Option<eligibility::CertFact>,
-    Option<eligibility::SkillFact>,
-);
-
-/// Adds one to each course that would unblock this person.
-fn count_unblocks(
-    facts: &EmployeeFacts<'_>,
-    steps: &[StepRules],
-    progression: &eligibility::Progression,
-    awards: &[AwardFacts],
-    as_of: NaiveDate,
-    counts: &mut HashMap<i64, u32>,
-) {
-    if awards.is_empty()
-        || !progression
-            .options
-            .iter()
-            .any(|o| o.status == EligibilityStatus::Ineligible)
-    {
-        return;
-    }
-    for (course_id, cert, skill) in awards {
-        if plan::unblocks(
-            facts,
-            steps,
-            progression,
-            cert.as_ref(),
-            skill.as_ref(),
-            as_of,
-        ) {
-            *counts.entry(*course_id).or_default() += 1;
-        }
-    }
 }
 
 /// A course and how many people in scope it would unblock.

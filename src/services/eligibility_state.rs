@@ -26,18 +26,17 @@ use sea_orm::ConnectionTrait;
 use crate::db::eligibility_state::{self as store, Guard, PersonRow, StateRow};
 use crate::db::facts::{self, facts_of, Facts, Ladder};
 use crate::db::Db;
-use crate::domain::eligibility::{self, CertFact, EmployeeFacts, SkillFact, StepRules};
-use crate::domain::eligibility_state::{encode_options, next_change, state_of, verdict};
-use crate::domain::enums::{AssessmentSource, CertificationStatus, EligibilityStatus};
+use crate::domain::eligibility::{self, StepRules};
+use crate::domain::eligibility_state::{
+    encode_options, next_change, retain_counted, state_of, verdict,
+};
+use crate::domain::enums::EligibilityStatus;
 use crate::domain::plan;
 use crate::error::AppResult;
 use crate::services::training;
 
 /// Employees recomputed per chunk.
 pub const CHUNK: usize = 5_000;
-
-/// A course id and what completing it on a given day awards.
-type Award = (i64, Option<CertFact>, Option<SkillFact>);
 
 /// Rows computed for `today`, and the (employee, course) pairs of courses
 /// that would unblock them.
@@ -57,10 +56,10 @@ pub async fn compute<C: ConnectionTrait>(
     revisions: &HashMap<i64, i64>,
     today: NaiveDate,
 ) -> AppResult<Computed> {
-    let awards: Vec<Award> = training::course_awards(conn)
+    let awards: Vec<plan::AwardOn> = training::course_awards(conn)
         .await?
         .iter()
-        .map(|a| (a.course_id, a.cert_on(today), a.skill_on(today)))
+        .map(|a| a.on(today))
         .collect();
     let mut rules: HashMap<(i64, String), Vec<StepRules>> = HashMap::new();
     let mut out = Computed {
@@ -68,46 +67,26 @@ pub async fn compute<C: ConnectionTrait>(
         unblocks: Vec::new(),
     };
     for p in people {
-        let f = counted(facts.remove(&p.id).unwrap_or_default());
+        let mut f = facts.remove(&p.id).unwrap_or_default();
+        retain_counted(&mut f.certifications, &mut f.skills);
         let steps = rules
             .entry((p.job_role_id, p.market.clone()))
             .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
-        let employee_facts = EmployeeFacts {
-            hired_on: p.hired_on,
-            role_since: p.role_since,
-            salary_minor: p.salary_minor,
-            currency: p.currency.clone(),
-            certifications: &f.certifications,
-            reviews: &f.reviews,
-            skills: &f.skills,
-            has_open_nomination: f.open_nomination,
-        };
+        let employee_facts = p.with(&f);
         let progression = eligibility::evaluate(&employee_facts, steps, today);
         let blocked = progression
             .options
             .iter()
             .any(|o| o.status == EligibilityStatus::Ineligible);
+        // A future hire counts from their hire day (`next_change` makes the
+        // row due then).
         let counted = p.hired_on <= today;
-        if blocked && counted {
-            for (course_id, cert, skill) in &awards {
-                if plan::unblocks(
-                    &employee_facts,
-                    steps,
-                    &progression,
-                    cert.as_ref(),
-                    skill.as_ref(),
-                    today,
-                ) {
-                    out.unblocks.push((p.id, *course_id));
-                }
-            }
+        if counted {
+            let courses =
+                plan::unblocking_courses(&employee_facts, steps, &progression, &awards, today);
+            out.unblocks.extend(courses.into_iter().map(|c| (p.id, c)));
         }
-        // A future hire starts counting on their hire day.
-        let hire = (p.hired_on > today).then_some(p.hired_on);
-        let due = [next_change(&employee_facts, steps, &progression), hire]
-            .into_iter()
-            .flatten()
-            .min();
+        let due = next_change(&employee_facts, steps, &progression);
         let v = verdict(&progression);
         out.rows.push(StateRow {
             employee_id: p.id,
@@ -144,14 +123,7 @@ async fn bulk_facts(db: &Db, ladder: &Ladder, ids: &[i64]) -> AppResult<HashMap<
     if (last - first) as usize >= 2 * ids.len() {
         return Ok(facts_of(&db.conn, ids).await?);
     }
-    let mut required: Vec<i64> = ladder
-        .step_skills
-        .values()
-        .flatten()
-        .map(|need| need.skill_id)
-        .collect();
-    required.sort_unstable();
-    required.dedup();
+    let required = ladder.required_skills();
     let range = (first, last);
     let (folded, open) = tokio::try_join!(
         crate::db::dashboard::folded_facts(db, None, None, range, &required),
@@ -170,17 +142,6 @@ async fn bulk_facts(db: &Db, ladder: &Ladder, ids: &[i64]) -> AppResult<HashMap<
             (*id, facts)
         })
         .collect())
-}
-
-/// Only the facts that count (VERIFIED certificates, assessments by someone
-/// other than the person): the others cannot change an answer, so their
-/// dates must not make a row due.
-fn counted(mut f: Facts) -> Facts {
-    f.certifications
-        .retain(|c| c.status == CertificationStatus::Verified);
-    f.skills
-        .retain(|s| s.source != AssessmentSource::SelfAssessed);
-    f
 }
 
 /// Recomputes the rows of `ids` for today inside the write transaction

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, Utc};
 use rungs::db::eligibility_state as store;
 use rungs::db::facts::{facts_of, Ladder};
-use rungs::domain::eligibility::{self, EmployeeFacts};
+use rungs::domain::eligibility;
 use rungs::domain::eligibility_state::{encode_options, state_of, verdict};
 use rungs::domain::plan;
 use rungs::services::eligibility_state::bring_up_to_date;
@@ -34,16 +34,7 @@ async fn engine(app: &TestApp, day: NaiveDate) -> BTreeMap<i64, Answer> {
     for p in people {
         let f = facts.get(&p.id).cloned().unwrap_or_default();
         let steps = ladder.step_rules(p.job_role_id, &p.market);
-        let facts = EmployeeFacts {
-            hired_on: p.hired_on,
-            role_since: p.role_since,
-            salary_minor: p.salary_minor,
-            currency: p.currency.clone(),
-            certifications: &f.certifications,
-            reviews: &f.reviews,
-            skills: &f.skills,
-            has_open_nomination: f.open_nomination,
-        };
+        let facts = p.with(&f);
         let progression = eligibility::evaluate(&facts, &steps, day);
         let mut unblocks: Vec<i64> = awards
             .iter()
