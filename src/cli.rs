@@ -123,6 +123,12 @@ pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
         report.nominations,
         report.seconds
     );
+    let phases: Vec<String> = report
+        .phases
+        .iter()
+        .map(|(name, seconds)| format!("{name} {seconds:.1} s"))
+        .collect();
+    println!("  {}", phases.join(", "));
     Ok(())
 }
 

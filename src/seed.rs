@@ -164,6 +164,33 @@ pub struct SeedReport {
     pub nominations: usize,
     pub assessments: usize,
     pub seconds: f64,
+    /// Seconds spent in each phase, in order.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+/// Seconds per phase of the load, for the report.
+struct Phases {
+    last: Instant,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases {
+            last: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+    /// Ends the phase `name`, adding to it when it ran before.
+    fn end(&mut self, name: &'static str) {
+        let now = Instant::now();
+        let seconds = (now - self.last).as_secs_f64();
+        self.last = now;
+        match self.done.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 += seconds,
+            None => self.done.push((name, seconds)),
+        }
+    }
 }
 
 struct Progress {
@@ -229,6 +256,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         total: employees,
         started,
     };
+    let mut phases = Phases::new();
     let mut rng = Rng(seed ^ 0x005E_ED0F_2026);
     ensure_bands(db).await?;
     let ladder = Ladder::load(&db.conn).await?;
@@ -422,6 +450,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
     }
     people.truncate(employees);
+    phases.end("generate");
 
     // 2. Rows.
     let now = noon(today);
@@ -485,6 +514,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     sync_sequence(&txn, "employee").await?;
     crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
+    phases.end("employees");
 
     // Role history.
     let txn = db.begin_write().await?;
@@ -515,6 +545,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
     progress.show("history", employees * 2 / 5);
+    phases.end("history");
 
     // Certifications, reviews and skill assessments (from a generator of
     // their own, so the rest of the organisation does not depend on them).
@@ -570,6 +601,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         cert_count += certs.len();
         review_count += reviews.len();
         assessment_count += assessments.len();
+        phases.end("generate");
         let txn = db.begin_write().await?;
         crate::db::bulk::pause_triggers(&txn).await?;
         insert_rows(
@@ -591,6 +623,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         insert_rows(&txn, "performance_review", REVIEW_COLUMNS, reviews).await?;
         crate::db::bulk::resume_triggers(&txn).await?;
         txn.commit().await?;
+        phases.end("records");
         progress.show(
             "records",
             employees * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5,
@@ -672,6 +705,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
     }
     let nomination_count = nominations.len();
+    phases.end("generate");
     insert_rows(
         &txn,
         "nomination",
@@ -709,6 +743,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     crate::catalogue::add(&txn, &ladder, today, trainer).await?;
     crate::db::bulk::resume_triggers(&txn).await?;
     txn.commit().await?;
+    phases.end("nominations, catalogue");
     // Everyone's eligibility state for today, so the first dashboard reads
     // it instead of computing it.
     progress.show("eligibility", employees);
@@ -717,6 +752,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
+    phases.end("eligibility state");
     progress.show("done", employees);
     progress.finish();
     if db.backend() == sea_orm::DatabaseBackend::Postgres {
@@ -724,6 +760,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     } else {
         db.conn.execute_unprepared("PRAGMA optimize").await?;
     }
+    phases.end("analyze");
     Ok(SeedReport {
         employees: people.len(),
         certifications: cert_count,
@@ -731,6 +768,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         nominations: nomination_count,
         assessments: assessment_count,
         seconds: started.elapsed().as_secs_f64(),
+        phases: phases.done,
     })
 }
 
