@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
+use crate::db::eligibility_state::PersonRow;
 use crate::db::facts::Fold;
 
 /// A compa-ratio group as the database summarises it: count, extremes,
@@ -207,8 +208,6 @@ pub async fn open_nominees<C: ConnectionTrait>(
         .map(|r| r.id)
         .collect())
 }
-
-pub use crate::db::eligibility_state::PersonRow;
 
 /// The next `limit` people in `chain` (or everyone) hired on or before
 /// `as_of` with ids above `after`, by id.
