@@ -510,7 +510,7 @@ async fn seeded(
     label: &str,
 ) -> anyhow::Result<(String, f64, String, Vec<String>)> {
     let url = fresh_database(backend, args, label).await?;
-    let db = db::connect(&url, 4).await?;
+    let db = db::connect_for_load(&url, 4).await?;
     db::migrate(&db).await?;
     let report = crate::seed::seed(&db, employees, 42, Utc::now().date_naive())
         .await

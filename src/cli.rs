@@ -109,7 +109,7 @@ pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
     if args.employees == 0 || args.employees > 2_000_000 {
         anyhow::bail!("--employees must be between 1 and 2000000");
     }
-    let db = db::connect(&args.database.database_url, 2).await?;
+    let db = db::connect_for_load(&args.database.database_url, 2).await?;
     db::migrate(&db).await?;
     let report = crate::seed::seed(&db, args.employees, args.seed, Utc::now().date_naive())
         .await

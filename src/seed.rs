@@ -18,12 +18,19 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Value};
 
 use crate::db::bulk::{
-    insert_rows, max_id, sync_sequence, CERTIFICATION_COLUMNS, EMPLOYEE_COLUMNS, REVIEW_COLUMNS,
-    ROLE_ASSIGNMENT_COLUMNS,
+    insert_rows, max_id, sync_sequence, CERTIFICATION_COLUMNS, EMPLOYEE_COLUMNS, LOADED_TABLES,
+    REVIEW_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
 };
+use std::collections::HashMap;
+
+use crate::db::eligibility_state::PersonRow;
 use crate::db::entities::salary_band;
-use crate::db::facts::Ladder;
+use crate::db::facts::{Facts, Ladder};
 use crate::db::Db;
+use crate::domain::eligibility::{CertFact, ReviewFact, SkillFact};
+use crate::domain::enums::{
+    AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
+};
 use crate::domain::tenure::add_months;
 use crate::error::{AppError, AppResult};
 
@@ -455,7 +462,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     // 2. Rows.
     let now = noon(today);
     let txn = db.begin_write().await?;
-    crate::db::bulk::pause_triggers(&txn).await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
     let mut done = 0usize;
     for chunk in people.chunks(5_000) {
         let rows: Vec<Vec<Value>> = chunk
@@ -512,13 +519,13 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         progress.show("employees", done / 3);
     }
     sync_sequence(&txn, "employee").await?;
-    crate::db::bulk::resume_triggers(&txn).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
     phases.end("employees");
 
     // Role history.
     let txn = db.begin_write().await?;
-    crate::db::bulk::pause_triggers(&txn).await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
     let mut history_rows = Vec::new();
     for p in &people {
         let mut starts: Vec<(i64, NaiveDate, i64)> = p.history.clone();
@@ -542,16 +549,36 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         history_rows,
     )
     .await?;
-    crate::db::bulk::resume_triggers(&txn).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
     progress.show("history", employees * 2 / 5);
     phases.end("history");
 
+    // The skill requirements on the steps out of CSR and a course
+    // catalogue, the sessions run by the first Training Specialist: before
+    // the records, so that each batch's eligibility state below is computed
+    // against the ladder and courses the load ends with.
+    let trainer = people
+        .iter()
+        .find(|p| p.kind == Kind::Trainer)
+        .map(|p| p.id);
+    let txn = db.begin_write().await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, &[]).await?;
+    crate::catalogue::add(&txn, &ladder, today, trainer).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
+    txn.commit().await?;
+    phases.end("nominations, catalogue");
+
     // Certifications, reviews and skill assessments (from a generator of
-    // their own, so the rest of the organisation does not depend on them).
+    // their own, so the rest of the organisation does not depend on them),
+    // and with each batch its people's eligibility state for today,
+    // computed from the facts just generated (nothing is read back).
+    let state_day = Utc::now().date_naive();
+    let final_ladder = Ladder::load(&db.conn).await?;
     let mut cert_count = 0usize;
     let mut review_count = 0usize;
     let mut assessment_count = 0usize;
+    let mut assessment_seq = max_id(&db.conn, "skill_assessment").await?;
     let mut skill_rng = Rng(seed ^ 0x5C11_1A55_E55E);
     let skill_ids = crate::catalogue::skill_ids(&ladder);
     let assessed: Vec<i64> = ASSESSED_SKILLS
@@ -562,16 +589,24 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         let mut certs = Vec::new();
         let mut reviews = Vec::new();
         let mut assessments = Vec::new();
+        let mut facts: HashMap<i64, Facts> = HashMap::with_capacity(chunk.len());
         for p in chunk {
-            assessments.extend(assessments_for(&mut skill_rng, p, &assessed, today));
-            for row in certificates_for(&mut rng, p, today, now) {
-                certs.push(row);
+            let mut f = Facts {
+                open_nomination: pending_nomination(p),
+                ..Facts::default()
+            };
+            for mut a in assessments_for(&mut skill_rng, p, &assessed, today) {
+                assessment_seq += 1;
+                a.seq = assessment_seq;
+                assessments.push(assessment_row(p, &a));
+                f.skills.push(a);
+            }
+            for c in certificates_for(&mut rng, p, today) {
+                certs.push(certificate_row(p.id, &c, now));
+                f.certifications.push(c);
             }
             let quarters = crate::domain::tenure::months_between(p.hired_on, today) / 3;
-            for (k, end) in quarter_ends(today, quarters.min(8) as usize)
-                .into_iter()
-                .enumerate()
-            {
+            for end in quarter_ends(today, quarters.min(8) as usize) {
                 let rating = (rng.normal(p.skill, 0.35).clamp(1.0, 5.0) * 10.0).round() / 10.0;
                 reviews.push(vec![
                     p.id.into(),
@@ -595,35 +630,29 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                     p.manager.into(),
                     noon(end).into(),
                 ]);
-                let _ = k;
+                f.reviews.push(ReviewFact {
+                    period_end: end,
+                    rating,
+                });
             }
+            facts.insert(p.id, f);
         }
         cert_count += certs.len();
         review_count += reviews.len();
         assessment_count += assessments.len();
+        let rows: Vec<PersonRow> = chunk.iter().map(person_row).collect();
         phases.end("generate");
         let txn = db.begin_write().await?;
-        crate::db::bulk::pause_triggers(&txn).await?;
-        insert_rows(
-            &txn,
-            "skill_assessment",
-            &[
-                "employee_id",
-                "skill_id",
-                "level",
-                "source",
-                "assessed_on",
-                "assessor_id",
-                "created_at",
-            ],
-            assessments,
-        )
-        .await?;
+        let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
+        insert_rows(&txn, "skill_assessment", ASSESSMENT_COLUMNS, assessments).await?;
         insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, certs).await?;
         insert_rows(&txn, "performance_review", REVIEW_COLUMNS, reviews).await?;
-        crate::db::bulk::resume_triggers(&txn).await?;
-        txn.commit().await?;
         phases.end("records");
+        crate::services::eligibility_state::store_new(&txn, &final_ladder, rows, facts, state_day)
+            .await?;
+        crate::db::bulk::resume_triggers(&txn, paused).await?;
+        txn.commit().await?;
+        phases.end("eligibility state");
         progress.show(
             "records",
             employees * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5,
@@ -632,7 +661,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
 
     // Nominations: decided ones for past promotions, and a few open ones.
     let txn = db.begin_write().await?;
-    crate::db::bulk::pause_triggers(&txn).await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
     let steps: Vec<(i64, i64, i64)> = ladder
         .steps
         .iter()
@@ -669,6 +698,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
         if p.kind == Kind::Csr && p.id % 37 == 0 {
             if let (Some(manager), Some(step)) = (p.manager, step_of(csr, tl)) {
+                debug_assert_eq!(pending_nomination(p), matches!(p.id % 4, 0 | 1));
                 let (status, decided, reason) = match p.id % 4 {
                     0 | 1 => ("PENDING", None, None),
                     2 => (
@@ -730,29 +760,19 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         nominations,
     )
     .await?;
-    crate::db::bulk::resume_triggers(&txn).await?;
-    txn.commit().await?;
-    // Skill requirements on the steps out of CSR and a course catalogue,
-    // the sessions run by the first Training Specialist.
-    let trainer = people
-        .iter()
-        .find(|p| p.kind == Kind::Trainer)
-        .map(|p| p.id);
-    let txn = db.begin_write().await?;
-    crate::db::bulk::pause_triggers(&txn).await?;
-    crate::catalogue::add(&txn, &ladder, today, trainer).await?;
-    crate::db::bulk::resume_triggers(&txn).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
     phases.end("nominations, catalogue");
-    // Everyone's eligibility state for today, so the first dashboard reads
-    // it instead of computing it.
+    // Everyone loaded before has their state recomputed (the catalogue and
+    // the bands may change their answers); the new people's is stored.
     progress.show("eligibility", employees);
     let txn = db.begin_write().await?;
-    crate::db::bulk::mark_loaded(&txn).await?;
+    crate::db::bulk::mark_loaded(&txn, base_id).await?;
     txn.commit().await?;
-    crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
-        .await?;
+    crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
     phases.end("eligibility state");
+    crate::db::bulk::validate_foreign_keys(&db.conn).await?;
+    phases.end("foreign keys");
     progress.show("done", employees);
     progress.finish();
     if db.backend() == sea_orm::DatabaseBackend::Postgres {
@@ -774,6 +794,27 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
 
 use sea_orm::ConnectionTrait as _;
 
+/// Whether `p` gets an open (PENDING) nomination below: some CSRs with a
+/// manager (the nominations loop draws the same ones).
+fn pending_nomination(p: &Person) -> bool {
+    p.kind == Kind::Csr && p.id % 37 == 0 && p.manager.is_some() && matches!(p.id % 4, 0 | 1)
+}
+
+/// The engine's view of a generated person's row.
+fn person_row(p: &Person) -> PersonRow {
+    PersonRow {
+        id: p.id,
+        job_role_id: p.role,
+        manager_id: p.manager,
+        site: p.site.to_owned(),
+        market: MARKETS[p.market].code.to_owned(),
+        hired_on: p.hired_on,
+        role_since: p.role_since,
+        salary_minor: p.salary,
+        currency: MARKETS[p.market].currency.to_owned(),
+    }
+}
+
 /// Skills the synthetic managers assess.
 const ASSESSED_SKILLS: &[&str] = &[
     "Coaching",
@@ -784,86 +825,106 @@ const ASSESSED_SKILLS: &[&str] = &[
 
 /// Manager assessments (most skills, levels near the person's overall
 /// skill) and a few self-assessments (a little more generous), dated in
-/// the last year and never before the role started.
-fn assessments_for(rng: &mut Rng, p: &Person, skills: &[i64], today: NaiveDate) -> Vec<Vec<Value>> {
-    let mut rows = Vec::new();
-    for &skill in skills {
+/// the last year and never before the role started. `seq` is left 0: the
+/// caller numbers them in insertion order, as the row ids will be.
+fn assessments_for(rng: &mut Rng, p: &Person, skills: &[i64], today: NaiveDate) -> Vec<SkillFact> {
+    let mut out = Vec::new();
+    for &skill_id in skills {
         if !rng.chance(0.8) {
             continue;
         }
         let level = (p.skill - 0.3 + rng.normal(0.0, 0.7))
             .round()
-            .clamp(1.0, 5.0) as i32;
-        let on = days_before(today, rng.range(10, 400))
+            .clamp(1.0, 5.0) as u8;
+        let assessed_on = days_before(today, rng.range(10, 400))
             .max(p.role_since)
             .min(today);
-        let (source, assessor) = match p.manager {
-            Some(manager) => ("MANAGER", Some(manager)),
-            None => ("HR", None),
+        let source = match p.manager {
+            Some(_) => AssessmentSource::Manager,
+            None => AssessmentSource::Hr,
         };
-        rows.push(vec![
-            p.id.into(),
-            skill.into(),
-            level.into(),
-            source.into(),
-            on.into(),
-            assessor.into(),
-            noon(on).into(),
-        ]);
+        out.push(SkillFact {
+            skill_id,
+            level,
+            source,
+            assessed_on,
+            seq: 0,
+        });
         if rng.chance(0.3) {
-            rows.push(vec![
-                p.id.into(),
-                skill.into(),
-                (level + 1).min(5).into(),
-                "SELF".into(),
-                on.into(),
-                Some(p.id).into(),
-                noon(on).into(),
-            ]);
+            out.push(SkillFact {
+                skill_id,
+                level: (level + 1).min(5),
+                source: AssessmentSource::SelfAssessed,
+                assessed_on,
+                seq: 0,
+            });
         }
     }
-    rows
+    out
 }
 
-fn certificates_for(
-    rng: &mut Rng,
-    p: &Person,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Vec<Vec<Value>> {
-    let mut rows = Vec::new();
+/// Columns of an assessment's row ([`assessment_row`]).
+const ASSESSMENT_COLUMNS: &[&str] = &[
+    "employee_id",
+    "skill_id",
+    "level",
+    "source",
+    "assessed_on",
+    "assessor_id",
+    "created_at",
+];
+
+/// An assessment's row: the manager assesses, HR when there is none, the
+/// person themselves for a self-assessment.
+fn assessment_row(p: &Person, a: &SkillFact) -> Vec<Value> {
+    let assessor = match a.source {
+        AssessmentSource::SelfAssessed => Some(p.id),
+        AssessmentSource::Manager => p.manager,
+        _ => None,
+    };
+    vec![
+        p.id.into(),
+        a.skill_id.into(),
+        i32::from(a.level).into(),
+        a.source.as_str().into(),
+        a.assessed_on.into(),
+        assessor.into(),
+        noon(a.assessed_on).into(),
+    ]
+}
+
+fn certificates_for(rng: &mut Rng, p: &Person, today: NaiveDate) -> Vec<CertFact> {
+    let mut certs = Vec::new();
     let service = (today - p.hired_on).num_days().max(1);
     let mut push = |rng: &mut Rng,
-                    kind: &str,
+                    kind: CertificationKind,
                     name: String,
-                    belt: Option<&str>,
-                    lang: Option<(&str, &str)>,
+                    belt: Option<SixSigmaBelt>,
+                    lang: Option<(&str, CefrLevel)>,
                     valid_years: Option<u32>| {
-        let issued = days_before(today, rng.range(0, service - 1));
-        let expires = valid_years.map(|y| add_months(issued, y * 12).unwrap_or(issued));
+        let issued_on = days_before(today, rng.range(0, service - 1));
+        let expires_on = valid_years.map(|y| add_months(issued_on, y * 12).unwrap_or(issued_on));
         let status = match rng.next() % 100 {
-            0..=87 => "VERIFIED",
-            88..=94 => "PENDING",
-            _ => "REJECTED",
+            0..=87 => CertificationStatus::Verified,
+            88..=94 => CertificationStatus::Pending,
+            _ => CertificationStatus::Rejected,
         };
-        rows.push(vec![
-            p.id.into(),
-            kind.into(),
-            name.into(),
-            belt.map(str::to_owned).into(),
-            lang.map(|l| l.0.to_owned()).into(),
-            lang.map(|l| l.1.to_owned()).into(),
-            issued.into(),
-            expires.into(),
-            status.into(),
-            now.into(),
-        ]);
+        certs.push(CertFact {
+            kind,
+            name,
+            belt,
+            language: lang.map(|l| l.0.to_owned()),
+            cefr: lang.map(|l| l.1),
+            status,
+            issued_on,
+            expires_on,
+        });
     };
     let leader = matches!(p.kind, Kind::TeamLead | Kind::OpsManager);
     if rng.chance(if leader { 0.9 } else { 0.35 }) {
         push(
             rng,
-            "LEADERSHIP_TRAINING",
+            CertificationKind::LeadershipTraining,
             "Bar Raiser leadership training".into(),
             None,
             None,
@@ -872,16 +933,16 @@ fn certificates_for(
     }
     if rng.chance(if leader { 0.6 } else { 0.3 }) {
         let belt = match rng.next() % 100 {
-            0..=29 => "WHITE",
-            30..=64 => "YELLOW",
-            65..=89 => "GREEN",
-            90..=97 => "BLACK",
-            _ => "MASTER_BLACK",
+            0..=29 => SixSigmaBelt::White,
+            30..=64 => SixSigmaBelt::Yellow,
+            65..=89 => SixSigmaBelt::Green,
+            90..=97 => SixSigmaBelt::Black,
+            _ => SixSigmaBelt::MasterBlack,
         };
         push(
             rng,
-            "SIX_SIGMA",
-            format!("Six Sigma {} Belt", belt.to_lowercase()),
+            CertificationKind::SixSigma,
+            format!("Six Sigma {} Belt", belt.as_str().to_lowercase()),
             Some(belt),
             None,
             None,
@@ -890,20 +951,27 @@ fn certificates_for(
     let languages = MARKETS[p.market].languages;
     push(
         rng,
-        "LANGUAGE",
+        CertificationKind::Language,
         format!("{} native", languages[0]),
         None,
-        Some((languages[0], "C2")),
+        Some((languages[0], CefrLevel::C2)),
         None,
     );
     for lang in &languages[1..] {
         if rng.chance(0.3) {
-            let level = ["A2", "B1", "B2", "B2", "C1", "C2"][(rng.next() % 6) as usize];
+            let level = [
+                CefrLevel::A2,
+                CefrLevel::B1,
+                CefrLevel::B2,
+                CefrLevel::B2,
+                CefrLevel::C1,
+                CefrLevel::C2,
+            ][(rng.next() % 6) as usize];
             let validity = if rng.chance(0.5) { Some(2) } else { None };
             push(
                 rng,
-                "LANGUAGE",
-                format!("{} {level}", lang.to_uppercase()),
+                CertificationKind::Language,
+                format!("{} {}", lang.to_uppercase(), level.as_str()),
                 None,
                 Some((lang, level)),
                 validity,
@@ -911,16 +979,39 @@ fn certificates_for(
         }
     }
     if rng.chance(0.1) {
-        push(rng, "OTHER", "CRM proficiency".into(), None, None, Some(2));
+        push(
+            rng,
+            CertificationKind::Other,
+            "CRM proficiency".into(),
+            None,
+            None,
+            Some(2),
+        );
     }
-    rows
+    certs
+}
+
+/// A certificate's row (`CERTIFICATION_COLUMNS`).
+fn certificate_row(employee_id: i64, c: &CertFact, now: DateTime<Utc>) -> Vec<Value> {
+    vec![
+        employee_id.into(),
+        c.kind.as_str().into(),
+        c.name.clone().into(),
+        c.belt.map(|b| b.as_str().to_owned()).into(),
+        c.language.clone().into(),
+        c.cefr.map(|l| l.as_str().to_owned()).into(),
+        c.issued_on.into(),
+        c.expires_on.into(),
+        c.status.as_str().into(),
+        now.into(),
+    ]
 }
 
 /// Adds the US and PH bands of the synthetic markets where missing.
 async fn ensure_bands(db: &Db) -> AppResult<()> {
     let ladder = Ladder::load(&db.conn).await?;
     let txn = db.begin_write().await?;
-    crate::db::bulk::pause_triggers(&txn).await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, &[]).await?;
     for market in MARKETS {
         for role in &ladder.roles {
             let level = (role.level.clamp(1, 3) - 1) as usize;
@@ -956,7 +1047,7 @@ async fn ensure_bands(db: &Db) -> AppResult<()> {
             }
         }
     }
-    crate::db::bulk::resume_triggers(&txn).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -133,19 +133,153 @@ pub async fn max_id<C: ConnectionTrait>(db: &C, table: &str) -> Result<i64, DbEr
     }
 }
 
+/// The tables `rungs seed` fills row by row in bulk.
+pub const LOADED_TABLES: &[&str] = &[
+    "employee",
+    "role_assignment",
+    "certification",
+    "performance_review",
+    "skill_assessment",
+    "nomination",
+];
+
+/// What [`pause_triggers`] took away, for [`resume_triggers`] to put back.
+#[must_use = "resume_triggers puts the triggers back before the commit"]
+pub struct Paused {
+    /// SQLite: the `CREATE TRIGGER` statements of the dropped triggers.
+    sqlite: Vec<String>,
+    /// PostgreSQL: the tables whose user triggers were disabled.
+    postgres: Vec<String>,
+    /// PostgreSQL: the foreign keys of those tables that were dropped, as
+    /// (table, constraint, definition).
+    foreign_keys: Vec<(String, String, String)>,
+}
+
 /// Pauses, inside the write transaction `txn` only, the triggers that mark
 /// eligibility state stale and move the change counters (see migration
 /// `m20261126_000007`): for a bulk loader that then marks what it loaded
 /// itself ([`mark_loaded`]). Nobody else ever sees the flag set: it is
 /// cleared by [`resume_triggers`] before the commit, and a rollback clears
 /// it too.
-pub async fn pause_triggers<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
-    set_pause(txn, 1).await
+///
+/// The row triggers of `tables` are taken away altogether for the
+/// transaction, since even a paused trigger costs a statement per row
+/// (SQLite) or a transition table (PostgreSQL). On PostgreSQL their
+/// foreign keys are dropped for the transaction too and put back NOT VALID
+/// (see [`validate_foreign_keys`]): a key check is a lookup and a row lock
+/// per row, two thirds of the time of inserting reviews. Both databases change schemas inside a
+/// transaction, so others never see them missing: SQLite drops and
+/// recreates them (one writer at a time; readers keep their snapshot);
+/// PostgreSQL disables the user triggers of each table, which holds the
+/// table's lock until the commit (a bulk load's readers wait for it).
+pub async fn pause_triggers<C: ConnectionTrait>(txn: &C, tables: &[&str]) -> Result<Paused, DbErr> {
+    set_pause(txn, 1).await?;
+    let backend = txn.get_database_backend();
+    let mut paused = Paused {
+        sqlite: Vec::new(),
+        postgres: Vec::new(),
+        foreign_keys: Vec::new(),
+    };
+    if tables.is_empty() {
+        return Ok(paused);
+    }
+    let names: Vec<String> = tables.iter().map(|t| format!("'{t}'")).collect();
+    match backend {
+        DatabaseBackend::Postgres => {
+            for table in tables {
+                txn.execute_unprepared(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+                    .await?;
+                paused.postgres.push((*table).to_owned());
+            }
+            let rows = txn
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!(
+                        "SELECT c.conrelid::regclass::text AS tbl, c.conname::text AS name, \
+                           pg_get_constraintdef(c.oid) AS def FROM pg_constraint c \
+                         WHERE c.contype = 'f' AND c.conrelid::regclass::text IN ({}) ORDER BY 1, 2",
+                        names.join(", ")
+                    ),
+                ))
+                .await?;
+            for row in rows {
+                let table: String = row.try_get("", "tbl")?;
+                let name: String = row.try_get("", "name")?;
+                let definition: String = row.try_get("", "def")?;
+                txn.execute_unprepared(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))
+                    .await?;
+                paused.foreign_keys.push((table, name, definition));
+            }
+        }
+        _ => {
+            let rows = txn
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({}) ORDER BY name",
+                        names.join(", ")
+                    ),
+                ))
+                .await?;
+            for row in rows {
+                let name: String = row.try_get("", "name")?;
+                let sql: String = row.try_get("", "sql")?;
+                txn.execute_unprepared(&format!("DROP TRIGGER \"{name}\""))
+                    .await?;
+                paused.sqlite.push(sql);
+            }
+        }
+    }
+    Ok(paused)
 }
 
-/// Clears [`pause_triggers`]; call before committing.
-pub async fn resume_triggers<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+/// Puts back what [`pause_triggers`] took away and clears the flag; call
+/// before committing.
+pub async fn resume_triggers<C: ConnectionTrait>(txn: &C, paused: Paused) -> Result<(), DbErr> {
+    for sql in &paused.sqlite {
+        txn.execute_unprepared(sql).await?;
+    }
+    for table in &paused.postgres {
+        txn.execute_unprepared(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
+            .await?;
+    }
+    // NOT VALID: the key holds for every later write at once; the rows this
+    // transaction loaded are checked by `validate_foreign_keys`, in one
+    // pass per key at the end of the load instead of one lookup per row.
+    for (table, name, definition) in &paused.foreign_keys {
+        txn.execute_unprepared(&format!(
+            "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition} NOT VALID"
+        ))
+        .await?;
+    }
     set_pause(txn, 0).await
+}
+
+/// PostgreSQL: checks every foreign key that [`resume_triggers`] put back
+/// NOT VALID against the rows loaded meanwhile (one anti-join per key); a
+/// row that breaks one fails the load here. Nothing to do on SQLite.
+pub async fn validate_foreign_keys<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if backend != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT c.conrelid::regclass::text AS tbl, c.conname::text AS name FROM pg_constraint c \
+             WHERE c.contype = 'f' AND NOT c.convalidated ORDER BY 1, 2"
+                .to_owned(),
+        ))
+        .await?;
+    for row in rows {
+        let table: String = row.try_get("", "tbl")?;
+        let name: String = row.try_get("", "name")?;
+        db.execute_unprepared(&format!(
+            "ALTER TABLE {table} VALIDATE CONSTRAINT \"{name}\""
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 async fn set_pause<C: ConnectionTrait>(txn: &C, paused: i32) -> Result<(), DbErr> {
@@ -157,19 +291,28 @@ async fn set_pause<C: ConnectionTrait>(txn: &C, paused: i32) -> Result<(), DbErr
     .map(|_| ())
 }
 
-/// After a load with paused triggers: every employee without a state row
-/// gets one, every row is marked stale, and every change counter moves.
-pub async fn mark_loaded<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+/// After a load with paused triggers that stored the state of the people
+/// it added itself (ids above `loaded_after`): every earlier employee gets
+/// a state row if they had none, every earlier row is marked stale (what
+/// the load added, such as courses or bands, may change their answers), and
+/// every change counter moves.
+pub async fn mark_loaded<C: ConnectionTrait>(txn: &C, loaded_after: i64) -> Result<(), DbErr> {
     let backend = txn.get_database_backend();
     for sql in [
-        "INSERT INTO eligibility_state (employee_id, job_role_id, site, market, manager_id, hired_on, due, revision) \
-         SELECT e.id, e.job_role_id, e.site, e.market, e.manager_id, e.hired_on, '1900-01-01', 1 FROM employee e \
-         WHERE NOT EXISTS (SELECT 1 FROM eligibility_state s WHERE s.employee_id = e.id)",
-        "UPDATE eligibility_state SET due = '1900-01-01', revision = revision + 1",
-        "UPDATE change_counter SET version = version + 1",
+        format!(
+            "INSERT INTO eligibility_state (employee_id, job_role_id, site, market, manager_id, hired_on, due, revision) \
+             SELECT e.id, e.job_role_id, e.site, e.market, e.manager_id, e.hired_on, '1900-01-01', 1 FROM employee e \
+             WHERE e.id <= {loaded_after} AND NOT EXISTS (SELECT 1 FROM eligibility_state s WHERE s.employee_id = e.id)"
+        ),
+        format!(
+            "UPDATE eligibility_state SET due = '1900-01-01', revision = revision + 1 \
+             WHERE employee_id <= {loaded_after}"
+        ),
+        "UPDATE change_counter SET version = version + 1".to_owned(),
+        // What the counter triggers of the paused tables would have done.
+        "UPDATE data_version SET version = version + 1 WHERE id = 1".to_owned(),
     ] {
-        txn.execute_raw(Statement::from_string(backend, sql.to_owned()))
-            .await?;
+        txn.execute_raw(Statement::from_string(backend, sql)).await?;
     }
     Ok(())
 }

@@ -181,6 +181,41 @@ const COLUMNS: &[&str] = &[
 /// Rows per statement (18 parameters each, under SQLite's 32,766).
 const WRITE_CHUNK: usize = 1_000;
 
+/// A row's values, in the order of `COLUMNS`.
+fn row_values(row: &StateRow) -> [Value; 18] {
+    let flag = |b: bool| Value::from(i32::from(b));
+    [
+        Value::from(row.employee_id),
+        Value::from(row.job_role_id),
+        Value::from(row.site.clone()),
+        Value::from(row.market.clone()),
+        Value::from(row.manager_id),
+        Value::from(row.hired_on),
+        flag(row.counted),
+        flag(row.eligible),
+        flag(row.fast_track),
+        flag(row.not_yet),
+        flag(row.ineligible),
+        flag(row.no_next_step),
+        flag(row.stalled),
+        flag(row.blocked),
+        Value::from(row.options.clone()),
+        Value::from(row.computed_on),
+        Value::from(
+            row.due
+                .unwrap_or_else(|| NEVER.parse().expect("a valid date")),
+        ),
+        Value::from(row.revision),
+    ]
+}
+
+/// Inserts rows of employees who have none (a bulk load's new people),
+/// with plain multi-row INSERTs: no upsert, nothing returned.
+pub async fn insert_new<C: ConnectionTrait>(db: &C, rows: &[StateRow]) -> Result<(), DbErr> {
+    let values: Vec<Vec<Value>> = rows.iter().map(|r| row_values(r).into()).collect();
+    crate::db::bulk::insert_rows(db, "eligibility_state", COLUMNS, values).await
+}
+
 /// Writes computed rows; returns the ids actually written (under
 /// [`Guard::IfUnchanged`], rows changed meanwhile are left, still due).
 pub async fn write<C: ConnectionTrait>(
@@ -215,30 +250,7 @@ pub async fn write<C: ConnectionTrait>(
                 })
                 .collect();
             tuples.push(format!("({})", marks.join(", ")));
-            let flag = |b: bool| Value::from(i32::from(b));
-            values.extend([
-                Value::from(row.employee_id),
-                Value::from(row.job_role_id),
-                Value::from(row.site.clone()),
-                Value::from(row.market.clone()),
-                Value::from(row.manager_id),
-                Value::from(row.hired_on),
-                flag(row.counted),
-                flag(row.eligible),
-                flag(row.fast_track),
-                flag(row.not_yet),
-                flag(row.ineligible),
-                flag(row.no_next_step),
-                flag(row.stalled),
-                flag(row.blocked),
-                Value::from(row.options.clone()),
-                Value::from(row.computed_on),
-                Value::from(
-                    row.due
-                        .unwrap_or_else(|| NEVER.parse().expect("a valid date")),
-                ),
-                Value::from(row.revision),
-            ]);
+            values.extend(row_values(row));
         }
         let sql = format!(
             "INSERT INTO eligibility_state ({}) VALUES {} ON CONFLICT (employee_id) DO UPDATE SET {}{condition} \

@@ -195,6 +195,24 @@ impl Db {
 /// across a power cut (NORMAL would only survive a process crash), foreign
 /// keys on, and a 5 s busy timeout for writers from other processes.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbErr> {
+    connect_with(url, max_connections, false).await
+}
+
+/// Connects for a bulk load of generated data (`rungs seed`, the bench):
+/// on SQLite a 256 MiB page cache (the load's B-trees stay in memory
+/// instead of being re-read page by page) and no foreign-key checks, since
+/// the generator only writes references to rows it wrote before (a check
+/// per row was a fifth of the load). PostgreSQL keeps its checks; see
+/// `bulk::pause_triggers`.
+pub async fn connect_for_load(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbErr> {
+    connect_with(url, max_connections, true).await
+}
+
+async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    bulk_load: bool,
+) -> Result<Db, sea_orm::DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -202,12 +220,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sea_orm::DbE
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
+                .foreign_keys(!bulk_load)
                 .busy_timeout(Duration::from_secs(5))
-                .pragma("cache_size", "-2000")
+                .pragma("cache_size", if bulk_load { "-262144" } else { "-2000" })
                 // Sorts and temporary b-trees (GROUP BY, window functions over
                 // 100,000s of rows) spill to disk instead of growing the heap.
                 .pragma("temp_store", "file")

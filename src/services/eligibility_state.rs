@@ -183,6 +183,22 @@ pub async fn refresh_stale<C: ConnectionTrait>(txn: &C, db: &Db) -> AppResult<us
     Ok(total)
 }
 
+/// Stores, inside the bulk load's transaction `txn`, the rows of `people`
+/// who have none yet (the load just added them), computed for `today` from
+/// the `facts` the loader generated: nothing is read back.
+pub async fn store_new<C: ConnectionTrait>(
+    txn: &C,
+    ladder: &Ladder,
+    people: Vec<PersonRow>,
+    facts: HashMap<i64, Facts>,
+    today: NaiveDate,
+) -> AppResult<usize> {
+    let computed = compute(txn, ladder, people, facts, &HashMap::new(), today).await?;
+    store::insert_new(txn, &computed.rows).await?;
+    store::write_unblocks(txn, &[], &computed.unblocks).await?;
+    Ok(computed.rows.len())
+}
+
 /// Starts [`bring_up_to_date`] in the background (after a change that
 /// marked many rows stale: a ladder step, a requirement, a band, a course),
 /// so the rows are recomputed in chunks before most readers ask.

@@ -528,3 +528,48 @@ async fn todays_dashboard_agrees_with_every_progression_at_ten_thousand() {
         }
     }
 }
+
+/// `rungs seed` stores each new person's state from the facts it
+/// generated, without reading them back. What it stored must be exactly
+/// what a recomputation from the database gives: the same verdicts,
+/// options, unblocking courses, due days and running totals. Seeding onto
+/// an organisation that already has people recomputes theirs.
+#[tokio::test]
+async fn a_seeded_state_equals_one_recomputed_from_the_database() {
+    let app = TestApp::spawn().await;
+    let today = Utc::now().date_naive();
+    // The test app's own accounts are there before either seed.
+    let before = ids(&app, "SELECT id FROM employee").await.len();
+    for (people, seed) in [(400, 3), (1_600, 4)] {
+        rungs::seed::seed(&app.db, people, seed, today)
+            .await
+            .map_err(|e| e.message())
+            .unwrap();
+    }
+    let conn = &app.db.conn;
+    assert!(
+        store::due(conn, today, 1).await.unwrap().is_empty(),
+        "nothing is left to compute after a seed"
+    );
+    let all = ids(&app, "SELECT id FROM employee ORDER BY id").await;
+    assert_eq!(all.len(), before + 2_000);
+    let dues = |rows: Vec<store::StoredRow>| -> BTreeMap<i64, NaiveDate> {
+        rows.into_iter().map(|r| (r.employee_id, r.due)).collect()
+    };
+    let seeded = dues(store::stored(conn, &all).await.unwrap());
+    assert_eq!(engine(&app, today).await, stored(&app, today).await);
+    totals_agree(&app).await.unwrap();
+    conn.execute_unprepared(
+        "UPDATE eligibility_state SET due = '1900-01-01', revision = revision + 1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        bring_up_to_date(&app.db, today).await.unwrap(),
+        all.len(),
+        "every row recomputed"
+    );
+    assert_eq!(seeded, dues(store::stored(conn, &all).await.unwrap()));
+    assert_eq!(engine(&app, today).await, stored(&app, today).await);
+    totals_agree(&app).await.unwrap();
+}
