@@ -11,6 +11,7 @@
 //! decided nominations. Rows go in with multi-row INSERTs inside one
 //! transaction per table batch.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -18,11 +19,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Value};
 
 use crate::db::bulk::{
-    insert_rows, max_id, sync_sequence, CERTIFICATION_COLUMNS, EMPLOYEE_COLUMNS, LOADED_TABLES,
-    REVIEW_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
+    insert_rows, max_id, sync_sequence, ASSESSMENT_COLUMNS, CERTIFICATION_COLUMNS,
+    EMPLOYEE_COLUMNS, LOADED_TABLES, REVIEW_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
 };
-use std::collections::HashMap;
-
 use crate::db::eligibility_state::PersonRow;
 use crate::db::entities::salary_band;
 use crate::db::facts::{Facts, Ladder};
@@ -698,19 +697,21 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         }
         if p.kind == Kind::Csr && p.id % 37 == 0 {
             if let (Some(manager), Some(step)) = (p.manager, step_of(csr, tl)) {
-                debug_assert_eq!(pending_nomination(p), matches!(p.id % 4, 0 | 1));
-                let (status, decided, reason) = match p.id % 4 {
-                    0 | 1 => ("PENDING", None, None),
-                    2 => (
+                // The open ones are those the state was computed with.
+                let (status, decided, reason) = if pending_nomination(p) {
+                    ("PENDING", None, None)
+                } else if p.id % 4 == 2 {
+                    (
                         "REJECTED",
                         Some(noon(days_before(today, rng.range(1, 60)))),
                         Some("Needs more coaching experience"),
-                    ),
-                    _ => (
+                    )
+                } else {
+                    (
                         "WITHDRAWN",
                         Some(noon(days_before(today, rng.range(1, 60)))),
                         None,
-                    ),
+                    )
                 };
                 let created = noon(days_before(today, rng.range(61, 120)));
                 nominations.push(vec![
@@ -862,17 +863,6 @@ fn assessments_for(rng: &mut Rng, p: &Person, skills: &[i64], today: NaiveDate) 
     }
     out
 }
-
-/// Columns of an assessment's row ([`assessment_row`]).
-const ASSESSMENT_COLUMNS: &[&str] = &[
-    "employee_id",
-    "skill_id",
-    "level",
-    "source",
-    "assessed_on",
-    "assessor_id",
-    "created_at",
-];
 
 /// An assessment's row: the manager assesses, HR when there is none, the
 /// person themselves for a self-assessment.

@@ -57,6 +57,16 @@ pub const REVIEW_COLUMNS: &[&str] = &[
     "created_at",
 ];
 
+pub const ASSESSMENT_COLUMNS: &[&str] = &[
+    "employee_id",
+    "skill_id",
+    "level",
+    "source",
+    "assessed_on",
+    "assessor_id",
+    "created_at",
+];
+
 /// Most parameters in one statement.
 const MAX_PARAMS: usize = 30_000;
 
@@ -167,11 +177,12 @@ pub struct Paused {
 /// (SQLite) or a transition table (PostgreSQL). On PostgreSQL their
 /// foreign keys are dropped for the transaction too and put back NOT VALID
 /// (see [`validate_foreign_keys`]): a key check is a lookup and a row lock
-/// per row, two thirds of the time of inserting reviews. Both databases change schemas inside a
-/// transaction, so others never see them missing: SQLite drops and
-/// recreates them (one writer at a time; readers keep their snapshot);
-/// PostgreSQL disables the user triggers of each table, which holds the
-/// table's lock until the commit (a bulk load's readers wait for it).
+/// per row, two thirds of the time of inserting reviews. Both databases
+/// change schemas inside a transaction, so others never see them missing:
+/// SQLite drops and recreates them (one writer at a time; readers keep
+/// their snapshot); PostgreSQL disables the user triggers of each table,
+/// which holds the table's lock until the commit (a bulk load's readers
+/// wait for it).
 pub async fn pause_triggers<C: ConnectionTrait>(txn: &C, tables: &[&str]) -> Result<Paused, DbErr> {
     set_pause(txn, 1).await?;
     let backend = txn.get_database_backend();
