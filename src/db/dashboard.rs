@@ -6,76 +6,74 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult, Statement,
+};
 
 use crate::db::eligibility_state::PersonRow;
 use crate::db::facts::Fold;
 
-/// A compa-ratio group as the database summarises it: count, extremes,
-/// people outside the band, and the two order statistics either side of
-/// each quartile (interpolated by the caller).
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct CompaRow {
-    pub key: String,
+/// How many people hired by the day earn one salary in one role, market
+/// and currency (and, when grouped by site or manager, share that `key`).
+#[derive(Debug, FromQueryResult)]
+pub struct SalaryCount {
+    pub key: Option<String>,
+    pub job_role_id: i64,
+    pub market: String,
+    pub currency: String,
+    pub salary_minor: i64,
     pub n: i64,
-    pub min: f64,
-    pub max: f64,
-    pub below_min: i64,
-    pub above_max: i64,
-    pub p25_lo: f64,
-    pub p25_hi: f64,
-    pub p50_lo: f64,
-    pub p50_hi: f64,
-    pub p75_lo: f64,
-    pub p75_hi: f64,
 }
 
-/// Compa-ratios (salary / band midpoint) of everyone hired on or before
-/// `as_of` whose role and market have a band in their salary's currency,
-/// grouped by the employee expression `key` (over alias `e`), filtered by
-/// `scope_filter` (a condition on `e.id`, or empty).
-pub async fn compa_ratios<C: ConnectionTrait>(
-    db: &C,
+/// The salary histogram of everyone hired on or before `as_of` (filtered by
+/// `scope_filter`, a condition on `e.id`, or empty), one row per distinct
+/// (`key`, role, market, currency, salary), handed to `each` as the
+/// database streams it. Grouped without `key` the database walks
+/// `employee_salary_histogram` in order; the rows are as many as distinct
+/// salaries, not people, and none is kept here.
+pub async fn salary_histogram(
+    db: &DatabaseConnection,
     as_of: NaiveDate,
-    key: &str,
+    key: Option<&str>,
     scope_filter: &str,
-) -> Result<Vec<CompaRow>, DbErr> {
-    let backend = db.get_database_backend();
-    let float = match backend {
-        sea_orm::DatabaseBackend::Postgres => "DOUBLE PRECISION",
-        _ => "REAL",
-    };
-    // Order statistic k of a quartile q (in percent): floor and ceiling of
-    // q * (n - 1), in integer arithmetic.
-    let at = |q: u32| {
-        format!(
-            "MAX(CASE WHEN i = (n - 1) * {q} / 100 THEN ratio END) AS p{q}_lo, \
-             MAX(CASE WHEN i = ((n - 1) * {q} + 99) / 100 THEN ratio END) AS p{q}_hi"
-        )
+    each: impl FnMut(SalaryCount),
+) -> Result<(), DbErr> {
+    let (select_key, group_key) = match key {
+        Some(key) => (format!("{key} AS key"), format!("{key}, ")),
+        None => ("CAST(NULL AS TEXT) AS key".to_owned(), String::new()),
     };
     let sql = format!(
-        "WITH r AS (\
-           SELECT {key} AS key, CAST(e.salary_minor AS {float}) / b.midpoint_minor AS ratio, \
-             CASE WHEN e.salary_minor < b.min_minor THEN 1 ELSE 0 END AS below, \
-             CASE WHEN e.salary_minor > b.max_minor THEN 1 ELSE 0 END AS above \
-           FROM employee e JOIN salary_band b ON b.job_role_id = e.job_role_id \
-             AND b.market = e.market AND b.currency = e.currency \
-           WHERE e.hired_on <= '{}' AND b.midpoint_minor > 0{scope_filter}), \
-         ranked AS (\
-           SELECT key, ratio, below, above, \
-             ROW_NUMBER() OVER (PARTITION BY key ORDER BY ratio) - 1 AS i, \
-             COUNT(*) OVER (PARTITION BY key) AS n FROM r) \
-         SELECT key, COUNT(*) AS n, MIN(ratio) AS min, MAX(ratio) AS max, \
-           SUM(below) AS below_min, SUM(above) AS above_max, {}, {}, {} \
-         FROM ranked GROUP BY key",
-        as_of.format("%Y-%m-%d"),
-        at(25),
-        at(50),
-        at(75)
+        "SELECT {select_key}, e.job_role_id, e.market, e.currency, e.salary_minor, COUNT(*) AS n \
+         FROM employee e WHERE e.hired_on <= {}{scope_filter} \
+         GROUP BY {group_key}e.job_role_id, e.market, e.currency, e.salary_minor",
+        day(as_of)
     );
-    CompaRow::find_by_statement(Statement::from_string(backend, sql))
-        .all(db)
-        .await
+    for_each_row(db, sql, each).await
+}
+
+/// Hands each row of `sql` to `each` as the database streams it: memory
+/// stays one row, whatever the count.
+async fn for_each_row<T: FromQueryResult + Send>(
+    db: &DatabaseConnection,
+    sql: String,
+    mut each: impl FnMut(T),
+) -> Result<(), DbErr> {
+    use futures::TryStreamExt;
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    let mut rows = T::find_by_statement(statement).stream(db).await?;
+    while let Some(row) = rows.try_next().await? {
+        each(row);
+    }
+    Ok(())
+}
+
+/// `ORDER BY` in byte order on both databases (as Rust sorts strings), so
+/// that a `LIMIT` keeps the groups a sort in Rust would keep first.
+pub fn byte_order(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => " COLLATE \"C\"",
+        _ => "",
+    }
 }
 
 /// `'YYYY-MM-DD'`.
@@ -237,19 +235,24 @@ pub struct CountRow {
     pub n: i64,
 }
 
-/// Headcount hired on or before `as_of` per `key` (an employee expression).
+/// Headcount hired on or before `as_of` per `group` (employee columns),
+/// keyed by `key` (an expression over them): the first `limit` keys in
+/// byte order. Grouped by plain columns, the database counts from an index.
 pub async fn headcount<C: ConnectionTrait>(
     db: &C,
     chain: Option<i64>,
     as_of: NaiveDate,
-    key: &str,
+    (group, key): (&str, &str),
+    limit: usize,
 ) -> Result<Vec<CountRow>, DbErr> {
     rows(
         db,
         format!(
-            "SELECT {key} AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {}{} GROUP BY {key} ORDER BY {key}",
+            "SELECT {key} AS key, COUNT(*) AS n FROM employee WHERE hired_on <= {}{} \
+             GROUP BY {group} ORDER BY {key}{} LIMIT {limit}",
             day(as_of),
-            chain_filter(chain, "employee.id")
+            chain_filter(chain, "employee.id"),
+            byte_order(db.get_database_backend())
         ),
     )
     .await
@@ -301,13 +304,15 @@ pub struct Decided {
     pub decided_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Nominations created on or before `as_of` by status, and the dates of
-/// those approved or rejected.
-pub async fn nominations<C: ConnectionTrait>(
-    db: &C,
+/// Nominations created on or before `as_of` by status; the dates of those
+/// approved or rejected are handed to `decided` as the database streams
+/// them (a million-person organisation has hundreds of thousands).
+pub async fn nominations(
+    db: &DatabaseConnection,
     chain: Option<i64>,
     as_of: NaiveDate,
-) -> Result<(Vec<CountRow>, Vec<Decided>), DbErr> {
+    decided: impl FnMut(Decided),
+) -> Result<Vec<CountRow>, DbErr> {
     let end = day(as_of.succ_opt().unwrap_or(as_of));
     let filter = chain_filter(chain, "nomination.nominee_id");
     let counted = rows(
@@ -315,15 +320,16 @@ pub async fn nominations<C: ConnectionTrait>(
         format!("SELECT status AS key, COUNT(*) AS n FROM nomination WHERE created_at < {end}{filter} GROUP BY status"),
     )
     .await?;
-    let decided = rows(
+    for_each_row(
         db,
         format!(
             "SELECT created_at, decided_at FROM nomination WHERE decided_at IS NOT NULL AND created_at < {end} \
              AND status IN ('APPROVED', 'REJECTED'){filter}"
         ),
+        decided,
     )
     .await?;
-    Ok((counted, decided))
+    Ok(counted)
 }
 
 /// Headcount of one role at one site.
@@ -363,13 +369,15 @@ pub struct FirstPromotion {
     pub started_on: NaiveDate,
 }
 
-/// Everyone's first promotion on or before `as_of`.
-pub async fn first_promotions<C: ConnectionTrait>(
-    db: &C,
+/// Everyone's first promotion on or before `as_of`, handed to `each` as
+/// the database streams them.
+pub async fn first_promotions(
+    db: &DatabaseConnection,
     chain: Option<i64>,
     as_of: NaiveDate,
-) -> Result<Vec<FirstPromotion>, DbErr> {
-    rows(
+    each: impl FnMut(FirstPromotion),
+) -> Result<(), DbErr> {
+    for_each_row(
         db,
         format!(
             "SELECT ranked.job_role_id, employee.hired_on, ranked.started_on FROM (\
@@ -380,6 +388,7 @@ pub async fn first_promotions<C: ConnectionTrait>(
             day(as_of),
             chain_filter(chain, "employee.id")
         ),
+        each,
     )
     .await
 }

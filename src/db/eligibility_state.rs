@@ -340,12 +340,14 @@ pub struct Counts {
 /// (`scope_filter` empty), summed from the running totals per cell (a few
 /// thousand rows whatever the headcount); within a scope (an SQL condition
 /// on `employee_id`), counted over the state rows. The rows must be current
-/// for `today` (nothing due).
+/// for `today` (nothing due). The first `limit` groups in byte order of
+/// their key.
 pub async fn counts<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
     group: GroupColumn,
     scope_filter: &str,
+    limit: usize,
 ) -> Result<Vec<Counts>, DbErr> {
     let figures = [
         "total",
@@ -356,6 +358,7 @@ pub async fn counts<C: ConnectionTrait>(
         "no_next_step",
         "stalled",
     ];
+    let order = crate::db::dashboard::byte_order(db.get_database_backend());
     let from = if scope_filter.is_empty() {
         let column = match group {
             GroupColumn::Manager => {
@@ -366,7 +369,7 @@ pub async fn counts<C: ConnectionTrait>(
         let sums = figures.map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"));
         format!(
             "SELECT {column} AS key, MAX(manager_id) AS manager_id, {} FROM eligibility_cell \
-                 GROUP BY {column} HAVING SUM(total) > 0",
+                 GROUP BY {column} HAVING SUM(total) > 0 ORDER BY {column}{order} LIMIT {limit}",
             sums.join(", ")
         )
     } else {
@@ -377,7 +380,8 @@ pub async fn counts<C: ConnectionTrait>(
         let column = group.sql();
         format!(
             "SELECT {column} AS key, MAX(manager_id) AS manager_id, COUNT(*) AS total, {} \
-                 FROM eligibility_state WHERE hired_on <= {}{scope_filter} GROUP BY {column}",
+                 FROM eligibility_state WHERE hired_on <= {}{scope_filter} GROUP BY {column} \
+                 ORDER BY {column}{order} LIMIT {limit}",
             sums.join(", "),
             day(today)
         )

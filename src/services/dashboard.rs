@@ -15,6 +15,7 @@ use crate::db::dashboard as sql;
 use crate::db::entities::employee;
 use crate::db::facts::{unfold_certs, unfold_reviews, unfold_skills, Facts, Ladder};
 use crate::db::{Db, Dep};
+use crate::domain::bounds::BUCKETS;
 use crate::domain::eligibility::{self, StepRules};
 use crate::domain::enums::CertificationKind;
 use crate::domain::plan;
@@ -388,7 +389,14 @@ pub async fn eligibility_today(
         Grouping::Market => GroupColumn::Market,
         Grouping::Manager => GroupColumn::Manager,
     };
-    let counted = store::counts(&db.conn, today, column, &scope.filter("employee_id")).await?;
+    let counted = store::counts(
+        &db.conn,
+        today,
+        column,
+        &scope.filter("employee_id"),
+        BUCKETS,
+    )
+    .await?;
     let mut list: Vec<EligibilityBucket> = counted
         .into_iter()
         .map(|c| {
@@ -505,43 +513,101 @@ async fn compute_compa_ratios(
     as_of: NaiveDate,
     grouping: Grouping,
 ) -> AppResult<Vec<CompaBucket>> {
-    let key = match grouping {
-        Grouping::Role => "CAST(e.job_role_id AS TEXT)",
-        Grouping::Site => "e.site",
-        Grouping::Market => "e.market",
-        Grouping::Manager => "COALESCE(CAST(e.manager_id AS TEXT), 'none')",
+    let key_column = match grouping {
+        Grouping::Role | Grouping::Market => None,
+        Grouping::Site => Some("e.site"),
+        Grouping::Manager => Some("CAST(e.manager_id AS TEXT)"),
     };
-    let rows = sql::compa_ratios(&db.conn, as_of, key, &scope.filter("e.id")).await?;
-    let names = if grouping == Grouping::Manager {
-        manager_names(db, rows.iter().filter_map(|r| r.key.parse::<i64>().ok())).await?
-    } else {
-        HashMap::new()
-    };
-    let mut list: Vec<CompaBucket> = rows
-        .into_iter()
-        .map(|r| {
-            // The same interpolation as `percentile` over the sorted ratios.
-            let at = |q: f64, lo: f64, hi: f64| {
-                let pos = q * (r.n - 1) as f64;
-                lo + (hi - lo) * (pos - pos.floor())
+    // The database counts people per salary; each distinct salary becomes
+    // one compa-ratio per band of its role, market and currency (as a join
+    // with salary_band would), weighted by its count.
+    let mut groups: HashMap<String, Vec<RatioCount>> = HashMap::new();
+    sql::salary_histogram(&db.conn, as_of, key_column, &scope.filter("e.id"), |row| {
+        let bands = ladder.bands.iter().filter(|b| {
+            b.job_role_id == row.job_role_id
+                && b.market == row.market
+                && b.currency == row.currency
+                && b.midpoint_minor > 0
+        });
+        for band in bands {
+            let key = match grouping {
+                Grouping::Role => row.job_role_id.to_string(),
+                Grouping::Market => row.market.clone(),
+                Grouping::Site => row.key.clone().unwrap_or_default(),
+                Grouping::Manager => row.key.clone().unwrap_or_else(|| "none".into()),
             };
-            let (key, label) = label_of(ladder, &names, grouping, &r.key);
-            CompaBucket {
-                key,
-                label,
-                count: r.n,
-                min: r.min,
-                p25: at(0.25, r.p25_lo, r.p25_hi),
-                median: at(0.5, r.p50_lo, r.p50_hi),
-                p75: at(0.75, r.p75_lo, r.p75_hi),
-                max: r.max,
-                below_min: r.below_min,
-                above_max: r.above_max,
-            }
+            groups.entry(key).or_default().push(RatioCount {
+                ratio: row.salary_minor as f64 / band.midpoint_minor as f64,
+                n: row.n,
+                below: row.salary_minor < band.min_minor,
+                above: row.salary_minor > band.max_minor,
+            });
+        }
+    })
+    .await?;
+    let mut list: Vec<CompaBucket> = groups
+        .into_iter()
+        .map(|(key, ratios)| {
+            let (key, label) = label_of(ladder, &HashMap::new(), grouping, &key);
+            compa_bucket(key, label, ratios)
         })
         .collect();
     list.sort_by(|a, b| a.key.cmp(&b.key));
+    list.truncate(BUCKETS);
+    if grouping == Grouping::Manager {
+        let names =
+            manager_names(db, list.iter().filter_map(|b| b.key.parse::<i64>().ok())).await?;
+        for bucket in &mut list {
+            (_, bucket.label) = label_of(ladder, &names, grouping, &bucket.key);
+        }
+    }
     Ok(list)
+}
+
+/// People sharing one compa-ratio, and whether their salary is below or
+/// above the band.
+#[derive(Debug, Clone, Copy)]
+struct RatioCount {
+    ratio: f64,
+    n: i64,
+    below: bool,
+    above: bool,
+}
+
+/// The distribution of one group's compa-ratios, given as weighted values:
+/// the same figures as [`percentile`] over every person's ratio, without a
+/// value per person.
+fn compa_bucket(key: String, label: String, mut ratios: Vec<RatioCount>) -> CompaBucket {
+    ratios.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
+    let n: i64 = ratios.iter().map(|r| r.n).sum();
+    // The k-th smallest ratio (0-based).
+    let nth = |k: i64| {
+        let mut seen = 0;
+        for r in &ratios {
+            seen += r.n;
+            if k < seen {
+                return r.ratio;
+            }
+        }
+        ratios.last().map(|r| r.ratio).unwrap_or(0.0)
+    };
+    let quartile = |q: i64| {
+        let pos = q as f64 / 100.0 * (n - 1).max(0) as f64;
+        let (lo, hi) = (nth((n - 1) * q / 100), nth(((n - 1) * q + 99) / 100));
+        lo + (hi - lo) * (pos - pos.floor())
+    };
+    CompaBucket {
+        key,
+        label,
+        count: n,
+        min: ratios.first().map(|r| r.ratio).unwrap_or(0.0),
+        p25: quartile(25),
+        median: quartile(50),
+        p75: quartile(75),
+        max: ratios.last().map(|r| r.ratio).unwrap_or(0.0),
+        below_min: ratios.iter().filter(|r| r.below).map(|r| r.n).sum(),
+        above_max: ratios.iter().filter(|r| r.above).map(|r| r.n).sum(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -574,12 +640,12 @@ async fn compute_headcount(
     grouping: Grouping,
 ) -> AppResult<Vec<CountBucket>> {
     let column = match grouping {
-        Grouping::Role => "CAST(job_role_id AS TEXT)",
-        Grouping::Site => "site",
-        Grouping::Market => "market",
-        Grouping::Manager => "COALESCE(CAST(manager_id AS TEXT), 'none')",
+        Grouping::Role => ("job_role_id", "CAST(job_role_id AS TEXT)"),
+        Grouping::Site => ("site", "site"),
+        Grouping::Market => ("market", "market"),
+        Grouping::Manager => ("manager_id", "COALESCE(CAST(manager_id AS TEXT), 'none')"),
     };
-    let counted = sql::headcount(&db.conn, scope.chain(), as_of, column).await?;
+    let counted = sql::headcount(&db.conn, scope.chain(), as_of, column, BUCKETS).await?;
     let mut names = HashMap::new();
     if grouping == Grouping::Manager {
         let ids = counted.iter().filter_map(|c| c.key.parse::<i64>().ok());
@@ -684,7 +750,11 @@ pub async fn nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppRe
 }
 
 async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> AppResult<Funnel> {
-    let (counted, decided) = sql::nominations(&db.conn, scope.chain(), as_of).await?;
+    let mut days: Vec<f64> = Vec::new();
+    let counted = sql::nominations(&db.conn, scope.chain(), as_of, |d| {
+        days.push((d.decided_at - d.created_at).num_seconds() as f64 / 86_400.0)
+    })
+    .await?;
     let mut funnel = Funnel::default();
     for row in counted {
         match row.key.as_str() {
@@ -695,10 +765,6 @@ async fn compute_nomination_funnel(db: &Db, scope: Scope, as_of: NaiveDate) -> A
             _ => {}
         }
     }
-    let mut days: Vec<f64> = decided
-        .iter()
-        .map(|d| (d.decided_at - d.created_at).num_seconds() as f64 / 86_400.0)
-        .collect();
     days.sort_by(f64::total_cmp);
     if !days.is_empty() {
         funnel.median_days_to_decision = Some((percentile(&days, 0.5) * 10.0).round() / 10.0);
@@ -797,14 +863,14 @@ async fn compute_promotion_velocity(
     scope: Scope,
     as_of: NaiveDate,
 ) -> AppResult<Vec<VelocityBucket>> {
-    let firsts = sql::first_promotions(&db.conn, scope.chain(), as_of).await?;
     let mut by_role: HashMap<i64, Vec<f64>> = HashMap::new();
-    for f in firsts {
+    sql::first_promotions(&db.conn, scope.chain(), as_of, |f| {
         by_role
             .entry(f.job_role_id)
             .or_default()
-            .push(tenure::months_between(f.hired_on, f.started_on) as f64);
-    }
+            .push(tenure::months_between(f.hired_on, f.started_on) as f64)
+    })
+    .await?;
     let mut list: Vec<VelocityBucket> = by_role
         .into_iter()
         .map(|(role, mut months)| {

@@ -276,3 +276,120 @@ async fn the_nomination_funnel_counts_by_status() {
     assert!(funnel["approved"].as_i64().unwrap() > 0);
     assert!(funnel["medianDaysToDecision"].as_f64().unwrap() > 0.0);
 }
+
+/// Compa-ratios and the per-manager figures at 15,000 people (more managers
+/// than a list may return): every group's count, extremes, quartiles and
+/// people outside their band equal the ones computed from each person's
+/// own ratio; groups by manager are the first 1,000 in key order, the same
+/// ones for headcount, eligibility and compa-ratios.
+#[tokio::test]
+async fn compa_ratios_and_manager_groups_agree_with_every_person_at_fifteen_thousand() {
+    use rungs::db::facts::Ladder;
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let today = Utc::now().date_naive();
+    rungs::seed::seed(&app.db, 15_000, 5, today)
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let ladder = Ladder::load(&app.db.conn).await.unwrap();
+    let employees = rungs::db::entities::employee::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .unwrap();
+    let hired: Vec<_> = employees.iter().filter(|e| e.hired_on <= today).collect();
+    let manager_key = |e: &rungs::db::entities::employee::Model| {
+        e.manager_id
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "none".into())
+    };
+    for group_by in ["ROLE", "MARKET", "SITE", "MANAGER"] {
+        // key -> (ratios, below, above)
+        let mut expected: BTreeMap<String, (Vec<f64>, i64, i64)> = BTreeMap::new();
+        for e in &hired {
+            for band in ladder.bands.iter().filter(|b| {
+                b.job_role_id == e.job_role_id
+                    && b.market == e.market
+                    && b.currency == e.currency
+                    && b.midpoint_minor > 0
+            }) {
+                let key = match group_by {
+                    "ROLE" => ladder.role(e.job_role_id).unwrap().code.clone(),
+                    "MARKET" => e.market.clone(),
+                    "SITE" => e.site.clone(),
+                    _ => manager_key(e),
+                };
+                let entry = expected.entry(key).or_default();
+                entry
+                    .0
+                    .push(e.salary_minor as f64 / band.midpoint_minor as f64);
+                entry.1 += (e.salary_minor < band.min_minor) as i64;
+                entry.2 += (e.salary_minor > band.max_minor) as i64;
+            }
+        }
+        let body = app
+            .data(
+                &format!("{{ dashboard {{ compaRatios(groupBy: {group_by}) {{ key count min p25 median p75 max belowMin aboveMax }} }} }}"),
+                json!({}),
+                Some(&app.hr),
+            )
+            .await;
+        let got = body["dashboard"]["compaRatios"].as_array().unwrap();
+        assert_eq!(got.len(), expected.len().min(1_000), "{group_by}");
+        for (bucket, (key, (mut ratios, below, above))) in got.iter().zip(expected) {
+            ratios.sort_by(f64::total_cmp);
+            let at = |q| rungs::services::dashboard::percentile(&ratios, q);
+            assert_eq!(bucket["key"], key.as_str(), "{group_by}");
+            assert_eq!(bucket["count"], ratios.len(), "{group_by} {key}");
+            // Equal up to the last digit JSON parsing may round.
+            for (figure, want) in [
+                ("min", ratios[0]),
+                ("max", *ratios.last().unwrap()),
+                ("p25", at(0.25)),
+                ("median", at(0.5)),
+                ("p75", at(0.75)),
+            ] {
+                let got = bucket[figure].as_f64().unwrap();
+                assert!(
+                    (got - want).abs() <= 1e-12,
+                    "{group_by} {key} {figure}: {got} != {want}"
+                );
+            }
+            assert_eq!(bucket["belowMin"], below, "{group_by} {key}");
+            assert_eq!(bucket["aboveMax"], above, "{group_by} {key}");
+        }
+    }
+    let mut per_manager: BTreeMap<String, i64> = BTreeMap::new();
+    for e in &hired {
+        *per_manager.entry(manager_key(e)).or_default() += 1;
+    }
+    assert!(per_manager.len() > 1_000, "{} managers", per_manager.len());
+    let body = app
+        .data(
+            "{ dashboard { headcount(groupBy: MANAGER) { key label count } eligibility(groupBy: MANAGER) { key label total } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    let first: Vec<(String, i64)> = per_manager.into_iter().take(1_000).collect();
+    for field in ["headcount", "eligibility"] {
+        let got: Vec<(String, i64)> = body["dashboard"][field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                let n = if field == "headcount" {
+                    &b["count"]
+                } else {
+                    &b["total"]
+                };
+                (b["key"].as_str().unwrap().to_owned(), n.as_i64().unwrap())
+            })
+            .collect();
+        assert_eq!(got, first, "{field}");
+    }
+    let labelled = &body["dashboard"]["headcount"][0];
+    let id: i64 = labelled["key"].as_str().unwrap().parse().unwrap();
+    let manager = employees.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(labelled["label"], manager.name.as_str());
+}
