@@ -300,6 +300,11 @@ async fn run(
         )
         .into_server_error(Default::default())]),
     };
+    if is_mutation {
+        // Its client reads what it wrote without waiting for the
+        // notification (see `auth::sessions`).
+        db.sessions.clear();
+    }
     (response, principal_id)
 }
 

@@ -89,11 +89,15 @@ impl Application {
         );
         let app = routes(schema, self.db.clone(), self.settings.clone());
         let sweep = tokio::spawn(crate::services::eligibility_state::sweep(self.db.clone()));
+        let listener = crate::db::notify::spawn_listener(&self.db);
         let acceptor = LimitedAcceptor::new(self.acceptor, self.connections);
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
             .await;
         sweep.abort();
+        if let Some(listener) = listener {
+            listener.abort();
+        }
         let _ = self.db.conn.close().await;
         result
     }

@@ -5,6 +5,7 @@
 pub mod password;
 pub mod policy;
 pub mod principal;
+pub mod sessions;
 pub mod token;
 
 pub use principal::Principal;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod eligibility_state;
 pub mod entities;
 pub mod facts;
+pub mod notify;
 pub mod scope;
 
 use std::any::Any;
@@ -34,6 +35,8 @@ pub struct Db {
     /// concurrent readers wait for one recomputation instead of each doing
     /// it (see `services::eligibility_state`).
     pub(crate) state_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Verified tokens, trusted while `notify` hears every change.
+    pub sessions: Arc<crate::auth::sessions::SessionCache>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -243,6 +246,7 @@ async fn connect_with(
         ladder_cache: Arc::new(RwLock::new(None)),
         derived: Arc::new(Mutex::new(Vec::new())),
         state_lock: Arc::new(tokio::sync::Mutex::new(())),
+        sessions: Arc::default(),
     })
 }
 

@@ -94,22 +94,25 @@ pub async fn login(
     })
 }
 
-/// Who a live token belongs to: the principal, their employee row (so the
-/// request need not read it again) and the ladder version (so the ladder
-/// cache check costs nothing extra) — all in one statement.
-pub struct Authenticated {
-    pub principal: Principal,
-    pub employee: employee::Model,
-    pub ladder_version: i64,
-}
+pub use crate::auth::sessions::Authenticated;
 
-/// The principal behind a bearer token, if the token is live.
+/// The principal behind a bearer token, if the token is live: who it
+/// belongs to, their employee row (so the request need not read it again)
+/// and the ladder version (so the ladder cache check costs nothing extra),
+/// all in one statement, or none when this process verified the token
+/// lately and has heard of no change since (see `auth::sessions`).
 pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenticated>> {
     use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
+    let digest = token::digest(raw_token);
+    let now = Utc::now();
+    if let Some(found) = db.sessions.get(&digest, now) {
+        return Ok(Some(found));
+    }
+    let generation = db.sessions.generation();
     let backend = db.backend();
     let sql = crate::db::placeholders(
         backend,
-        "SELECT e.*, s.id AS session_id, \
+        "SELECT e.*, s.id AS session_id, s.expires_at AS session_expires_at, \
                 (SELECT version FROM ladder_version WHERE id = 1) AS ladder_version \
          FROM login_session s JOIN employee e ON e.id = s.employee_id \
          WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
@@ -119,7 +122,7 @@ pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenti
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [token::digest(raw_token).into(), Utc::now().into()],
+            [digest.clone().into(), now.into()],
         ))
         .await?;
     let Some(row) = row else {
@@ -127,10 +130,11 @@ pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenti
     };
     let employee = employee::Model::from_query_result(&row, "")?;
     let session_id: i64 = row.try_get("", "session_id")?;
+    let expires_at: chrono::DateTime<Utc> = row.try_get("", "session_expires_at")?;
     let ladder_version: i64 = row.try_get("", "ladder_version")?;
     let access_role = AccessRole::parse(&employee.access_role)
         .ok_or_else(|| AppError::internal("unknown access role in the database"))?;
-    Ok(Some(Authenticated {
+    let found = Authenticated {
         principal: Principal {
             employee_id: employee.id,
             access_role,
@@ -138,7 +142,10 @@ pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenti
         },
         employee,
         ladder_version,
-    }))
+        expires_at,
+    };
+    db.sessions.keep(digest, found.clone(), generation);
+    Ok(Some(found))
 }
 
 /// Revokes the caller's token.
@@ -162,6 +169,7 @@ pub async fn logout(db: &Db, principal: &Principal) -> AppResult<()> {
     )
     .await?;
     txn.commit().await?;
+    db.sessions.clear();
     Ok(())
 }
 
@@ -247,5 +255,6 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    db.sessions.clear();
     Ok(())
 }

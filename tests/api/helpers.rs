@@ -389,6 +389,17 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Starts another instance of the service on this app's database (as a
+    /// second machine would run it) and returns its address.
+    pub async fn second_instance(&self) -> String {
+        let app = Application::build(&self.database_url, 8, "127.0.0.1:0")
+            .await
+            .expect("second instance builds");
+        let address = format!("http://{}", app.address);
+        tokio::spawn(app.run_until(std::future::pending()));
+        address
+    }
+
     /// Signs in through the API.
     pub async fn login(&self, email: &str, password: &str) -> Value {
         self.gql(

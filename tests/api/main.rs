@@ -20,6 +20,7 @@ mod nominations;
 mod oracles;
 mod processes;
 mod schema;
+mod sessions;
 mod shutdown;
 mod state;
 mod throttle;
