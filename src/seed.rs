@@ -265,6 +265,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let mut phases = Phases::new();
     let mut rng = Rng(seed ^ 0x005E_ED0F_2026);
     ensure_bands(db).await?;
+    crate::db::bulk::defer_indexes(&db.conn).await?;
     let ladder = Ladder::load(&db.conn).await?;
     let role = |code: &str| {
         ladder
@@ -774,6 +775,8 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     phases.end("eligibility state");
     crate::db::bulk::validate_foreign_keys(&db.conn).await?;
     phases.end("foreign keys");
+    crate::db::bulk::restore_indexes(&db.conn).await?;
+    phases.end("indexes");
     progress.show("done", employees);
     progress.finish();
     if db.backend() == sea_orm::DatabaseBackend::Postgres {

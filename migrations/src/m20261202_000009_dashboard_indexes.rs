@@ -16,6 +16,9 @@
 //!   `COALESCE(belt, cefr)`, as the dashboard groups) walk the index in
 //!   (kind, level, employee) order, so counting distinct holders sorts no
 //!   certificate (3.2 s to 0.7 s).
+//! - `deferred_index`: the definitions of indexes a bulk load dropped and
+//!   has not built back yet (`rungs::db::bulk::defer_indexes`), so a load
+//!   that dies midway leaves them for the next start-up to build.
 
 use sea_orm_migration::prelude::*;
 
@@ -49,9 +52,13 @@ DROP INDEX employee_manager
 CREATE INDEX employee_salary_histogram ON employee (job_role_id, market, currency, salary_minor, hired_on)
 --;;
 CREATE INDEX certification_coverage ON certification (kind, (COALESCE(belt, cefr)), employee_id, status, issued_on, expires_on)
+--;;
+CREATE TABLE deferred_index (name TEXT PRIMARY KEY, definition TEXT NOT NULL)
 "#;
 
 const DOWN: &str = r#"
+DROP TABLE deferred_index
+--;;
 DROP INDEX certification_coverage
 --;;
 DROP INDEX employee_salary_histogram

@@ -327,3 +327,85 @@ pub async fn mark_loaded<C: ConnectionTrait>(txn: &C, loaded_after: i64) -> Resu
     }
     Ok(())
 }
+
+/// Secondary indexes a bulk load builds once at its end instead of row by
+/// row (at 1,000,000 people they cost the SQLite seed 40 s maintained, a
+/// few seconds built; see migration `m20261202_000009`).
+pub const DEFERRED_INDEXES: &[&str] = &[
+    "employee_role_site_hired",
+    "employee_site_hired",
+    "employee_market_hired",
+    "employee_manager_hired",
+    "employee_salary_histogram",
+    "certification_coverage",
+];
+
+/// Drops [`DEFERRED_INDEXES`], first saving their definitions (as the
+/// database reports them) in `deferred_index`, in the same transaction: a
+/// load that dies before [`restore_indexes`] leaves them there, and the
+/// next start-up (`db::migrate`) builds them back.
+pub async fn defer_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    let backend = db.get_database_backend();
+    let names = DEFERRED_INDEXES
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = match backend {
+        DatabaseBackend::Postgres => format!(
+            "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes WHERE indexname IN ({names})"
+        ),
+        _ => format!(
+            "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+        ),
+    };
+    let txn = db.begin().await?;
+    for row in txn
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?
+    {
+        let name: String = row.try_get("", "name")?;
+        let definition: String = row.try_get("", "definition")?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            crate::db::placeholders(
+                backend,
+                "INSERT INTO deferred_index (name, definition) VALUES (?, ?)",
+            ),
+            [name.clone().into(), definition.into()],
+        ))
+        .await?;
+        txn.execute_unprepared(&format!("DROP INDEX {name}"))
+            .await?;
+    }
+    txn.commit().await
+}
+
+/// Builds every index [`defer_indexes`] dropped (each in a transaction
+/// with forgetting its saved definition). One small statement when there
+/// is none.
+pub async fn restore_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    let backend = db.get_database_backend();
+    let saved = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT name, definition FROM deferred_index ORDER BY name".to_owned(),
+        ))
+        .await?;
+    for row in saved {
+        let name: String = row.try_get("", "name")?;
+        let definition: String = row.try_get("", "definition")?;
+        let txn = db.begin().await?;
+        txn.execute_unprepared(&definition).await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            crate::db::placeholders(backend, "DELETE FROM deferred_index WHERE name = ?"),
+            [name.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+    }
+    Ok(())
+}

@@ -253,7 +253,8 @@ async fn connect_with(
 /// The PostgreSQL advisory lock that migrations run under ("rungsmig").
 pub const MIGRATION_LOCK: i64 = 0x7275_6e67_736d_6967;
 
-/// Applies pending migrations, one process at a time: several `rungs serve`
+/// Applies pending migrations (and builds back any index a bulk load left
+/// dropped, see `bulk::defer_indexes`), one process at a time: several `rungs serve`
 /// or `rungs migrate` processes starting together on one database migrate
 /// it once (the first takes the lock and migrates, the others wait and then
 /// find nothing pending). On PostgreSQL the lock is an advisory lock held
@@ -276,13 +277,18 @@ pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
                 .await
                 .map_err(err)?;
             let result = migrations::Migrator::up(&db.conn, None).await;
+            let result = match result {
+                Ok(()) => bulk::restore_indexes(&db.conn).await,
+                failed => failed,
+            };
             // Closing the session releases the lock.
             let _ = holder.close().await;
             result
         }
         _ => {
             let _lock = sqlite_migration_lock(db).await?;
-            migrations::Migrator::up(&db.conn, None).await
+            migrations::Migrator::up(&db.conn, None).await?;
+            bulk::restore_indexes(&db.conn).await
         }
     }
 }

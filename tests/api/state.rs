@@ -573,3 +573,40 @@ async fn a_seeded_state_equals_one_recomputed_from_the_database() {
     assert_eq!(engine(&app, today).await, stored(&app, today).await);
     totals_agree(&app).await.unwrap();
 }
+
+/// How many of the indexes a bulk load defers exist.
+async fn deferred_present(app: &TestApp) -> i64 {
+    let names = rungs::db::bulk::DEFERRED_INDEXES
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = match app.db.backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ({names})")
+        }
+        _ => {
+            format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ({names})")
+        }
+    };
+    ids(app, &sql).await[0]
+}
+
+#[tokio::test]
+async fn a_load_builds_its_deferred_indexes_back_and_a_load_that_died_is_mended_at_start_up() {
+    let app = TestApp::spawn().await;
+    let all = rungs::db::bulk::DEFERRED_INDEXES.len() as i64;
+    assert_eq!(deferred_present(&app).await, all);
+    rungs::seed::seed(&app.db, 300, 3, Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    assert_eq!(deferred_present(&app).await, all);
+    // A load that dropped them and died: the next instance to start builds
+    // them back.
+    rungs::db::bulk::defer_indexes(&app.db.conn).await.unwrap();
+    assert_eq!(deferred_present(&app).await, 0);
+    let _restarted = app.second_instance().await;
+    assert_eq!(deferred_present(&app).await, all);
+    assert!(ids(&app, "SELECT COUNT(*) FROM deferred_index").await == [0]);
+}
