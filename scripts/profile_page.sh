@@ -1,0 +1,26 @@
+#!/bin/bash
+# Profiles the side-by-side "first 100 employees" shape (issue 15) on the
+# database sidebyside.py seeded (rungs_side): starts `rungs serve`, logs in
+# as the harness's account, runs wrk (32 connections, 15 s, the peers' gql.lua)
+# and records 5 s of `perf --call-graph dwarf` in the middle.
+# Usage: bash scripts/profile_page.sh [target/release/rungs]   (run as root; perf installed)
+# Then: perf report -i /tmp/profile_page.perf --children --sort symbol --stdio -g none | head -80
+set -euo pipefail
+BIN=${1:-target/release/rungs}
+PEERS="$(cd "$(dirname "$0")/../../shared/peers" && pwd)"
+PORT=18903
+"$BIN" serve --database-url postgres://postgres@127.0.0.1:5432/rungs_side --bind 127.0.0.1:$PORT > /tmp/profile_page_server.log 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+sleep 3
+TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' http://127.0.0.1:$PORT/graphql \
+  -d '{"query":"mutation { login(email: \"side@bench.test\", password: \"side-by-side-password-2026\") { token } }"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["login"]["token"])')
+echo '{"query":"{ employees(first: 100) { nodes { id name role { code } manager { name } certifications { kind status } } } }"}' > /tmp/profile_page_body.json
+GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=c_first100 GQL_TOKEN=$TOKEN \
+  wrk -t1 -c32 -d15s --latency -s "$PEERS/gql.lua" http://127.0.0.1:$PORT/graphql > /tmp/profile_page_wrk.txt &
+WRK=$!
+sleep 4
+perf record -F 199 --call-graph dwarf,16384 -p $PID -o /tmp/profile_page.perf -- sleep 5 2>/dev/null
+wait $WRK
+grep -E "RESULT" /tmp/profile_page_wrk.txt
