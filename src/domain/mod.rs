@@ -14,6 +14,7 @@
 //! - [`nomination`]: the nomination state machine.
 //! - [`staffing`]: how many Team Leads a site's CSRs need.
 //! - [`plan`]: development plans that close the gaps, dated by the engine.
+//! - [`stats`]: interpolated percentiles, of values or of counted values.
 
 pub mod bounds;
 pub mod eligibility;
@@ -24,4 +25,5 @@ pub mod money;
 pub mod nomination;
 pub mod plan;
 pub mod staffing;
+pub mod stats;
 pub mod tenure;

@@ -20,6 +20,7 @@ use crate::domain::eligibility::{self, StepRules};
 use crate::domain::enums::CertificationKind;
 use crate::domain::plan;
 use crate::domain::tenure;
+use crate::domain::{money, stats};
 use crate::error::{AppError, AppResult};
 
 /// Whose figures: everyone, or the chain below one manager.
@@ -479,15 +480,7 @@ pub struct CompaBucket {
     pub above_max: i64,
 }
 
-/// Linear-interpolated percentile of sorted values.
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let pos = q * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-}
+pub use crate::domain::stats::percentile;
 
 /// Compa-ratio distribution of people whose role and market have a band in
 /// their salary's currency, computed by the database (for any `as_of`: it
@@ -523,24 +516,24 @@ async fn compute_compa_ratios(
     // with salary_band would), weighted by its count.
     let mut groups: HashMap<String, Vec<RatioCount>> = HashMap::new();
     sql::salary_histogram(&db.conn, as_of, key_column, &scope.filter("e.id"), |row| {
+        let key = match grouping {
+            Grouping::Role => row.job_role_id.to_string(),
+            Grouping::Market => row.market.clone(),
+            Grouping::Site => row.key.clone().unwrap_or_default(),
+            Grouping::Manager => row.key.clone().unwrap_or_else(|| "none".into()),
+        };
         let bands = ladder.bands.iter().filter(|b| {
-            b.job_role_id == row.job_role_id
-                && b.market == row.market
-                && b.currency == row.currency
-                && b.midpoint_minor > 0
+            b.job_role_id == row.job_role_id && b.market == row.market && b.currency == row.currency
         });
-        for band in bands {
-            let key = match grouping {
-                Grouping::Role => row.job_role_id.to_string(),
-                Grouping::Market => row.market.clone(),
-                Grouping::Site => row.key.clone().unwrap_or_default(),
-                Grouping::Manager => row.key.clone().unwrap_or_else(|| "none".into()),
+        for band in bands.map(crate::db::facts::band_fact) {
+            let Some(ratio) = money::compa_ratio(row.salary_minor, &band) else {
+                continue;
             };
-            groups.entry(key).or_default().push(RatioCount {
-                ratio: row.salary_minor as f64 / band.midpoint_minor as f64,
+            groups.entry(key.clone()).or_default().push(RatioCount {
+                ratio,
                 n: row.n,
-                below: row.salary_minor < band.min_minor,
-                above: row.salary_minor > band.max_minor,
+                below: row.salary_minor < band.min,
+                above: row.salary_minor > band.max,
             });
         }
     })
@@ -574,36 +567,20 @@ struct RatioCount {
     above: bool,
 }
 
-/// The distribution of one group's compa-ratios, given as weighted values:
-/// the same figures as [`percentile`] over every person's ratio, without a
-/// value per person.
+/// The distribution of one group's compa-ratios, given as counted values:
+/// the same figures as [`percentile`] over every person's ratio.
 fn compa_bucket(key: String, label: String, mut ratios: Vec<RatioCount>) -> CompaBucket {
     ratios.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
-    let n: i64 = ratios.iter().map(|r| r.n).sum();
-    // The k-th smallest ratio (0-based).
-    let nth = |k: i64| {
-        let mut seen = 0;
-        for r in &ratios {
-            seen += r.n;
-            if k < seen {
-                return r.ratio;
-            }
-        }
-        ratios.last().map(|r| r.ratio).unwrap_or(0.0)
-    };
-    let quartile = |q: i64| {
-        let pos = q as f64 / 100.0 * (n - 1).max(0) as f64;
-        let (lo, hi) = (nth((n - 1) * q / 100), nth(((n - 1) * q + 99) / 100));
-        lo + (hi - lo) * (pos - pos.floor())
-    };
+    let weighted: Vec<(f64, i64)> = ratios.iter().map(|r| (r.ratio, r.n)).collect();
+    let at = |q| stats::weighted_percentile(&weighted, q);
     CompaBucket {
         key,
         label,
-        count: n,
+        count: ratios.iter().map(|r| r.n).sum(),
         min: ratios.first().map(|r| r.ratio).unwrap_or(0.0),
-        p25: quartile(25),
-        median: quartile(50),
-        p75: quartile(75),
+        p25: at(0.25),
+        median: at(0.5),
+        p75: at(0.75),
         max: ratios.last().map(|r| r.ratio).unwrap_or(0.0),
         below_min: ratios.iter().filter(|r| r.below).map(|r| r.n).sum(),
         above_max: ratios.iter().filter(|r| r.above).map(|r| r.n).sum(),
