@@ -21,6 +21,6 @@ GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=c_first100 GQL_TOKEN=$TOKEN \
   wrk -t1 -c32 -d15s --latency -s "$PEERS/gql.lua" http://127.0.0.1:$PORT/graphql > /tmp/profile_page_wrk.txt &
 WRK=$!
 sleep 4
-perf record -F 199 --call-graph dwarf,16384 -p $PID -o /tmp/profile_page.perf -- sleep 5 2>/dev/null
+perf record -F ${PERF_FREQ:-199} --call-graph dwarf,16384 -p $PID -o /tmp/profile_page.perf -- sleep 5 2>/dev/null
 wait $WRK
 grep -E "RESULT" /tmp/profile_page_wrk.txt

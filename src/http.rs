@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::Executor;
 use async_graphql_poem::GraphQLProtocol;
 use poem::http::{header, StatusCode};
 use poem::web::websocket::{WebSocket, WebSocketConfig};

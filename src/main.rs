@@ -4,30 +4,19 @@ use clap::Parser;
 use rungs::config::{Cli, Command, LogFormat};
 use rungs::{cli, telemetry};
 
+/// mimalloc instead of glibc's allocator: a page of 100 employees spent a
+/// quarter of the server's CPU in glibc malloc and free (`_int_malloc`,
+/// `unlink_chunk`, `malloc_consolidate`; `scripts/profile_page.sh`), the
+/// churn of many small short-lived values per GraphQL field.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
-    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
     runtime.block_on(run());
-}
-
-/// glibc gives each thread that allocates its own arena and seldom returns
-/// their memory; with tokio's workers and one SQLite thread per connection
-/// that multiplies the peak. Four arenas (two per core) keep it near what is really used
-/// (measured with `rungs bench`: see README, Performance). A fixed mmap
-/// threshold of 4 MiB keeps glibc from raising it after the first large
-/// free, so argon2's 19 MiB blocks are mapped and unmapped per job and a
-/// burst of sign-ins gives its memory back.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator; called before any thread
-    // starts.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 4);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-    }
 }
 
 async fn run() {

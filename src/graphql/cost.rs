@@ -1,7 +1,7 @@
 //! The cost model: what one operation may cost, worked out once on the
 //! parsed document, before validation and before anything executes, over
-//! HTTP and WebSocket alike (it runs as a schema extension, see
-//! [`CostGuard`]).
+//! HTTP and WebSocket alike (the schema's executor runs it, see
+//! [`check_request`]).
 //!
 //! - **Objects** (GitHub's node limit): every composite value an answer can
 //!   hold is counted. A list multiplies what it holds by its declared bound
@@ -25,12 +25,7 @@
 //! and arguments it has).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextResolve, ResolveInfo,
-};
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet,
     ServiceDocument, Type, TypeDefinition, TypeKind, TypeSystemDefinition,
@@ -56,9 +51,6 @@ pub const MAX_SELECTIONS: u64 = 1_000;
 pub const MAX_DOCUMENT_SELECTIONS: usize = 2_000;
 /// Most fragment definitions in the document.
 pub const MAX_FRAGMENTS: usize = 100;
-/// Most fields one request may resolve while it executes (a second line of
-/// defence behind the static budget: the answer is cut off past it).
-pub const MAX_RESOLVED_FIELDS: u64 = 1_000_000;
 
 /// The declared upper bound of every plain list (in the domain, since
 /// writes that would pass them are refused there too).
@@ -805,83 +797,24 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// The schema extension that applies the cost model to every request,
-/// over HTTP and WebSocket, before validation, and counts what execution
-/// resolves.
-pub struct CostGuard {
-    model: Arc<CostModel>,
-    max_resolved: u64,
-}
-
-impl CostGuard {
-    pub fn new(model: CostModel) -> CostGuard {
-        CostGuard {
-            model: Arc::new(model),
-            max_resolved: MAX_RESOLVED_FIELDS,
-        }
-    }
-
-    /// Cuts answers off past `max` resolved fields (default
-    /// [`MAX_RESOLVED_FIELDS`]).
-    pub fn with_max_resolved(mut self, max: u64) -> CostGuard {
-        self.max_resolved = max;
-        self
-    }
-}
-
-impl ExtensionFactory for CostGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostExtension {
-            model: self.model.clone(),
-            max_resolved: self.max_resolved,
-            resolved: AtomicU64::new(0),
-        })
-    }
-}
-
-struct CostExtension {
-    model: Arc<CostModel>,
-    max_resolved: u64,
-    resolved: AtomicU64,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: async_graphql::Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<async_graphql::Request> {
-        // Parsed once here; async-graphql reuses the parsed document.
-        let variables = request.variables.clone();
-        let operation_name = request.operation_name.clone();
-        let doc = request
-            .parsed_query()
-            .map_err(|e| ServerError::new(e.to_string(), None))?;
-        self.model
-            .check(doc, &variables)
-            .map_err(Refusal::into_server_error)?;
-        crate::graphql::variables::check(doc, operation_name.as_deref(), &variables)?;
-        next.run(ctx, request).await
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let resolved = self.resolved.fetch_add(1, Ordering::Relaxed);
-        if resolved >= self.max_resolved {
-            let error = AppError::bad_input(format!(
-                "the answer is too large: more than {} fields; ask for less",
-                self.max_resolved
-            ));
-            return Err(request_error(error.into(), None));
-        }
-        next.run(ctx, info).await
-    }
+/// Checks one request before it is validated: the cost model, then the
+/// variables the operation requires ([`crate::graphql::variables`]). The
+/// schema's executor ([`crate::graphql::AppSchema`]) calls it for every
+/// request, over HTTP and WebSocket alike. It is not a schema extension: with
+/// any extension installed, async-graphql wraps every field it resolves in
+/// the extension chain, which cost a page of 100 employees about 15 % of the
+/// server's CPU (`scripts/cpu_per_request.py`).
+pub fn check_request(model: &CostModel, request: &mut async_graphql::Request) -> ServerResult<()> {
+    let variables = request.variables.clone();
+    let operation_name = request.operation_name.clone();
+    // Parsed once here; async-graphql reuses the parsed document.
+    let doc = request
+        .parsed_query()
+        .map_err(|e| ServerError::new(e.to_string(), None))?;
+    model
+        .check(doc, &variables)
+        .map_err(Refusal::into_server_error)?;
+    crate::graphql::variables::check(doc, operation_name.as_deref(), &variables)
 }
 
 #[cfg(test)]
@@ -1015,26 +948,6 @@ mod tests {
                 assert!(cost.objects <= OBJECT_BUDGET);
             }
         }
-    }
-
-    #[tokio::test]
-    async fn execution_past_the_resolved_field_cap_is_cut_off_and_the_schema_keeps_serving() {
-        let schema = crate::graphql::builder()
-            .extension(CostGuard::new(model()).with_max_resolved(3))
-            .finish();
-        let query = "{ __schema { types { name fields { name } } } }";
-        let cut = schema.execute(query).await;
-        assert!(!cut.errors.is_empty());
-        assert!(cut.errors.iter().all(|e| e.message.contains("too large")));
-        let code = cut.errors[0]
-            .extensions
-            .as_ref()
-            .and_then(|e| e.get("code"))
-            .cloned();
-        assert_eq!(code, Some(Value::from("BAD_USER_INPUT")));
-        // Each request counts for itself.
-        let small = schema.execute("{ __typename }").await;
-        assert!(small.errors.is_empty(), "{:?}", small.errors);
     }
 
     /// The introspection query GraphiQL sends (graphql-js

@@ -13,13 +13,57 @@ pub mod subscription;
 pub mod types;
 pub mod variables;
 
-use async_graphql::Schema;
+use std::sync::Arc;
+
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::{Data, Executor, Request, Response, Schema};
 
 use crate::db::Db;
 use crate::events::EventBus;
 
-pub type AppSchema =
+/// The schema as async-graphql builds it, without the request guard.
+pub type BareSchema =
     Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
+
+/// The schema every transport executes: each request passes the cost model
+/// and the variable check ([`cost::check_request`]) before it is validated,
+/// then runs on the bare schema. HTTP (`crate::http`) and WebSocket
+/// (`crate::ws`, through async-graphql's protocol handler) both execute
+/// through this type, so neither can skip the guard.
+#[derive(Clone)]
+pub struct AppSchema {
+    schema: BareSchema,
+    model: Arc<cost::CostModel>,
+}
+
+impl AppSchema {
+    /// The SDL of the served schema.
+    pub fn sdl_with_options(&self, options: async_graphql::SDLExportOptions) -> String {
+        self.schema.sdl_with_options(options)
+    }
+}
+
+impl Executor for AppSchema {
+    async fn execute(&self, mut request: Request) -> Response {
+        match cost::check_request(&self.model, &mut request) {
+            Ok(()) => self.schema.execute(request).await,
+            Err(error) => Response::from_errors(vec![error]),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match cost::check_request(&self.model, &mut request) {
+            Ok(()) => self
+                .schema
+                .execute_stream_with_session_data(request, session_data.unwrap_or_default()),
+            Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+        }
+    }
+}
 
 /// Builds the schema with an event bus of its own; `db` becomes
 /// schema-wide data (`None` is enough to print the SDL).
@@ -30,20 +74,22 @@ pub fn build_schema(db: Option<Db>) -> AppSchema {
 /// Builds the schema; `db` and the app's event bus become schema-wide data.
 /// In production, introspection and field suggestions ("did you mean ...")
 /// are off: they map the API for an attacker.
-/// Every request passes the cost model ([`cost::CostGuard`]) before it is
+/// Every request passes the cost model ([`cost::check_request`]) before it is
 /// validated, over HTTP and WebSocket alike.
 pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> AppSchema {
     let model = cost::CostModel::from_sdl(&sdl_without_guard())
         .unwrap_or_else(|missing| panic!("the cost model cannot read the schema: {missing}"));
-    let mut builder = builder()
-        .data(events)
-        .extension(cost::CostGuard::new(model));
+    let mut builder = builder().data(events);
     if production {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    match db {
+    let schema = match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
+    };
+    AppSchema {
+        schema,
+        model: Arc::new(model),
     }
 }
 

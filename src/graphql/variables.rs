@@ -3,7 +3,7 @@
 //! request does not send (or sends as null) is a request error, answered
 //! `BAD_USER_INPUT` (400 with `application/graphql-response+json`), not a
 //! field error with `data: null`. Checked by the request guard
-//! ([`super::cost::CostGuard`]) next to the cost model.
+//! ([`super::cost::check_request`]) next to the cost model.
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use async_graphql::{ServerError, Variables};
