@@ -33,6 +33,8 @@ pub struct Loaders {
     pub assessments: DataLoader<AssessmentsLoader>,
     pub courses: DataLoader<CourseLoader>,
     pub sessions: DataLoader<SessionLoader>,
+    pub course_sessions: DataLoader<CourseSessionsLoader>,
+    pub rosters: DataLoader<RosterLoader>,
     pub seats: DataLoader<SeatsLoader>,
     pub waitlists: DataLoader<WaitlistLoader>,
     pub enrolments: DataLoader<EnrolmentsLoader>,
@@ -53,6 +55,9 @@ impl Loaders {
                 .delay(BATCH_WINDOW),
             courses: DataLoader::new(CourseLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             sessions: DataLoader::new(SessionLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
+            course_sessions: DataLoader::new(CourseSessionsLoader(db.clone()), tokio::spawn)
+                .delay(BATCH_WINDOW),
+            rosters: DataLoader::new(RosterLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             seats: DataLoader::new(SeatsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
             waitlists: DataLoader::new(WaitlistLoader(db.clone()), tokio::spawn)
                 .delay(BATCH_WINDOW),
@@ -213,6 +218,42 @@ impl Loader<i64> for SessionLoader {
             .all(&self.0.conn)
             .await?;
         Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+    }
+}
+
+/// The sessions of each course, earliest first.
+pub struct CourseSessionsLoader(Db);
+
+impl Loader<i64> for CourseSessionsLoader {
+    type Value = Vec<course_session::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = course_session::Entity::find()
+            .filter(course_session::Column::CourseId.is_in(keys.iter().copied()))
+            .order_by_asc(course_session::Column::StartsOn)
+            .order_by_asc(course_session::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |s| s.course_id))
+    }
+}
+
+/// The enrolments of each session (seats and waitlist), in the order they
+/// were made.
+pub struct RosterLoader(Db);
+
+impl Loader<i64> for RosterLoader {
+    type Value = Vec<enrolment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = enrolment::Entity::find()
+            .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
+            .order_by_asc(enrolment::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |e| e.session_id))
     }
 }
 

@@ -75,14 +75,6 @@ pub async fn courses(db: &Db) -> AppResult<Vec<course::Model>> {
         .await?)
 }
 
-pub async fn course(db: &Db, id: i64) -> AppResult<Option<course::Model>> {
-    Ok(course::Entity::find_by_id(id).one(&db.conn).await?)
-}
-
-pub async fn session(db: &Db, id: i64) -> AppResult<Option<course_session::Model>> {
-    Ok(course_session::Entity::find_by_id(id).one(&db.conn).await?)
-}
-
 /// Sessions of a course (or of all courses) ending on or after `from`,
 /// earliest first.
 pub async fn sessions(
@@ -738,25 +730,16 @@ pub async fn complete_enrolment(
     Ok(done)
 }
 
-/// Enrolments of a session, seats first then the waitlist, in order.
-pub async fn enrolments_of_session(db: &Db, session_id: i64) -> AppResult<Vec<enrolment::Model>> {
-    Ok(enrolment::Entity::find()
-        .filter(enrolment::Column::SessionId.eq(session_id))
-        .order_by_asc(enrolment::Column::Id)
-        .all(&db.conn)
-        .await?)
-}
-
-/// The roster of a session (seats and waitlist, in order): for HR and its
-/// trainer (who must still hold the trainer job role, as for completions).
-pub async fn roster(
+/// Whether `principal` may read the roster of a session: HR, and its
+/// trainer (who must still hold the trainer job role, as for completions);
+/// else FORBIDDEN. The roster itself comes through the request's loader.
+pub async fn may_view_roster(
     db: &Db,
     principal: &Principal,
     session: &course_session::Model,
-) -> AppResult<Vec<enrolment::Model>> {
+) -> AppResult<()> {
     let trainer = !principal.is_hr()
         && session.trainer_id == Some(principal.employee_id)
         && is_trainer(&db.conn, principal.employee_id).await?;
-    policy::may_view_roster(principal, trainer)?;
-    enrolments_of_session(db, session.id).await
+    policy::may_view_roster(principal, trainer)
 }

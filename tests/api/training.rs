@@ -774,3 +774,129 @@ async fn bad_course_and_session_input_is_refused_and_changes_nothing() {
     }
     assert_eq!(app.count("course_session").await, sessions);
 }
+
+/// A course with one session, and one person enrolled in it; their ids.
+async fn course_with_a_session(app: &TestApp, title: &str) -> (String, String) {
+    let data = app
+        .data(
+            "mutation($i: CourseInput!) { upsertCourse(input: $i) { id } }",
+            json!({ "i": {
+                "title": title,
+                "description": "A course",
+                "awardsCertification": { "kind": "LEADERSHIP_TRAINING", "validityMonths": 36 }
+            }}),
+            Some(&app.hr),
+        )
+        .await;
+    let course = data["upsertCourse"]["id"].as_str().expect("id").to_owned();
+    let session = schedule(app, &course, 10, 11, 5, None).await;
+    let who = app
+        .person(Person {
+            name: format!("{title} learner"),
+            ..Default::default()
+        })
+        .await;
+    let enrolled = enrol(app, &app.hr, &session, &who).await;
+    assert_eq!(
+        enrolled["data"]["enrol"]["status"], "ENROLLED",
+        "{enrolled}"
+    );
+    (course, session)
+}
+
+/// Statements the server process at `base` issued to answer `query` as
+/// `token`, and the answer.
+async fn statements_for(app: &TestApp, base: &str, query: &str, token: &str) -> (u64, Value) {
+    let counter = || async {
+        let text = app
+            .client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .expect("a statement counter")
+    };
+    let before = counter().await;
+    let body: Value = app
+        .client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert!(body["errors"].is_null(), "{body}");
+    (counter().await - before, body)
+}
+
+/// `course(id:) { sessions }` and `courseSession(id:) { enrolments }` for
+/// each pair, under aliases, in one query.
+fn sessions_and_rosters(pairs: &[(String, String)]) -> String {
+    let mut query = String::from("{ ");
+    for (n, (course, session)) in pairs.iter().enumerate() {
+        query.push_str(&format!(
+            "c{n}: course(id: \"{course}\") {{ title sessions {{ startsOn }} }} \
+             s{n}: courseSession(id: \"{session}\") {{ enrolments {{ status employee {{ name }} }} }} "
+        ));
+    }
+    query.push('}');
+    query
+}
+
+#[tokio::test]
+async fn sessions_and_rosters_cost_the_same_statements_for_two_courses_or_six() {
+    let app = TestApp::spawn().await;
+    let server = app.server_process().await;
+    let mut pairs = Vec::new();
+    for n in 0..6 {
+        pairs.push(course_with_a_session(&app, &format!("Course {n}")).await);
+    }
+    let answered = |answer: &Value, n: usize| {
+        for i in 0..n {
+            assert_eq!(
+                answer["data"][format!("c{i}")]["sessions"]
+                    .as_array()
+                    .map(Vec::len),
+                Some(1)
+            );
+            let roster = &answer["data"][format!("s{i}")]["enrolments"];
+            assert_eq!(
+                roster[0]["employee"]["name"],
+                format!("Course {i} learner"),
+                "{answer}"
+            );
+        }
+    };
+    let (few, answer) = statements_for(
+        &app,
+        &server.base,
+        &sessions_and_rosters(&pairs[..2]),
+        &app.hr.token,
+    )
+    .await;
+    answered(&answer, 2);
+    let (many, answer) = statements_for(
+        &app,
+        &server.base,
+        &sessions_and_rosters(&pairs),
+        &app.hr.token,
+    )
+    .await;
+    answered(&answer, 6);
+    // One statement per relation (courses, sessions, sessions of a course,
+    // rosters, people), however many courses and sessions: five, or six
+    // when a batch window splits one relation in two.
+    assert!(
+        few <= 6 && many <= 6,
+        "statements: {few} for two courses, {many} for six"
+    );
+}

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::training::{Course, CourseSession, ProficiencyLevel, Skill};
 use crate::services::{skills, training, validate};
@@ -48,7 +49,8 @@ impl TrainingQuery {
     async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Course>> {
         context::principal(ctx)?;
         let id = validate::id("id", &id)?;
-        Ok(training::course(context::db(ctx), id).await?.map(Course))
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.courses.load_one(id).await?.map(Course))
     }
 
     /// Sessions of every course ending on or after `from` (default: all),
@@ -72,8 +74,7 @@ impl TrainingQuery {
     async fn course_session(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseSession>> {
         context::principal(ctx)?;
         let id = validate::id("id", &id)?;
-        Ok(training::session(context::db(ctx), id)
-            .await?
-            .map(CourseSession))
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.sessions.load_one(id).await?.map(CourseSession))
     }
 }

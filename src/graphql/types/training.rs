@@ -211,9 +211,15 @@ impl Course {
     /// Sessions ending on or after `from` (default: all), earliest first.
     async fn sessions(&self, ctx: &Context<'_>, from: Option<Date>) -> Result<Vec<CourseSession>> {
         context::principal(ctx)?;
-        let rows = training::sessions(context::db(ctx), Some(self.0.id), from.map(|d| d.0)).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let rows = loaders
+            .course_sessions
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
+            .filter(|s| from.is_none_or(|from| s.ends_on >= from.0))
             .take(crate::graphql::cost::bound::COURSES)
             .map(CourseSession)
             .collect())
@@ -282,7 +288,13 @@ impl CourseSession {
     /// The roster, seats and waitlist in order: HR and the trainer only.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<Enrolment>> {
         let principal = context::principal(ctx)?;
-        let rows = training::roster(context::db(ctx), principal, &self.0).await?;
+        training::may_view_roster(context::db(ctx), principal, &self.0).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let rows = loaders
+            .rosters
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
             .take(crate::graphql::cost::bound::ROSTER)
