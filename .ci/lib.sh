@@ -1,4 +1,4 @@
-# Shared by audit/run.sh, fuzz/run.sh and e2e/run.sh (sourced, not run).
+# Shared by audit/run.sh, schemathesis/run.sh and e2e/run.sh (sourced, not run).
 
 # Sets RUNGS_BIN to the built binary: $RUNGS_BIN if given, else
 # target/debug/rungs under CARGO_TARGET_DIR (absolute or relative to the

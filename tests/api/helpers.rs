@@ -105,12 +105,20 @@ fn unique() -> String {
     )
 }
 
+/// The prefix of this run's database names: `RUNGS_TEST_DB_PREFIX`, else
+/// `rungs_test`. `.ci/run` gives each run its own, so it can drop exactly
+/// what that run left if a test process was killed before it cleaned up.
+fn prefix() -> String {
+    std::env::var("RUNGS_TEST_DB_PREFIX").unwrap_or_else(|_| "rungs_test".into())
+}
+
 /// A fresh database: a new SQLite file, or a new PostgreSQL database next to
-/// the one `DATABASE_URL` names.
+/// the one `DATABASE_URL` names. [`TestApp`] drops it when the test ends,
+/// whether it passed or failed.
 pub async fn fresh_database_url() -> String {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
-            let name = format!("rungs_test_{}", unique());
+            let name = format!("{}_{}", prefix(), unique());
             let admin = Database::connect(url.as_str())
                 .await
                 .expect("connect to PostgreSQL");
@@ -128,8 +136,61 @@ pub async fn fresh_database_url() -> String {
         _ => {
             let dir = std::env::temp_dir().join("rungs-tests");
             std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}/{}.db?mode=rwc", dir.display(), unique())
+            format!(
+                "sqlite://{}/{}_{}.db?mode=rwc",
+                dir.display(),
+                prefix(),
+                unique()
+            )
         }
+    }
+}
+
+/// Removes the database of `database_url` (see [`fresh_database_url`]).
+/// Runs from `Drop`, so on a thread of its own with its own runtime: the
+/// test's runtime may be gone, and a panicking test must clean up too.
+fn drop_database(database_url: &str) {
+    if let Some(path) = database_url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next())
+    {
+        for suffix in ["", "-wal", "-shm", ".migrate.lock"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        return;
+    }
+    let Ok(admin_url) = std::env::var("DATABASE_URL") else {
+        return;
+    };
+    let Some(name) = database_url.rsplit('/').next().map(str::to_owned) else {
+        return;
+    };
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime to drop the test database");
+        runtime.block_on(async move {
+            let admin = Database::connect(admin_url.as_str()).await?;
+            // FORCE ends the connections the test's pools still hold.
+            admin
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                ))
+                .await?;
+            admin.close().await
+        })
+    })
+    .join();
+    if let Ok(Err(err)) = dropped {
+        eprintln!("could not drop the test database: {err}");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop_database(&self.database_url);
     }
 }
 

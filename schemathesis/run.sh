@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/.ci/lib.sh"
 rungs_bin fuzz
 EXAMPLES="${FUZZ_EXAMPLES:-25}"
-VENV="$ROOT/fuzz/.venv"
+VENV="$ROOT/schemathesis/.venv"
 if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "schemathesis==4.32.5"
