@@ -265,7 +265,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let mut phases = Phases::new();
     let mut rng = Rng(seed ^ 0x005E_ED0F_2026);
     ensure_bands(db).await?;
-    crate::db::bulk::defer_indexes(&db.conn).await?;
+    crate::db::bulk::defer_indexes(db).await?;
     let ladder = Ladder::load(&db.conn).await?;
     let role = |code: &str| {
         ladder
@@ -775,15 +775,19 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     phases.end("eligibility state");
     crate::db::bulk::validate_foreign_keys(&db.conn).await?;
     phases.end("foreign keys");
-    crate::db::bulk::restore_indexes(&db.conn).await?;
+    crate::db::bulk::restore_indexes(db).await?;
     phases.end("indexes");
     progress.show("done", employees);
     progress.finish();
+    // In a write transaction, like every write here: SQLite's ANALYZE reads
+    // and then writes its statistics (see `Db::begin_write`).
+    let txn = db.begin_write().await?;
     if db.backend() == sea_orm::DatabaseBackend::Postgres {
-        db.conn.execute_unprepared("ANALYZE").await?;
+        txn.execute_unprepared("ANALYZE").await?;
     } else {
-        db.conn.execute_unprepared("PRAGMA optimize").await?;
+        txn.execute_unprepared("PRAGMA optimize").await?;
     }
+    txn.commit().await?;
     phases.end("analyze");
     Ok(SeedReport {
         employees: people.len(),

@@ -77,6 +77,18 @@ pub async fn insert_rows<C: ConnectionTrait>(
     columns: &[&str],
     rows: Vec<Vec<Value>>,
 ) -> Result<(), DbErr> {
+    insert_rows_then(db, table, columns, rows, "").await
+}
+
+/// [`insert_rows`] with `tail` (an `ON CONFLICT` clause) after each
+/// statement's values.
+pub async fn insert_rows_then<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    tail: &str,
+) -> Result<(), DbErr> {
     if rows.is_empty() || columns.is_empty() {
         return Ok(());
     }
@@ -111,6 +123,7 @@ pub async fn insert_rows<C: ConnectionTrait>(
             }
             sql.push(')');
         }
+        sql.push_str(tail);
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
@@ -344,9 +357,8 @@ pub const DEFERRED_INDEXES: &[&str] = &[
 /// database reports them) in `deferred_index`, in the same transaction: a
 /// load that dies before [`restore_indexes`] leaves them there, and the
 /// next start-up (`db::migrate`) builds them back.
-pub async fn defer_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
-    use sea_orm::TransactionTrait;
-    let backend = db.get_database_backend();
+pub async fn defer_indexes(db: &crate::db::Db) -> Result<(), DbErr> {
+    let backend = db.backend();
     let names = DEFERRED_INDEXES
         .iter()
         .map(|n| format!("'{n}'"))
@@ -360,7 +372,10 @@ pub async fn defer_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr
             "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
         ),
     };
-    let txn = db.begin().await?;
+    // A write transaction from the start: a deferred one that reads and
+    // then writes fails at once (SQLITE_BUSY) if another connection wrote
+    // in between; see `Db::begin_write`.
+    let txn = db.begin_write().await?;
     for row in txn
         .query_all_raw(Statement::from_string(backend, sql))
         .await?
@@ -385,10 +400,10 @@ pub async fn defer_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr
 /// Builds every index [`defer_indexes`] dropped (each in a transaction
 /// with forgetting its saved definition). One small statement when there
 /// is none.
-pub async fn restore_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
-    use sea_orm::TransactionTrait;
-    let backend = db.get_database_backend();
+pub async fn restore_indexes(db: &crate::db::Db) -> Result<(), DbErr> {
+    let backend = db.backend();
     let saved = db
+        .conn
         .query_all_raw(Statement::from_string(
             backend,
             "SELECT name, definition FROM deferred_index ORDER BY name".to_owned(),
@@ -397,7 +412,7 @@ pub async fn restore_indexes(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     for row in saved {
         let name: String = row.try_get("", "name")?;
         let definition: String = row.try_get("", "definition")?;
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         txn.execute_unprepared(&definition).await?;
         txn.execute_raw(Statement::from_sql_and_values(
             backend,

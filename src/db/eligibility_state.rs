@@ -209,11 +209,23 @@ fn row_values(row: &StateRow) -> [Value; 18] {
     ]
 }
 
-/// Inserts rows of employees who have none (a bulk load's new people),
-/// with plain multi-row INSERTs: no upsert, nothing returned.
+/// Inserts the rows of a bulk load's new people, with multi-row INSERTs
+/// that return nothing. A row may already be there: an instance starting
+/// (or its sweep) between the load's commit of the employees and this one
+/// marks them stale with [`insert_missing`]. The load's computed row then
+/// replaces it, and moves its revision so a recomputation already under
+/// way for it is not written over it.
 pub async fn insert_new<C: ConnectionTrait>(db: &C, rows: &[StateRow]) -> Result<(), DbErr> {
     let values: Vec<Vec<Value>> = rows.iter().map(|r| row_values(r).into()).collect();
-    crate::db::bulk::insert_rows(db, "eligibility_state", COLUMNS, values).await
+    let updates: Vec<String> = COLUMNS[1..COLUMNS.len() - 1]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let on_conflict = format!(
+        " ON CONFLICT (employee_id) DO UPDATE SET {}, revision = eligibility_state.revision + 1",
+        updates.join(", ")
+    );
+    crate::db::bulk::insert_rows_then(db, "eligibility_state", COLUMNS, values, &on_conflict).await
 }
 
 /// Writes computed rows; returns the ids actually written (under

@@ -278,7 +278,7 @@ pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
                 .map_err(err)?;
             let result = migrations::Migrator::up(&db.conn, None).await;
             let result = match result {
-                Ok(()) => bulk::restore_indexes(&db.conn).await,
+                Ok(()) => bulk::restore_indexes(db).await,
                 failed => failed,
             };
             // Closing the session releases the lock.
@@ -288,7 +288,7 @@ pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
         _ => {
             let _lock = sqlite_migration_lock(db).await?;
             migrations::Migrator::up(&db.conn, None).await?;
-            bulk::restore_indexes(&db.conn).await
+            bulk::restore_indexes(db).await
         }
     }
 }

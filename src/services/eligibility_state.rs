@@ -184,7 +184,8 @@ pub async fn refresh_stale<C: ConnectionTrait>(txn: &C, db: &Db) -> AppResult<us
 }
 
 /// Stores, inside the bulk load's transaction `txn`, the rows of `people`
-/// who have none yet (the load just added them), computed for `today` from
+/// (the load just added them; a start-up sweep may have marked them stale
+/// meanwhile), computed for `today` from
 /// the `facts` the loader generated: nothing is read back.
 pub async fn store_new<C: ConnectionTrait>(
     txn: &C,
@@ -195,7 +196,10 @@ pub async fn store_new<C: ConnectionTrait>(
 ) -> AppResult<usize> {
     let computed = compute(txn, ladder, people, facts, &HashMap::new(), today).await?;
     store::insert_new(txn, &computed.rows).await?;
-    store::write_unblocks(txn, &[], &computed.unblocks).await?;
+    // A sweep may have computed some of these rows already (see
+    // `store::insert_new`): theirs are replaced, not doubled.
+    let ids: Vec<i64> = computed.rows.iter().map(|r| r.employee_id).collect();
+    store::write_unblocks(txn, &ids, &computed.unblocks).await?;
     Ok(computed.rows.len())
 }
 
@@ -277,6 +281,15 @@ pub async fn bring_up_to_date(db: &Db, today: NaiveDate) -> AppResult<usize> {
     Ok(total)
 }
 
+/// A stale row for every employee without one, in a write transaction
+/// (the statement reads and then writes; see `Db::begin_write`).
+pub async fn mark_missing(db: &Db) -> AppResult<u64> {
+    let txn = db.begin_write().await?;
+    let marked = store::insert_missing(&txn).await?;
+    txn.commit().await?;
+    Ok(marked)
+}
+
 /// How often the background sweep looks for due rows.
 pub const SWEEP_PERIOD: Duration = Duration::from_secs(60);
 
@@ -285,7 +298,7 @@ pub const SWEEP_PERIOD: Duration = Duration::from_secs(60);
 /// several instances sweeping at once (see the module docs).
 pub async fn sweep(db: Db) {
     // Once at start: a row for anyone a bulk load left without one.
-    match store::insert_missing(&db.conn).await {
+    match mark_missing(&db).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
             rows = n,

@@ -115,7 +115,7 @@ fn prefix() -> String {
 /// A fresh database: a new SQLite file, or a new PostgreSQL database next to
 /// the one `DATABASE_URL` names. [`TestApp`] drops it when the test ends,
 /// whether it passed or failed.
-pub async fn fresh_database_url() -> String {
+async fn fresh_database_url() -> String {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let name = format!("{}_{}", prefix(), unique());
@@ -185,6 +185,26 @@ fn drop_database(database_url: &str) {
     .join();
     if let Ok(Err(err)) = dropped {
         eprintln!("could not drop the test database: {err}");
+    }
+}
+
+/// A fresh database (see [`fresh_database_url`]) for a test that starts
+/// its own processes on it; dropped with the guard.
+pub struct FreshDatabase {
+    pub url: String,
+}
+
+impl FreshDatabase {
+    pub async fn new() -> FreshDatabase {
+        FreshDatabase {
+            url: fresh_database_url().await,
+        }
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        drop_database(&self.url);
     }
 }
 

@@ -112,7 +112,8 @@ async fn concurrent_approvals_through_both_processes_promote_once() {
 #[tokio::test]
 async fn three_processes_migrating_one_empty_database_at_once_all_succeed() {
     use sea_orm::ConnectionTrait;
-    let url = crate::helpers::fresh_database_url().await;
+    let database = crate::helpers::FreshDatabase::new().await;
+    let url = database.url.clone();
     let children: Vec<_> = (0..3)
         .map(|_| {
             std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
@@ -146,4 +147,5 @@ async fn three_processes_migrating_one_empty_database_at_once_all_succeed() {
     let d: i64 = applied.try_get("", "d").unwrap();
     assert!(n > 0);
     assert_eq!(n, d, "each migration applied once");
+    db.conn.close().await.unwrap();
 }

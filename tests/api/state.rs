@@ -574,6 +574,40 @@ async fn a_seeded_state_equals_one_recomputed_from_the_database() {
     totals_agree(&app).await.unwrap();
 }
 
+/// CI saw a seed fail with a duplicate `eligibility_state` row: an instance
+/// starting (its sweep marks employees without a row stale) between the
+/// seed's commit of the employees and its commit of their rows. Here a
+/// second "instance" does that as fast as it can through a whole seed.
+#[tokio::test]
+async fn a_seed_succeeds_while_another_instance_marks_missing_rows_and_sweeps() {
+    let app = TestApp::spawn().await;
+    let today = Utc::now().date_naive();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let other = {
+        let db = app.db.clone();
+        let done = done.clone();
+        tokio::spawn(async move {
+            let mut marked = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                marked += rungs::services::eligibility_state::mark_missing(&db)
+                    .await
+                    .unwrap();
+                bring_up_to_date(&db, today).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+            marked
+        })
+    };
+    let seeded = rungs::seed::seed(&app.db, 1_500, 5, today).await;
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let marked = other.await.unwrap();
+    seeded.expect("the seed succeeds");
+    assert!(marked > 0, "the other instance found rows to mark");
+    assert!(store::due(&app.db.conn, today, 1).await.unwrap().is_empty());
+    assert_eq!(engine(&app, today).await, stored(&app, today).await);
+    totals_agree(&app).await.unwrap();
+}
+
 /// How many of the indexes a bulk load defers exist.
 async fn deferred_present(app: &TestApp) -> i64 {
     let names = rungs::db::bulk::DEFERRED_INDEXES
@@ -604,7 +638,7 @@ async fn a_load_builds_its_deferred_indexes_back_and_a_load_that_died_is_mended_
     assert_eq!(deferred_present(&app).await, all);
     // A load that dropped them and died: the next instance to start builds
     // them back.
-    rungs::db::bulk::defer_indexes(&app.db.conn).await.unwrap();
+    rungs::db::bulk::defer_indexes(&app.db).await.unwrap();
     assert_eq!(deferred_present(&app).await, 0);
     let _restarted = app.second_instance().await;
     assert_eq!(deferred_present(&app).await, all);
