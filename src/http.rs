@@ -276,8 +276,7 @@ async fn run(
         Some(found) => {
             loaders
                 .employees
-                .feed_one(found.employee.id, found.employee)
-                .await;
+                .feed_one(found.employee.id, found.employee);
             let version = (!is_mutation).then_some(found.ladder_version);
             (Some(found.principal), version)
         }

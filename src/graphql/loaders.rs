@@ -1,9 +1,8 @@
-//! DataLoaders: every relation of a node goes through one of these, so a
+//! Batch loaders (`graphql::batch`): every relation of a node goes through one of these, so a
 //! page of 100 employees costs one statement per relation, not 100.
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::entities::{
@@ -13,57 +12,75 @@ use crate::db::entities::{
 use crate::db::facts::{facts_of, Facts};
 use crate::db::Db;
 use crate::domain::enums::EnrolmentStatus;
-use crate::error::AppError;
+use crate::error::AppResult;
+use crate::graphql::batch::{BatchLoader, Dispatcher, Loader};
 use crate::services::training::SeatCount;
 
-/// How long a loader collects keys before it queries: long enough that the
-/// nodes of a page, resolved concurrently, land in one batch (1 ms, the
-/// default, split pages of 100 into two statements now and then).
-const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(3);
-
-/// All loaders of one request (created per request: the cache lives as
-/// long as the request).
+/// All loaders of one operation (created per operation by
+/// `graphql::AppSchema`: the cache lives as long as the operation; clones
+/// share it). Batches are sent by tick, see `graphql::batch`.
+#[derive(Clone)]
 pub struct Loaders {
-    pub employees: DataLoader<EmployeeLoader>,
-    pub reports: DataLoader<ReportsLoader>,
-    pub certifications: DataLoader<CertificationsLoader>,
-    pub reviews: DataLoader<ReviewsLoader>,
-    pub history: DataLoader<HistoryLoader>,
-    pub facts: DataLoader<FactsLoader>,
-    pub assessments: DataLoader<AssessmentsLoader>,
-    pub courses: DataLoader<CourseLoader>,
-    pub sessions: DataLoader<SessionLoader>,
-    pub course_sessions: DataLoader<CourseSessionsLoader>,
-    pub rosters: DataLoader<RosterLoader>,
-    pub seats: DataLoader<SeatsLoader>,
-    pub waitlists: DataLoader<WaitlistLoader>,
-    pub enrolments: DataLoader<EnrolmentsLoader>,
+    dispatcher: Dispatcher,
+    pub employees: BatchLoader<EmployeeLoader>,
+    pub reports: BatchLoader<ReportsLoader>,
+    pub certifications: BatchLoader<CertificationsLoader>,
+    pub reviews: BatchLoader<ReviewsLoader>,
+    pub history: BatchLoader<HistoryLoader>,
+    pub facts: BatchLoader<FactsLoader>,
+    pub assessments: BatchLoader<AssessmentsLoader>,
+    pub courses: BatchLoader<CourseLoader>,
+    pub sessions: BatchLoader<SessionLoader>,
+    pub course_sessions: BatchLoader<CourseSessionsLoader>,
+    pub rosters: BatchLoader<RosterLoader>,
+    pub seats: BatchLoader<SeatsLoader>,
+    pub waitlists: BatchLoader<WaitlistLoader>,
+    pub enrolments: BatchLoader<EnrolmentsLoader>,
 }
 
 impl Loaders {
     pub fn new(db: &Db) -> Self {
+        let dispatcher = Dispatcher::default();
         Loaders {
-            employees: DataLoader::new(EmployeeLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
-            reports: DataLoader::new(ReportsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            certifications: DataLoader::new(CertificationsLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
-            reviews: DataLoader::new(ReviewsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            facts: DataLoader::new(FactsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            assessments: DataLoader::new(AssessmentsLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
-            courses: DataLoader::new(CourseLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            sessions: DataLoader::new(SessionLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            course_sessions: DataLoader::new(CourseSessionsLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
-            rosters: DataLoader::new(RosterLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            seats: DataLoader::new(SeatsLoader(db.clone()), tokio::spawn).delay(BATCH_WINDOW),
-            waitlists: DataLoader::new(WaitlistLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
-            enrolments: DataLoader::new(EnrolmentsLoader(db.clone()), tokio::spawn)
-                .delay(BATCH_WINDOW),
+            employees: BatchLoader::new(EmployeeLoader(db.clone()), &dispatcher),
+            reports: BatchLoader::new(ReportsLoader(db.clone()), &dispatcher),
+            certifications: BatchLoader::new(CertificationsLoader(db.clone()), &dispatcher),
+            reviews: BatchLoader::new(ReviewsLoader(db.clone()), &dispatcher),
+            history: BatchLoader::new(HistoryLoader(db.clone()), &dispatcher),
+            facts: BatchLoader::new(FactsLoader(db.clone()), &dispatcher),
+            assessments: BatchLoader::new(AssessmentsLoader(db.clone()), &dispatcher),
+            courses: BatchLoader::new(CourseLoader(db.clone()), &dispatcher),
+            sessions: BatchLoader::new(SessionLoader(db.clone()), &dispatcher),
+            course_sessions: BatchLoader::new(CourseSessionsLoader(db.clone()), &dispatcher),
+            rosters: BatchLoader::new(RosterLoader(db.clone()), &dispatcher),
+            seats: BatchLoader::new(SeatsLoader(db.clone()), &dispatcher),
+            waitlists: BatchLoader::new(WaitlistLoader(db.clone()), &dispatcher),
+            enrolments: BatchLoader::new(EnrolmentsLoader(db.clone()), &dispatcher),
+            dispatcher,
         }
+    }
+
+    /// What sends this operation's batches.
+    pub fn dispatcher(&self) -> Dispatcher {
+        self.dispatcher.clone()
+    }
+
+    /// Forgets every answer (a subscription, between two events).
+    pub fn clear(&self) {
+        self.employees.clear();
+        self.reports.clear();
+        self.certifications.clear();
+        self.reviews.clear();
+        self.history.clear();
+        self.facts.clear();
+        self.assessments.clear();
+        self.courses.clear();
+        self.sessions.clear();
+        self.course_sessions.clear();
+        self.rosters.clear();
+        self.seats.clear();
+        self.waitlists.clear();
+        self.enrolments.clear();
     }
 }
 
@@ -78,11 +95,10 @@ fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> Has
 
 pub struct EmployeeLoader(Db);
 
-impl Loader<i64> for EmployeeLoader {
+impl Loader for EmployeeLoader {
     type Value = employee::Model;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = employee::Entity::find()
             .filter(employee::Column::Id.is_in(keys.iter().copied()))
             .all(&self.0.conn)
@@ -94,11 +110,10 @@ impl Loader<i64> for EmployeeLoader {
 /// Direct reports by manager id.
 pub struct ReportsLoader(Db);
 
-impl Loader<i64> for ReportsLoader {
+impl Loader for ReportsLoader {
     type Value = Vec<employee::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = employee::Entity::find()
             .filter(employee::Column::ManagerId.is_in(keys.iter().copied()))
             .order_by_asc(employee::Column::Id)
@@ -111,11 +126,10 @@ impl Loader<i64> for ReportsLoader {
 /// Certifications by employee id, oldest first.
 pub struct CertificationsLoader(Db);
 
-impl Loader<i64> for CertificationsLoader {
+impl Loader for CertificationsLoader {
     type Value = Vec<certification::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = certification::Entity::find()
             .filter(certification::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_asc(certification::Column::IssuedOn)
@@ -129,11 +143,10 @@ impl Loader<i64> for CertificationsLoader {
 /// Reviews by employee id, newest period first.
 pub struct ReviewsLoader(Db);
 
-impl Loader<i64> for ReviewsLoader {
+impl Loader for ReviewsLoader {
     type Value = Vec<performance_review::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = performance_review::Entity::find()
             .filter(performance_review::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_desc(performance_review::Column::PeriodEnd)
@@ -147,11 +160,10 @@ impl Loader<i64> for ReviewsLoader {
 /// Role history by employee id, oldest first.
 pub struct HistoryLoader(Db);
 
-impl Loader<i64> for HistoryLoader {
+impl Loader for HistoryLoader {
     type Value = Vec<role_assignment::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = role_assignment::Entity::find()
             .filter(role_assignment::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_asc(role_assignment::Column::StartedOn)
@@ -167,11 +179,10 @@ impl Loader<i64> for HistoryLoader {
 /// the whole batch.
 pub struct FactsLoader(Db);
 
-impl Loader<i64> for FactsLoader {
+impl Loader for FactsLoader {
     type Value = Facts;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         Ok(facts_of(&self.0.conn, keys).await?)
     }
 }
@@ -179,11 +190,10 @@ impl Loader<i64> for FactsLoader {
 /// Skill assessments by employee id, newest first.
 pub struct AssessmentsLoader(Db);
 
-impl Loader<i64> for AssessmentsLoader {
+impl Loader for AssessmentsLoader {
     type Value = Vec<skill_assessment::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = crate::services::skills::assessments_of(&self.0.conn, keys).await?;
         Ok(group(rows, |a| a.employee_id))
     }
@@ -192,11 +202,10 @@ impl Loader<i64> for AssessmentsLoader {
 /// Courses by id.
 pub struct CourseLoader(Db);
 
-impl Loader<i64> for CourseLoader {
+impl Loader for CourseLoader {
     type Value = course::Model;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = course::Entity::find()
             .filter(course::Column::Id.is_in(keys.iter().copied()))
             .all(&self.0.conn)
@@ -208,11 +217,10 @@ impl Loader<i64> for CourseLoader {
 /// Course sessions by id.
 pub struct SessionLoader(Db);
 
-impl Loader<i64> for SessionLoader {
+impl Loader for SessionLoader {
     type Value = course_session::Model;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = course_session::Entity::find()
             .filter(course_session::Column::Id.is_in(keys.iter().copied()))
             .all(&self.0.conn)
@@ -224,11 +232,10 @@ impl Loader<i64> for SessionLoader {
 /// The sessions of each course, earliest first.
 pub struct CourseSessionsLoader(Db);
 
-impl Loader<i64> for CourseSessionsLoader {
+impl Loader for CourseSessionsLoader {
     type Value = Vec<course_session::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = course_session::Entity::find()
             .filter(course_session::Column::CourseId.is_in(keys.iter().copied()))
             .order_by_asc(course_session::Column::StartsOn)
@@ -243,11 +250,10 @@ impl Loader<i64> for CourseSessionsLoader {
 /// were made.
 pub struct RosterLoader(Db);
 
-impl Loader<i64> for RosterLoader {
+impl Loader for RosterLoader {
     type Value = Vec<enrolment::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
             .order_by_asc(enrolment::Column::Id)
@@ -260,11 +266,10 @@ impl Loader<i64> for RosterLoader {
 /// Seats taken and waitlist length by session id.
 pub struct SeatsLoader(Db);
 
-impl Loader<i64> for SeatsLoader {
+impl Loader for SeatsLoader {
     type Value = SeatCount;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         crate::services::training::seat_counts(&self.0.conn, keys).await
     }
 }
@@ -272,11 +277,10 @@ impl Loader<i64> for SeatsLoader {
 /// The waitlisted enrolment ids of each session, first in line first.
 pub struct WaitlistLoader(Db);
 
-impl Loader<i64> for WaitlistLoader {
+impl Loader for WaitlistLoader {
     type Value = Vec<i64>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
             .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
@@ -294,11 +298,10 @@ impl Loader<i64> for WaitlistLoader {
 /// Enrolments by employee id, newest first.
 pub struct EnrolmentsLoader(Db);
 
-impl Loader<i64> for EnrolmentsLoader {
+impl Loader for EnrolmentsLoader {
     type Value = Vec<enrolment::Model>;
-    type Error = AppError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_desc(enrolment::Column::Id)

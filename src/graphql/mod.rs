@@ -1,8 +1,9 @@
 //! The GraphQL layer: thin resolvers that get the principal, call a service
 //! and convert the result. Query and mutation roots are split per area and
-//! merged; relations go through DataLoaders. The subscription root
+//! merged; relations go through batch loaders. The subscription root
 //! (`nominationChanged`) listens to the app's event bus.
 
+pub mod batch;
 pub mod context;
 pub mod cost;
 pub mod loaders;
@@ -20,6 +21,7 @@ use async_graphql::{Data, Executor, Request, Response, Schema};
 
 use crate::db::Db;
 use crate::events::EventBus;
+use crate::graphql::loaders::Loaders;
 
 /// The schema as async-graphql builds it, without the request guard.
 pub type BareSchema =
@@ -34,6 +36,7 @@ pub type BareSchema =
 pub struct AppSchema {
     schema: BareSchema,
     model: Arc<cost::CostModel>,
+    db: Option<Db>,
 }
 
 impl AppSchema {
@@ -43,11 +46,35 @@ impl AppSchema {
     }
 }
 
+impl AppSchema {
+    /// The operation's loaders: the ones the transport put in (with the
+    /// signed-in person's row fed), else new ones. Each operation has its
+    /// own, so nothing is answered from an earlier operation's reads.
+    fn loaders(&self, request: &mut Request) -> Option<Loaders> {
+        let given = request
+            .data
+            .get(&std::any::TypeId::of::<Loaders>())
+            .and_then(|data| data.downcast_ref::<Loaders>())
+            .cloned();
+        if given.is_some() {
+            return given;
+        }
+        let loaders = Loaders::new(self.db.as_ref()?);
+        request.data.insert(loaders.clone());
+        Some(loaders)
+    }
+}
+
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        match cost::check_request(&self.model, &mut request) {
-            Ok(()) => self.schema.execute(request).await,
-            Err(error) => Response::from_errors(vec![error]),
+        if let Err(error) = cost::check_request(&self.model, &mut request) {
+            return Response::from_errors(vec![error]);
+        }
+        match self.loaders(&mut request) {
+            Some(loaders) => {
+                batch::Dispatching::new(self.schema.execute(request), loaders.dispatcher()).await
+            }
+            None => self.schema.execute(request).await,
         }
     }
 
@@ -56,11 +83,20 @@ impl Executor for AppSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        match cost::check_request(&self.model, &mut request) {
-            Ok(()) => self
-                .schema
-                .execute_stream_with_session_data(request, session_data.unwrap_or_default()),
-            Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+        if let Err(error) = cost::check_request(&self.model, &mut request) {
+            return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
+        }
+        let loaders = self.loaders(&mut request);
+        let stream = self
+            .schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default());
+        match loaders {
+            Some(loaders) => {
+                let dispatcher = loaders.dispatcher();
+                batch::DispatchingStream::new(stream, dispatcher, Box::new(move || loaders.clear()))
+                    .boxed()
+            }
+            None => stream,
         }
     }
 }
@@ -83,13 +119,14 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
     if production {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    let schema = match db {
+    let schema = match db.clone() {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
     };
     AppSchema {
         schema,
         model: Arc::new(model),
+        db,
     }
 }
 

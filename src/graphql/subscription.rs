@@ -42,7 +42,6 @@ use crate::db::{audience, Db};
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, EventBus, Published, SessionGuard};
 use crate::graphql::context::{self, RequestState};
-use crate::graphql::loaders::Loaders;
 use crate::graphql::types::nomination::Nomination;
 use crate::services::accounts;
 use crate::ws::{OpenSockets, WsLimits, TOO_MANY_SOCKETS_REASON};
@@ -73,7 +72,7 @@ pub fn token_from_payload(payload: &serde_json::Value) -> Option<&str> {
 }
 
 /// What a WebSocket connection's operations run with, or an error that
-/// closes the connection: the principal, loaders, and the person's socket
+/// closes the connection: the principal and the person's socket
 /// slot (at most `limits.max_sockets_per_person` at once).
 pub async fn connection_data(
     db: Db,
@@ -94,7 +93,6 @@ pub async fn connection_data(
     };
     let mut data = Data::default();
     data.insert(slot);
-    data.insert(Loaders::new(&db));
     // No pinned ladder version: a subscription lives long, so each event
     // reads the ladder as it is then.
     data.insert(RequestState::new(Some(principal), None));

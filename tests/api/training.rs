@@ -876,6 +876,8 @@ async fn sessions_and_rosters_cost_the_same_statements_for_two_courses_or_six() 
             );
         }
     };
+    // Warm: the token (cached on PostgreSQL) and the ladder.
+    statements_for(&app, &server.base, "{ me { name } }", &app.hr.token).await;
     let (few, answer) = statements_for(
         &app,
         &server.base,
@@ -893,10 +895,13 @@ async fn sessions_and_rosters_cost_the_same_statements_for_two_courses_or_six() 
     .await;
     answered(&answer, 6);
     // One statement per relation (courses, sessions, sessions of a course,
-    // rosters, people), however many courses and sessions: five, or six
-    // when a batch window splits one relation in two.
-    assert!(
-        few <= 6 && many <= 6,
+    // rosters, people), however many courses and sessions: batches are sent
+    // by tick, not by timer, so the count is the same on a busy machine.
+    // (SQLite adds the token's statement: no session cache there yet.)
+    eprintln!("statements: {few} for two courses, {many} for six");
+    assert_eq!(
+        few, many,
         "statements: {few} for two courses, {many} for six"
     );
+    assert!(many <= 6, "statements: {many}");
 }

@@ -23,7 +23,7 @@ pub struct Progression {
 }
 
 impl Progression {
-    /// Loads the facts through the request's DataLoaders and asks the engine.
+    /// Loads the facts through the operation's batch loaders and asks the engine.
     pub async fn load(
         ctx: &Context<'_>,
         employee: &employee::Model,
