@@ -91,11 +91,22 @@ impl Dispatcher {
         std::mem::take(&mut lock(&self.0).waiting)
     }
 
-    fn polling(&self, polling: bool, waker: &Waker) {
+    /// Remembers the task of the wrapper that drives this operation.
+    fn attach(&self, waker: &Waker) {
         let mut queue = lock(&self.0);
-        queue.polling = polling;
-        if polling && !queue.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
+        if !queue.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
             queue.waker = Some(waker.clone());
+        }
+    }
+
+    fn polling(&self, polling: bool) {
+        lock(&self.0).polling = polling;
+    }
+
+    /// Wakes the wrapper's task.
+    fn wake(&self) {
+        if let Some(waker) = lock(&self.0).waker.as_ref() {
+            waker.wake_by_ref();
         }
     }
 }
@@ -146,15 +157,15 @@ impl<L: Loader> BatchLoader<L> {
     /// The value of `key`, loaded with every other key asked for in the
     /// same tick.
     pub async fn load_one(&self, key: i64) -> AppResult<Option<L::Value>> {
-        let (outcome, send_now) = {
+        let (outcome, unattached) = {
             let mut state = lock(&self.0.state);
             if let Some(hit) = state.cache.get(&key) {
                 return Ok(hit.clone());
             }
             match state.asked.get(&key) {
-                Some(outcome) => (outcome.clone(), None),
+                Some(outcome) => (outcome.clone(), false),
                 None => {
-                    let mut send_now = None;
+                    let mut unattached = false;
                     if state.open.is_none() {
                         let (tx, rx) = oneshot::channel();
                         let outcome: Outcome = rx
@@ -168,19 +179,17 @@ impl<L: Loader> BatchLoader<L> {
                         state.open = Some((Vec::new(), tx, outcome));
                         let inner = self.0.clone();
                         let send: Launch = Box::new(move || Box::pin(Self::send(inner)));
-                        if self.0.dispatcher.queue(send) {
-                            send_now = Some(());
-                        }
+                        unattached = self.0.dispatcher.queue(send);
                     }
                     let (keys, _, outcome) = state.open.as_mut().expect("an open batch");
                     keys.push(key);
                     let outcome = outcome.clone();
                     state.asked.insert(key, outcome.clone());
-                    (outcome, send_now)
+                    (outcome, unattached)
                 }
             }
         };
-        if send_now.is_some() {
+        if unattached {
             // Nobody drives this operation's batches: send them now.
             let loads: FuturesUnordered<_> = self
                 .0
@@ -255,7 +264,7 @@ impl<F: Future> Dispatching<F> {
 /// the batch must wait for the next poll.
 struct SelfWake {
     woken: AtomicBool,
-    outer: Mutex<Option<Waker>>,
+    dispatcher: Dispatcher,
 }
 
 impl Wake for SelfWake {
@@ -265,9 +274,7 @@ impl Wake for SelfWake {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Ordering::SeqCst);
-        if let Some(outer) = lock(&self.outer).as_ref() {
-            outer.wake_by_ref();
-        }
+        self.dispatcher.wake();
     }
 }
 
@@ -288,7 +295,7 @@ impl Driver {
     fn new(dispatcher: Dispatcher) -> Self {
         let wake = Arc::new(SelfWake {
             woken: AtomicBool::new(false),
-            outer: Mutex::new(None),
+            dispatcher: dispatcher.clone(),
         });
         Driver {
             dispatcher,
@@ -306,19 +313,14 @@ impl Driver {
         cx: &mut Context<'_>,
         mut poll_operation: impl FnMut(&mut Context<'_>) -> Poll<T>,
     ) -> Poll<T> {
-        {
-            let mut outer = lock(&self.wake.outer);
-            if !outer.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                *outer = Some(cx.waker().clone());
-            }
-        }
+        self.dispatcher.attach(cx.waker());
         let mut self_wakes = 0;
         loop {
             while let Poll::Ready(Some(())) = self.loads.poll_next_unpin(cx) {}
             self.wake.woken.store(false, Ordering::SeqCst);
-            self.dispatcher.polling(true, cx.waker());
+            self.dispatcher.polling(true);
             let polled = poll_operation(&mut Context::from_waker(&self.waker));
-            self.dispatcher.polling(false, cx.waker());
+            self.dispatcher.polling(false);
             if polled.is_ready() {
                 return polled;
             }
