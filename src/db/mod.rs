@@ -222,6 +222,14 @@ async fn connect_with(
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it takes from the pool by default: a
+        // second round trip for each statement outside a transaction (on
+        // PostgreSQL a Sync message and its ReadyForQuery). Only a
+        // connection idle long enough to have been dropped by the server, a
+        // proxy or a firewall is pinged now; a connection that fails anyway
+        // fails its statement, which the caller reports as for any other
+        // database error.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
