@@ -1,5 +1,6 @@
 #!/bin/bash
-# Profiles the side-by-side "first 100 employees" shape (issue 15) on the
+# Profiles a side-by-side shape (issue 15; default the "first 100 employees"
+# page; SHAPE=b_employee or SHAPE=e_progression for one employee by id) on the
 # database sidebyside.py seeded (rungs_side): starts `rungs serve`, logs in
 # as the harness's account, runs wrk (32 connections, 15 s, the peers' gql.lua)
 # and records 5 s of `perf --call-graph dwarf` in the middle.
@@ -16,8 +17,18 @@ sleep 3
 TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' http://127.0.0.1:$PORT/graphql \
   -d '{"query":"mutation { login(email: \"side@bench.test\", password: \"side-by-side-password-2026\") { token } }"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["login"]["token"])')
-echo '{"query":"{ employees(first: 100) { nodes { id name role { code } manager { name } certifications { kind status } } } }"}' > /tmp/profile_page_body.json
-GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=c_first100 GQL_TOKEN=$TOKEN \
+SHAPE=${SHAPE:-c_first100}
+case "$SHAPE" in
+  c_first100) echo '{"query":"{ employees(first: 100) { nodes { id name role { code } manager { name } certifications { kind status } } } }"}' ;;
+  b_employee) echo '{"query":"query($id: ID!) { employee(id: $id) { id employeeNumber name email site market hiredOn roleSince salary { amount currency } role { code title level } certifications { kind belt language cefr status issuedOn expiresOn } } }","variables":{"id":__ID__}}' ;;
+  e_progression) echo '{"query":"query($id: ID!) { employee(id: $id) { progression { eligible options { targetRole { code } status eligibleOn gaps { kind } } } } }","variables":{"id":__ID__}}' ;;
+  *) echo "unknown SHAPE $SHAPE" >&2; exit 2 ;;
+esac > /tmp/profile_page_body.json
+# Employees' ids as the API spells them (opaque ids), one a line.
+curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$PORT/graphql \
+  -d '{"query":"{ employees(first: 100) { nodes { id } } }"}' \
+  | python3 -c 'import json,sys; print("\n".join(n["id"] for n in json.load(sys.stdin)["data"]["employees"]["nodes"]))' > /tmp/profile_page_ids.txt
+GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=$SHAPE GQL_TOKEN=$TOKEN GQL_ID_FILE=/tmp/profile_page_ids.txt \
   wrk -t1 -c32 -d15s --latency -s "$PEERS/gql.lua" http://127.0.0.1:$PORT/graphql > /tmp/profile_page_wrk.txt &
 WRK=$!
 sleep 4

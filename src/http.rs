@@ -205,6 +205,7 @@ async fn execute(
     timeout: std::time::Duration,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
+    schema.prepare(&mut gql);
     let operation = operation_label(&mut gql);
     let (mut response, principal_id) = run(schema, db, req, gql, timeout).await;
     ensure_error_codes(&mut response);
@@ -430,6 +431,7 @@ async fn graphql_get(
             )
         }
     };
+    schema.prepare(&mut gql);
     let is_mutation = is_mutation(&mut gql);
     if is_mutation {
         let mut refused = refuse(

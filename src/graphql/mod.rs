@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod context;
 pub mod cost;
+pub mod documents;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -37,12 +38,21 @@ pub struct AppSchema {
     schema: BareSchema,
     model: Arc<cost::CostModel>,
     db: Option<Db>,
+    documents: documents::Documents,
 }
 
 impl AppSchema {
     /// The SDL of the served schema.
     pub fn sdl_with_options(&self, options: async_graphql::SDLExportOptions) -> String {
         self.schema.sdl_with_options(options)
+    }
+
+    /// Puts the request's parsed document in place, from the process's
+    /// cache of lately parsed documents when it can ([`documents`]). The
+    /// transports call it before they look at the document; execution calls
+    /// it again, which then does nothing.
+    pub fn prepare(&self, request: &mut Request) {
+        self.documents.prepare(request);
     }
 }
 
@@ -67,6 +77,7 @@ impl AppSchema {
 
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
+        self.prepare(&mut request);
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return Response::from_errors(vec![error]);
         }
@@ -83,6 +94,7 @@ impl Executor for AppSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        self.prepare(&mut request);
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
         }
@@ -127,6 +139,7 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
         schema,
         model: Arc::new(model),
         db,
+        documents: documents::Documents::default(),
     }
 }
 
