@@ -159,15 +159,6 @@ fn error_response(message: &str) -> async_graphql::Response {
     response
 }
 
-/// Whether the request's document holds a mutation.
-fn is_mutation(gql: &mut async_graphql::Request) -> bool {
-    gql.parsed_query().is_ok_and(|doc| {
-        doc.operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-    })
-}
-
 /// 406: neither media type the API speaks is acceptable to the client.
 fn not_acceptable() -> Response {
     (
@@ -259,7 +250,14 @@ async fn run(
     mut gql: async_graphql::Request,
     timeout: std::time::Duration,
 ) -> (async_graphql::Response, Option<i64>) {
-    let loaders = Loaders::new(db);
+    // A mutation may change the ladder, so its own answer must not reuse the
+    // ladder version read before it ran; nor kept facts (`db::kept`).
+    let is_mutation = crate::graphql::is_mutation(&mut gql);
+    let loaders = if is_mutation {
+        Loaders::new(db)
+    } else {
+        Loaders::for_query(db)
+    };
     let authenticated = match bearer(req) {
         Some(token) => match accounts::authenticate(db, token).await {
             Ok(found) => found,
@@ -270,9 +268,6 @@ async fn run(
         },
         None => None,
     };
-    // A mutation may change the ladder, so its own answer must not reuse the
-    // ladder version read before it ran.
-    let is_mutation = is_mutation(&mut gql);
     let (principal, ladder_version) = match authenticated {
         Some(found) => {
             loaders
@@ -432,7 +427,7 @@ async fn graphql_get(
         }
     };
     schema.prepare(&mut gql);
-    let is_mutation = is_mutation(&mut gql);
+    let is_mutation = crate::graphql::is_mutation(&mut gql);
     if is_mutation {
         let mut refused = refuse(
             StatusCode::METHOD_NOT_ALLOWED,

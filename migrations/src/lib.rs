@@ -15,6 +15,7 @@ mod m20261126_000007_eligibility_state;
 mod m20261126_000008_eligibility_cells;
 mod m20261202_000009_dashboard_indexes;
 mod m20261202_000010_auth_notify;
+mod m20261204_000011_facts_notify;
 mod sql;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_eligibility_cells::Migration),
             Box::new(m20261202_000009_dashboard_indexes::Migration),
             Box::new(m20261202_000010_auth_notify::Migration),
+            Box::new(m20261204_000011_facts_notify::Migration),
         ]
     }
 }

@@ -276,6 +276,14 @@ pub async fn resume_triggers<C: ConnectionTrait>(txn: &C, paused: Paused) -> Res
         ))
         .await?;
     }
+    if !paused.postgres.is_empty() {
+        // The paused triggers include the ones that tell every instance's
+        // caches of changes (`db::notify`): tell them once, at the commit.
+        txn.execute_unprepared(
+            "SELECT pg_notify('rungs_auth', 'bulk'), pg_notify('rungs_facts', 'bulk')",
+        )
+        .await?;
+    }
     set_pause(txn, 0).await
 }
 

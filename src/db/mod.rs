@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod eligibility_state;
 pub mod entities;
 pub mod facts;
+pub mod kept;
 pub mod notify;
 pub mod scope;
 
@@ -37,6 +38,9 @@ pub struct Db {
     pub(crate) state_lock: Arc<tokio::sync::Mutex<()>>,
     /// Verified tokens, trusted while `notify` hears every change.
     pub sessions: Arc<crate::auth::sessions::SessionCache>,
+    /// Employees' facts kept for queries, trusted while `notify` hears
+    /// every change (see `kept`).
+    pub facts: Arc<kept::Kept<facts::Facts>>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -255,6 +259,7 @@ async fn connect_with(
         derived: Arc::new(Mutex::new(Vec::new())),
         state_lock: Arc::new(tokio::sync::Mutex::new(())),
         sessions: Arc::default(),
+        facts: Arc::default(),
     })
 }
 

@@ -39,7 +39,19 @@ pub struct Loaders {
 }
 
 impl Loaders {
+    /// Loaders that read everything from the database (a mutation's, a
+    /// subscription's).
     pub fn new(db: &Db) -> Self {
+        Self::build(db, false)
+    }
+
+    /// Loaders for a query: employees' facts come from the process's kept
+    /// facts when the database has told it of every change (`db::kept`).
+    pub fn for_query(db: &Db) -> Self {
+        Self::build(db, true)
+    }
+
+    fn build(db: &Db, kept_facts: bool) -> Self {
         let dispatcher = Dispatcher::default();
         Loaders {
             employees: BatchLoader::new(EmployeeLoader(db.clone()), &dispatcher),
@@ -47,7 +59,13 @@ impl Loaders {
             certifications: BatchLoader::new(CertificationsLoader(db.clone()), &dispatcher),
             reviews: BatchLoader::new(ReviewsLoader(db.clone()), &dispatcher),
             history: BatchLoader::new(HistoryLoader(db.clone()), &dispatcher),
-            facts: BatchLoader::new(FactsLoader(db.clone()), &dispatcher),
+            facts: BatchLoader::new(
+                FactsLoader {
+                    db: db.clone(),
+                    kept: kept_facts,
+                },
+                &dispatcher,
+            ),
             assessments: BatchLoader::new(AssessmentsLoader(db.clone()), &dispatcher),
             courses: BatchLoader::new(CourseLoader(db.clone()), &dispatcher),
             sessions: BatchLoader::new(SessionLoader(db.clone()), &dispatcher),
@@ -176,14 +194,30 @@ impl Loader for HistoryLoader {
 
 /// Everything the eligibility engine needs about an employee besides their
 /// row (certificates, reviews, an open nomination), in one statement for
-/// the whole batch.
-pub struct FactsLoader(Db);
+/// the whole batch; for a query, only the employees whose facts this
+/// process does not keep (`db::kept`).
+pub struct FactsLoader {
+    db: Db,
+    kept: bool,
+}
 
 impl Loader for FactsLoader {
     type Value = Facts;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        Ok(facts_of(&self.0.conn, keys).await?)
+        if !self.kept {
+            return Ok(facts_of(&self.db.conn, keys).await?);
+        }
+        let kept = &self.db.facts;
+        let generation = kept.generation();
+        let (mut found, missing) = kept.get_many(keys);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let read = facts_of(&self.db.conn, &missing).await?;
+        kept.keep(read.iter().map(|(id, facts)| (*id, facts)), generation);
+        found.extend(read);
+        Ok(found)
     }
 }
 

@@ -60,7 +60,7 @@ impl AppSchema {
     /// The operation's loaders: the ones the transport put in (with the
     /// signed-in person's row fed), else new ones. Each operation has its
     /// own, so nothing is answered from an earlier operation's reads.
-    fn loaders(&self, request: &mut Request) -> Option<Loaders> {
+    fn loaders(&self, request: &mut Request, query: bool) -> Option<Loaders> {
         let given = request
             .data
             .get(&std::any::TypeId::of::<Loaders>())
@@ -69,7 +69,12 @@ impl AppSchema {
         if given.is_some() {
             return given;
         }
-        let loaders = Loaders::new(self.db.as_ref()?);
+        let db = self.db.as_ref()?;
+        let loaders = if query {
+            Loaders::for_query(db)
+        } else {
+            Loaders::new(db)
+        };
         request.data.insert(loaders.clone());
         Some(loaders)
     }
@@ -81,12 +86,21 @@ impl Executor for AppSchema {
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return Response::from_errors(vec![error]);
         }
-        match self.loaders(&mut request) {
+        let mutation = is_mutation(&mut request);
+        let response = match self.loaders(&mut request, !mutation) {
             Some(loaders) => {
                 batch::Dispatching::new(self.schema.execute(request), loaders.dispatcher()).await
             }
             None => self.schema.execute(request).await,
+        };
+        if mutation {
+            // Its client reads what it wrote at once, without waiting for
+            // the database's notification (see `db::kept`).
+            if let Some(db) = &self.db {
+                db.facts.clear();
+            }
         }
+        response
     }
 
     fn execute_stream(
@@ -98,7 +112,9 @@ impl Executor for AppSchema {
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
         }
-        let loaders = self.loaders(&mut request);
+        // A subscription's events follow writes whose notification may not
+        // have arrived yet: they read the database.
+        let loaders = self.loaders(&mut request, false);
         let stream = self
             .schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default());
@@ -111,6 +127,15 @@ impl Executor for AppSchema {
             None => stream,
         }
     }
+}
+
+/// Whether the request's document holds a mutation.
+pub fn is_mutation(request: &mut Request) -> bool {
+    request.parsed_query().is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+    })
 }
 
 /// Builds the schema with an event bus of its own; `db` becomes

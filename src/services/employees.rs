@@ -22,14 +22,22 @@ use crate::services::{audit, validate};
 /// ADMIN: `policy::may_view_private`); anyone else is NOT_FOUND, exactly
 /// like an id that does not exist.
 pub async fn get(db: &Db, principal: &Principal, id: i64) -> AppResult<employee::Model> {
-    let relation = policy::relation(&db.conn, principal, id).await?;
-    if !policy::may_view_private(relation) {
-        return Err(policy::hidden("employee"));
-    }
+    check_view(db, principal, id).await?;
     employee::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::not_found("employee"))
+}
+
+/// Refuses, as not found, an employee the principal may not see in full
+/// (the check of [`get`], for callers that read the row through a batch
+/// loader).
+pub async fn check_view(db: &Db, principal: &Principal, id: i64) -> AppResult<()> {
+    let relation = policy::relation(&db.conn, principal, id).await?;
+    if !policy::may_view_private(relation) {
+        return Err(policy::hidden("employee"));
+    }
+    Ok(())
 }
 
 /// Filters of the `employees` listing (all optional).

@@ -16,6 +16,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod import;
+mod kept;
 mod nominations;
 mod oracles;
 mod processes;

@@ -1,6 +1,7 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::loaders::Loaders;
 use crate::graphql::types::connection::{page_args, EmployeeConnection};
 use crate::graphql::types::employee::Employee;
 use crate::services::{employees, validate};
@@ -23,14 +24,29 @@ pub struct EmployeeFilter {
     pub search: Option<String>,
 }
 
+/// The employee's row, if the principal may see it in full: the access check
+/// of `services::employees`, then the operation's employee loader (which
+/// already holds the signed-in person's row, read with their token).
+async fn viewable(
+    ctx: &Context<'_>,
+    principal: &crate::auth::Principal,
+    id: i64,
+) -> crate::error::AppResult<crate::db::entities::employee::Model> {
+    employees::check_view(context::db(ctx), principal, id).await?;
+    ctx.data_unchecked::<Loaders>()
+        .employees
+        .load_one(id)
+        .await?
+        .ok_or_else(|| crate::error::AppError::not_found("employee"))
+}
+
 #[Object]
 impl EmployeeQuery {
     /// The signed-in employee.
     async fn me(&self, ctx: &Context<'_>) -> Result<Employee> {
         let principal = context::principal(ctx)?;
-        let db = context::db(ctx);
         Ok(Employee(
-            employees::get(db, principal, principal.employee_id).await?,
+            viewable(ctx, principal, principal.employee_id).await?,
         ))
     }
 
@@ -40,8 +56,7 @@ impl EmployeeQuery {
     async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;
-        let db = context::db(ctx);
-        match employees::get(db, principal, id).await {
+        match viewable(ctx, principal, id).await {
             Ok(model) => Ok(Some(Employee(model))),
             Err(crate::error::AppError::NotFound(_)) => Ok(None),
             Err(err) => Err(err.into()),

@@ -1,0 +1,160 @@
+//! Employees' facts kept by each instance for queries (issue 15): a review,
+//! certificate or nomination written anywhere (this instance, another one, a
+//! DBA's script) shows in every instance's `me { progression }` at once.
+
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+const ME: &str = "{ me { progression { rating options { targetRole { code } status } } } }";
+
+fn rating(body: &Value) -> Option<f64> {
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["me"]["progression"]["rating"].as_f64()
+}
+
+/// Asks `base` until the rating is `expected` (at most 2 s) and returns how
+/// long that took.
+async fn until(app: &TestApp, base: &str, expected: f64) -> Duration {
+    let start = Instant::now();
+    loop {
+        let body = app
+            .gql_at(base, ME, json!({}), Some(&app.employee.token))
+            .await;
+        if rating(&body) == Some(expected) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "still answered {body} after 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Two reads on `base` (the second one answered from kept facts where they
+/// are kept); both must give `expected`.
+async fn read_twice(app: &TestApp, base: &str, expected: Option<f64>) {
+    for _ in 0..2 {
+        let body = app
+            .gql_at(base, ME, json!({}), Some(&app.employee.token))
+            .await;
+        assert_eq!(rating(&body), expected, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_review_written_anywhere_shows_in_every_instances_progression_at_once() {
+    let app = TestApp::spawn().await;
+    let other = app.second_instance().await;
+    if app.db.backend() == DatabaseBackend::Postgres {
+        let start = Instant::now();
+        while !app.db.facts.is_live() {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "listener never subscribed"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    } else {
+        assert!(!app.db.facts.is_live(), "SQLite has no notification");
+    }
+    read_twice(&app, &app.address, None).await;
+    read_twice(&app, &other, None).await;
+
+    // Through the API on this instance: its next read shows the review,
+    // without waiting for anything.
+    app.data(
+        "mutation($input: RecordReviewInput!) { recordReview(input: $input) { id } }",
+        json!({ "input": {
+            "employeeId": app.employee.gid(), "periodEnd": "2026-06-30", "rating": 4.0,
+        }}),
+        Some(&app.manager),
+    )
+    .await;
+    read_twice(&app, &app.address, Some(4.0)).await;
+    let took = until(&app, &other, 4.0).await;
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+
+    // Behind the API's back: both instances see it.
+    let conn = &app.db.conn;
+    conn.execute_raw(Statement::from_string(
+        conn.get_database_backend(),
+        format!(
+            "INSERT INTO performance_review (employee_id, period_end, rating, created_at) \
+             VALUES ({}, '2026-09-30', 2.0, CURRENT_TIMESTAMP)",
+            app.employee.id
+        ),
+    ))
+    .await
+    .unwrap();
+    for base in [other.as_str(), app.address.as_str()] {
+        let took = until(&app, base, 3.0).await;
+        assert!(took < Duration::from_secs(1), "took {took:?}");
+    }
+    read_twice(&app, &other, Some(3.0)).await;
+}
+
+/// The statement counter of the server process at `base`.
+async fn statements(app: &TestApp, base: &str) -> u64 {
+    let text = app
+        .client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .expect("a statement counter")
+}
+
+#[tokio::test]
+async fn on_postgresql_a_second_me_progression_costs_no_statement_and_a_write_is_still_seen() {
+    let app = TestApp::spawn().await;
+    if app.db.backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let server = app.server_process().await;
+    let token = app.employee.token.clone();
+    let ask = || async {
+        let body = app.gql_at(&server.base, ME, json!({}), Some(&token)).await;
+        rating(&body)
+    };
+    // Once the process's listener has subscribed, a read kept by the one
+    // before it costs no statement (token and facts both kept).
+    let start = Instant::now();
+    loop {
+        ask().await;
+        let before = statements(&app, &server.base).await;
+        assert_eq!(ask().await, None);
+        if statements(&app, &server.base).await == before {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "a second me {{ progression }} still costs statements after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A write behind the process's back still shows.
+    let conn = &app.db.conn;
+    conn.execute_raw(Statement::from_string(
+        conn.get_database_backend(),
+        format!(
+            "INSERT INTO performance_review (employee_id, period_end, rating, created_at) \
+             VALUES ({}, '2026-09-30', 5.0, CURRENT_TIMESTAMP)",
+            app.employee.id
+        ),
+    ))
+    .await
+    .unwrap();
+    let took = until(&app, &server.base, 5.0).await;
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
