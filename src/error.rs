@@ -27,7 +27,33 @@ pub enum AppError {
     /// The request ran longer than the server allows.
     Timeout(String),
     /// The cause is for the log only.
-    Internal(String),
+    Internal(Internal),
+}
+
+/// What went wrong inside, for the log and the operator: a description and
+/// the error that caused it, kept whole, so the log line shows the full
+/// chain (`database: error returned from database: ...: connection reset`)
+/// rather than one flattened string.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{context}")]
+pub struct Internal {
+    context: String,
+    #[source]
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Internal {
+    /// The description and every cause below it, outermost first.
+    pub fn chain(&self) -> String {
+        let mut text = self.context.clone();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        text
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -46,7 +72,21 @@ impl AppError {
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        AppError::Internal(cause.to_string())
+        AppError::Internal(Internal {
+            context: cause.to_string(),
+            source: None,
+        })
+    }
+
+    /// An internal failure caused by `source`, described by `context`.
+    pub fn internal_from(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal(Internal {
+            context: context.into(),
+            source: Some(std::sync::Arc::new(source)),
+        })
     }
 
     /// What the client reads (never the internal cause).
@@ -69,7 +109,7 @@ impl AppError {
     /// For the command line, where the operator may read the cause.
     pub fn into_anyhow(self) -> anyhow::Error {
         match self {
-            AppError::Internal(cause) => anyhow::anyhow!(cause),
+            AppError::Internal(cause) => anyhow::anyhow!(cause.chain()),
             other => anyhow::anyhow!(other.message()),
         }
     }
@@ -92,7 +132,7 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::Internal(format!("database: {err}"))
+        AppError::internal_from("database", err)
     }
 }
 
@@ -108,7 +148,7 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         if let AppError::Internal(cause) = &err {
-            tracing::error!(cause = %cause, "internal error");
+            tracing::error!(cause = %cause.chain(), "internal error");
         }
         let code = err.code();
         let base = async_graphql::Error::new(err.message());
@@ -128,5 +168,53 @@ impl From<AppError> for async_graphql::Error {
             }),
             _ => base.extend_with(|_, ext| ext.set("code", code)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("connection reset by peer")]
+    struct Reset;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("error communicating with database")]
+    struct Io(#[source] Reset);
+
+    #[test]
+    fn an_internal_error_keeps_its_whole_cause_for_the_log_and_tells_the_client_nothing() {
+        let err = AppError::internal_from("database", Io(Reset));
+        let AppError::Internal(internal) = &err else {
+            panic!("not internal: {err:?}");
+        };
+        assert_eq!(
+            internal.chain(),
+            "database: error communicating with database: connection reset by peer"
+        );
+        assert_eq!(err.message(), "internal error");
+        let operator = format!("{:#}", err.clone().into_anyhow());
+        assert!(operator.contains("connection reset by peer"), "{operator}");
+        let client = async_graphql::Error::from(err);
+        assert_eq!(client.message, "internal error");
+        assert!(!format!("{client:?}").contains("reset"), "{client:?}");
+    }
+
+    #[test]
+    fn a_database_error_becomes_internal_with_its_text_kept() {
+        let err = AppError::from(sea_orm::DbErr::Custom(
+            "relation \"x\" does not exist".into(),
+        ));
+        let AppError::Internal(internal) = &err else {
+            panic!("not internal: {err:?}");
+        };
+        assert!(
+            internal.chain().starts_with("database: "),
+            "{}",
+            internal.chain()
+        );
+        assert!(internal.chain().contains("relation \"x\" does not exist"));
+        assert_eq!(err.code(), "INTERNAL");
     }
 }
