@@ -1,4 +1,6 @@
 //! Integration tests: the real server over HTTP, a fresh database per test.
+// The whole crate is tests: a failed unwrap here is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod access;
 mod accounts;
