@@ -10,6 +10,7 @@ pub mod entities;
 pub mod facts;
 pub mod kept;
 pub mod notify;
+pub mod records;
 pub mod scope;
 
 use std::any::Any;

@@ -10,11 +10,11 @@ use crate::db::entities::{
     role_assignment, skill_assessment,
 };
 use crate::db::facts::{facts_of, Facts};
+use crate::db::records::{assessments_of, seat_counts, SeatCount};
 use crate::db::Db;
 use crate::domain::enums::EnrolmentStatus;
 use crate::error::AppResult;
 use crate::graphql::batch::{BatchLoader, Dispatcher, Loader};
-use crate::services::training::SeatCount;
 
 /// All loaders of one operation (created per operation by
 /// `graphql::AppSchema`: the cache lives as long as the operation; clones
@@ -228,7 +228,7 @@ impl Loader for AssessmentsLoader {
     type Value = Vec<skill_assessment::Model>;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = crate::services::skills::assessments_of(&self.0.conn, keys).await?;
+        let rows = assessments_of(&self.0.conn, keys).await?;
         Ok(group(rows, |a| a.employee_id))
     }
 }
@@ -304,7 +304,7 @@ impl Loader for SeatsLoader {
     type Value = SeatCount;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        crate::services::training::seat_counts(&self.0.conn, keys).await
+        Ok(seat_counts(&self.0.conn, keys).await?)
     }
 }
 

@@ -197,15 +197,4 @@ pub async fn record_assessment<C: ConnectionTrait>(
     Ok(saved)
 }
 
-/// Every assessment of `ids`, newest first per employee.
-pub async fn assessments_of<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-) -> AppResult<Vec<skill_assessment::Model>> {
-    Ok(skill_assessment::Entity::find()
-        .filter(skill_assessment::Column::EmployeeId.is_in(ids.iter().copied()))
-        .order_by_desc(skill_assessment::Column::AssessedOn)
-        .order_by_desc(skill_assessment::Column::Id)
-        .all(db)
-        .await?)
-}
+pub use crate::db::records::assessments_of;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
-    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, Set, Statement,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, Statement,
 };
 use serde_json::json;
 
@@ -94,47 +94,7 @@ pub async fn sessions(
     Ok(query.all(&db.conn).await?)
 }
 
-/// Seats taken (ENROLLED or COMPLETED) and waitlist length per session.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SeatCount {
-    pub taken: i64,
-    pub waitlisted: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct CountRow {
-    session_id: i64,
-    status: String,
-    n: i64,
-}
-
-pub async fn seat_counts<C: ConnectionTrait>(
-    db: &C,
-    session_ids: &[i64],
-) -> AppResult<HashMap<i64, SeatCount>> {
-    let mut out: HashMap<i64, SeatCount> = HashMap::new();
-    if session_ids.is_empty() {
-        return Ok(out);
-    }
-    let list: Vec<String> = session_ids.iter().map(i64::to_string).collect();
-    let sql = format!(
-        "SELECT session_id, status, COUNT(*) AS n FROM enrolment \
-         WHERE session_id IN ({}) GROUP BY session_id, status",
-        list.join(",")
-    );
-    let rows = CountRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-        .all(db)
-        .await?;
-    for row in rows {
-        let count = out.entry(row.session_id).or_default();
-        match EnrolmentStatus::parse(&row.status) {
-            Some(status) if enrolment_rules::holds_seat(status) => count.taken += row.n,
-            Some(EnrolmentStatus::Waitlisted) => count.waitlisted += row.n,
-            _ => {}
-        }
-    }
-    Ok(out)
-}
+pub use crate::db::records::{seat_counts, SeatCount};
 
 /// The sessions ending on or after `as_of`, as offers to `employee_id`
 /// (seats left, and whether they hold a seat already).

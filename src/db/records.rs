@@ -1,0 +1,69 @@
+//! Reads of records that batch loaders and services share: one statement
+//! for a whole batch of keys.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    Statement,
+};
+
+use crate::db::entities::skill_assessment;
+use crate::domain::enrolment as enrolment_rules;
+use crate::domain::enums::EnrolmentStatus;
+
+/// Every assessment of `ids`, newest first per employee.
+pub async fn assessments_of<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Vec<skill_assessment::Model>, DbErr> {
+    skill_assessment::Entity::find()
+        .filter(skill_assessment::Column::EmployeeId.is_in(ids.iter().copied()))
+        .order_by_desc(skill_assessment::Column::AssessedOn)
+        .order_by_desc(skill_assessment::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Seats taken (ENROLLED or COMPLETED) and waitlist length per session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeatCount {
+    pub taken: i64,
+    pub waitlisted: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    session_id: i64,
+    status: String,
+    n: i64,
+}
+
+/// Seats per session of `session_ids`, in one statement.
+pub async fn seat_counts<C: ConnectionTrait>(
+    db: &C,
+    session_ids: &[i64],
+) -> Result<HashMap<i64, SeatCount>, DbErr> {
+    let mut out: HashMap<i64, SeatCount> = HashMap::new();
+    if session_ids.is_empty() {
+        return Ok(out);
+    }
+    let list: Vec<String> = session_ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT session_id, status, COUNT(*) AS n FROM enrolment \
+         WHERE session_id IN ({}) GROUP BY session_id, status",
+        list.join(",")
+    );
+    let rows = CountRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await?;
+    for row in rows {
+        let count = out.entry(row.session_id).or_default();
+        match EnrolmentStatus::parse(&row.status) {
+            Some(status) if enrolment_rules::holds_seat(status) => count.taken += row.n,
+            Some(EnrolmentStatus::Waitlisted) => count.waitlisted += row.n,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
