@@ -19,7 +19,8 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::eligibility::{
     self, count_units, requirement_gap, requirement_met_on, satisfies, self_level_on, skill_gap,
-    skill_met_on, CertFact, EmployeeFacts, Gap, OptionResult, ReviewFact, SkillFact, StepRules,
+    skill_met_on, CertFact, EmployeeFacts, Gap, OptionResult, Requirement, ReviewFact, SkillFact,
+    StepRules,
 };
 use super::enums::{
     AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EligibilityStatus,
@@ -371,106 +372,153 @@ pub fn plan(
         skills: facts.skills.to_vec(),
     };
 
-    // Certificates and languages.
     for req in &step.requirements {
-        if requirement_met_on(req, &w.certs, as_of) {
-            continue;
+        if !requirement_met_on(req, &w.certs, as_of) {
+            plan_requirement(&mut b, &mut w, facts, step, req, as_of);
         }
-        let gap = requirement_gap(req, facts.certifications, as_of);
-        let needed = usize::try_from(req.count).unwrap_or(usize::MAX);
-        loop {
-            let day = w
-                .certs
-                .iter()
-                .filter(|c| c.issued_on > as_of)
-                .map(|c| c.issued_on)
-                .fold(as_of, NaiveDate::max);
-            let held = |certs: &[CertFact], day: NaiveDate| {
-                count_units(
-                    req,
-                    certs,
-                    |c| eligibility::cert_valid_on(c, day),
-                    usize::MAX,
-                )
-            };
-            if held(&w.certs, day) >= needed {
-                break;
+    }
+    plan_skills(&mut b, &mut w, facts, step, as_of);
+    plan_performance(&mut b, &mut w, &now, step, as_of);
+    let eligible_on = settle(&mut b, &mut w, facts, &now, step, as_of);
+    let mut actions = b.actions;
+    actions.sort_by_key(|a| (a.due_on.is_none(), a.due_on, a.kind));
+    Some(Plan {
+        step_id: step.step_id,
+        now,
+        actions,
+        eligible_on,
+    })
+}
+
+/// Adds the sessions that award what `req` (a certificate or language
+/// requirement not met today) still needs, or says nothing scheduled does.
+fn plan_requirement(
+    b: &mut Builder<'_>,
+    w: &mut Working,
+    facts: &EmployeeFacts<'_>,
+    step: &StepRules,
+    req: &Requirement,
+    as_of: NaiveDate,
+) {
+    let gap = requirement_gap(req, facts.certifications, as_of);
+    let needed = usize::try_from(req.count).unwrap_or(usize::MAX);
+    loop {
+        let day = w
+            .certs
+            .iter()
+            .filter(|c| c.issued_on > as_of)
+            .map(|c| c.issued_on)
+            .fold(as_of, NaiveDate::max);
+        if held_units(req, &w.certs, day) >= needed {
+            break;
+        }
+        let pick = best_offer_for(b, w, step, req, day);
+        match pick {
+            Some(offer) => {
+                w.certs.extend(offer.award.cert_on(offer.ends_on));
+                w.skills.extend(offer.award.skill_on(offer.ends_on));
+                b.take(offer, PlanActionKind::TakeCourse, gap.clone());
             }
-            // A session already in the plan has its certificate counted.
-            let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
-            let candidates: Vec<&CourseOffer> = b
-                .offers
-                .iter()
-                .copied()
-                .filter(|o| !used.contains(&o.session_id))
-                .filter(|o| {
-                    o.award.cert_on(o.ends_on).is_some_and(|cert| {
-                        if !satisfies(req, &cert) {
-                            return false;
-                        }
-                        let later = NaiveDate::max(day, o.ends_on);
-                        let mut with = w.certs.clone();
-                        with.push(cert);
-                        held(&with, later) > held(&w.certs, later)
-                    })
-                })
-                .collect();
-            // The session after which the step's unmet skills need the
-            // earliest and fewest further sessions (a booked one wins ties):
-            // one course
-            // closing a certificate and a skill gap beats a certificate-only
-            // course followed by a skill course.
-            let unmet: Vec<&eligibility::SkillRequirement> = step
-                .skill_requirements
-                .iter()
-                .filter(|r| !skill_met_on(r, &w.skills, NaiveDate::MAX))
-                .collect();
-            let finish = |o: &CourseOffer| {
-                let mut last = o.ends_on;
-                let mut extra = 0u32;
-                for r in &unmet {
-                    let closes = |x: &CourseOffer| {
-                        x.award
-                            .skill
-                            .is_some_and(|(id, level)| id == r.skill_id && level >= r.min_level)
-                    };
-                    if closes(o) {
-                        continue;
-                    }
-                    if let Some(x) = b.offers.iter().find(|x| closes(x)) {
-                        last = last.max(x.ends_on);
-                        extra += 1;
-                    }
-                }
-                (last, extra)
-            };
-            let pick = candidates.iter().copied().min_by_key(|o| {
-                let (last, extra) = finish(o);
-                (last, extra, !o.enrolled, o.ends_on, o.session_id)
-            });
-            match pick {
-                Some(offer) => {
-                    w.certs.extend(offer.award.cert_on(offer.ends_on));
-                    w.skills.extend(offer.award.skill_on(offer.ends_on));
-                    b.take(offer, PlanActionKind::TakeCourse, gap.clone());
-                }
-                None => {
-                    b.other(
-                        PlanActionKind::NoCourseScheduled,
-                        format!(
-                            "no scheduled course with free seats awards {}",
-                            eligibility::describe_requirement(req)
-                        ),
-                        None,
-                        gap,
-                    );
-                    break;
-                }
+            None => {
+                b.other(
+                    PlanActionKind::NoCourseScheduled,
+                    format!(
+                        "no scheduled course with free seats awards {}",
+                        eligibility::describe_requirement(req)
+                    ),
+                    None,
+                    gap,
+                );
+                break;
             }
         }
     }
+}
 
-    // Skills.
+/// Certificates held on `day` that count toward `req`.
+fn held_units(req: &Requirement, certs: &[CertFact], day: NaiveDate) -> usize {
+    count_units(
+        req,
+        certs,
+        |c| eligibility::cert_valid_on(c, day),
+        usize::MAX,
+    )
+}
+
+/// The usable session not yet in the plan whose certificate adds to what
+/// counts toward `req` by `day`, chosen so that the step's unmet skills
+/// need the earliest and fewest further sessions.
+fn best_offer_for<'o>(
+    b: &Builder<'o>,
+    w: &Working,
+    step: &StepRules,
+    req: &Requirement,
+    day: NaiveDate,
+) -> Option<&'o CourseOffer> {
+    // A session already in the plan has its certificate counted.
+    let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
+    let candidates: Vec<&CourseOffer> = b
+        .offers
+        .iter()
+        .copied()
+        .filter(|o| !used.contains(&o.session_id))
+        .filter(|o| {
+            o.award.cert_on(o.ends_on).is_some_and(|cert| {
+                if !satisfies(req, &cert) {
+                    return false;
+                }
+                let later = NaiveDate::max(day, o.ends_on);
+                let mut with = w.certs.clone();
+                with.push(cert);
+                held_units(req, &with, later) > held_units(req, &w.certs, later)
+            })
+        })
+        .collect();
+    // The session after which the step's unmet skills need the
+    // earliest and fewest further sessions (a booked one wins ties):
+    // one course
+    // closing a certificate and a skill gap beats a certificate-only
+    // course followed by a skill course.
+    let unmet: Vec<&eligibility::SkillRequirement> = step
+        .skill_requirements
+        .iter()
+        .filter(|r| !skill_met_on(r, &w.skills, NaiveDate::MAX))
+        .collect();
+    let finish = |o: &CourseOffer| {
+        let mut last = o.ends_on;
+        let mut extra = 0u32;
+        for r in &unmet {
+            let closes = |x: &CourseOffer| {
+                x.award
+                    .skill
+                    .is_some_and(|(id, level)| id == r.skill_id && level >= r.min_level)
+            };
+            if closes(o) {
+                continue;
+            }
+            if let Some(x) = b.offers.iter().find(|x| closes(x)) {
+                last = last.max(x.ends_on);
+                extra += 1;
+            }
+        }
+        (last, extra)
+    };
+    candidates.iter().copied().min_by_key(|o| {
+        let (last, extra) = finish(o);
+        (last, extra, !o.enrolled, o.ends_on, o.session_id)
+    })
+}
+
+/// Adds, for each skill requirement not met today, the session that builds
+/// it (or the one already planned that does), an assessment to ask for, or
+/// that nothing scheduled does.
+fn plan_skills(
+    b: &mut Builder<'_>,
+    w: &mut Working,
+    facts: &EmployeeFacts<'_>,
+    step: &StepRules,
+    as_of: NaiveDate,
+) {
     for req in &step.skill_requirements {
         if skill_met_on(req, facts.skills, as_of) {
             continue;
@@ -526,8 +574,17 @@ pub fn plan(
             );
         }
     }
+}
 
-    // Performance.
+/// Adds the reviews that would lift the rating over the step's bar, when
+/// performance is a gap today.
+fn plan_performance(
+    b: &mut Builder<'_>,
+    w: &mut Working,
+    now: &OptionResult,
+    step: &StepRules,
+    as_of: NaiveDate,
+) {
     if let Some(gap) = now.gaps.iter().find(|g| g.kind == GapKind::Performance) {
         let bar = step.min_rating;
         let last = w
@@ -596,7 +653,19 @@ pub fn plan(
             ),
         }
     }
+}
 
+/// The earliest day the step is ELIGIBLE once every planned action is
+/// taken (asking the engine, renewing what lapses meanwhile), and the wait
+/// for tenure when that comes last; `None` when some gap has no action.
+fn settle(
+    b: &mut Builder<'_>,
+    w: &mut Working,
+    facts: &EmployeeFacts<'_>,
+    now: &OptionResult,
+    step: &StepRules,
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
     let mut eligible_on = None;
     if !b.blocked {
         let mut day = b
@@ -620,7 +689,7 @@ pub fn plan(
                     _ => break,
                 },
                 EligibilityStatus::Ineligible => {
-                    if !renew_lapsed(&mut b, &mut w, step, as_of, day) {
+                    if !renew_lapsed(b, w, step, as_of, day) {
                         break;
                     }
                 }
@@ -658,14 +727,7 @@ pub fn plan(
             );
         }
     }
-    let mut actions = b.actions;
-    actions.sort_by_key(|a| (a.due_on.is_none(), a.due_on, a.kind));
-    Some(Plan {
-        step_id: step.step_id,
-        now,
-        actions,
-        eligible_on,
-    })
+    eligible_on
 }
 
 /// Certificates the step depends on that have lapsed by `day`: renew each,
