@@ -17,15 +17,13 @@
 //! (`generation`), so an answer read before a revocation can never be put
 //! back after it.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::auth::Principal;
 use crate::db::entities::employee;
+use crate::db::kept::Kept;
 
 /// How long a verified token is kept at most, even without notifications.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -43,75 +41,47 @@ pub struct Authenticated {
     pub expires_at: DateTime<Utc>,
 }
 
-struct Entry {
-    found: Authenticated,
-    kept_at: Instant,
-}
+/// Verified tokens by digest.
+pub struct SessionCache(Kept<String, Authenticated>);
 
-#[derive(Default)]
-pub struct SessionCache {
-    live: AtomicBool,
-    generation: AtomicU64,
-    entries: Mutex<HashMap<String, Entry>>,
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache(Kept::new(TTL, CAPACITY))
+    }
 }
 
 impl SessionCache {
     /// The kept answer for a token digest, if the cache is live and the
     /// answer is neither older than [`TTL`] nor past its session's expiry.
     pub fn get(&self, digest: &str, now: DateTime<Utc>) -> Option<Authenticated> {
-        if !self.live.load(Ordering::Acquire) {
-            return None;
-        }
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(digest)?;
-        (entry.kept_at.elapsed() < TTL && entry.found.expires_at > now).then(|| entry.found.clone())
+        self.0.get(digest).filter(|found| found.expires_at > now)
     }
 
     /// Read before verifying a token against the database; pass it to
     /// [`SessionCache::keep`].
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.0.generation()
     }
 
     /// Keeps an answer read from the database since `generation`, unless
     /// the cache was emptied meanwhile (the answer may predate the change)
     /// or is not live.
     pub fn keep(&self, digest: String, found: Authenticated, generation: u64) {
-        if !self.live.load(Ordering::Acquire) {
-            return;
-        }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        // Compared under the lock `clear` takes too.
-        if self.generation.load(Ordering::Acquire) != generation {
-            return;
-        }
-        if entries.len() >= CAPACITY {
-            entries.clear();
-        }
-        entries.insert(
-            digest,
-            Entry {
-                found,
-                kept_at: Instant::now(),
-            },
-        );
+        self.0.keep([(digest, &found)], generation);
     }
 
     /// Forgets every kept answer.
     pub fn clear(&self) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.clear();
+        self.0.clear();
     }
 
     /// Turns the cache on (the listener hears every change) or off.
     pub fn set_live(&self, live: bool) {
-        self.clear();
-        self.live.store(live, Ordering::Release);
+        self.0.set_live(live);
     }
 
     pub fn is_live(&self) -> bool {
-        self.live.load(Ordering::Acquire)
+        self.0.is_live()
     }
 }
 

@@ -23,47 +23,82 @@
 //!   started reading (`generation`), so facts read before a change are never
 //!   put back after it.
 //! - At most [`CAPACITY`] employees and [`TTL`] per record.
+//!
+//! [`Kept`] is the one such cache: the session cache is one too.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::db::facts::Facts;
+
 /// The channel the triggers on the facts' tables notify.
 pub const FACTS_CHANNEL: &str = "rungs_facts";
 
-/// How long a record is kept at most, even without notifications.
+/// How long an employee's facts are kept at most, even without notifications.
 pub const TTL: Duration = Duration::from_secs(60);
 
-/// Records kept at most; beyond that the cache starts over.
+/// Employees whose facts are kept at most; beyond that the cache starts over.
 pub const CAPACITY: usize = 10_000;
+
+/// Employees' facts by employee id.
+pub type KeptFacts = Kept<i64, Facts>;
+
+impl Default for KeptFacts {
+    fn default() -> Self {
+        Kept::new(TTL, CAPACITY)
+    }
+}
 
 struct Entry<V> {
     value: V,
     kept_at: Instant,
 }
 
-/// Values by employee id.
-pub struct Kept<V> {
+/// Values by key, trusted while live (the session cache, `auth::sessions`,
+/// is one too).
+pub struct Kept<K, V> {
     live: AtomicBool,
     generation: AtomicU64,
-    entries: Mutex<HashMap<i64, Entry<V>>>,
+    entries: Mutex<HashMap<K, Entry<V>>>,
+    ttl: Duration,
+    capacity: usize,
 }
 
-impl<V> Default for Kept<V> {
-    fn default() -> Self {
+impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
+    /// Off until [`Kept::set_live`]; each value kept for at most `ttl`, at
+    /// most `capacity` values.
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
         Kept {
             live: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
+            ttl,
+            capacity,
         }
     }
-}
 
-impl<V: Clone> Kept<V> {
+    /// The kept value of `key`, if the cache is live and the value younger
+    /// than its time to live.
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if !self.live.load(Ordering::Acquire) {
+            return None;
+        }
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get(key)?;
+        (entry.kept_at.elapsed() < self.ttl).then(|| entry.value.clone())
+    }
+
     /// The kept values among `keys` (none while the cache is not live), and
     /// the keys to read from the database.
-    pub fn get_many(&self, keys: &[i64]) -> (HashMap<i64, V>, Vec<i64>) {
+    pub fn get_many(&self, keys: &[K]) -> (HashMap<K, V>, Vec<K>) {
         if !self.live.load(Ordering::Acquire) {
             return (HashMap::new(), keys.to_vec());
         }
@@ -72,10 +107,10 @@ impl<V: Clone> Kept<V> {
         let mut missing = Vec::new();
         for key in keys {
             match entries.get(key) {
-                Some(entry) if entry.kept_at.elapsed() < TTL => {
-                    found.insert(*key, entry.value.clone());
+                Some(entry) if entry.kept_at.elapsed() < self.ttl => {
+                    found.insert(key.clone(), entry.value.clone());
                 }
-                _ => missing.push(*key),
+                _ => missing.push(key.clone()),
             }
         }
         (found, missing)
@@ -87,8 +122,9 @@ impl<V: Clone> Kept<V> {
     }
 
     /// Keeps values read from the database since `generation`, unless the
-    /// cache was emptied meanwhile or is not live.
-    pub fn keep<'a>(&self, values: impl IntoIterator<Item = (i64, &'a V)>, generation: u64)
+    /// cache was emptied meanwhile (they may predate the change) or is not
+    /// live.
+    pub fn keep<'a>(&self, values: impl IntoIterator<Item = (K, &'a V)>, generation: u64)
     where
         V: 'a,
     {
@@ -102,7 +138,7 @@ impl<V: Clone> Kept<V> {
         }
         let now = Instant::now();
         for (key, value) in values {
-            if entries.len() >= CAPACITY {
+            if entries.len() >= self.capacity {
                 entries.clear();
             }
             entries.insert(
@@ -148,7 +184,7 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_or_answered_while_the_cache_is_not_live() {
-        let kept = Kept::<String>::default();
+        let kept = Kept::<i64, String>::new(TTL, CAPACITY);
         kept.keep([(1, &"a".to_owned())], kept.generation());
         assert_eq!(kept.get_many(&[1]).1, vec![1]);
         kept.set_live(true);
@@ -162,7 +198,7 @@ mod tests {
 
     #[test]
     fn values_read_before_a_change_are_not_kept_after_it() {
-        let kept = Kept::<String>::default();
+        let kept = Kept::<i64, String>::new(TTL, CAPACITY);
         kept.set_live(true);
         let before = kept.generation();
         kept.clear();
@@ -172,7 +208,7 @@ mod tests {
 
     #[test]
     fn the_cache_never_holds_more_than_its_capacity() {
-        let kept = Kept::<i64>::default();
+        let kept = Kept::<i64, i64>::new(TTL, CAPACITY);
         kept.set_live(true);
         let values: Vec<(i64, i64)> = (0..(CAPACITY as i64 + 10)).map(|k| (k, k)).collect();
         kept.keep(values.iter().map(|(k, v)| (*k, v)), kept.generation());

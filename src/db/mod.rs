@@ -41,7 +41,7 @@ pub struct Db {
     pub sessions: Arc<crate::auth::sessions::SessionCache>,
     /// Employees' facts kept for queries, trusted while `notify` hears
     /// every change (see `kept`).
-    pub facts: Arc<kept::Kept<facts::Facts>>,
+    pub facts: Arc<kept::KeptFacts>,
 }
 
 /// The ladder with the `ladder_version` it was read at.

@@ -17,8 +17,7 @@ use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
 use sea_orm::DatabaseBackend;
 
 use crate::auth::sessions::SessionCache;
-use crate::db::facts::Facts;
-use crate::db::kept::{Kept, FACTS_CHANNEL};
+use crate::db::kept::{KeptFacts, FACTS_CHANNEL};
 use crate::db::Db;
 
 /// The channel the triggers notify.
@@ -50,7 +49,7 @@ pub fn spawn_listener(db: &Db) -> Option<tokio::task::JoinHandle<()>> {
 
 /// Subscribes and empties the cache on every notification until the
 /// connection fails.
-async fn listen(pool: &sea_orm::sqlx::PgPool, cache: &Arc<SessionCache>, facts: &Arc<Kept<Facts>>) {
+async fn listen(pool: &sea_orm::sqlx::PgPool, cache: &Arc<SessionCache>, facts: &Arc<KeptFacts>) {
     let mut listener = match PgListener::connect_with(pool).await {
         Ok(listener) => listener,
         Err(err) => {

@@ -481,6 +481,23 @@ impl TestApp {
         address
     }
 
+    /// The statement counter of the server at `base` (its `/metrics`).
+    pub async fn statements_at(&self, base: &str) -> u64 {
+        let text = self
+            .client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .expect("a statement counter")
+    }
+
     /// Signs in through the API.
     pub async fn login(&self, email: &str, password: &str) -> Value {
         self.gql(

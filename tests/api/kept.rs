@@ -98,23 +98,6 @@ async fn a_review_written_anywhere_shows_in_every_instances_progression_at_once(
     read_twice(&app, &other, Some(3.0)).await;
 }
 
-/// The statement counter of the server process at `base`.
-async fn statements(app: &TestApp, base: &str) -> u64 {
-    let text = app
-        .client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    text.lines()
-        .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
-        .and_then(|n| n.trim().parse::<u64>().ok())
-        .expect("a statement counter")
-}
-
 #[tokio::test]
 async fn on_postgresql_a_second_me_progression_costs_no_statement_and_a_write_is_still_seen() {
     let app = TestApp::spawn().await;
@@ -132,9 +115,9 @@ async fn on_postgresql_a_second_me_progression_costs_no_statement_and_a_write_is
     let start = Instant::now();
     loop {
         ask().await;
-        let before = statements(&app, &server.base).await;
+        let before = app.statements_at(&server.base).await;
         assert_eq!(ask().await, None);
-        if statements(&app, &server.base).await == before {
+        if app.statements_at(&server.base).await == before {
             break;
         }
         assert!(

@@ -807,22 +807,7 @@ async fn course_with_a_session(app: &TestApp, title: &str) -> (String, String) {
 /// Statements the server process at `base` issued to answer `query` as
 /// `token`, and the answer.
 async fn statements_for(app: &TestApp, base: &str, query: &str, token: &str) -> (u64, Value) {
-    let counter = || async {
-        let text = app
-            .client
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        text.lines()
-            .find_map(|l| l.strip_prefix("rungs_db_statements_total "))
-            .and_then(|n| n.trim().parse::<u64>().ok())
-            .expect("a statement counter")
-    };
-    let before = counter().await;
+    let before = app.statements_at(base).await;
     let body: Value = app
         .client
         .post(format!("{base}/graphql"))
@@ -835,7 +820,7 @@ async fn statements_for(app: &TestApp, base: &str, query: &str, token: &str) -> 
         .await
         .expect("json");
     assert!(body["errors"].is_null(), "{body}");
-    (counter().await - before, body)
+    (app.statements_at(base).await - before, body)
 }
 
 /// `course(id:) { sessions }` and `courseSession(id:) { enrolments }` for
