@@ -25,9 +25,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Value};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, Value,
+};
 use serde_json::json;
 
 use crate::db::bulk::{
@@ -224,7 +226,45 @@ fn describe(reference: &EmployeeRef) -> String {
     }
 }
 
-/// Imports employees from CSV `bytes`.
+/// The employee numbers and emails of the file, each with its first line.
+#[derive(Default)]
+struct FileKeys {
+    number_line: HashMap<String, u64>,
+    email_number: HashMap<String, String>,
+    email_line: HashMap<String, u64>,
+}
+
+/// The employees already in the database, indexed.
+struct Existing<'a> {
+    rows: &'a [employee::Model],
+    by_number: HashMap<&'a str, usize>,
+    by_email: HashMap<&'a str, usize>,
+    by_id: HashMap<i64, usize>,
+}
+
+impl<'a> Existing<'a> {
+    fn index(rows: &'a [employee::Model]) -> Self {
+        Existing {
+            rows,
+            by_number: rows
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.employee_number.as_str(), i))
+                .collect(),
+            by_email: rows
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.email.as_str(), i))
+                .collect(),
+            by_id: rows.iter().enumerate().map(|(i, e)| (e.id, i)).collect(),
+        }
+    }
+}
+
+/// Imports employees from CSV `bytes`: every row is checked (cells, then
+/// against the database, then manager cycles over the organisation as it
+/// would be) before anything is written; a file with any problem changes
+/// nothing.
 pub async fn import_employees(
     db: &Db,
     bytes: &[u8],
@@ -237,264 +277,18 @@ pub async fn import_employees(
     let progress = Progress::new(options.progress, rows.len() * 2);
     let ladder = Ladder::load(&db.conn).await?;
     let mut problems: Vec<Problem> = Vec::new();
-
-    // 1. Cells, and the numbers and emails of the file (first line of each).
-    let mut number_line: HashMap<String, u64> = HashMap::new();
-    let mut email_number: HashMap<String, String> = HashMap::new();
-    let mut email_line: HashMap<String, u64> = HashMap::new();
-    let mut parsed = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let mut check = Check {
-            line: row.line,
-            problems: &mut problems,
-        };
-        let number = row.get(NUMBER);
-        let email = row.get(EMAIL).to_lowercase();
-        let mut duplicate = false;
-        if !number.is_empty() {
-            if let Some(first) = number_line.get(number) {
-                check.fail(
-                    "employee_number",
-                    format!(
-                        "duplicate employee number \"{}\" (first on line {first})",
-                        validate::clip(number)
-                    ),
-                );
-                duplicate = true;
-            } else {
-                number_line.insert(number.to_owned(), row.line);
-            }
-        }
-        if !email.is_empty() {
-            if let Some(first) = email_line.get(&email) {
-                check.fail(
-                    "email",
-                    format!(
-                        "duplicate email \"{}\" (first on line {first})",
-                        validate::clip(&email)
-                    ),
-                );
-                duplicate = true;
-            } else {
-                email_line.insert(email.clone(), row.line);
-                email_number.insert(email, number.to_owned());
-            }
-        }
-        if let Some(p) = parse_row(&ladder, row, &mut check) {
-            if !duplicate {
-                parsed.push(p);
-            }
-        }
-        if i % 5_000 == 0 {
-            progress.show("checking", i);
-        }
-    }
-
-    // 2. Against the database: emails held by others, managers.
-    let existing = employee::Entity::find().all(&db.conn).await?;
-    let by_number: HashMap<&str, usize> = existing
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.employee_number.as_str(), i))
-        .collect();
-    let by_email: HashMap<&str, usize> = existing
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.email.as_str(), i))
-        .collect();
-    let by_id: HashMap<i64, usize> = existing
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id, i))
-        .collect();
-    let mut targets: Vec<Target> = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        let mut check = Check {
-            line: p.line,
-            problems: &mut problems,
-        };
-        if let Some(&holder) = by_email.get(p.email.as_str()) {
-            let holder = &existing[holder];
-            if holder.employee_number != p.number
-                && !number_line.contains_key(holder.employee_number.as_str())
-            {
-                check.fail(
-                    "email",
-                    format!(
-                        "\"{}\" already belongs to employee {}",
-                        validate::clip(&p.email),
-                        holder.employee_number
-                    ),
-                );
-                continue;
-            }
-        }
-        let manager = match &p.manager {
-            None => None,
-            Some(reference) => {
-                let found = match reference {
-                    EmployeeRef::Email(e) => email_number.get(e).cloned().or_else(|| {
-                        by_email
-                            .get(e.as_str())
-                            .map(|&i| existing[i].employee_number.clone())
-                    }),
-                    EmployeeRef::Number(n) => (number_line.contains_key(n)
-                        || by_number.contains_key(n.as_str()))
-                    .then(|| n.clone()),
-                };
-                match found {
-                    Some(number) => Some(number),
-                    None => {
-                        check.fail(
-                            "manager",
-                            format!(
-                                "no employee with {} in this file or the database",
-                                describe(reference)
-                            ),
-                        );
-                        continue;
-                    }
-                }
-            }
-        };
-        let current = by_number.get(p.number.as_str()).copied();
-        let old = current.map(|i| &existing[i]);
-        targets.push(Target {
-            line: p.line,
-            access_role: p
-                .access_role
-                .or_else(|| old.and_then(|o| AccessRole::parse(&o.access_role)))
-                .unwrap_or(AccessRole::Employee)
-                .as_str(),
-            work_arrangement: p
-                .work_arrangement
-                .or_else(|| old.and_then(|o| WorkArrangement::parse(&o.work_arrangement)))
-                .unwrap_or(WorkArrangement::Onsite)
-                .as_str(),
-            employment_type: p
-                .employment_type
-                .or_else(|| old.and_then(|o| EmploymentType::parse(&o.employment_type)))
-                .unwrap_or(EmploymentType::FullTime)
-                .as_str(),
-            role_since: p
-                .role_since
-                .or_else(|| {
-                    old.map(|o| o.role_since)
-                        .filter(|since| *since >= p.hired_on)
-                })
-                .unwrap_or(p.hired_on),
-            number: p.number,
-            name: p.name,
-            email: p.email,
-            job_role_id: p.job_role_id,
-            manager,
-            site: p.site,
-            market: p.market,
-            hired_on: p.hired_on,
-            salary_minor: p.salary_minor,
-            currency: p.currency,
-            existing: current,
-        });
-    }
-
-    // 3. Cycles of managers, over the organisation as it would be.
-    let target_of: HashMap<&str, usize> = targets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.number.as_str(), i))
-        .collect();
-    let mut node_of: HashMap<&str, usize> = by_number.clone();
-    let mut node_target: Vec<Option<usize>> = vec![None; existing.len()];
-    for (i, t) in targets.iter().enumerate() {
-        match node_of.get(t.number.as_str()) {
-            Some(&n) => node_target[n] = Some(i),
-            None => {
-                node_of.insert(t.number.as_str(), node_target.len());
-                node_target.push(Some(i));
-            }
-        }
-    }
-    let next: Vec<Option<usize>> = (0..node_target.len())
-        .map(|n| match node_target[n] {
-            Some(t) => targets[t]
-                .manager
-                .as_deref()
-                .and_then(|m| node_of.get(m).copied()),
-            None => existing
-                .get(n)
-                .and_then(|e| e.manager_id)
-                .and_then(|id| by_id.get(&id).copied())
-                .and_then(|m| node_of.get(existing[m].employee_number.as_str()).copied())
-                .filter(|_| !number_line.contains_key(existing[n].employee_number.as_str())),
-        })
-        .collect();
-    for cycle in cycles(&next) {
-        let members: Vec<usize> = cycle.iter().filter_map(|&n| node_target[n]).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let path: Vec<String> = cycle
-            .iter()
-            .chain(cycle.first())
-            .map(|&n| match node_target[n] {
-                Some(t) => format!("{} (line {})", targets[t].number, targets[t].line),
-                None => format!(
-                    "{} (in the database)",
-                    existing
-                        .get(n)
-                        .map(|e| e.employee_number.as_str())
-                        .unwrap_or("?")
-                ),
-            })
-            .collect();
-        for t in members {
-            problems.push(Problem {
-                line: targets[t].line,
-                column: "manager".into(),
-                reason: format!("managers form a cycle: {}", path.join(" -> ")),
-            });
-        }
-    }
+    let (parsed, file) = check_cells(&ladder, &rows, &mut problems, &progress);
+    let existing_rows = employee::Entity::find().all(&db.conn).await?;
+    let existing = Existing::index(&existing_rows);
+    let targets = check_against_database(parsed, &file, &existing, &mut problems);
+    check_cycles(&targets, &file, &existing, &mut problems);
     if !problems.is_empty() {
         progress.finish();
         problems.sort_by_key(|p| p.line);
         return Ok(ImportOutcome::Rejected(problems));
     }
-
-    // 4. What changes.
-    let mut new: Vec<usize> = Vec::new();
-    let mut changed: Vec<usize> = Vec::new();
-    let manager_at = |t: &Target| -> Option<ManagerAt> {
-        let m = t.manager.as_deref()?;
-        match by_number.get(m) {
-            Some(&i) => Some(ManagerAt::Existing(existing[i].id)),
-            None => target_of.get(m).map(|&i| ManagerAt::New(i)),
-        }
-    };
-    for (i, t) in targets.iter().enumerate() {
-        match t.existing {
-            None => new.push(i),
-            Some(e) => {
-                let old = &existing[e];
-                let same = old.name == t.name
-                    && old.email == t.email
-                    && old.access_role == t.access_role
-                    && old.job_role_id == t.job_role_id
-                    && manager_at(t) == old.manager_id.map(ManagerAt::Existing)
-                    && old.site == t.site
-                    && old.market == t.market
-                    && old.work_arrangement == t.work_arrangement
-                    && old.employment_type == t.employment_type
-                    && old.hired_on == t.hired_on
-                    && old.role_since == t.role_since
-                    && old.salary_minor == t.salary_minor
-                    && old.currency == t.currency;
-                if !same {
-                    changed.push(i);
-                }
-            }
-        }
-    }
+    let managers = Managers::new(&targets, &existing);
+    let (mut new, changed) = changes(&targets, &existing, &managers);
     let summary = ImportSummary {
         rows: targets.len(),
         created: new.len(),
@@ -506,115 +300,17 @@ pub async fn import_employees(
         progress.finish();
         return Ok(ImportOutcome::Imported(summary));
     }
-
-    // 5. Managers before their reports among the new people.
-    let mut depth: HashMap<usize, usize> = HashMap::new();
-    for &start in &new {
-        let mut chain = Vec::new();
-        let mut node = start;
-        let base = loop {
-            if let Some(&d) = depth.get(&node) {
-                break d + 1;
-            }
-            chain.push(node);
-            match manager_at(&targets[node]) {
-                Some(ManagerAt::New(m)) if chain.len() <= targets.len() => node = m,
-                _ => break 0,
-            }
-        };
-        for (k, n) in chain.iter().rev().enumerate() {
-            depth.insert(*n, base + k);
-        }
-    }
-    new.sort_by_key(|i| (depth.get(i).copied().unwrap_or(0), *i));
-
-    // 6. Write.
-    let now = Utc::now();
-    let txn = db.begin_write().await?;
-    let first_id = max_id(&txn, "employee").await? + 1;
-    let mut new_id: HashMap<usize, i64> = HashMap::with_capacity(new.len());
-    for (k, &i) in new.iter().enumerate() {
-        new_id.insert(i, first_id + k as i64);
-    }
-    let id_of_manager = |t: &Target| -> Option<i64> {
-        match manager_at(t)? {
-            ManagerAt::Existing(id) => Some(id),
-            ManagerAt::New(i) => new_id.get(&i).copied(),
-        }
+    managers_first(&mut new, &targets, &managers);
+    let plan = Writes {
+        targets: &targets,
+        existing: &existing,
+        managers: &managers,
+        new: &new,
+        changed: &changed,
+        progress: &progress,
     };
-    let mut written = targets.len() - new.len() - changed.len();
-    let mut history: Vec<Vec<Value>> = Vec::with_capacity(new.len());
-    for chunk in new.chunks(5_000) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let t = &targets[i];
-            let id = new_id.get(&i).copied().unwrap_or_default();
-            rows.push(vec![
-                id.into(),
-                t.number.clone().into(),
-                t.name.clone().into(),
-                t.email.clone().into(),
-                Option::<String>::None.into(),
-                t.access_role.into(),
-                t.job_role_id.into(),
-                id_of_manager(t).into(),
-                t.site.clone().into(),
-                t.market.clone().into(),
-                t.work_arrangement.into(),
-                t.employment_type.into(),
-                t.hired_on.into(),
-                t.role_since.into(),
-                t.salary_minor.into(),
-                t.currency.clone().into(),
-                now.into(),
-                now.into(),
-            ]);
-            history.push(history_row(id, t));
-        }
-        insert_rows(&txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
-        written += chunk.len();
-        progress.show("writing", targets.len() + written);
-    }
-    sync_sequence(&txn, "employee").await?;
-    for (k, &i) in changed.iter().enumerate() {
-        let t = &targets[i];
-        let Some(old) = t.existing.and_then(|e| existing.get(e)) else {
-            continue;
-        };
-        employee::ActiveModel {
-            id: Set(old.id),
-            name: Set(t.name.clone()),
-            email: Set(t.email.clone()),
-            access_role: Set(t.access_role.to_owned()),
-            job_role_id: Set(t.job_role_id),
-            manager_id: Set(id_of_manager(t)),
-            site: Set(t.site.clone()),
-            market: Set(t.market.clone()),
-            work_arrangement: Set(t.work_arrangement.to_owned()),
-            employment_type: Set(t.employment_type.to_owned()),
-            hired_on: Set(t.hired_on),
-            role_since: Set(t.role_since),
-            salary_minor: Set(t.salary_minor),
-            currency: Set(t.currency.clone()),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-        if old.job_role_id != t.job_role_id {
-            role_assignment::Entity::update_many()
-                .col_expr(role_assignment::Column::EndedOn, Expr::value(t.role_since))
-                .filter(role_assignment::Column::EmployeeId.eq(old.id))
-                .filter(role_assignment::Column::EndedOn.is_null())
-                .exec(&txn)
-                .await?;
-            history.push(history_row(old.id, t));
-        }
-        if k % 1_000 == 0 {
-            progress.show("writing", targets.len() + written + k);
-        }
-    }
-    insert_rows(&txn, "role_assignment", ROLE_ASSIGNMENT_COLUMNS, history).await?;
+    let txn = db.begin_write().await?;
+    plan.write(&txn).await?;
     audit::record(
         &txn,
         None,
@@ -635,6 +331,478 @@ pub async fn import_employees(
     progress.show("done", targets.len() * 2);
     progress.finish();
     Ok(ImportOutcome::Imported(summary))
+}
+
+/// Step 1: cells, and the numbers and emails of the file (first line of each):
+/// the rows that parse and are not repeats.
+fn check_cells(
+    ladder: &Ladder,
+    rows: &[crate::services::import::Row],
+    problems: &mut Vec<Problem>,
+    progress: &Progress,
+) -> (Vec<Parsed>, FileKeys) {
+    let mut file = FileKeys::default();
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let mut check = Check {
+            line: row.line,
+            problems,
+        };
+        let duplicate = file.note(row, &mut check);
+        if let Some(p) = parse_row(ladder, row, &mut check) {
+            if !duplicate {
+                parsed.push(p);
+            }
+        }
+        if i % 5_000 == 0 {
+            progress.show("checking", i);
+        }
+    }
+    (parsed, file)
+}
+
+impl FileKeys {
+    /// Notes the row's number and email; true when either was on an earlier
+    /// line (a problem is recorded).
+    fn note(&mut self, row: &crate::services::import::Row, check: &mut Check<'_>) -> bool {
+        let number = row.get(NUMBER);
+        let email = row.get(EMAIL).to_lowercase();
+        let mut duplicate = false;
+        if !number.is_empty() {
+            if let Some(first) = self.number_line.get(number) {
+                check.fail(
+                    "employee_number",
+                    format!(
+                        "duplicate employee number \"{}\" (first on line {first})",
+                        validate::clip(number)
+                    ),
+                );
+                duplicate = true;
+            } else {
+                self.number_line.insert(number.to_owned(), row.line);
+            }
+        }
+        if !email.is_empty() {
+            if let Some(first) = self.email_line.get(&email) {
+                check.fail(
+                    "email",
+                    format!(
+                        "duplicate email \"{}\" (first on line {first})",
+                        validate::clip(&email)
+                    ),
+                );
+                duplicate = true;
+            } else {
+                self.email_line.insert(email.clone(), row.line);
+                self.email_number.insert(email, number.to_owned());
+            }
+        }
+        duplicate
+    }
+}
+
+/// Step 2: against the database: emails held by others, managers that exist.
+fn check_against_database(
+    parsed: Vec<Parsed>,
+    file: &FileKeys,
+    existing: &Existing<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Target> {
+    let mut targets: Vec<Target> = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        let mut check = Check {
+            line: p.line,
+            problems,
+        };
+        if let Some(&holder) = existing.by_email.get(p.email.as_str()) {
+            let holder = &existing.rows[holder];
+            if holder.employee_number != p.number
+                && !file
+                    .number_line
+                    .contains_key(holder.employee_number.as_str())
+            {
+                check.fail(
+                    "email",
+                    format!(
+                        "\"{}\" already belongs to employee {}",
+                        validate::clip(&p.email),
+                        holder.employee_number
+                    ),
+                );
+                continue;
+            }
+        }
+        let manager = match &p.manager {
+            None => None,
+            Some(reference) => match manager_number(reference, file, existing) {
+                Some(number) => Some(number),
+                None => {
+                    check.fail(
+                        "manager",
+                        format!(
+                            "no employee with {} in this file or the database",
+                            describe(reference)
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let current = existing.by_number.get(p.number.as_str()).copied();
+        targets.push(target(p, manager, current, existing));
+    }
+    targets
+}
+
+/// The employee number a manager reference names, in the file or the
+/// database.
+fn manager_number(
+    reference: &EmployeeRef,
+    file: &FileKeys,
+    existing: &Existing<'_>,
+) -> Option<String> {
+    match reference {
+        EmployeeRef::Email(e) => file.email_number.get(e).cloned().or_else(|| {
+            existing
+                .by_email
+                .get(e.as_str())
+                .map(|&i| existing.rows[i].employee_number.clone())
+        }),
+        EmployeeRef::Number(n) => (file.number_line.contains_key(n)
+            || existing.by_number.contains_key(n.as_str()))
+        .then(|| n.clone()),
+    }
+}
+
+/// The row as it will be written: what the file leaves empty keeps the
+/// database's value, or the default for a new person.
+fn target(
+    p: Parsed,
+    manager: Option<String>,
+    current: Option<usize>,
+    existing: &Existing<'_>,
+) -> Target {
+    let old = current.map(|i| &existing.rows[i]);
+    Target {
+        line: p.line,
+        access_role: p
+            .access_role
+            .or_else(|| old.and_then(|o| AccessRole::parse(&o.access_role)))
+            .unwrap_or(AccessRole::Employee)
+            .as_str(),
+        work_arrangement: p
+            .work_arrangement
+            .or_else(|| old.and_then(|o| WorkArrangement::parse(&o.work_arrangement)))
+            .unwrap_or(WorkArrangement::Onsite)
+            .as_str(),
+        employment_type: p
+            .employment_type
+            .or_else(|| old.and_then(|o| EmploymentType::parse(&o.employment_type)))
+            .unwrap_or(EmploymentType::FullTime)
+            .as_str(),
+        role_since: p
+            .role_since
+            .or_else(|| {
+                old.map(|o| o.role_since)
+                    .filter(|since| *since >= p.hired_on)
+            })
+            .unwrap_or(p.hired_on),
+        number: p.number,
+        name: p.name,
+        email: p.email,
+        job_role_id: p.job_role_id,
+        manager,
+        site: p.site,
+        market: p.market,
+        hired_on: p.hired_on,
+        salary_minor: p.salary_minor,
+        currency: p.currency,
+        existing: current,
+    }
+}
+
+/// Step 3: cycles of managers, over the organisation as it would be: a problem
+/// on each line of the file that takes part in one.
+fn check_cycles(
+    targets: &[Target],
+    file: &FileKeys,
+    existing: &Existing<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut node_of: HashMap<&str, usize> = existing.by_number.clone();
+    let mut node_target: Vec<Option<usize>> = vec![None; existing.rows.len()];
+    for (i, t) in targets.iter().enumerate() {
+        match node_of.get(t.number.as_str()) {
+            Some(&n) => node_target[n] = Some(i),
+            None => {
+                node_of.insert(t.number.as_str(), node_target.len());
+                node_target.push(Some(i));
+            }
+        }
+    }
+    let rows = existing.rows;
+    let next: Vec<Option<usize>> = (0..node_target.len())
+        .map(|n| match node_target[n] {
+            Some(t) => targets[t]
+                .manager
+                .as_deref()
+                .and_then(|m| node_of.get(m).copied()),
+            None => rows
+                .get(n)
+                .and_then(|e| e.manager_id)
+                .and_then(|id| existing.by_id.get(&id).copied())
+                .and_then(|m| node_of.get(rows[m].employee_number.as_str()).copied())
+                .filter(|_| {
+                    !file
+                        .number_line
+                        .contains_key(rows[n].employee_number.as_str())
+                }),
+        })
+        .collect();
+    for cycle in cycles(&next) {
+        let members: Vec<usize> = cycle.iter().filter_map(|&n| node_target[n]).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let path: Vec<String> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|&n| match node_target[n] {
+                Some(t) => format!("{} (line {})", targets[t].number, targets[t].line),
+                None => format!(
+                    "{} (in the database)",
+                    rows.get(n)
+                        .map(|e| e.employee_number.as_str())
+                        .unwrap_or("?")
+                ),
+            })
+            .collect();
+        for t in members {
+            problems.push(Problem {
+                line: targets[t].line,
+                column: "manager".into(),
+                reason: format!("managers form a cycle: {}", path.join(" -> ")),
+            });
+        }
+    }
+}
+
+/// Where each row's manager is.
+struct Managers<'a> {
+    existing: &'a Existing<'a>,
+    target_of: HashMap<&'a str, usize>,
+}
+
+impl<'a> Managers<'a> {
+    fn new(targets: &'a [Target], existing: &'a Existing<'a>) -> Self {
+        Managers {
+            existing,
+            target_of: targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.number.as_str(), i))
+                .collect(),
+        }
+    }
+
+    fn of(&self, t: &Target) -> Option<ManagerAt> {
+        let m = t.manager.as_deref()?;
+        match self.existing.by_number.get(m) {
+            Some(&i) => Some(ManagerAt::Existing(self.existing.rows[i].id)),
+            None => self.target_of.get(m).map(|&i| ManagerAt::New(i)),
+        }
+    }
+}
+
+/// Step 4: what changes: the rows to create and the rows to update.
+fn changes(
+    targets: &[Target],
+    existing: &Existing<'_>,
+    managers: &Managers<'_>,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut new: Vec<usize> = Vec::new();
+    let mut changed: Vec<usize> = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        match t.existing {
+            None => new.push(i),
+            Some(e) => {
+                let old = &existing.rows[e];
+                let same = old.name == t.name
+                    && old.email == t.email
+                    && old.access_role == t.access_role
+                    && old.job_role_id == t.job_role_id
+                    && managers.of(t) == old.manager_id.map(ManagerAt::Existing)
+                    && old.site == t.site
+                    && old.market == t.market
+                    && old.work_arrangement == t.work_arrangement
+                    && old.employment_type == t.employment_type
+                    && old.hired_on == t.hired_on
+                    && old.role_since == t.role_since
+                    && old.salary_minor == t.salary_minor
+                    && old.currency == t.currency;
+                if !same {
+                    changed.push(i);
+                }
+            }
+        }
+    }
+    (new, changed)
+}
+
+/// Step 5: managers before their reports among the new people.
+fn managers_first(new: &mut [usize], targets: &[Target], managers: &Managers<'_>) {
+    let mut depth: HashMap<usize, usize> = HashMap::new();
+    for &start in new.iter() {
+        let mut chain = Vec::new();
+        let mut node = start;
+        let base = loop {
+            if let Some(&d) = depth.get(&node) {
+                break d + 1;
+            }
+            chain.push(node);
+            match managers.of(&targets[node]) {
+                Some(ManagerAt::New(m)) if chain.len() <= targets.len() => node = m,
+                _ => break 0,
+            }
+        };
+        for (k, n) in chain.iter().rev().enumerate() {
+            depth.insert(*n, base + k);
+        }
+    }
+    new.sort_by_key(|i| (depth.get(i).copied().unwrap_or(0), *i));
+}
+
+/// Step 6: the writes of a checked file.
+struct Writes<'a> {
+    targets: &'a [Target],
+    existing: &'a Existing<'a>,
+    managers: &'a Managers<'a>,
+    new: &'a [usize],
+    changed: &'a [usize],
+    progress: &'a Progress,
+}
+
+impl Writes<'_> {
+    /// Inserts the new people (managers first, in chunks), updates the
+    /// changed ones and writes the role history, in `txn`.
+    async fn write(&self, txn: &DatabaseTransaction) -> AppResult<()> {
+        let now = Utc::now();
+        let first_id = max_id(txn, "employee").await? + 1;
+        let new_id: HashMap<usize, i64> = self
+            .new
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (i, first_id + k as i64))
+            .collect();
+        let mut history = self.insert_new(txn, &new_id, now).await?;
+        sync_sequence(txn, "employee").await?;
+        self.update_changed(txn, &new_id, now, &mut history).await?;
+        insert_rows(txn, "role_assignment", ROLE_ASSIGNMENT_COLUMNS, history).await?;
+        Ok(())
+    }
+
+    fn manager_id(&self, t: &Target, new_id: &HashMap<usize, i64>) -> Option<i64> {
+        match self.managers.of(t)? {
+            ManagerAt::Existing(id) => Some(id),
+            ManagerAt::New(i) => new_id.get(&i).copied(),
+        }
+    }
+
+    /// The new people; their first role history rows.
+    async fn insert_new(
+        &self,
+        txn: &DatabaseTransaction,
+        new_id: &HashMap<usize, i64>,
+        now: DateTime<Utc>,
+    ) -> AppResult<Vec<Vec<Value>>> {
+        let targets = self.targets;
+        let mut written = targets.len() - self.new.len() - self.changed.len();
+        let mut history: Vec<Vec<Value>> = Vec::with_capacity(self.new.len());
+        for chunk in self.new.chunks(5_000) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            for &i in chunk {
+                let t = &targets[i];
+                let id = new_id.get(&i).copied().unwrap_or_default();
+                rows.push(vec![
+                    id.into(),
+                    t.number.clone().into(),
+                    t.name.clone().into(),
+                    t.email.clone().into(),
+                    Option::<String>::None.into(),
+                    t.access_role.into(),
+                    t.job_role_id.into(),
+                    self.manager_id(t, new_id).into(),
+                    t.site.clone().into(),
+                    t.market.clone().into(),
+                    t.work_arrangement.into(),
+                    t.employment_type.into(),
+                    t.hired_on.into(),
+                    t.role_since.into(),
+                    t.salary_minor.into(),
+                    t.currency.clone().into(),
+                    now.into(),
+                    now.into(),
+                ]);
+                history.push(history_row(id, t));
+            }
+            insert_rows(txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
+            written += chunk.len();
+            self.progress.show("writing", targets.len() + written);
+        }
+        Ok(history)
+    }
+
+    /// The changed people; a role change closes the open role history row
+    /// and adds one to `history`.
+    async fn update_changed(
+        &self,
+        txn: &DatabaseTransaction,
+        new_id: &HashMap<usize, i64>,
+        now: DateTime<Utc>,
+        history: &mut Vec<Vec<Value>>,
+    ) -> AppResult<()> {
+        let targets = self.targets;
+        let written = targets.len() - self.changed.len();
+        for (k, &i) in self.changed.iter().enumerate() {
+            let t = &targets[i];
+            let Some(old) = t.existing.and_then(|e| self.existing.rows.get(e)) else {
+                continue;
+            };
+            employee::ActiveModel {
+                id: Set(old.id),
+                name: Set(t.name.clone()),
+                email: Set(t.email.clone()),
+                access_role: Set(t.access_role.to_owned()),
+                job_role_id: Set(t.job_role_id),
+                manager_id: Set(self.manager_id(t, new_id)),
+                site: Set(t.site.clone()),
+                market: Set(t.market.clone()),
+                work_arrangement: Set(t.work_arrangement.to_owned()),
+                employment_type: Set(t.employment_type.to_owned()),
+                hired_on: Set(t.hired_on),
+                role_since: Set(t.role_since),
+                salary_minor: Set(t.salary_minor),
+                currency: Set(t.currency.clone()),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(txn)
+            .await?;
+            if old.job_role_id != t.job_role_id {
+                role_assignment::Entity::update_many()
+                    .col_expr(role_assignment::Column::EndedOn, Expr::value(t.role_since))
+                    .filter(role_assignment::Column::EmployeeId.eq(old.id))
+                    .filter(role_assignment::Column::EndedOn.is_null())
+                    .exec(txn)
+                    .await?;
+                history.push(history_row(old.id, t));
+            }
+            if k % 1_000 == 0 {
+                self.progress.show("writing", targets.len() + written + k);
+            }
+        }
+        Ok(())
+    }
 }
 
 fn history_row(employee_id: i64, t: &Target) -> Vec<Value> {
