@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 
 use crate::config::{
-    CreateUserArgs, DatabaseArgs, ExportCommand, ExportFormat, ImportCommand, SeedArgs, ServeArgs,
+    CreateUserArgs, DatabaseArgs, ExportCommand, ExportFormat, ImportCommand, ServeArgs,
 };
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::AppError;
@@ -14,7 +14,7 @@ use crate::services::employees::{self, NewEmployee};
 use crate::services::import::{self, ImportOptions, ImportOutcome};
 use crate::services::report;
 use crate::startup::{shutdown_signal, Application};
-use crate::{db, demo, graphql};
+use crate::{db, graphql};
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(
@@ -37,12 +37,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ..Default::default()
     })
     .allowed_origins(args.allowed_origins.clone());
+    #[cfg(feature = "tools")]
     if args.demo {
-        match demo::seed_if_empty(&app.db)
+        match crate::demo::seed_if_empty(&app.db)
             .await
             .map_err(AppError::into_anyhow)?
         {
-            Some(logins) => demo::print_logins(&logins),
+            Some(logins) => crate::demo::print_logins(&logins),
             None => println!("Demo: the database already has employees; nothing seeded."),
         }
     }
@@ -105,7 +106,8 @@ pub fn schema() {
     print!("{}", graphql::sdl());
 }
 
-pub async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+#[cfg(feature = "tools")]
+pub async fn seed(args: crate::config::SeedArgs) -> anyhow::Result<()> {
     if args.employees == 0 || args.employees > 2_000_000 {
         anyhow::bail!("--employees must be between 1 and 2000000");
     }

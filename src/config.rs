@@ -40,6 +40,7 @@ pub struct ServeArgs {
     pub bind: String,
     /// Seed the demo organisation if the database has no employees, and
     /// print its logins.
+    #[cfg(feature = "tools")]
     #[arg(long, env = "RUNGS_DEMO")]
     pub demo: bool,
     /// Log format.
@@ -91,8 +92,10 @@ pub enum Command {
     /// Create an account; the password is read from standard input.
     CreateUser(CreateUserArgs),
     /// Add a deterministic synthetic organisation (for demos and benchmarks).
+    #[cfg(feature = "tools")]
     Seed(SeedArgs),
     /// Build organisations in fresh databases and print the performance figures.
+    #[cfg(feature = "tools")]
     Bench(crate::bench::BenchArgs),
     /// Print the GraphQL schema (SDL).
     Schema,

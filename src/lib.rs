@@ -3,23 +3,23 @@
 //! `tests/` can use the crate.
 
 pub mod auth;
-pub mod bench;
-pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
-pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod tally;
 pub mod telemetry;
+#[cfg(feature = "tools")]
+pub mod tools;
+#[cfg(feature = "tools")]
+pub use tools::{bench, demo, demo_courses, seed};
 pub mod web;
 pub mod ws;

@@ -30,7 +30,9 @@ async fn run() {
         Command::Serve(serve) => cli::serve(serve).await,
         Command::Migrate(database) => cli::migrate(database).await,
         Command::CreateUser(create) => cli::create_user(create).await,
+        #[cfg(feature = "tools")]
         Command::Seed(seed) => cli::seed(seed).await,
+        #[cfg(feature = "tools")]
         Command::Bench(bench) => rungs::bench::run(bench).await,
         Command::Import(import) => cli::import(import).await,
         Command::Export(export) => cli::export(export).await,

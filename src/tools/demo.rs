@@ -346,7 +346,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     let txn = db.begin_write().await?;
     let now = Utc::now();
     let mut logins = Vec::new();
-    let skills = crate::catalogue::skill_ids(&ladder);
+    let skills = crate::demo_courses::skill_ids(&ladder);
     let mut seeder = Seeder {
         txn: &txn,
         hash: &hash,
@@ -596,7 +596,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
             });
         }
     }
-    crate::catalogue::add(&txn, &ladder, today, Some(trainer.id)).await?;
+    crate::demo_courses::add(&txn, &ladder, today, Some(trainer.id)).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;

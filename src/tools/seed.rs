@@ -564,7 +564,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         .map(|p| p.id);
     let txn = db.begin_write().await?;
     let paused = crate::db::bulk::pause_triggers(&txn, &[]).await?;
-    crate::catalogue::add(&txn, &ladder, today, trainer).await?;
+    crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
     crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
     phases.end("nominations, catalogue");
@@ -580,7 +580,7 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     let mut assessment_count = 0usize;
     let mut assessment_seq = max_id(&db.conn, "skill_assessment").await?;
     let mut skill_rng = Rng(seed ^ 0x5C11_1A55_E55E);
-    let skill_ids = crate::catalogue::skill_ids(&ladder);
+    let skill_ids = crate::demo_courses::skill_ids(&ladder);
     let assessed: Vec<i64> = ASSESSED_SKILLS
         .iter()
         .filter_map(|name| skill_ids.get(*name).copied())
