@@ -4,13 +4,23 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    Statement,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, Statement,
 };
 
-use crate::db::entities::skill_assessment;
+use crate::db::entities::{employee, skill_assessment};
 use crate::domain::enrolment as enrolment_rules;
 use crate::domain::enums::EnrolmentStatus;
+
+/// Whether an employee with this id exists (the one existence check; reads
+/// no row, only counts the key).
+pub async fn employee_exists<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool, DbErr> {
+    Ok(employee::Entity::find()
+        .filter(employee::Column::Id.eq(id))
+        .count(db)
+        .await?
+        > 0)
+}
 
 /// Every assessment of `ids`, newest first per employee.
 pub async fn assessments_of<C: ConnectionTrait>(

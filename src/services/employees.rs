@@ -241,11 +241,7 @@ pub async fn create(
 
     let txn = db.begin_write().await?;
     if let Some(manager_id) = input.manager_id {
-        if employee::Entity::find_by_id(manager_id)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
+        if !crate::db::records::employee_exists(&txn, manager_id).await? {
             return Err(AppError::bad_input("managerId: no such employee"));
         }
     }
@@ -383,11 +379,7 @@ pub async fn update(
                 "managerId: this manager would create a cycle in the reporting chain",
             ));
         }
-        if employee::Entity::find_by_id(manager_id)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
+        if !crate::db::records::employee_exists(&txn, manager_id).await? {
             return Err(AppError::bad_input("managerId: no such employee"));
         }
         active.manager_id = Set(Some(manager_id));

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::auth::policy::{self, Relation};
 use crate::auth::Principal;
-use crate::db::entities::{certification, employee, performance_review};
+use crate::db::entities::{certification, performance_review};
 use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
 use crate::error::{AppError, AppResult};
@@ -54,11 +54,7 @@ pub async fn add_certification(
         input.cefr,
     )?;
     let txn = db.begin_write().await?;
-    if employee::Entity::find_by_id(input.employee_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
+    if !crate::db::records::employee_exists(&txn, input.employee_id).await? {
         return Err(AppError::not_found("employee"));
     }
     let saved = certification::ActiveModel {
@@ -241,11 +237,7 @@ pub async fn record_review(
         ));
     }
     let txn = db.begin_write().await?;
-    if employee::Entity::find_by_id(input.employee_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
+    if !crate::db::records::employee_exists(&txn, input.employee_id).await? {
         return Err(AppError::not_found("employee"));
     }
     let saved = performance_review::ActiveModel {

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::{policy, Principal};
-use crate::db::entities::{employee, proficiency_level, skill, skill_assessment};
+use crate::db::entities::{proficiency_level, skill, skill_assessment};
 use crate::db::Db;
 use crate::domain::enums::AssessmentSource;
 use crate::error::{AppError, AppResult};
@@ -126,11 +126,7 @@ pub async fn assess_skill(
     // Permission first, so the answer never tells whether an id exists.
     let source =
         policy::may_assess_skill(policy::relation(&txn, principal, input.employee_id).await?)?;
-    if employee::Entity::find_by_id(input.employee_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
+    if !crate::db::records::employee_exists(&txn, input.employee_id).await? {
         return Err(AppError::not_found("employee"));
     }
     if skill::Entity::find_by_id(input.skill_id)

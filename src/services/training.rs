@@ -448,11 +448,7 @@ pub async fn enrol(
     let txn = db.begin_write().await?;
     // Permission first, so the answer never tells whether an id exists.
     policy::may_enrol(policy::relation(&txn, principal, employee_id).await?)?;
-    if employee::Entity::find_by_id(employee_id)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
+    if !crate::db::records::employee_exists(&txn, employee_id).await? {
         return Err(AppError::not_found("employee"));
     }
     let session = lock_session(&txn, session_id).await?;
