@@ -218,22 +218,66 @@ pub async fn upsert_ladder_step(
         .as_ref()
         .map(|s| step_json(s, ladder.requirements_of(s.id), ladder.skills_of(s.id)));
     if let Some(needs) = &input.skill_requirements {
-        for (i, (skill_id, level)) in needs.iter().enumerate() {
-            if !(1..=5).contains(level) {
-                return Err(AppError::bad_input(
-                    "skill requirement minLevel must be between 1 and 5",
-                ));
-            }
-            if ladder.skill(*skill_id).is_none() {
-                return Err(AppError::not_found("skill"));
-            }
-            if needs[..i].iter().any(|(other, _)| other == skill_id) {
-                return Err(AppError::bad_input(
-                    "a skill may be required only once per step",
-                ));
-            }
+        check_skill_needs(&ladder, needs)?;
+    }
+    let active = step_model(existing, from, to, &input)?;
+    let saved = active.save(&txn).await?;
+    let step_id = *saved.id.as_ref();
+    if let Some(requirements) = input.requirements {
+        replace_requirements(&txn, step_id, requirements).await?;
+    }
+    if let Some(needs) = input.skill_requirements {
+        replace_skill_needs(&txn, step_id, needs).await?;
+    }
+    let after_ladder = Ladder::load(&txn).await?;
+    let saved = after_ladder
+        .step(step_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("step vanished inside its transaction"))?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "UPSERT_LADDER_STEP",
+        "ladder_step",
+        step_id,
+        json!({ "before": before, "after": step_json(&saved, after_ladder.requirements_of(step_id), after_ladder.skills_of(step_id)) }),
+    )
+    .await?;
+    txn.commit().await?;
+    // The triggers marked everyone it affects stale; recompute them now.
+    crate::services::eligibility_state::recompute_soon(db);
+    Ok(saved)
+}
+
+/// Skill requirements of a step: levels 1-5, skills that exist, each once.
+fn check_skill_needs(ladder: &Ladder, needs: &[(i64, i32)]) -> AppResult<()> {
+    for (i, (skill_id, level)) in needs.iter().enumerate() {
+        if !(1..=5).contains(level) {
+            return Err(AppError::bad_input(
+                "skill requirement minLevel must be between 1 and 5",
+            ));
+        }
+        if ladder.skill(*skill_id).is_none() {
+            return Err(AppError::not_found("skill"));
+        }
+        if needs[..i].iter().any(|(other, _)| other == skill_id) {
+            return Err(AppError::bad_input(
+                "a skill may be required only once per step",
+            ));
         }
     }
+    Ok(())
+}
+
+/// The step as it will be saved: the existing one (or the seeded defaults
+/// for a new one) with the input's values, checked one by one and against
+/// each other.
+fn step_model(
+    existing: Option<ladder_step::Model>,
+    from: i64,
+    to: i64,
+    input: &StepInput,
+) -> AppResult<ladder_step::ActiveModel> {
     let mut active = match existing {
         Some(step) => step.into_active_model(),
         None => ladder_step::ActiveModel {
@@ -285,77 +329,74 @@ pub async fn upsert_ladder_step(
             "raiseMinPercent must not exceed raiseMaxPercent",
         ));
     }
-    let saved = active.save(&txn).await?;
-    let step_id = *saved.id.as_ref();
-    if let Some(requirements) = input.requirements {
-        for r in &requirements {
-            if !(1..=10).contains(&r.count) {
-                return Err(AppError::bad_input(
-                    "requirement count must be between 1 and 10",
-                ));
-            }
-            if r.min_belt.is_some() && r.kind != CertificationKind::SixSigma {
-                return Err(AppError::bad_input(
-                    "minBelt belongs to SIX_SIGMA requirements",
-                ));
-            }
-            if r.min_cefr.is_some() && r.kind != CertificationKind::Language {
-                return Err(AppError::bad_input(
-                    "minCefr belongs to LANGUAGE requirements",
-                ));
-            }
+    Ok(active)
+}
+
+/// Replaces the step's certificate and language requirements (checked
+/// first: count 1-10, a belt only on SIX_SIGMA, a CEFR level only on
+/// LANGUAGE).
+async fn replace_requirements(
+    txn: &sea_orm::DatabaseTransaction,
+    step_id: i64,
+    requirements: Vec<RequirementInput>,
+) -> AppResult<()> {
+    for r in &requirements {
+        if !(1..=10).contains(&r.count) {
+            return Err(AppError::bad_input(
+                "requirement count must be between 1 and 10",
+            ));
         }
-        step_requirement::Entity::delete_many()
-            .filter(step_requirement::Column::StepId.eq(step_id))
-            .exec(&txn)
-            .await?;
-        for r in requirements {
-            step_requirement::ActiveModel {
-                step_id: Set(step_id),
-                kind: Set(r.kind.as_str().to_owned()),
-                min_belt: Set(r.min_belt.map(|b| b.as_str().to_owned())),
-                min_cefr: Set(r.min_cefr.map(|c| c.as_str().to_owned())),
-                required_count: Set(r.count),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+        if r.min_belt.is_some() && r.kind != CertificationKind::SixSigma {
+            return Err(AppError::bad_input(
+                "minBelt belongs to SIX_SIGMA requirements",
+            ));
+        }
+        if r.min_cefr.is_some() && r.kind != CertificationKind::Language {
+            return Err(AppError::bad_input(
+                "minCefr belongs to LANGUAGE requirements",
+            ));
         }
     }
-    if let Some(needs) = input.skill_requirements {
-        step_skill::Entity::delete_many()
-            .filter(step_skill::Column::StepId.eq(step_id))
-            .exec(&txn)
-            .await?;
-        for (skill_id, min_level) in needs {
-            step_skill::ActiveModel {
-                step_id: Set(step_id),
-                skill_id: Set(skill_id),
-                min_level: Set(min_level),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+    step_requirement::Entity::delete_many()
+        .filter(step_requirement::Column::StepId.eq(step_id))
+        .exec(txn)
+        .await?;
+    for r in requirements {
+        step_requirement::ActiveModel {
+            step_id: Set(step_id),
+            kind: Set(r.kind.as_str().to_owned()),
+            min_belt: Set(r.min_belt.map(|b| b.as_str().to_owned())),
+            min_cefr: Set(r.min_cefr.map(|c| c.as_str().to_owned())),
+            required_count: Set(r.count),
+            ..Default::default()
         }
+        .insert(txn)
+        .await?;
     }
-    let after_ladder = Ladder::load(&txn).await?;
-    let saved = after_ladder
-        .step(step_id)
-        .cloned()
-        .ok_or_else(|| AppError::internal("step vanished inside its transaction"))?;
-    audit::record(
-        &txn,
-        Some(principal.employee_id),
-        "UPSERT_LADDER_STEP",
-        "ladder_step",
-        step_id,
-        json!({ "before": before, "after": step_json(&saved, after_ladder.requirements_of(step_id), after_ladder.skills_of(step_id)) }),
-    )
-    .await?;
-    txn.commit().await?;
-    // The triggers marked everyone it affects stale; recompute them now.
-    crate::services::eligibility_state::recompute_soon(db);
-    Ok(saved)
+    Ok(())
+}
+
+/// Replaces the step's skill requirements (checked by [`check_skill_needs`]).
+async fn replace_skill_needs(
+    txn: &sea_orm::DatabaseTransaction,
+    step_id: i64,
+    needs: Vec<(i64, i32)>,
+) -> AppResult<()> {
+    step_skill::Entity::delete_many()
+        .filter(step_skill::Column::StepId.eq(step_id))
+        .exec(txn)
+        .await?;
+    for (skill_id, min_level) in needs {
+        step_skill::ActiveModel {
+            step_id: Set(step_id),
+            skill_id: Set(skill_id),
+            min_level: Set(min_level),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 fn step_json(
