@@ -578,8 +578,22 @@ async fn a_seeded_state_equals_one_recomputed_from_the_database() {
 /// starting (its sweep marks employees without a row stale) between the
 /// seed's commit of the employees and its commit of their rows. Here a
 /// second "instance" does that as fast as it can through a whole seed.
+/// Whether it lands between the seed's commits is up to the scheduler, so
+/// the seed is run again (on a fresh database) until it has, at most five
+/// times; every run must leave a correct state.
 #[tokio::test]
 async fn a_seed_succeeds_while_another_instance_marks_missing_rows_and_sweeps() {
+    for _ in 0..5 {
+        if seed_while_another_instance_marks().await > 0 {
+            return;
+        }
+    }
+    panic!("in five seeds the other instance never found rows to mark");
+}
+
+/// One seed raced by a marking and sweeping "instance"; how many rows that
+/// instance marked.
+async fn seed_while_another_instance_marks() -> u64 {
     let app = TestApp::spawn().await;
     let today = Utc::now().date_naive();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -602,10 +616,10 @@ async fn a_seed_succeeds_while_another_instance_marks_missing_rows_and_sweeps() 
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let marked = other.await.unwrap();
     seeded.expect("the seed succeeds");
-    assert!(marked > 0, "the other instance found rows to mark");
     assert!(store::due(&app.db.conn, today, 1).await.unwrap().is_empty());
     assert_eq!(engine(&app, today).await, stored(&app, today).await);
     totals_agree(&app).await.unwrap();
+    marked
 }
 
 /// How many of the indexes a bulk load defers exist.
