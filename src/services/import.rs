@@ -62,6 +62,19 @@ pub struct ImportSummary {
     pub dry_run: bool,
 }
 
+impl ImportSummary {
+    /// The details of an import's audit event.
+    pub fn audit_details(&self, source: &str) -> serde_json::Value {
+        serde_json::json!({
+            "source": source,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        })
+    }
+}
+
 /// Either everything was imported (or would be), or nothing was and here is
 /// every problem.
 #[derive(Debug, Clone, PartialEq, Eq)]

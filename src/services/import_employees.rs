@@ -30,7 +30,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, Value,
 };
-use serde_json::json;
 
 use crate::db::bulk::{
     insert_rows, max_id, sync_sequence, EMPLOYEE_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
@@ -317,13 +316,7 @@ pub async fn import_employees(
         "IMPORT_EMPLOYEES",
         "import",
         "employees",
-        json!({
-            "source": options.source,
-            "rows": summary.rows,
-            "created": summary.created,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-        }),
+        summary.audit_details(&options.source),
     )
     .await?;
     crate::services::eligibility_state::refresh_stale(&txn, db).await?;

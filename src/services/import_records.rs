@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, QuerySelect, Set, Value};
-use serde_json::json;
 
 use crate::db::bulk::{insert_rows, CERTIFICATION_COLUMNS, REVIEW_COLUMNS};
 use crate::db::entities::{certification, employee, performance_review};
@@ -349,13 +348,7 @@ async fn record_summary(
         action,
         "import",
         what,
-        json!({
-            "source": options.source,
-            "rows": summary.rows,
-            "created": summary.created,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-        }),
+        summary.audit_details(&options.source),
     )
     .await
 }
