@@ -2,6 +2,7 @@
 //! entities, and query functions that return domain facts (including the
 //! row scopes every read goes through).
 
+pub mod accounts;
 pub mod audience;
 pub mod bulk;
 pub mod dashboard;
@@ -10,8 +11,10 @@ pub mod entities;
 pub mod facts;
 pub mod kept;
 pub mod notify;
+pub mod paging;
 pub mod records;
 pub mod scope;
+pub mod throttle;
 
 use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -77,3 +77,25 @@ pub async fn seat_counts<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// Reads a course session inside `txn`, locking its row on PostgreSQL
+/// (`FOR UPDATE`) so seat counts cannot race; SQLite's BEGIN IMMEDIATE
+/// already serialises writers.
+pub async fn lock_course_session(
+    txn: &sea_orm::DatabaseTransaction,
+    session_id: i64,
+) -> Result<Option<crate::db::entities::course_session::Model>, DbErr> {
+    use crate::db::entities::course_session;
+    let backend = txn.get_database_backend();
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM course_session WHERE id = $1 FOR UPDATE",
+            [session_id.into()],
+        ))
+        .await?;
+    }
+    course_session::Entity::find_by_id(session_id)
+        .one(txn)
+        .await
+}

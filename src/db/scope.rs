@@ -25,6 +25,12 @@ pub fn chain_ids_sql(manager_id: i64) -> String {
     )
 }
 
+/// A condition on `column` (a qualified SQL column such as
+/// `employee.id`): its value is someone below `manager_id`.
+pub fn in_chain(column: &str, manager_id: i64) -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::Expr::cust(format!("{column} IN ({})", chain_ids_sql(manager_id)))
+}
+
 /// Everyone below `manager_id`, directly or indirectly.
 pub async fn chain_ids<C: ConnectionTrait>(db: &C, manager_id: i64) -> Result<HashSet<i64>, DbErr> {
     let rows = db

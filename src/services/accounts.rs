@@ -102,36 +102,21 @@ pub use crate::auth::sessions::Authenticated;
 /// all in one statement, or none when this process verified the token
 /// lately and has heard of no change since (see `auth::sessions`).
 pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenticated>> {
-    use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
     let digest = token::digest(raw_token);
     let now = Utc::now();
     if let Some(found) = db.sessions.get(&digest, now) {
         return Ok(Some(found));
     }
     let generation = db.sessions.generation();
-    let backend = db.backend();
-    let sql = crate::db::placeholders(
-        backend,
-        "SELECT e.*, s.id AS session_id, s.expires_at AS session_expires_at, \
-                (SELECT version FROM ladder_version WHERE id = 1) AS ladder_version \
-         FROM login_session s JOIN employee e ON e.id = s.employee_id \
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
-    );
-    let row = db
-        .conn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [digest.clone().into(), now.into()],
-        ))
-        .await?;
-    let Some(row) = row else {
+    let Some(crate::db::accounts::LiveSession {
+        employee,
+        session_id,
+        expires_at,
+        ladder_version,
+    }) = crate::db::accounts::live_session(&db.conn, &digest, now).await?
+    else {
         return Ok(None);
     };
-    let employee = employee::Model::from_query_result(&row, "")?;
-    let session_id: i64 = row.try_get("", "session_id")?;
-    let expires_at: chrono::DateTime<Utc> = row.try_get("", "session_expires_at")?;
-    let ladder_version: i64 = row.try_get("", "ladder_version")?;
     let access_role = AccessRole::parse(&employee.access_role)
         .ok_or_else(|| AppError::internal("unknown access role in the database"))?;
     let found = Authenticated {

@@ -42,7 +42,8 @@ pub async fn list(
     first: u64,
     after: Option<i64>,
 ) -> AppResult<(Vec<audit_event::Model>, bool, u64)> {
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use crate::db::paging;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     principal.require_hr()?;
     let mut query = audit_event::Entity::find();
     if let Some(entity) = entity {
@@ -52,15 +53,14 @@ pub async fn list(
         query = query.filter(audit_event::Column::ActorId.eq(actor));
     }
     let total = query.clone().count(&db.conn).await?;
-    if let Some(after) = after {
-        query = query.filter(audit_event::Column::Id.lt(after));
-    }
-    let mut rows = query
-        .order_by_desc(audit_event::Column::Id)
-        .limit(first + 1)
-        .all(&db.conn)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = paging::keyset(
+        &db.conn,
+        query,
+        audit_event::Column::Id,
+        paging::Order::Descending,
+        first,
+        after,
+    )
+    .await?;
     Ok((rows, has_next, total))
 }

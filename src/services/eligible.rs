@@ -50,13 +50,11 @@ pub async fn list_eligible(
         })
         .collect();
     let total = eligible.len() as u64;
-    let mut rows: Vec<employee::Model> = eligible
+    let after_cursor: Vec<employee::Model> = eligible
         .into_iter()
         .filter(|e| after.is_none_or(|a| e.id > a))
-        .take(first as usize + 1)
         .collect();
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = crate::db::paging::split(after_cursor, first);
     Ok(EmployeePage {
         rows,
         has_next,

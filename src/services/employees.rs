@@ -6,14 +6,14 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
 use crate::auth::{password, policy, Principal};
 use crate::db::entities::{employee, role_assignment};
 use crate::db::facts::Ladder;
-use crate::db::{scope, Db};
+use crate::db::{paging, scope, Db};
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::{AppError, AppResult};
 use crate::services::{audit, validate};
@@ -58,10 +58,9 @@ pub fn visible_condition(principal: &Principal) -> Condition {
     }
     let me = Condition::all().add(employee::Column::Id.eq(principal.employee_id));
     if principal.is_manager() {
-        Condition::any().add(me).add(Expr::cust(format!(
-            "employee.id IN ({})",
-            scope::chain_ids_sql(principal.employee_id)
-        )))
+        Condition::any()
+            .add(me)
+            .add(scope::in_chain("employee.id", principal.employee_id))
     } else {
         me
     }
@@ -165,13 +164,15 @@ pub async fn list(
     } else {
         0
     };
-    let mut query = base.order_by_asc(employee::Column::Id);
-    if let Some(after) = after {
-        query = query.filter(employee::Column::Id.gt(after));
-    }
-    let mut rows = query.limit(first + 1).all(&db.conn).await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = paging::keyset(
+        &db.conn,
+        base,
+        employee::Column::Id,
+        paging::Order::Ascending,
+        first,
+        after,
+    )
+    .await?;
     Ok(EmployeePage {
         rows,
         has_next,

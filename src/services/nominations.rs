@@ -21,14 +21,14 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
 use crate::auth::{policy, Principal};
 use crate::db::entities::{employee, nomination, role_assignment};
 use crate::db::facts::{facts_of, Ladder};
-use crate::db::{scope, Db};
+use crate::db::{paging, scope, Db};
 use crate::domain::enums::{EligibilityStatus, NominationStatus};
 use crate::domain::money;
 use crate::error::{AppError, AppResult};
@@ -427,10 +427,10 @@ pub async fn list(
         let mine = Condition::any().add(nomination::Column::NomineeId.eq(principal.employee_id));
         let cond = if principal.is_manager() {
             mine.add(nomination::Column::NominatedById.eq(principal.employee_id))
-                .add(Expr::cust(format!(
-                    "nomination.nominee_id IN ({})",
-                    scope::chain_ids_sql(principal.employee_id)
-                )))
+                .add(scope::in_chain(
+                    "nomination.nominee_id",
+                    principal.employee_id,
+                ))
         } else {
             mine
         };
@@ -440,16 +440,15 @@ pub async fn list(
         query = query.filter(nomination::Column::Status.eq(status.as_str()));
     }
     let total = query.clone().count(&db.conn).await?;
-    if let Some(after) = after {
-        query = query.filter(nomination::Column::Id.lt(after));
-    }
-    let mut rows = query
-        .order_by_desc(nomination::Column::Id)
-        .limit(first + 1)
-        .all(&db.conn)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = paging::keyset(
+        &db.conn,
+        query,
+        nomination::Column::Id,
+        paging::Order::Descending,
+        first,
+        after,
+    )
+    .await?;
     Ok((rows, has_next, total))
 }
 

@@ -168,8 +168,7 @@ pub async fn page(
         rows.extend(chunk.into_iter().filter(|r| r.key > after));
         from = last + 1;
     }
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = crate::db::paging::split(rows, first);
     Ok((rows, has_next, total))
 }
 

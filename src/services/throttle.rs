@@ -12,8 +12,9 @@
 //! account key.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult, Statement, Value};
+use sea_orm::DatabaseTransaction;
 
+use crate::db::throttle::{self, ThrottleRow};
 use crate::error::{AppError, AppResult};
 
 pub const WINDOW_MINUTES: i64 = 15;
@@ -31,55 +32,17 @@ pub fn keys(email: &str, client: Option<&str>) -> Vec<(String, i32)> {
     keys
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Row {
-    failures: i32,
-    window_start: DateTime<Utc>,
-    blocked_until: Option<DateTime<Utc>>,
-    backoff_seconds: i64,
-}
-
-/// Creates the key's row if needed and locks it, in one statement (an
-/// upsert that always writes, so PostgreSQL holds the row lock until the
-/// transaction ends; SQLite's write transaction holds the database). The
-/// row is never deleted, so it cannot vanish between two statements.
-async fn lock_row(txn: &DatabaseTransaction, key: &str, now: DateTime<Utc>) -> AppResult<Row> {
-    let backend = txn.get_database_backend();
-    let row = Row::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        crate::db::placeholders(
-            backend,
-            "INSERT INTO login_throttle (throttle_key, failures, window_start, blocked_until, backoff_seconds) \
-             VALUES (?, 0, ?, NULL, ?) \
-             ON CONFLICT (throttle_key) DO UPDATE SET throttle_key = excluded.throttle_key \
-             RETURNING failures, window_start, blocked_until, backoff_seconds",
-        ),
-        [key.into(), now.into(), FIRST_BACKOFF_SECONDS.into()],
-    ))
-    .one(txn)
-    .await?;
+async fn lock_row(
+    txn: &DatabaseTransaction,
+    key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<ThrottleRow> {
+    let row = throttle::lock_row(txn, key, now, FIRST_BACKOFF_SECONDS).await?;
     row.ok_or_else(|| AppError::internal("the throttle upsert returned no row"))
 }
 
-async fn store(txn: &DatabaseTransaction, key: &str, row: &Row) -> AppResult<()> {
-    let backend = txn.get_database_backend();
-    let values: Vec<Value> = vec![
-        row.failures.into(),
-        row.window_start.into(),
-        row.blocked_until.into(),
-        row.backoff_seconds.into(),
-        key.into(),
-    ];
-    txn.execute_raw(Statement::from_sql_and_values(
-        backend,
-        crate::db::placeholders(
-            backend,
-            "UPDATE login_throttle SET failures = ?, window_start = ?, blocked_until = ?, backoff_seconds = ? WHERE throttle_key = ?",
-        ),
-        values,
-    ))
-    .await?;
-    Ok(())
+async fn store(txn: &DatabaseTransaction, key: &str, row: &ThrottleRow) -> AppResult<()> {
+    Ok(throttle::store(txn, key, row).await?)
 }
 
 fn rate_limited() -> AppError {

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -408,15 +408,7 @@ async fn lock_session(
     txn: &DatabaseTransaction,
     session_id: i64,
 ) -> AppResult<course_session::Model> {
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            format!("SELECT id FROM course_session WHERE id = {session_id} FOR UPDATE"),
-        ))
-        .await?;
-    }
-    course_session::Entity::find_by_id(session_id)
-        .one(txn)
+    crate::db::records::lock_course_session(txn, session_id)
         .await?
         .ok_or_else(|| AppError::not_found("session"))
 }
