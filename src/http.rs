@@ -161,6 +161,7 @@ fn error_response(message: &str) -> async_graphql::Response {
 
 /// 406: neither media type the API speaks is acceptable to the client.
 fn not_acceptable() -> Response {
+    tracing::info!(transport = "http", status = 406, "graphql request refused");
     (
         StatusCode::NOT_ACCEPTABLE,
         "accepts application/graphql-response+json or application/json",
@@ -168,8 +169,15 @@ fn not_acceptable() -> Response {
         .into_response()
 }
 
-/// A request that never reached GraphQL execution, answered as GraphQL.
+/// A request that never reached GraphQL execution, answered as GraphQL
+/// (and logged: every request to `/graphql` gets its line).
 fn refuse(status: StatusCode, media: Media, message: &str) -> Response {
+    tracing::info!(
+        transport = "http",
+        status = status.as_u16(),
+        reason = message,
+        "graphql request refused"
+    );
     let response = error_response(message);
     let mut answer = respond(media, &response);
     answer.set_status(status);
@@ -197,25 +205,17 @@ async fn execute(
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
     schema.prepare(&mut gql);
-    let operation = operation_label(&mut gql);
+    let operation = crate::graphql::operation_label(&mut gql);
     let (mut response, principal_id) = run(schema, db, req, gql, timeout).await;
     ensure_error_codes(&mut response);
-    let codes: Vec<String> = response
-        .errors
-        .iter()
-        .filter_map(|e| {
-            e.extensions
-                .as_ref()?
-                .get("code")
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-        })
-        .collect();
+    let codes = crate::graphql::error_codes(&response);
     let elapsed = started.elapsed();
     crate::metrics::record_request(&operation, &codes, elapsed);
     if codes.iter().any(|c| c == "TIMEOUT") {
         tracing::warn!(operation = %operation, "request timed out");
     }
     tracing::info!(
+        transport = "http",
         request_id = %request_id(),
         operation = %operation,
         principal = principal_id,
@@ -224,21 +224,6 @@ async fn execute(
         "graphql request"
     );
     response
-}
-
-/// The metrics label of a request: its operation name, or the first named
-/// operation of its document.
-fn operation_label(gql: &mut async_graphql::Request) -> String {
-    let named = gql.operation_name.clone().or_else(|| {
-        let doc = gql.parsed_query().ok()?;
-        match &doc.operations {
-            async_graphql::parser::types::DocumentOperations::Multiple(map) => {
-                map.keys().next().map(|name| name.to_string())
-            }
-            async_graphql::parser::types::DocumentOperations::Single(_) => None,
-        }
-    });
-    crate::metrics::operation_label(named.as_deref())
 }
 
 /// Authenticates the bearer token, then executes within `timeout`; the

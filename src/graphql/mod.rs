@@ -103,12 +103,37 @@ impl Executor for AppSchema {
         response
     }
 
+    /// A WebSocket operation (query, mutation or subscription). Each gets
+    /// one log line and one metrics sample, written when its stream ends
+    /// (answered, completed, or stopped by the client), and every error
+    /// carries a code as over HTTP.
     fn execute_stream(
         &self,
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         self.prepare(&mut request);
+        let mut log = OperationLog::new(
+            operation_label(&mut request),
+            session_data.as_deref().and_then(principal_id),
+        );
+        let stream = self.guarded_stream(request, session_data);
+        stream
+            .map(move |mut response| {
+                ensure_error_codes(&mut response);
+                log.note(&response);
+                response
+            })
+            .boxed()
+    }
+}
+
+impl AppSchema {
+    fn guarded_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
         }
@@ -127,6 +152,87 @@ impl Executor for AppSchema {
             None => stream,
         }
     }
+}
+
+/// The signed-in person of a WebSocket connection, if any.
+fn principal_id(data: &Data) -> Option<i64> {
+    data.get(&std::any::TypeId::of::<context::RequestState>())?
+        .downcast_ref::<context::RequestState>()?
+        .principal
+        .as_ref()
+        .map(|p| p.employee_id)
+}
+
+/// One operation's log line and metrics sample, written when it is
+/// dropped: after the last answer, or when the client stops it.
+struct OperationLog {
+    operation: String,
+    principal: Option<i64>,
+    started: std::time::Instant,
+    answers: u64,
+    codes: Vec<String>,
+}
+
+impl OperationLog {
+    fn new(operation: String, principal: Option<i64>) -> Self {
+        OperationLog {
+            operation,
+            principal,
+            started: std::time::Instant::now(),
+            answers: 0,
+            codes: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, response: &Response) {
+        self.answers += 1;
+        self.codes.extend(error_codes(response));
+    }
+}
+
+impl Drop for OperationLog {
+    fn drop(&mut self) {
+        let elapsed = self.started.elapsed();
+        crate::metrics::record_request(&self.operation, &self.codes, elapsed);
+        tracing::info!(
+            transport = "ws",
+            operation = %self.operation,
+            principal = self.principal,
+            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            answers = self.answers,
+            errors = %self.codes.join(","),
+            "graphql request"
+        );
+    }
+}
+
+/// The `extensions.code` of each error of `response`, in order.
+pub fn error_codes(response: &Response) -> Vec<String> {
+    response
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()?
+                .get("code")
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+        })
+        .collect()
+}
+
+/// The metrics and log label of a request: its operation name, or the
+/// first named operation of its document.
+pub fn operation_label(request: &mut Request) -> String {
+    let named = request.operation_name.clone().or_else(|| {
+        let doc = request.parsed_query().ok()?;
+        match &doc.operations {
+            async_graphql::parser::types::DocumentOperations::Multiple(map) => {
+                map.keys().next().map(|name| name.to_string())
+            }
+            async_graphql::parser::types::DocumentOperations::Single(_) => None,
+        }
+    });
+    crate::metrics::operation_label(named.as_deref())
 }
 
 /// Whether the request's document holds a mutation.

@@ -148,6 +148,72 @@ async fn fan_out_is_refused_over_websocket_as_query_and_as_subscription() {
 }
 
 #[tokio::test]
+async fn every_websocket_operation_is_counted_once_and_its_errors_carry_codes() {
+    let app = TestApp::spawn().await;
+    let mut ws = socket(&app, None).await.expect("upgrade");
+    assert_eq!(
+        init(&mut ws, &app.employee.token).await["type"],
+        "connection_ack"
+    );
+    let operations = [
+        ("ok", "query WsAnsweredProbe { me { id } }".to_owned()),
+        ("costly", format!("query WsCostlyProbe {FAN_OUT}")),
+        (
+            "invalid",
+            "query WsInvalidProbe { me { noSuchField } }".to_owned(),
+        ),
+    ];
+    for (id, query) in &operations {
+        send(
+            &mut ws,
+            json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+        )
+        .await;
+        let answer = receive(&mut ws).await;
+        assert_eq!(answer["id"], *id, "{answer}");
+        let errors = if answer["type"] == "error" {
+            answer["payload"].clone()
+        } else {
+            answer["payload"]["errors"].clone()
+        };
+        if *id == "ok" {
+            assert!(errors.is_null(), "{answer}");
+        } else {
+            assert_eq!(
+                errors[0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{answer}"
+            );
+        }
+    }
+    // The log line and the sample are written when the operation's stream
+    // ends, just after its last answer: allow the socket a moment.
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains("WsInvalidProbe") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for probe in ["WsAnsweredProbe", "WsCostlyProbe", "WsInvalidProbe"] {
+        let lines: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("rungs_graphql_requests_total") && l.contains(probe))
+            .collect();
+        assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
+        assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_socket_without_connection_init_is_closed_with_4408() {
     let app = TestApp::spawn_configured(|app| {
         app.ws_limits(rungs::ws::WsLimits {
