@@ -10,8 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::IsTerminal;
-use std::time::Instant;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -42,14 +41,36 @@ impl fmt::Display for Problem {
 }
 
 /// How to import.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ImportOptions {
     /// Check only; write nothing.
     pub dry_run: bool,
     /// Where the rows came from (recorded in the audit event).
     pub source: String,
-    /// Draw a progress bar on standard error when it is a terminal.
-    pub progress: bool,
+    /// Where to report how far the import has got (none: nowhere). The
+    /// caller decides what to show; the service does no terminal I/O.
+    pub progress: Option<Arc<dyn ProgressReport>>,
+}
+
+impl fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("source", &self.source)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Receives an import's progress (the command line draws a bar on standard
+/// error).
+pub trait ProgressReport: Send + Sync {
+    /// The import has `total` units of work ahead; called before any `show`.
+    fn start(&self, total: usize);
+    /// `done` of the `total` units are done, at stage `what`.
+    fn show(&self, what: &str, done: usize);
+    /// The import has stopped reporting.
+    fn finish(&self);
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -449,41 +470,30 @@ pub fn cycles(next: &[Option<usize>]) -> Vec<Vec<usize>> {
     found
 }
 
-/// A progress bar on standard error, drawn only when it is a terminal.
-pub struct Progress {
-    on: bool,
-    total: usize,
-    started: Instant,
+/// An import's progress, reported to the caller's [`ProgressReport`] if
+/// there is one.
+pub struct Progress<'a> {
+    report: Option<&'a dyn ProgressReport>,
 }
 
-impl Progress {
-    pub fn new(wanted: bool, total: usize) -> Progress {
-        Progress {
-            on: wanted && std::io::stderr().is_terminal(),
-            total,
-            started: Instant::now(),
+impl<'a> Progress<'a> {
+    pub fn new(options: &'a ImportOptions, total: usize) -> Progress<'a> {
+        let report = options.progress.as_deref();
+        if let Some(report) = report {
+            report.start(total);
         }
+        Progress { report }
     }
 
     pub fn show(&self, what: &str, done: usize) {
-        if self.on {
-            let width = 30;
-            let total = self.total.max(1);
-            let filled = (done.min(total) * width) / total;
-            eprint!(
-                "\r  [{}{}] {:>3}% {:<12} {:>6.1}s",
-                "#".repeat(filled),
-                ".".repeat(width - filled),
-                done.min(total) * 100 / total,
-                what,
-                self.started.elapsed().as_secs_f64()
-            );
+        if let Some(report) = self.report {
+            report.show(what, done);
         }
     }
 
     pub fn finish(&self) {
-        if self.on {
-            eprintln!();
+        if let Some(report) = self.report {
+            report.finish();
         }
     }
 }

@@ -273,7 +273,7 @@ pub async fn import_employees(
         Ok(rows) => rows,
         Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
     };
-    let progress = Progress::new(options.progress, rows.len() * 2);
+    let progress = Progress::new(options, rows.len() * 2);
     let ladder = Ladder::load(&db.conn).await?;
     let mut problems: Vec<Problem> = Vec::new();
     let (parsed, file) = check_cells(&ladder, &rows, &mut problems, &progress);
@@ -332,7 +332,7 @@ fn check_cells(
     ladder: &Ladder,
     rows: &[crate::services::import::Row],
     problems: &mut Vec<Problem>,
-    progress: &Progress,
+    progress: &Progress<'_>,
 ) -> (Vec<Parsed>, FileKeys) {
     let mut file = FileKeys::default();
     let mut parsed = Vec::with_capacity(rows.len());
@@ -672,7 +672,7 @@ struct Writes<'a> {
     managers: &'a Managers<'a>,
     new: &'a [usize],
     changed: &'a [usize],
-    progress: &'a Progress,
+    progress: &'a Progress<'a>,
 }
 
 impl Writes<'_> {

@@ -181,7 +181,7 @@ pub async fn import_certifications(
         Ok(rows) => rows,
         Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
     };
-    let progress = Progress::new(options.progress, rows.len());
+    let progress = Progress::new(options, rows.len());
     let people = People::load(db).await?;
     let today = Utc::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
@@ -417,7 +417,7 @@ pub async fn import_reviews(
         Ok(rows) => rows,
         Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
     };
-    let progress = Progress::new(options.progress, rows.len());
+    let progress = Progress::new(options, rows.len());
     let people = People::load(db).await?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();
