@@ -1,6 +1,8 @@
 //! The command line's work, one function per subcommand.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::Context as _;
 use chrono::Utc;
@@ -11,7 +13,7 @@ use crate::config::{
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::AppError;
 use crate::services::employees::{self, NewEmployee};
-use crate::services::import::{self, ImportOptions, ImportOutcome};
+use crate::services::import::{self, ImportOptions, ImportOutcome, ProgressReport};
 use crate::services::report;
 use crate::startup::{shutdown_signal, Application};
 use crate::{db, graphql};
@@ -147,7 +149,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
     let options = ImportOptions {
         dry_run: args.dry_run,
         source: args.file.display().to_string(),
-        progress: true,
+        progress: StderrProgress::if_terminal(),
     };
     let started = std::time::Instant::now();
     let outcome = match command {
@@ -186,6 +188,53 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
                 args.file.display()
             )
         }
+    }
+}
+
+/// An import's progress bar on standard error, drawn only when it is a
+/// terminal.
+struct StderrProgress {
+    /// The units of work and when the import started them.
+    state: Mutex<(usize, Instant)>,
+}
+
+impl StderrProgress {
+    fn if_terminal() -> Option<Arc<dyn ProgressReport>> {
+        std::io::stderr().is_terminal().then(|| {
+            Arc::new(StderrProgress {
+                state: Mutex::new((0, Instant::now())),
+            }) as Arc<dyn ProgressReport>
+        })
+    }
+}
+
+impl ProgressReport for StderrProgress {
+    fn start(&self, total: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = (total, Instant::now());
+        }
+    }
+
+    fn show(&self, what: &str, done: usize) {
+        let Ok(state) = self.state.lock() else {
+            return;
+        };
+        let (total, started) = *state;
+        let width = 30;
+        let total = total.max(1);
+        let filled = (done.min(total) * width) / total;
+        eprint!(
+            "\r  [{}{}] {:>3}% {:<12} {:>6.1}s",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            done.min(total) * 100 / total,
+            what,
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    fn finish(&self) {
+        eprintln!();
     }
 }
 

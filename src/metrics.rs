@@ -99,69 +99,77 @@ fn scalar(out: &mut String, name: &str, kind: &str, help: &str, value: impl std:
 /// The exposition text.
 pub fn render(db: &Db) -> String {
     let mut out = String::new();
-    let (size, idle) = pool_state(db);
-    scalar(
-        &mut out,
-        "rungs_db_statements_total",
-        "counter",
-        "SQL statements issued by this process.",
-        STATEMENTS.load(Ordering::Relaxed),
-    );
-    scalar(
-        &mut out,
-        "rungs_db_statement_errors_total",
-        "counter",
-        "SQL statements that failed.",
-        STATEMENT_ERRORS.load(Ordering::Relaxed),
-    );
-    scalar(
-        &mut out,
-        "rungs_connections_refused_total",
-        "counter",
-        "Connections closed at once because the connection cap was reached.",
-        crate::connections::REFUSED.load(Ordering::Relaxed),
-    );
-    scalar(
-        &mut out,
-        "rungs_connections_evicted_total",
-        "counter",
-        "Connections that had sent nothing, closed to make room at the cap.",
-        crate::connections::EVICTED.load(Ordering::Relaxed),
-    );
-    scalar(
-        &mut out,
-        "rungs_connections_timed_out_total",
-        "counter",
-        "Connections closed because the client was too slow or idle too long.",
-        crate::connections::TIMED_OUT.load(Ordering::Relaxed),
-    );
-    scalar(
-        &mut out,
-        "rungs_db_pool_connections",
-        "gauge",
-        "Connections open in the pool.",
-        size,
-    );
-    scalar(
-        &mut out,
-        "rungs_db_pool_in_use",
-        "gauge",
-        "Connections in use.",
-        size.saturating_sub(idle),
-    );
-    scalar(
-        &mut out,
-        "rungs_login_failures_total",
-        "counter",
-        "Failed logins.",
-        LOGIN_FAILURES.load(Ordering::Relaxed),
-    );
+    for (name, kind, help, value) in process_metrics(db) {
+        scalar(&mut out, name, kind, help, value);
+    }
     let guard = REGISTRY.lock();
     let empty = Registry::default();
     let registry = match guard.as_ref() {
         Ok(g) => g.as_ref().unwrap_or(&empty),
         Err(_) => &empty,
     };
+    render_requests(&mut out, registry);
+    render_errors(&mut out, registry);
+    render_latency(&mut out, registry);
+    out
+}
+
+/// The metrics without labels: name, type, help and value.
+fn process_metrics(db: &Db) -> [(&'static str, &'static str, &'static str, u64); 8] {
+    let (size, idle) = pool_state(db);
+    [
+        (
+            "rungs_db_statements_total",
+            "counter",
+            "SQL statements issued by this process.",
+            STATEMENTS.load(Ordering::Relaxed),
+        ),
+        (
+            "rungs_db_statement_errors_total",
+            "counter",
+            "SQL statements that failed.",
+            STATEMENT_ERRORS.load(Ordering::Relaxed),
+        ),
+        (
+            "rungs_connections_refused_total",
+            "counter",
+            "Connections closed at once because the connection cap was reached.",
+            crate::connections::REFUSED.load(Ordering::Relaxed),
+        ),
+        (
+            "rungs_connections_evicted_total",
+            "counter",
+            "Connections that had sent nothing, closed to make room at the cap.",
+            crate::connections::EVICTED.load(Ordering::Relaxed),
+        ),
+        (
+            "rungs_connections_timed_out_total",
+            "counter",
+            "Connections closed because the client was too slow or idle too long.",
+            crate::connections::TIMED_OUT.load(Ordering::Relaxed),
+        ),
+        (
+            "rungs_db_pool_connections",
+            "gauge",
+            "Connections open in the pool.",
+            u64::from(size),
+        ),
+        (
+            "rungs_db_pool_in_use",
+            "gauge",
+            "Connections in use.",
+            u64::from(size.saturating_sub(idle)),
+        ),
+        (
+            "rungs_login_failures_total",
+            "counter",
+            "Failed logins.",
+            LOGIN_FAILURES.load(Ordering::Relaxed),
+        ),
+    ]
+}
+
+fn render_requests(out: &mut String, registry: &Registry) {
     let _ = writeln!(
         out,
         "# HELP rungs_graphql_requests_total GraphQL requests by operation name and outcome."
@@ -174,6 +182,9 @@ pub fn render(db: &Db) -> String {
             escape(operation)
         );
     }
+}
+
+fn render_errors(out: &mut String, registry: &Registry) {
     let _ = writeln!(
         out,
         "# HELP rungs_graphql_errors_total GraphQL errors by extensions.code."
@@ -186,6 +197,9 @@ pub fn render(db: &Db) -> String {
             escape(code)
         );
     }
+}
+
+fn render_latency(out: &mut String, registry: &Registry) {
     let _ = writeln!(
         out,
         "# HELP rungs_graphql_request_duration_seconds GraphQL request latency."
@@ -216,7 +230,6 @@ pub fn render(db: &Db) -> String {
         "rungs_graphql_request_duration_seconds_count {}",
         registry.count
     );
-    out
 }
 
 fn pool_state(db: &Db) -> (u32, u32) {

@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -210,28 +210,7 @@ pub async fn create(
     if let Some(actor) = actor {
         policy::may_create_employee(actor, input.access_role)?;
     }
-    let name = validate::text("name", &input.name, 200)?;
-    let email = validate::email(&input.email)?;
-    let site = validate::text("site", &input.site, 100)?;
-    let market = validate::market(&input.market)?;
-    let currency = validate::currency(&input.currency)?;
-    let salary_minor = validate::amount("salary", &input.salary, &currency)?;
-    let hired_on = validate::date("hiredOn", input.hired_on)?;
-    let role_since = validate::date("roleSince", input.role_since.unwrap_or(hired_on))?;
-    if role_since < hired_on {
-        return Err(AppError::bad_input("roleSince must not be before hiredOn"));
-    }
-    let employee_number = match &input.employee_number {
-        Some(number) => Some(validate::text("employeeNumber", number, 50)?),
-        None => None,
-    };
-    let password_hash = match &input.initial_password {
-        Some(pw) => {
-            password::check_policy(pw, &email, &name)?;
-            Some(password::hash(pw.clone()).await?)
-        }
-        None => None,
-    };
+    let fields = NewFields::check(&input).await?;
     let ladder = Ladder::load(&db.conn).await?;
     let role = ladder.role_by_code(input.role_code.trim()).ok_or_else(|| {
         AppError::bad_input(format!(
@@ -246,61 +225,11 @@ pub async fn create(
             return Err(AppError::bad_input("managerId: no such employee"));
         }
     }
-    ensure_email_free(&txn, &email, None).await?;
-    if let Some(number) = &employee_number {
-        let taken = employee::Entity::find()
-            .filter(employee::Column::EmployeeNumber.eq(number.as_str()))
-            .count(&txn)
-            .await?;
-        if taken > 0 {
-            return Err(AppError::bad_input(format!(
-                "employeeNumber: \"{number}\" is already in use"
-            )));
-        }
+    ensure_email_free(&txn, &fields.email, None).await?;
+    if let Some(number) = &fields.employee_number {
+        ensure_number_free(&txn, number).await?;
     }
-    let now = Utc::now();
-    let placeholder_number = format!("pending-{}", crate::auth::token::generate());
-    let created = employee::ActiveModel {
-        employee_number: Set(employee_number.clone().unwrap_or(placeholder_number)),
-        name: Set(name),
-        email: Set(email),
-        password_hash: Set(password_hash),
-        access_role: Set(input.access_role.as_str().to_owned()),
-        job_role_id: Set(role.id),
-        manager_id: Set(input.manager_id),
-        site: Set(site),
-        market: Set(market),
-        work_arrangement: Set(input.work_arrangement.as_str().to_owned()),
-        employment_type: Set(input.employment_type.as_str().to_owned()),
-        hired_on: Set(hired_on),
-        role_since: Set(role_since),
-        salary_minor: Set(salary_minor),
-        currency: Set(currency.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let created = if employee_number.is_none() {
-        let id = created.id;
-        let mut active = created.into_active_model();
-        active.employee_number = Set(format!("E{id:06}"));
-        active.update(&txn).await?
-    } else {
-        created
-    };
-    role_assignment::ActiveModel {
-        employee_id: Set(created.id),
-        job_role_id: Set(role.id),
-        started_on: Set(role_since),
-        ended_on: Set(None),
-        salary_minor: Set(salary_minor),
-        currency: Set(currency),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let created = insert_new(&txn, &input, fields, role.id).await?;
     audit::record(
         &txn,
         actor.map(|a| a.employee_id),
@@ -312,6 +241,126 @@ pub async fn create(
     .await?;
     crate::services::eligibility_state::refresh(&txn, db, &[created.id]).await?;
     txn.commit().await?;
+    Ok(created)
+}
+
+/// The fields of a new employee, checked (and the password hashed).
+struct NewFields {
+    name: String,
+    email: String,
+    site: String,
+    market: String,
+    currency: String,
+    salary_minor: i64,
+    hired_on: NaiveDate,
+    role_since: NaiveDate,
+    employee_number: Option<String>,
+    password_hash: Option<String>,
+}
+
+impl NewFields {
+    async fn check(input: &NewEmployee) -> AppResult<NewFields> {
+        let name = validate::text("name", &input.name, 200)?;
+        let email = validate::email(&input.email)?;
+        let site = validate::text("site", &input.site, 100)?;
+        let market = validate::market(&input.market)?;
+        let currency = validate::currency(&input.currency)?;
+        let salary_minor = validate::amount("salary", &input.salary, &currency)?;
+        let hired_on = validate::date("hiredOn", input.hired_on)?;
+        let role_since = validate::date("roleSince", input.role_since.unwrap_or(hired_on))?;
+        if role_since < hired_on {
+            return Err(AppError::bad_input("roleSince must not be before hiredOn"));
+        }
+        let employee_number = match &input.employee_number {
+            Some(number) => Some(validate::text("employeeNumber", number, 50)?),
+            None => None,
+        };
+        let password_hash = match &input.initial_password {
+            Some(pw) => {
+                password::check_policy(pw, &email, &name)?;
+                Some(password::hash(pw.clone()).await?)
+            }
+            None => None,
+        };
+        Ok(NewFields {
+            name,
+            email,
+            site,
+            market,
+            currency,
+            salary_minor,
+            hired_on,
+            role_since,
+            employee_number,
+            password_hash,
+        })
+    }
+}
+
+async fn ensure_number_free<C: ConnectionTrait>(db: &C, number: &str) -> AppResult<()> {
+    let taken = employee::Entity::find()
+        .filter(employee::Column::EmployeeNumber.eq(number))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::bad_input(format!(
+            "employeeNumber: \"{number}\" is already in use"
+        )));
+    }
+    Ok(())
+}
+
+/// Inserts the employee (numbered `E000123` after their id when the input
+/// names no number) and their first role-history row.
+async fn insert_new(
+    txn: &DatabaseTransaction,
+    input: &NewEmployee,
+    fields: NewFields,
+    role_id: i64,
+) -> AppResult<employee::Model> {
+    let now = Utc::now();
+    let placeholder_number = format!("pending-{}", crate::auth::token::generate());
+    let created = employee::ActiveModel {
+        employee_number: Set(fields.employee_number.clone().unwrap_or(placeholder_number)),
+        name: Set(fields.name),
+        email: Set(fields.email),
+        password_hash: Set(fields.password_hash),
+        access_role: Set(input.access_role.as_str().to_owned()),
+        job_role_id: Set(role_id),
+        manager_id: Set(input.manager_id),
+        site: Set(fields.site),
+        market: Set(fields.market),
+        work_arrangement: Set(input.work_arrangement.as_str().to_owned()),
+        employment_type: Set(input.employment_type.as_str().to_owned()),
+        hired_on: Set(fields.hired_on),
+        role_since: Set(fields.role_since),
+        salary_minor: Set(fields.salary_minor),
+        currency: Set(fields.currency.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let created = if fields.employee_number.is_none() {
+        let id = created.id;
+        let mut active = created.into_active_model();
+        active.employee_number = Set(format!("E{id:06}"));
+        active.update(txn).await?
+    } else {
+        created
+    };
+    role_assignment::ActiveModel {
+        employee_id: Set(created.id),
+        job_role_id: Set(role_id),
+        started_on: Set(fields.role_since),
+        ended_on: Set(None),
+        salary_minor: Set(fields.salary_minor),
+        currency: Set(fields.currency),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
     Ok(created)
 }
 

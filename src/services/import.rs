@@ -10,8 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::IsTerminal;
-use std::time::Instant;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -42,14 +41,36 @@ impl fmt::Display for Problem {
 }
 
 /// How to import.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ImportOptions {
     /// Check only; write nothing.
     pub dry_run: bool,
     /// Where the rows came from (recorded in the audit event).
     pub source: String,
-    /// Draw a progress bar on standard error when it is a terminal.
-    pub progress: bool,
+    /// Where to report how far the import has got (none: nowhere). The
+    /// caller decides what to show; the service does no terminal I/O.
+    pub progress: Option<Arc<dyn ProgressReport>>,
+}
+
+impl fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("source", &self.source)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Receives an import's progress (the command line draws a bar on standard
+/// error).
+pub trait ProgressReport: Send + Sync {
+    /// The import has `total` units of work ahead; called before any `show`.
+    fn start(&self, total: usize);
+    /// `done` of the `total` units are done, at stage `what`.
+    fn show(&self, what: &str, done: usize);
+    /// The import has stopped reporting.
+    fn finish(&self);
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -112,47 +133,105 @@ pub fn read_rows(
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut problems = Vec::new();
-    let mut header: Option<Vec<Option<usize>>> = None;
-    let mut width = 0usize;
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter {
-        bytes,
-        offset: 0,
-        line: 1,
+    let mut table = Table {
+        required,
+        expected: &expected,
+        lines: LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        },
+        header: None,
+        width: 0,
+        rows: Vec::new(),
+        problems: Vec::new(),
     };
+    let mut record = csv::ByteRecord::new();
     loop {
-        let line = lines.line_at(reader.position().byte());
+        let line = table.lines.line_at(reader.position().byte());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                let line = err
-                    .position()
-                    .map(|p| lines.line_at(p.byte()))
-                    .unwrap_or(line);
-                problems.push(Problem {
-                    line,
-                    column: "-".into(),
-                    reason: format!("unreadable CSV: {err}"),
-                });
-                continue;
-            }
+            Ok(true) => table.add(line, &record),
+            Err(err) => table.unreadable(line, &err),
         }
+    }
+    table.finish()
+}
+
+/// A file as it is read: the header, then the data rows, and the problems.
+struct Table<'a> {
+    required: &'a [&'a str],
+    expected: &'a [&'a str],
+    lines: LineCounter<'a>,
+    /// For each column of the file, the expected column it is (once read).
+    header: Option<Vec<Option<usize>>>,
+    /// The number of fields of the header.
+    width: usize,
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+}
+
+impl Table<'_> {
+    /// A record the CSV reader could not read (`line`: where it started).
+    fn unreadable(&mut self, line: u64, err: &csv::Error) {
+        let line = err
+            .position()
+            .map(|p| self.lines.line_at(p.byte()))
+            .unwrap_or(line);
+        self.problems.push(Problem {
+            line,
+            column: "-".into(),
+            reason: format!("unreadable CSV: {err}"),
+        });
+    }
+
+    /// A record: skipped when blank, else the header (the first) or a row.
+    fn add(&mut self, line: u64, record: &csv::ByteRecord) {
         let line = match record.position() {
-            Some(p) => lines.line_at(p.byte()),
+            Some(p) => self.lines.line_at(p.byte()),
             None => line,
         };
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+            return;
         }
+        let fields = self.fields(line, record);
+        let Some(map) = &self.header else {
+            let (map, problems) = map_header(line, &fields, self.required, self.expected);
+            self.problems.extend(problems);
+            self.width = fields.len();
+            self.header = Some(map);
+            return;
+        };
+        if fields.len() != self.width {
+            self.problems.push(Problem {
+                line,
+                column: "-".into(),
+                reason: format!(
+                    "has {} fields but the header has {}",
+                    fields.len(),
+                    self.width
+                ),
+            });
+            return;
+        }
+        let mut values = vec![String::new(); self.expected.len()];
+        for (position, target) in map.iter().enumerate() {
+            if let (Some(target), Some(value)) = (target, fields.get(position)) {
+                values[*target] = value.clone();
+            }
+        }
+        self.rows.push(Row { line, values });
+    }
+
+    /// The record's fields as text ("" and a problem for one that is not
+    /// UTF-8).
+    fn fields(&mut self, line: u64, record: &csv::ByteRecord) -> Vec<String> {
         let mut fields = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
                 Ok(text) => fields.push(text.to_owned()),
                 Err(_) => {
-                    problems.push(Problem {
+                    self.problems.push(Problem {
                         line,
                         column: format!("#{}", i + 1),
                         reason: "not UTF-8 text (save the file as UTF-8)".into(),
@@ -161,40 +240,23 @@ pub fn read_rows(
                 }
             }
         }
-        let Some(map) = &header else {
-            let (map, header_problems) = map_header(line, &fields, required, &expected);
-            problems.extend(header_problems);
-            width = fields.len();
-            header = Some(map);
-            continue;
-        };
-        if fields.len() != width {
-            problems.push(Problem {
-                line,
+        fields
+    }
+
+    /// The rows, or every problem (a file without a header is one).
+    fn finish(mut self) -> Result<Vec<Row>, Vec<Problem>> {
+        if self.header.is_none() {
+            self.problems.push(Problem {
+                line: 1,
                 column: "-".into(),
-                reason: format!("has {} fields but the header has {width}", fields.len()),
+                reason: "the file is empty (expected a header line)".into(),
             });
-            continue;
         }
-        let mut values = vec![String::new(); expected.len()];
-        for (position, target) in map.iter().enumerate() {
-            if let (Some(target), Some(value)) = (target, fields.get(position)) {
-                values[*target] = value.clone();
-            }
+        if self.problems.is_empty() {
+            Ok(self.rows)
+        } else {
+            Err(self.problems)
         }
-        rows.push(Row { line, values });
-    }
-    if header.is_none() {
-        problems.push(Problem {
-            line: 1,
-            column: "-".into(),
-            reason: "the file is empty (expected a header line)".into(),
-        });
-    }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
     }
 }
 
@@ -449,41 +511,30 @@ pub fn cycles(next: &[Option<usize>]) -> Vec<Vec<usize>> {
     found
 }
 
-/// A progress bar on standard error, drawn only when it is a terminal.
-pub struct Progress {
-    on: bool,
-    total: usize,
-    started: Instant,
+/// An import's progress, reported to the caller's [`ProgressReport`] if
+/// there is one.
+pub struct Progress<'a> {
+    report: Option<&'a dyn ProgressReport>,
 }
 
-impl Progress {
-    pub fn new(wanted: bool, total: usize) -> Progress {
-        Progress {
-            on: wanted && std::io::stderr().is_terminal(),
-            total,
-            started: Instant::now(),
+impl<'a> Progress<'a> {
+    pub fn new(options: &'a ImportOptions, total: usize) -> Progress<'a> {
+        let report = options.progress.as_deref();
+        if let Some(report) = report {
+            report.start(total);
         }
+        Progress { report }
     }
 
     pub fn show(&self, what: &str, done: usize) {
-        if self.on {
-            let width = 30;
-            let total = self.total.max(1);
-            let filled = (done.min(total) * width) / total;
-            eprint!(
-                "\r  [{}{}] {:>3}% {:<12} {:>6.1}s",
-                "#".repeat(filled),
-                ".".repeat(width - filled),
-                done.min(total) * 100 / total,
-                what,
-                self.started.elapsed().as_secs_f64()
-            );
+        if let Some(report) = self.report {
+            report.show(what, done);
         }
     }
 
     pub fn finish(&self) {
-        if self.on {
-            eprintln!();
+        if let Some(report) = self.report {
+            report.finish();
         }
     }
 }

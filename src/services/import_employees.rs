@@ -40,8 +40,8 @@ use crate::db::Db;
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::error::AppResult;
 use crate::services::import::{
-    cycles, read_rows, Check, EmployeeRef, ImportOptions, ImportOutcome, ImportSummary, Problem,
-    Progress,
+    cycles, read_rows, Check, EmployeeRef, ImportOptions, ImportOutcome, ImportSummary, Invalid,
+    Problem, Progress,
 };
 use crate::services::{audit, validate};
 
@@ -143,21 +143,7 @@ fn parse_row(
     let email = check.app("email", validate::email(row.get(EMAIL)));
     let job_role_id = check
         .required("role_code", row.get(ROLE_CODE))
-        .and_then(|code| {
-            let role = ladder.role_by_code(code).map(|r| r.id);
-            if role.is_none() {
-                let codes: Vec<&str> = ladder.roles.iter().map(|r| r.code.as_str()).collect();
-                check.fail(
-                    "role_code",
-                    format!(
-                        "unknown job role \"{}\" (one of {})",
-                        validate::clip(code),
-                        codes.join(", ")
-                    ),
-                );
-            }
-            role
-        });
+        .and_then(|code| job_role_id(ladder, check, code));
     let site = check.app("site", validate::text("site", row.get(SITE), 100));
     let market = check.app("market", validate::market(row.get(MARKET)));
     let hired_on = check
@@ -170,30 +156,8 @@ fn parse_row(
         }
         _ => None,
     };
-    let access_role = check.optional_choice(
-        "access_role",
-        row.get(ACCESS_ROLE),
-        AccessRole::parse,
-        "EMPLOYEE, MANAGER, HR, ADMIN",
-    );
-    let manager = match row.get(MANAGER) {
-        "" => None,
-        value => Some(EmployeeRef::parse(value)),
-    };
-    let work_arrangement = check.optional_choice(
-        "work_arrangement",
-        row.get(WORK_ARRANGEMENT),
-        WorkArrangement::parse,
-        "ONSITE, REMOTE, HYBRID",
-    );
-    let employment_type = check.optional_choice(
-        "employment_type",
-        row.get(EMPLOYMENT_TYPE),
-        EmploymentType::parse,
-        "FULL_TIME, PART_TIME, GIG",
-    );
-    let role_since = check.optional_date("role_since", row.get(ROLE_SINCE));
-    if let (Some(hired), Ok(Some(since))) = (hired_on, role_since) {
+    let optional = OptionalCells::parse(row, check);
+    if let (Some(hired), Ok(Some(since))) = (hired_on, optional.role_since) {
         if since < hired {
             check.fail("role_since", "must not be before hired_on");
             return None;
@@ -204,18 +168,79 @@ fn parse_row(
         number: number?,
         name: name?,
         email: email?,
-        access_role: access_role.ok()?,
+        access_role: optional.access_role.ok()?,
         job_role_id: job_role_id?,
-        manager,
+        manager: optional.manager,
         site: site?,
         market: market?,
-        work_arrangement: work_arrangement.ok()?,
-        employment_type: employment_type.ok()?,
+        work_arrangement: optional.work_arrangement.ok()?,
+        employment_type: optional.employment_type.ok()?,
         hired_on: hired_on?,
-        role_since: role_since.ok()?,
+        role_since: optional.role_since.ok()?,
         salary_minor: salary_minor?,
         currency: currency?,
     })
+}
+
+/// The id of the job role with `code`, or a problem listing the codes.
+fn job_role_id(ladder: &Ladder, check: &mut Check, code: &str) -> Option<i64> {
+    let role = ladder.role_by_code(code).map(|r| r.id);
+    if role.is_none() {
+        let codes: Vec<&str> = ladder.roles.iter().map(|r| r.code.as_str()).collect();
+        check.fail(
+            "role_code",
+            format!(
+                "unknown job role \"{}\" (one of {})",
+                validate::clip(code),
+                codes.join(", ")
+            ),
+        );
+    }
+    role
+}
+
+/// The cells a row may leave empty (`Err`: checked, and a problem).
+struct OptionalCells {
+    access_role: Result<Option<AccessRole>, Invalid>,
+    manager: Option<EmployeeRef>,
+    work_arrangement: Result<Option<WorkArrangement>, Invalid>,
+    employment_type: Result<Option<EmploymentType>, Invalid>,
+    role_since: Result<Option<NaiveDate>, Invalid>,
+}
+
+impl OptionalCells {
+    fn parse(row: &crate::services::import::Row, check: &mut Check) -> OptionalCells {
+        let access_role = check.optional_choice(
+            "access_role",
+            row.get(ACCESS_ROLE),
+            AccessRole::parse,
+            "EMPLOYEE, MANAGER, HR, ADMIN",
+        );
+        let manager = match row.get(MANAGER) {
+            "" => None,
+            value => Some(EmployeeRef::parse(value)),
+        };
+        let work_arrangement = check.optional_choice(
+            "work_arrangement",
+            row.get(WORK_ARRANGEMENT),
+            WorkArrangement::parse,
+            "ONSITE, REMOTE, HYBRID",
+        );
+        let employment_type = check.optional_choice(
+            "employment_type",
+            row.get(EMPLOYMENT_TYPE),
+            EmploymentType::parse,
+            "FULL_TIME, PART_TIME, GIG",
+        );
+        let role_since = check.optional_date("role_since", row.get(ROLE_SINCE));
+        OptionalCells {
+            access_role,
+            manager,
+            work_arrangement,
+            employment_type,
+            role_since,
+        }
+    }
 }
 
 fn describe(reference: &EmployeeRef) -> String {
@@ -273,7 +298,7 @@ pub async fn import_employees(
         Ok(rows) => rows,
         Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
     };
-    let progress = Progress::new(options.progress, rows.len() * 2);
+    let progress = Progress::new(options, rows.len() * 2);
     let ladder = Ladder::load(&db.conn).await?;
     let mut problems: Vec<Problem> = Vec::new();
     let (parsed, file) = check_cells(&ladder, &rows, &mut problems, &progress);
@@ -332,7 +357,7 @@ fn check_cells(
     ladder: &Ladder,
     rows: &[crate::services::import::Row],
     problems: &mut Vec<Problem>,
-    progress: &Progress,
+    progress: &Progress<'_>,
 ) -> (Vec<Parsed>, FileKeys) {
     let mut file = FileKeys::default();
     let mut parsed = Vec::with_capacity(rows.len());
@@ -672,7 +697,7 @@ struct Writes<'a> {
     managers: &'a Managers<'a>,
     new: &'a [usize],
     changed: &'a [usize],
-    progress: &'a Progress,
+    progress: &'a Progress<'a>,
 }
 
 impl Writes<'_> {

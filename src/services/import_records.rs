@@ -12,9 +12,10 @@
 //! VERIFIED (HR's own records, as when HR records one through the API).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
-use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, QuerySelect, Set, Value};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QuerySelect, Set, Value};
 
 use crate::db::bulk::{insert_rows, CERTIFICATION_COLUMNS, REVIEW_COLUMNS};
 use crate::db::entities::{certification, employee, performance_review};
@@ -171,135 +172,6 @@ fn parse_cert(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -
     })
 }
 
-/// Imports certificates from CSV `bytes`.
-pub async fn import_certifications(
-    db: &Db,
-    bytes: &[u8],
-    options: &ImportOptions,
-) -> AppResult<ImportOutcome> {
-    let rows = match read_rows(bytes, CERT_REQUIRED, CERT_OPTIONAL) {
-        Ok(rows) => rows,
-        Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
-    };
-    let progress = Progress::new(options.progress, rows.len());
-    let people = People::load(db).await?;
-    let today = Utc::now().date_naive();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut seen: HashMap<(i64, &'static str, String, NaiveDate), u64> = HashMap::new();
-    let mut certs = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut check = Check {
-            line: row.line,
-            problems: &mut problems,
-        };
-        let Some(cert) = parse_cert(&people, row, &mut check, today) else {
-            continue;
-        };
-        let key = (
-            cert.employee_id,
-            cert.kind,
-            cert.name.clone(),
-            cert.issued_on,
-        );
-        if let Some(first) = seen.get(&key) {
-            check.fail(
-                "name",
-                format!(
-                    "the same certificate (employee, kind, name, issued_on) is on line {first}"
-                ),
-            );
-            continue;
-        }
-        seen.insert(key, row.line);
-        certs.push(cert);
-    }
-    if !problems.is_empty() {
-        return Ok(ImportOutcome::Rejected(problems));
-    }
-    let existing: HashMap<(i64, String, String, NaiveDate), certification::Model> =
-        certification::Entity::find()
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .map(|c| {
-                (
-                    (c.employee_id, c.kind.clone(), c.name.clone(), c.issued_on),
-                    c,
-                )
-            })
-            .collect();
-    let (new, changed) = split_changes(
-        certs,
-        |cert| {
-            existing.get(&(
-                cert.employee_id,
-                cert.kind.to_owned(),
-                cert.name.clone(),
-                cert.issued_on,
-            ))
-        },
-        |old, cert| {
-            old.belt == cert.belt
-                && old.language == cert.language
-                && old.cefr == cert.cefr
-                && old.expires_on == cert.expires_on
-                && old.status == cert.status
-        },
-        |old| old.id,
-    );
-    let summary = summarise(rows.len(), new.len(), changed.len(), options);
-    if options.dry_run || (new.is_empty() && changed.is_empty()) {
-        return Ok(ImportOutcome::Imported(summary));
-    }
-    let now = Utc::now();
-    let txn = db.begin_write().await?;
-    let inserts: Vec<Vec<Value>> = new
-        .into_iter()
-        .map(|c| {
-            vec![
-                c.employee_id.into(),
-                c.kind.into(),
-                c.name.into(),
-                c.belt.into(),
-                c.language.into(),
-                c.cefr.into(),
-                c.issued_on.into(),
-                c.expires_on.into(),
-                c.status.into(),
-                now.into(),
-            ]
-        })
-        .collect();
-    insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, inserts).await?;
-    progress.show("writing", summary.created);
-    for (id, c) in changed {
-        certification::ActiveModel {
-            id: Set(id),
-            belt: Set(c.belt),
-            language: Set(c.language),
-            cefr: Set(c.cefr),
-            expires_on: Set(c.expires_on),
-            status: Set(c.status.to_owned()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-    }
-    record_summary(
-        &txn,
-        "IMPORT_CERTIFICATIONS",
-        "certifications",
-        options,
-        &summary,
-    )
-    .await?;
-    crate::services::eligibility_state::refresh_stale(&txn, db).await?;
-    txn.commit().await?;
-    progress.show("done", rows.len());
-    progress.finish();
-    Ok(ImportOutcome::Imported(summary))
-}
-
 /// Splits incoming records into new ones and (row id, record) pairs that
 /// differ from the stored row; records equal to their stored row drop out.
 fn split_changes<'m, T, M: 'm>(
@@ -407,103 +279,315 @@ fn parse_review(people: &People, row: &Row, check: &mut Check) -> Option<Review>
     })
 }
 
+/// What the certificate and review importers differ in: columns, cell
+/// checks, the natural key, the stored row and how a record is written.
+trait Record: Sized {
+    /// The stored rows.
+    type Entity: EntityTrait;
+    /// The natural key: two rows of a file with the same key are a problem,
+    /// and a row whose key is stored updates that row.
+    type Key: Eq + Hash;
+    const REQUIRED: &'static [&'static str];
+    const OPTIONAL: &'static [&'static str];
+    const TABLE: &'static str;
+    const COLUMNS: &'static [&'static str];
+    /// The audit action and what was imported.
+    const ACTION: &'static str;
+    const WHAT: &'static str;
+
+    fn parse(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -> Option<Self>;
+    fn key(&self) -> Self::Key;
+    /// The problem of a row whose key is on line `first` already.
+    fn repeated(check: &mut Check, first: u64);
+    fn stored_key(stored: &Model<Self>) -> Self::Key;
+    fn stored_id(stored: &Model<Self>) -> i64;
+    /// Whether the stored row already holds every field of the record.
+    fn same(&self, stored: &Model<Self>) -> bool;
+    /// The values of an INSERT, in the order of `COLUMNS`.
+    fn values(self, now: DateTime<Utc>) -> Vec<Value>;
+    /// Updates stored row `id` to the record.
+    async fn update(self, id: i64, txn: &DatabaseTransaction) -> AppResult<()>;
+}
+
+type Model<R> = <<R as Record>::Entity as EntityTrait>::Model;
+
+/// Imports certificates from CSV `bytes`.
+pub async fn import_certifications(
+    db: &Db,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> AppResult<ImportOutcome> {
+    import_file::<Cert>(db, bytes, options).await
+}
+
 /// Imports performance reviews from CSV `bytes`.
 pub async fn import_reviews(
     db: &Db,
     bytes: &[u8],
     options: &ImportOptions,
 ) -> AppResult<ImportOutcome> {
-    let rows = match read_rows(bytes, REVIEW_REQUIRED, REVIEW_OPTIONAL) {
+    import_file::<Review>(db, bytes, options).await
+}
+
+/// Reads and checks the file, then (unless it is a dry run or nothing
+/// changes) writes it in one transaction.
+async fn import_file<R: Record>(
+    db: &Db,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> AppResult<ImportOutcome> {
+    let rows = match read_rows(bytes, R::REQUIRED, R::OPTIONAL) {
         Ok(rows) => rows,
         Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
     };
-    let progress = Progress::new(options.progress, rows.len());
+    let progress = Progress::new(options, rows.len());
+    let records = match check_rows::<R>(db, &rows).await? {
+        Ok(records) => records,
+        Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
+    };
+    let changes = Changes::<R>::against_database(db, records).await?;
+    let summary = summarise(
+        rows.len(),
+        changes.new.len(),
+        changes.changed.len(),
+        options,
+    );
+    if options.dry_run || changes.is_empty() {
+        return Ok(ImportOutcome::Imported(summary));
+    }
+    changes.write(db, &summary, options, &progress).await?;
+    progress.show("done", rows.len());
+    progress.finish();
+    Ok(ImportOutcome::Imported(summary))
+}
+
+/// The cells of every row, and no key twice in the file: the records, or
+/// every problem.
+async fn check_rows<R: Record>(db: &Db, rows: &[Row]) -> AppResult<Result<Vec<R>, Vec<Problem>>> {
     let people = People::load(db).await?;
+    let today = Utc::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
-    let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();
-    let mut reviews = Vec::with_capacity(rows.len());
-    for row in &rows {
+    let mut seen: HashMap<R::Key, u64> = HashMap::new();
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
         let mut check = Check {
             line: row.line,
             problems: &mut problems,
         };
-        let Some(review) = parse_review(&people, row, &mut check) else {
+        let Some(record) = R::parse(&people, row, &mut check, today) else {
             continue;
         };
-        let key = (review.employee_id, review.period_end);
+        let key = record.key();
         if let Some(first) = seen.get(&key) {
-            check.fail(
-                "period_end",
-                format!("a review of the same employee and period_end is on line {first}"),
-            );
+            R::repeated(&mut check, *first);
             continue;
         }
         seen.insert(key, row.line);
-        reviews.push(review);
+        records.push(record);
     }
-    if !problems.is_empty() {
-        return Ok(ImportOutcome::Rejected(problems));
-    }
-    let existing: HashMap<(i64, NaiveDate), performance_review::Model> =
-        performance_review::Entity::find()
+    Ok(if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(problems)
+    })
+}
+
+/// The records of a checked file that are new, and those that change a
+/// stored row (with its id).
+struct Changes<R> {
+    new: Vec<R>,
+    changed: Vec<(i64, R)>,
+}
+
+impl<R: Record> Changes<R> {
+    async fn against_database(db: &Db, records: Vec<R>) -> AppResult<Changes<R>> {
+        let existing: HashMap<R::Key, Model<R>> = R::Entity::find()
             .all(&db.conn)
             .await?
             .into_iter()
-            .map(|r| ((r.employee_id, r.period_end), r))
+            .map(|stored| (R::stored_key(&stored), stored))
             .collect();
-    let (new, changed) = split_changes(
-        reviews,
-        |review| existing.get(&(review.employee_id, review.period_end)),
-        |old, review| {
-            old.rating == review.rating
-                && old.csat == review.csat
-                && old.avg_response_seconds == review.avg_response_seconds
-                && old.resolution_accuracy == review.resolution_accuracy
-                && old.interactions_per_day == review.interactions_per_day
-        },
-        |old| old.id,
-    );
-    let summary = summarise(rows.len(), new.len(), changed.len(), options);
-    if options.dry_run || (new.is_empty() && changed.is_empty()) {
-        return Ok(ImportOutcome::Imported(summary));
+        let (new, changed) = split_changes(
+            records,
+            |record| existing.get(&record.key()),
+            |old, record| record.same(old),
+            R::stored_id,
+        );
+        Ok(Changes { new, changed })
     }
-    let now = Utc::now();
-    let txn = db.begin_write().await?;
-    let inserts: Vec<Vec<Value>> = new
-        .into_iter()
-        .map(|r| {
-            vec![
-                r.employee_id.into(),
-                r.period_end.into(),
-                r.rating.into(),
-                r.csat.into(),
-                r.avg_response_seconds.into(),
-                r.resolution_accuracy.into(),
-                r.interactions_per_day.into(),
-                Option::<i64>::None.into(),
-                now.into(),
-            ]
-        })
-        .collect();
-    insert_rows(&txn, "performance_review", REVIEW_COLUMNS, inserts).await?;
-    progress.show("writing", summary.created);
-    for (id, r) in changed {
-        performance_review::ActiveModel {
+
+    fn is_empty(&self) -> bool {
+        self.new.is_empty() && self.changed.is_empty()
+    }
+
+    /// Inserts the new records, updates the changed ones and records the
+    /// audit event, in one transaction.
+    async fn write(
+        self,
+        db: &Db,
+        summary: &ImportSummary,
+        options: &ImportOptions,
+        progress: &Progress<'_>,
+    ) -> AppResult<()> {
+        let now = Utc::now();
+        let txn = db.begin_write().await?;
+        let inserts: Vec<Vec<Value>> = self.new.into_iter().map(|r| r.values(now)).collect();
+        insert_rows(&txn, R::TABLE, R::COLUMNS, inserts).await?;
+        progress.show("writing", summary.created);
+        for (id, record) in self.changed {
+            record.update(id, &txn).await?;
+        }
+        record_summary(&txn, R::ACTION, R::WHAT, options, summary).await?;
+        crate::services::eligibility_state::refresh_stale(&txn, db).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Record for Cert {
+    type Entity = certification::Entity;
+    type Key = (i64, String, String, NaiveDate);
+    const REQUIRED: &'static [&'static str] = CERT_REQUIRED;
+    const OPTIONAL: &'static [&'static str] = CERT_OPTIONAL;
+    const TABLE: &'static str = "certification";
+    const COLUMNS: &'static [&'static str] = CERTIFICATION_COLUMNS;
+    const ACTION: &'static str = "IMPORT_CERTIFICATIONS";
+    const WHAT: &'static str = "certifications";
+
+    fn parse(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -> Option<Self> {
+        parse_cert(people, row, check, today)
+    }
+
+    fn key(&self) -> Self::Key {
+        (
+            self.employee_id,
+            self.kind.to_owned(),
+            self.name.clone(),
+            self.issued_on,
+        )
+    }
+
+    fn repeated(check: &mut Check, first: u64) {
+        check.fail(
+            "name",
+            format!("the same certificate (employee, kind, name, issued_on) is on line {first}"),
+        );
+    }
+
+    fn stored_key(c: &certification::Model) -> Self::Key {
+        (c.employee_id, c.kind.clone(), c.name.clone(), c.issued_on)
+    }
+
+    fn stored_id(c: &certification::Model) -> i64 {
+        c.id
+    }
+
+    fn same(&self, old: &certification::Model) -> bool {
+        old.belt == self.belt
+            && old.language == self.language
+            && old.cefr == self.cefr
+            && old.expires_on == self.expires_on
+            && old.status == self.status
+    }
+
+    fn values(self, now: DateTime<Utc>) -> Vec<Value> {
+        vec![
+            self.employee_id.into(),
+            self.kind.into(),
+            self.name.into(),
+            self.belt.into(),
+            self.language.into(),
+            self.cefr.into(),
+            self.issued_on.into(),
+            self.expires_on.into(),
+            self.status.into(),
+            now.into(),
+        ]
+    }
+
+    async fn update(self, id: i64, txn: &DatabaseTransaction) -> AppResult<()> {
+        certification::ActiveModel {
             id: Set(id),
-            rating: Set(r.rating),
-            csat: Set(r.csat),
-            avg_response_seconds: Set(r.avg_response_seconds),
-            resolution_accuracy: Set(r.resolution_accuracy),
-            interactions_per_day: Set(r.interactions_per_day),
+            belt: Set(self.belt),
+            language: Set(self.language),
+            cefr: Set(self.cefr),
+            expires_on: Set(self.expires_on),
+            status: Set(self.status.to_owned()),
             ..Default::default()
         }
-        .update(&txn)
+        .update(txn)
         .await?;
+        Ok(())
     }
-    record_summary(&txn, "IMPORT_REVIEWS", "reviews", options, &summary).await?;
-    crate::services::eligibility_state::refresh_stale(&txn, db).await?;
-    txn.commit().await?;
-    progress.show("done", rows.len());
-    progress.finish();
-    Ok(ImportOutcome::Imported(summary))
+}
+
+impl Record for Review {
+    type Entity = performance_review::Entity;
+    type Key = (i64, NaiveDate);
+    const REQUIRED: &'static [&'static str] = REVIEW_REQUIRED;
+    const OPTIONAL: &'static [&'static str] = REVIEW_OPTIONAL;
+    const TABLE: &'static str = "performance_review";
+    const COLUMNS: &'static [&'static str] = REVIEW_COLUMNS;
+    const ACTION: &'static str = "IMPORT_REVIEWS";
+    const WHAT: &'static str = "reviews";
+
+    fn parse(people: &People, row: &Row, check: &mut Check, _today: NaiveDate) -> Option<Self> {
+        parse_review(people, row, check)
+    }
+
+    fn key(&self) -> Self::Key {
+        (self.employee_id, self.period_end)
+    }
+
+    fn repeated(check: &mut Check, first: u64) {
+        check.fail(
+            "period_end",
+            format!("a review of the same employee and period_end is on line {first}"),
+        );
+    }
+
+    fn stored_key(r: &performance_review::Model) -> Self::Key {
+        (r.employee_id, r.period_end)
+    }
+
+    fn stored_id(r: &performance_review::Model) -> i64 {
+        r.id
+    }
+
+    fn same(&self, old: &performance_review::Model) -> bool {
+        old.rating == self.rating
+            && old.csat == self.csat
+            && old.avg_response_seconds == self.avg_response_seconds
+            && old.resolution_accuracy == self.resolution_accuracy
+            && old.interactions_per_day == self.interactions_per_day
+    }
+
+    fn values(self, now: DateTime<Utc>) -> Vec<Value> {
+        vec![
+            self.employee_id.into(),
+            self.period_end.into(),
+            self.rating.into(),
+            self.csat.into(),
+            self.avg_response_seconds.into(),
+            self.resolution_accuracy.into(),
+            self.interactions_per_day.into(),
+            Option::<i64>::None.into(),
+            now.into(),
+        ]
+    }
+
+    async fn update(self, id: i64, txn: &DatabaseTransaction) -> AppResult<()> {
+        performance_review::ActiveModel {
+            id: Set(id),
+            rating: Set(self.rating),
+            csat: Set(self.csat),
+            avg_response_seconds: Set(self.avg_response_seconds),
+            resolution_accuracy: Set(self.resolution_accuracy),
+            interactions_per_day: Set(self.interactions_per_day),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
+        Ok(())
+    }
 }

@@ -26,9 +26,10 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::{policy, Principal};
-use crate::db::entities::{employee, nomination, role_assignment};
+use crate::db::entities::{employee, job_role, ladder_step, nomination, role_assignment};
 use crate::db::facts::{facts_of, Ladder};
 use crate::db::{paging, scope, Db};
+use crate::domain::eligibility::OptionResult;
 use crate::domain::enums::{EligibilityStatus, NominationStatus};
 use crate::domain::money;
 use crate::error::{AppError, AppResult};
@@ -58,45 +59,20 @@ pub async fn nominate(
         policy::may_override_eligibility(principal)?;
     }
     let justification = validate::text("justification", &input.justification, validate::MAX_TEXT)?;
-    let override_reason = match (&input.override_reason, input.is_override) {
-        (Some(reason), true) => Some(validate::text(
-            "overrideReason",
-            reason,
-            validate::MAX_TEXT,
-        )?),
-        (None, true) => {
-            return Err(AppError::bad_input(
-                "overrideReason: an override needs a written reason",
-            ))
-        }
-        (_, false) => None,
-    };
+    let override_reason = override_reason(&input)?;
     let txn = db.begin_write().await?;
     let nominee = employee::Entity::find_by_id(input.nominee_id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("employee"))?;
     let ladder = Ladder::load(&txn).await?;
-    let target = ladder
-        .role_by_code(input.target_role_code.trim())
-        .ok_or_else(|| catalog::unknown_role(&input.target_role_code))?;
-    let step = ladder
-        .step_between(nominee.job_role_id, target.id)
-        .ok_or_else(|| {
-            AppError::bad_input(format!(
-                "targetRoleCode: {} is not a ladder step out of the nominee's current role",
-                target.code
-            ))
-        })?
-        .clone();
+    let (target, step) = target_step(&ladder, &nominee, &input.target_role_code)?;
     let facts = facts_of(&txn, &[nominee.id])
         .await?
         .remove(&nominee.id)
         .unwrap_or_default();
     if facts.open_nomination {
-        return Err(AppError::Conflict(
-            "this employee already has an open nomination".into(),
-        ));
+        return Err(AppError::Conflict(OPEN_NOMINATION.into()));
     }
     let result = progression::evaluate(&ladder, &nominee, &facts, today);
     let option = result
@@ -105,43 +81,24 @@ pub async fn nominate(
         .find(|o| o.step_id == step.id)
         .ok_or_else(|| AppError::internal("step missing from progression"))?;
     if option.status != EligibilityStatus::Eligible && !input.is_override {
-        let gaps: Vec<(String, String)> = option
-            .gaps
-            .iter()
-            .map(|g| (g.kind.as_str().to_owned(), g.message.clone()))
-            .collect();
-        let listed: Vec<&str> = gaps.iter().map(|(_, m)| m.as_str()).collect();
-        return Err(AppError::NotEligible {
-            message: format!(
-                "{} is not eligible for {} on {}: {}",
-                nominee.name,
-                target.title,
-                today,
-                listed.join("; ")
-            ),
-            gaps,
-        });
+        return Err(not_eligible(&nominee, target, option, today));
     }
-    let saved = nomination::ActiveModel {
-        nominee_id: Set(nominee.id),
-        nominated_by_id: Set(principal.employee_id),
-        step_id: Set(step.id),
-        target_role_id: Set(target.id),
-        status: Set(NominationStatus::Pending.as_str().to_owned()),
-        justification: Set(justification),
-        is_override: Set(input.is_override),
-        override_reason: Set(override_reason),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Conflict("this employee already has an open nomination".into())
-        }
-        _ => e.into(),
-    })?;
+    let saved = insert_open(
+        &txn,
+        nomination::ActiveModel {
+            nominee_id: Set(nominee.id),
+            nominated_by_id: Set(principal.employee_id),
+            step_id: Set(step.id),
+            target_role_id: Set(target.id),
+            status: Set(NominationStatus::Pending.as_str().to_owned()),
+            justification: Set(justification),
+            is_override: Set(input.is_override),
+            override_reason: Set(override_reason),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    )
+    .await?;
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -155,6 +112,85 @@ pub async fn nominate(
     txn.commit().await?;
     events.publish(Event::NominationChanged(saved.clone()));
     Ok(saved)
+}
+
+const OPEN_NOMINATION: &str = "this employee already has an open nomination";
+
+/// The checked reason of an override (an override needs one); none
+/// otherwise.
+fn override_reason(input: &NominateInput) -> AppResult<Option<String>> {
+    match (&input.override_reason, input.is_override) {
+        (Some(reason), true) => Ok(Some(validate::text(
+            "overrideReason",
+            reason,
+            validate::MAX_TEXT,
+        )?)),
+        (None, true) => Err(AppError::bad_input(
+            "overrideReason: an override needs a written reason",
+        )),
+        (_, false) => Ok(None),
+    }
+}
+
+/// The role with code `code` and the ladder step to it out of the
+/// nominee's current role.
+fn target_step<'l>(
+    ladder: &'l Ladder,
+    nominee: &employee::Model,
+    code: &str,
+) -> AppResult<(&'l job_role::Model, ladder_step::Model)> {
+    let target = ladder
+        .role_by_code(code.trim())
+        .ok_or_else(|| catalog::unknown_role(code))?;
+    let step = ladder
+        .step_between(nominee.job_role_id, target.id)
+        .ok_or_else(|| {
+            AppError::bad_input(format!(
+                "targetRoleCode: {} is not a ladder step out of the nominee's current role",
+                target.code
+            ))
+        })?
+        .clone();
+    Ok((target, step))
+}
+
+/// NOT_ELIGIBLE with the gaps of the nominee's option for the step.
+fn not_eligible(
+    nominee: &employee::Model,
+    target: &job_role::Model,
+    option: &OptionResult,
+    today: NaiveDate,
+) -> AppError {
+    let gaps: Vec<(String, String)> = option
+        .gaps
+        .iter()
+        .map(|g| (g.kind.as_str().to_owned(), g.message.clone()))
+        .collect();
+    let listed: Vec<&str> = gaps.iter().map(|(_, m)| m.as_str()).collect();
+    AppError::NotEligible {
+        message: format!(
+            "{} is not eligible for {} on {}: {}",
+            nominee.name,
+            target.title,
+            today,
+            listed.join("; ")
+        ),
+        gaps,
+    }
+}
+
+/// Inserts a PENDING nomination; a second open one for the nominee (the
+/// partial unique index) is CONFLICT.
+async fn insert_open(
+    txn: &DatabaseTransaction,
+    pending: nomination::ActiveModel,
+) -> AppResult<nomination::Model> {
+    pending.insert(txn).await.map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict(OPEN_NOMINATION.into())
+        }
+        _ => e.into(),
+    })
 }
 
 /// Claims a PENDING nomination for a decision, or explains why not.
@@ -224,34 +260,12 @@ pub async fn approve(
         .step(before.step_id)
         .cloned()
         .ok_or_else(|| AppError::internal("nomination step missing"))?;
-    // A step widened before raises were bounded still grants at most 100 %.
-    let max_raise_bp = step.raise_max_bp.min(money::MAX_RAISE_BP);
-    let raise_bp = match raise_percent {
-        Some(p) => money::percent_to_basis_points(p)
-            .filter(|bp| (step.raise_min_bp..=max_raise_bp).contains(bp))
-            .ok_or_else(|| {
-                AppError::bad_input(format!(
-                    "raisePercent must be between {} and {} (at most two decimals)",
-                    step.raise_min_bp as f64 / 100.0,
-                    max_raise_bp as f64 / 100.0
-                ))
-            })?,
-        None => step.raise_min_bp.min(money::MAX_RAISE_BP),
+    let grant = Grant {
+        raise_bp: raise_bp(&step, raise_percent)?,
+        step,
+        effective_on,
     };
-    let nominee = employee::Entity::find_by_id(before.nominee_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("nominee missing"))?;
-    if nominee.job_role_id != step.from_role_id {
-        return Err(AppError::Conflict(
-            "the nominee's role has changed since the nomination".into(),
-        ));
-    }
-    if effective_on < nominee.role_since {
-        return Err(AppError::bad_input(
-            "effectiveOn must not be before the start of the nominee's current role",
-        ));
-    }
+    let nominee = promotable_nominee(&txn, &before, &grant).await?;
     claim(
         &txn,
         id,
@@ -261,44 +275,8 @@ pub async fn approve(
     )
     .await?;
 
-    let band = ladder
-        .band(step.to_role_id, &nominee.market)
-        .map(crate::db::facts::band_fact)
-        .filter(|b| b.currency == nominee.currency);
-    let new_salary = money::promotion_pay(nominee.salary_minor, raise_bp, band.as_ref())
-        .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
-    let employee_before = employees::public_json(&nominee);
-    let nominee_id = nominee.id;
-    let currency = nominee.currency.clone();
-    let mut promoted = nominee.into_active_model();
-    promoted.job_role_id = Set(step.to_role_id);
-    promoted.role_since = Set(effective_on);
-    promoted.salary_minor = Set(new_salary);
-    promoted.updated_at = Set(Utc::now());
-    let promoted = promoted.update(&txn).await?;
-    role_assignment::Entity::update_many()
-        .col_expr(role_assignment::Column::EndedOn, Expr::value(effective_on))
-        .filter(role_assignment::Column::EmployeeId.eq(nominee_id))
-        .filter(role_assignment::Column::EndedOn.is_null())
-        .exec(&txn)
-        .await?;
-    role_assignment::ActiveModel {
-        employee_id: Set(nominee_id),
-        job_role_id: Set(step.to_role_id),
-        started_on: Set(effective_on),
-        ended_on: Set(None),
-        salary_minor: Set(new_salary),
-        currency: Set(currency.clone()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let mut decided = find(&txn, id).await?.into_active_model();
-    decided.raise_bp = Set(Some(raise_bp));
-    decided.new_salary_minor = Set(Some(new_salary));
-    decided.currency = Set(Some(currency));
-    decided.effective_on = Set(Some(effective_on));
-    let after = decided.update(&txn).await?;
+    let promoted = promote(&txn, &ladder, &grant, nominee).await?;
+    let after = record_grant(&txn, id, &grant, &promoted).await?;
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -313,14 +291,139 @@ pub async fn approve(
         Some(principal.employee_id),
         "PROMOTE",
         "employee",
-        nominee_id,
-        json!({ "before": employee_before, "after": employees::public_json(&promoted), "nominationId": id }),
+        promoted.after.id,
+        json!({ "before": promoted.before, "after": employees::public_json(&promoted.after), "nominationId": id }),
     )
     .await?;
-    crate::services::eligibility_state::refresh(&txn, db, &[nominee_id]).await?;
+    crate::services::eligibility_state::refresh(&txn, db, &[promoted.after.id]).await?;
     txn.commit().await?;
     events.publish(Event::NominationChanged(after.clone()));
     Ok(after)
+}
+
+/// What an approval grants: the step, the raise and the day it takes effect.
+struct Grant {
+    step: ladder_step::Model,
+    raise_bp: i64,
+    effective_on: NaiveDate,
+}
+
+/// The raise in basis points: the one asked for, within the step's range,
+/// or the step's minimum.
+fn raise_bp(step: &ladder_step::Model, raise_percent: Option<f64>) -> AppResult<i64> {
+    // A step widened before raises were bounded still grants at most 100 %.
+    let max_raise_bp = step.raise_max_bp.min(money::MAX_RAISE_BP);
+    Ok(match raise_percent {
+        Some(p) => money::percent_to_basis_points(p)
+            .filter(|bp| (step.raise_min_bp..=max_raise_bp).contains(bp))
+            .ok_or_else(|| {
+                AppError::bad_input(format!(
+                    "raisePercent must be between {} and {} (at most two decimals)",
+                    step.raise_min_bp as f64 / 100.0,
+                    max_raise_bp as f64 / 100.0
+                ))
+            })?,
+        None => step.raise_min_bp.min(money::MAX_RAISE_BP),
+    })
+}
+
+/// The nominee, still in the step's starting role since on or before the
+/// effective day.
+async fn promotable_nominee(
+    txn: &DatabaseTransaction,
+    nomination: &nomination::Model,
+    grant: &Grant,
+) -> AppResult<employee::Model> {
+    let nominee = employee::Entity::find_by_id(nomination.nominee_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("nominee missing"))?;
+    if nominee.job_role_id != grant.step.from_role_id {
+        return Err(AppError::Conflict(
+            "the nominee's role has changed since the nomination".into(),
+        ));
+    }
+    if grant.effective_on < nominee.role_since {
+        return Err(AppError::bad_input(
+            "effectiveOn must not be before the start of the nominee's current role",
+        ));
+    }
+    Ok(nominee)
+}
+
+/// An employee promoted: their audit view before, their row after, and the
+/// new salary.
+struct Promoted {
+    before: serde_json::Value,
+    after: employee::Model,
+    new_salary: i64,
+    currency: String,
+}
+
+/// Promotes the nominee: new role, role start and salary (within the new
+/// role's band in the nominee's market), and the role history.
+async fn promote(
+    txn: &DatabaseTransaction,
+    ladder: &Ladder,
+    grant: &Grant,
+    nominee: employee::Model,
+) -> AppResult<Promoted> {
+    let band = ladder
+        .band(grant.step.to_role_id, &nominee.market)
+        .map(crate::db::facts::band_fact)
+        .filter(|b| b.currency == nominee.currency);
+    let new_salary = money::promotion_pay(nominee.salary_minor, grant.raise_bp, band.as_ref())
+        .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
+    let before = employees::public_json(&nominee);
+    let nominee_id = nominee.id;
+    let currency = nominee.currency.clone();
+    let mut promoted = nominee.into_active_model();
+    promoted.job_role_id = Set(grant.step.to_role_id);
+    promoted.role_since = Set(grant.effective_on);
+    promoted.salary_minor = Set(new_salary);
+    promoted.updated_at = Set(Utc::now());
+    let after = promoted.update(txn).await?;
+    role_assignment::Entity::update_many()
+        .col_expr(
+            role_assignment::Column::EndedOn,
+            Expr::value(grant.effective_on),
+        )
+        .filter(role_assignment::Column::EmployeeId.eq(nominee_id))
+        .filter(role_assignment::Column::EndedOn.is_null())
+        .exec(txn)
+        .await?;
+    role_assignment::ActiveModel {
+        employee_id: Set(nominee_id),
+        job_role_id: Set(grant.step.to_role_id),
+        started_on: Set(grant.effective_on),
+        ended_on: Set(None),
+        salary_minor: Set(new_salary),
+        currency: Set(currency.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(Promoted {
+        before,
+        after,
+        new_salary,
+        currency,
+    })
+}
+
+/// Records on the (claimed) nomination what was granted.
+async fn record_grant(
+    txn: &DatabaseTransaction,
+    id: i64,
+    grant: &Grant,
+    promoted: &Promoted,
+) -> AppResult<nomination::Model> {
+    let mut decided = find(txn, id).await?.into_active_model();
+    decided.raise_bp = Set(Some(grant.raise_bp));
+    decided.new_salary_minor = Set(Some(promoted.new_salary));
+    decided.currency = Set(Some(promoted.currency.clone()));
+    decided.effective_on = Set(Some(grant.effective_on));
+    Ok(decided.update(txn).await?)
 }
 
 /// HR rejects with a reason.

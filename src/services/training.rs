@@ -185,56 +185,9 @@ pub async fn upsert_course(
     input: CourseInput,
 ) -> AppResult<course::Model> {
     principal.require_hr()?;
-    let title = validate::text("title", &input.title, 200)?;
-    let description = validate::text("description", &input.description, 2000)?;
-    if input.certification.is_none() && input.skill.is_none() {
-        return Err(AppError::bad_input(
-            "a course awards a certification, a skill level, or both",
-        ));
-    }
-    let cert = match &input.certification {
-        Some(c) => {
-            let name = match c.name.as_deref() {
-                Some(name) => validate::text("certification.name", name, 200)?,
-                None => title.clone(),
-            };
-            // The same rules as a recorded certificate.
-            let language =
-                records::check_kind_fields(c.kind, c.belt, c.language.as_deref(), c.cefr)?;
-            if c.validity_months.is_some_and(|m| !(1..=120).contains(&m)) {
-                return Err(AppError::bad_input(
-                    "validityMonths must be between 1 and 120",
-                ));
-            }
-            Some((c, name, language))
-        }
-        None => None,
-    };
-    if let Some((_, level)) = input.skill {
-        if !(1..=5).contains(&level) {
-            return Err(AppError::bad_input("skill level must be between 1 and 5"));
-        }
-    }
+    let fields = CourseFields::check(&input)?;
     let txn = db.begin_write().await?;
-    if let Some((skill_id, _)) = input.skill {
-        if skill::Entity::find_by_id(skill_id)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::not_found("skill"));
-        }
-    }
-    let clash = course::Entity::find()
-        .filter(course::Column::Title.eq(title.as_str()))
-        .one(&txn)
-        .await?;
-    if clash.as_ref().is_some_and(|c| Some(c.id) != input.id) {
-        return Err(AppError::Conflict(format!(
-            "a course titled \"{}\" already exists",
-            validate::clip(&title)
-        )));
-    }
+    fields.check_against_database(&txn, input.id).await?;
     let existing = match input.id {
         Some(id) => Some(
             course::Entity::find_by_id(id)
@@ -252,20 +205,7 @@ pub async fn upsert_course(
             ..Default::default()
         },
     };
-    active.title = Set(title);
-    active.description = Set(description);
-    active.cert_kind = Set(cert.as_ref().map(|(c, _, _)| c.kind.as_str().to_owned()));
-    active.cert_name = Set(cert.as_ref().map(|(_, name, _)| name.clone()));
-    active.cert_belt = Set(cert
-        .as_ref()
-        .and_then(|(c, _, _)| c.belt.map(|b| b.as_str().to_owned())));
-    active.cert_language = Set(cert.as_ref().and_then(|(_, _, language)| language.clone()));
-    active.cert_cefr = Set(cert
-        .as_ref()
-        .and_then(|(c, _, _)| c.cefr.map(|l| l.as_str().to_owned())));
-    active.validity_months = Set(cert.as_ref().and_then(|(c, _, _)| c.validity_months));
-    active.skill_id = Set(input.skill.map(|(id, _)| id));
-    active.skill_level = Set(input.skill.map(|(_, level)| level));
+    fields.set_on(&mut active);
     let saved = active.save(&txn).await?;
     let saved = course::Entity::find_by_id(*saved.id.as_ref())
         .one(&txn)
@@ -284,6 +224,120 @@ pub async fn upsert_course(
     // The triggers marked everyone it affects stale; recompute them now.
     crate::services::eligibility_state::recompute_soon(db);
     Ok(saved)
+}
+
+/// A course's fields, checked.
+struct CourseFields {
+    title: String,
+    description: String,
+    cert: Option<CertFields>,
+    /// (skill id, level).
+    skill: Option<(i64, i32)>,
+}
+
+/// The certificate a course awards, checked.
+struct CertFields {
+    kind: CertificationKind,
+    name: String,
+    belt: Option<SixSigmaBelt>,
+    language: Option<String>,
+    cefr: Option<CefrLevel>,
+    validity_months: Option<i32>,
+}
+
+impl CourseFields {
+    /// The checks that need no database, in the order they are reported.
+    fn check(input: &CourseInput) -> AppResult<CourseFields> {
+        let title = validate::text("title", &input.title, 200)?;
+        let description = validate::text("description", &input.description, 2000)?;
+        if input.certification.is_none() && input.skill.is_none() {
+            return Err(AppError::bad_input(
+                "a course awards a certification, a skill level, or both",
+            ));
+        }
+        let cert = match &input.certification {
+            Some(c) => Some(CertFields::check(c, &title)?),
+            None => None,
+        };
+        if let Some((_, level)) = input.skill {
+            if !(1..=5).contains(&level) {
+                return Err(AppError::bad_input("skill level must be between 1 and 5"));
+            }
+        }
+        Ok(CourseFields {
+            title,
+            description,
+            cert,
+            skill: input.skill,
+        })
+    }
+
+    /// The skill exists, and no other course (than `id`) has the title.
+    async fn check_against_database(
+        &self,
+        txn: &DatabaseTransaction,
+        id: Option<i64>,
+    ) -> AppResult<()> {
+        if let Some((skill_id, _)) = self.skill {
+            if skill::Entity::find_by_id(skill_id)
+                .one(txn)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::not_found("skill"));
+            }
+        }
+        let clash = course::Entity::find()
+            .filter(course::Column::Title.eq(self.title.as_str()))
+            .one(txn)
+            .await?;
+        if clash.as_ref().is_some_and(|c| Some(c.id) != id) {
+            return Err(AppError::Conflict(format!(
+                "a course titled \"{}\" already exists",
+                validate::clip(&self.title)
+            )));
+        }
+        Ok(())
+    }
+
+    fn set_on(self, active: &mut course::ActiveModel) {
+        let cert = self.cert.as_ref();
+        active.title = Set(self.title);
+        active.description = Set(self.description);
+        active.cert_kind = Set(cert.map(|c| c.kind.as_str().to_owned()));
+        active.cert_name = Set(cert.map(|c| c.name.clone()));
+        active.cert_belt = Set(cert.and_then(|c| c.belt.map(|b| b.as_str().to_owned())));
+        active.cert_language = Set(cert.and_then(|c| c.language.clone()));
+        active.cert_cefr = Set(cert.and_then(|c| c.cefr.map(|l| l.as_str().to_owned())));
+        active.validity_months = Set(cert.and_then(|c| c.validity_months));
+        active.skill_id = Set(self.skill.map(|(id, _)| id));
+        active.skill_level = Set(self.skill.map(|(_, level)| level));
+    }
+}
+
+impl CertFields {
+    /// The same rules as a recorded certificate; the name defaults to the
+    /// course's title.
+    fn check(c: &CertAwardInput, title: &str) -> AppResult<CertFields> {
+        let name = match c.name.as_deref() {
+            Some(name) => validate::text("certification.name", name, 200)?,
+            None => title.to_owned(),
+        };
+        let language = records::check_kind_fields(c.kind, c.belt, c.language.as_deref(), c.cefr)?;
+        if c.validity_months.is_some_and(|m| !(1..=120).contains(&m)) {
+            return Err(AppError::bad_input(
+                "validityMonths must be between 1 and 120",
+            ));
+        }
+        Ok(CertFields {
+            kind: c.kind,
+            name,
+            belt: c.belt,
+            language,
+            cefr: c.cefr,
+            validity_months: c.validity_months,
+        })
+    }
 }
 
 fn course_json(c: &course::Model) -> serde_json::Value {
@@ -591,27 +645,7 @@ pub async fn complete_enrolment(
     completed_on: Option<NaiveDate>,
 ) -> AppResult<enrolment::Model> {
     let txn = db.begin_write().await?;
-    let holds_trainer_role = is_trainer(&txn, principal.employee_id).await?;
-    policy::may_complete_enrolments(principal, holds_trainer_role)?;
-    let row = enrolment::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("enrolment"))?;
-    let (session, row) = locked_enrolment(&txn, row).await?;
-    let relation = policy::relation(&txn, principal, row.employee_id).await?;
-    let session_trainer = holds_trainer_role && session.trainer_id == Some(principal.employee_id);
-    if !policy::may_see_enrolment(relation, session_trainer) {
-        return Err(policy::hidden("enrolment"));
-    }
-    policy::may_complete_enrolment(relation, session_trainer)?;
-    if !EnrolmentStatus::parse(&row.status)
-        .is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Completed))
-    {
-        return Err(AppError::Conflict(format!(
-            "only an ENROLLED person can complete; this enrolment is {}",
-            row.status
-        )));
-    }
+    let (session, row) = enrolment_to_complete(&txn, principal, id).await?;
     let day = validate::date("completedOn", completed_on.unwrap_or(session.ends_on))?;
     if day < session.starts_on {
         return Err(AppError::bad_input(
@@ -625,41 +659,14 @@ pub async fn complete_enrolment(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("course"))?;
-    let award = award_of(&c);
-    let mut certification_id = None;
-    if let Some(cert) = award.cert_on(day) {
-        let saved = certification::ActiveModel {
-            employee_id: Set(row.employee_id),
-            kind: Set(cert.kind.as_str().to_owned()),
-            name: Set(cert.name.clone()),
-            belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
-            language: Set(cert.language.clone()),
-            cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
-            issued_on: Set(cert.issued_on),
-            expires_on: Set(cert.expires_on),
-            status: Set(CertificationStatus::Verified.as_str().to_owned()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        certification_id = Some(saved.id);
+    let awarded = Completion {
+        employee_id: row.employee_id,
+        course: &c,
+        day,
+        recorded_by: principal.employee_id,
     }
-    let mut assessment_id = None;
-    if let Some((skill_id, level)) = award.skill {
-        let saved = skills::record_assessment(
-            &txn,
-            row.employee_id,
-            skill_id,
-            i32::from(level),
-            AssessmentSource::Course,
-            day,
-            Some(principal.employee_id),
-            Some(format!("completed {}", c.title)),
-        )
-        .await?;
-        assessment_id = Some(saved.id);
-    }
+    .award(&txn)
+    .await?;
     let done = set_status(&txn, row, EnrolmentStatus::Completed, Some(day)).await?;
     audit::record(
         &txn,
@@ -669,13 +676,104 @@ pub async fn complete_enrolment(
         id,
         json!({ "after": {
             "status": done.status, "completedOn": day, "courseId": c.id,
-            "certificationId": certification_id, "assessmentId": assessment_id,
+            "certificationId": awarded.certification_id, "assessmentId": awarded.assessment_id,
         }}),
     )
     .await?;
     crate::services::eligibility_state::refresh(&txn, db, &[done.employee_id]).await?;
     txn.commit().await?;
     Ok(done)
+}
+
+/// The enrolment `id` with its (locked) session, if the principal may
+/// complete it and it is ENROLLED.
+async fn enrolment_to_complete(
+    txn: &DatabaseTransaction,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<(course_session::Model, enrolment::Model)> {
+    let holds_trainer_role = is_trainer(txn, principal.employee_id).await?;
+    policy::may_complete_enrolments(principal, holds_trainer_role)?;
+    let row = enrolment::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("enrolment"))?;
+    let (session, row) = locked_enrolment(txn, row).await?;
+    let relation = policy::relation(txn, principal, row.employee_id).await?;
+    let session_trainer = holds_trainer_role && session.trainer_id == Some(principal.employee_id);
+    if !policy::may_see_enrolment(relation, session_trainer) {
+        return Err(policy::hidden("enrolment"));
+    }
+    policy::may_complete_enrolment(relation, session_trainer)?;
+    if !EnrolmentStatus::parse(&row.status)
+        .is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Completed))
+    {
+        return Err(AppError::Conflict(format!(
+            "only an ENROLLED person can complete; this enrolment is {}",
+            row.status
+        )));
+    }
+    Ok((session, row))
+}
+
+/// A person's completion of a course on `day`, recorded by `recorded_by`.
+struct Completion<'a> {
+    employee_id: i64,
+    course: &'a course::Model,
+    day: NaiveDate,
+    recorded_by: i64,
+}
+
+/// The ids of what a completion awarded.
+struct Awarded {
+    certification_id: Option<i64>,
+    assessment_id: Option<i64>,
+}
+
+impl Completion<'_> {
+    /// Records what the course awards: a VERIFIED certificate and/or a
+    /// COURSE skill assessment.
+    async fn award(&self, txn: &DatabaseTransaction) -> AppResult<Awarded> {
+        let award = award_of(self.course);
+        let mut certification_id = None;
+        if let Some(cert) = award.cert_on(self.day) {
+            let saved = certification::ActiveModel {
+                employee_id: Set(self.employee_id),
+                kind: Set(cert.kind.as_str().to_owned()),
+                name: Set(cert.name.clone()),
+                belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
+                language: Set(cert.language.clone()),
+                cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
+                issued_on: Set(cert.issued_on),
+                expires_on: Set(cert.expires_on),
+                status: Set(CertificationStatus::Verified.as_str().to_owned()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            certification_id = Some(saved.id);
+        }
+        let mut assessment_id = None;
+        if let Some((skill_id, level)) = award.skill {
+            let saved = skills::record_assessment(
+                txn,
+                self.employee_id,
+                skill_id,
+                i32::from(level),
+                AssessmentSource::Course,
+                self.day,
+                Some(self.recorded_by),
+                Some(format!("completed {}", self.course.title)),
+            )
+            .await?;
+            assessment_id = Some(saved.id);
+        }
+        Ok(Awarded {
+            certification_id,
+            assessment_id,
+        })
+    }
 }
 
 /// Whether `principal` may read the roster of a session: HR, and its

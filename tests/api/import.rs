@@ -19,7 +19,7 @@ fn options(dry_run: bool) -> ImportOptions {
     ImportOptions {
         dry_run,
         source: "test.csv".into(),
-        progress: false,
+        progress: None,
     }
 }
 
