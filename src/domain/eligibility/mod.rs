@@ -34,10 +34,11 @@
 //! `eligible_on` of an ELIGIBLE step is the first day of the unbroken run of
 //! days, ending on `d`, on which the step was ELIGIBLE: the same rules applied
 //! to the same facts as of each earlier day (the reviews then on record, the
-//! certificates valid then, the tenure then; the track may differ from day to
-//! day, only being ELIGIBLE matters). It is never after `d` and never before
-//! `role_since`; it is `role_since` only when the step was ELIGIBLE on the
-//! first day in role, which needs a 0-month track.
+//! certificates valid then, the counted skill levels then, the tenure then;
+//! the track may differ from day to day, only being ELIGIBLE matters). It is
+//! never after `d` and never before `role_since`; it is `role_since` only
+//! when the step was ELIGIBLE on the first day in role, which needs a 0-month
+//! track.
 //!
 //! So a good rating that merely continues does not move `eligible_on`, while
 //! one review that pulls the rating below the bar breaks the run: it restarts
@@ -46,11 +47,26 @@
 //! expires keeps the run going, and a gap between them restarts it on the new
 //! issue date.
 //!
-//! The status can only change on an event day: a review's period end, a
-//! certificate's issue or expiry date, a counted skill assessment's date, or
-//! the day either track's tenure completes. The run is found by walking those days back from `d` with a
-//! cheap status-only check, stopping at the first one that is not ELIGIBLE; it
-//! is only done for ELIGIBLE steps.
+//! The status of a step can only change on one of its event days, the days
+//! in `(role_since, d]` that are
+//!
+//! - the period end of a review with a finite rating;
+//! - the issue or expiry date of a VERIFIED certificate of a kind and level
+//!   one of the step's certification requirements accepts (no other
+//!   certificate can ever count for the step);
+//! - the date of a counted assessment (manager, HR or a completed course) of
+//!   a skill the step requires;
+//! - the day either track's tenure completes (`role_since` plus
+//!   `fast_track_months` or `standard_months`).
+//!
+//! So the status is the same from one event day up to the next, and the run
+//! is found by walking the event days back from the latest with a cheap
+//! status-only check: at the first one that is not ELIGIBLE, `eligible_on`
+//! is the event day after it. When none of them breaks the run, the stretch
+//! before the earliest has the status of `role_since`: `eligible_on` is
+//! `role_since` when the step was ELIGIBLE that day (as it must be when there
+//! is no event day at all), else the earliest event day. The walk is only
+//! done for ELIGIBLE steps.
 //!
 //! Ratings are compared with a tolerance of 1e-9 so that float noise in the
 //! mean of two reviews (for example `(3.1 + 2.9) / 2`) never flips a decision.
@@ -444,8 +460,9 @@ pub fn blocked_on(facts: &EmployeeFacts<'_>, step: &StepRules, day: NaiveDate) -
 /// for a `step` that is ELIGIBLE on `as_of`.
 ///
 /// The status only changes on event days (review period ends, certificate
-/// issue and expiry dates, the two tenure dates), so it is constant from one
-/// event day up to the next: walk the event days in `(role_since, as_of]`
+/// issue and expiry dates, counted skill assessments, the two tenure dates;
+/// see the module documentation), so it is constant from one event day up
+/// to the next: walk the event days in `(role_since, as_of]`
 /// from the latest back, and stop at the first one that is not ELIGIBLE.
 fn eligible_since(facts: &EmployeeFacts<'_>, step: &StepRules, as_of: NaiveDate) -> NaiveDate {
     debug_assert!(eligible_on_day(facts, step, as_of));
