@@ -1,5 +1,12 @@
-use super::*;
+use chrono::Days;
 use proptest::prelude::*;
+
+use super::event_days::eligible_since;
+use super::messages::{fmt_basis_points, fmt_rating};
+use super::rules::eligible_on_day;
+use super::*;
+use crate::domain::money;
+use crate::domain::tenure::add_months;
 
 const JPY_BAND: (i64, i64) = (480_000, 700_000);
 
