@@ -334,6 +334,32 @@ impl Builder<'_> {
             seats_left: None,
         });
     }
+
+    /// The session to renew `cert` (needed by `req`, expiring on `expires`)
+    /// through: the latest one ending by the expiry day (the longest new
+    /// validity with no break) whose certificate `req` accepts, never one
+    /// already in the plan.
+    fn renewal_offer(
+        &self,
+        req: &Requirement,
+        cert: &CertFact,
+        expires: NaiveDate,
+    ) -> Option<CourseOffer> {
+        let used: Vec<i64> = self.actions.iter().filter_map(|a| a.session_id).collect();
+        self.offers
+            .iter()
+            .copied()
+            .filter(|o| {
+                !used.contains(&o.session_id)
+                    && o.ends_on > cert.issued_on
+                    && o.ends_on <= expires
+                    && o.award
+                        .cert_on(o.ends_on)
+                        .is_some_and(|c| satisfies(req, &c))
+            })
+            .max_by_key(|o| (o.ends_on, std::cmp::Reverse(o.session_id)))
+            .cloned()
+    }
 }
 
 /// The plan for `step` as of `as_of`, choosing among `offers` (any order;
@@ -745,78 +771,81 @@ fn renew_lapsed(
         if requirement_met_on(req, &w.certs, day) {
             continue;
         }
-        let lapsed: Vec<CertFact> = w
-            .certs
-            .iter()
-            .filter(|c| {
-                satisfies(req, c)
-                    && c.status == CertificationStatus::Verified
-                    && c.expires_on.is_some_and(|e| e > as_of && e <= day)
-                    // Not already followed, with no break, by a later
-                    // certificate (whose own lapse is handled on its own).
-                    && !w.certs.iter().any(|other| {
-                        satisfies(req, other)
-                            && other.status == CertificationStatus::Verified
-                            && other.issued_on > c.issued_on
-                            && c.expires_on.is_some_and(|e| other.issued_on <= e)
-                    })
-            })
-            .cloned()
-            .collect();
-        for cert in lapsed {
+        for cert in lapsed_certs(req, &w.certs, as_of, day) {
             let Some(expires) = cert.expires_on else {
                 continue;
             };
-            let gap = Gap {
-                kind: if req.kind == CertificationKind::Language {
-                    GapKind::Language
-                } else {
-                    GapKind::Certification
-                },
-                message: format!("'{}' expires on {expires}", cert.name),
-            };
-            // The latest session ending by the expiry day (the longest new
-            // validity with no break), never one already in the plan.
-            let used: Vec<i64> = b.actions.iter().filter_map(|a| a.session_id).collect();
-            let offer = b
-                .offers
-                .iter()
-                .copied()
-                .filter(|o| {
-                    !used.contains(&o.session_id)
-                        && o.ends_on > cert.issued_on
-                        && o.ends_on <= expires
-                        && o.award
-                            .cert_on(o.ends_on)
-                            .is_some_and(|c| satisfies(req, &c))
-                })
-                .max_by_key(|o| (o.ends_on, std::cmp::Reverse(o.session_id)))
-                .cloned();
-            match offer {
-                Some(offer) => {
-                    w.certs.extend(offer.award.cert_on(offer.ends_on));
-                    b.take(&offer, PlanActionKind::RenewCertification, gap);
-                }
-                None => {
-                    let length = (expires - cert.issued_on).num_days().max(1) as u64;
-                    let renewed_cert = CertFact {
-                        issued_on: expires,
-                        expires_on: expires.checked_add_days(Days::new(length)),
-                        ..cert.clone()
-                    };
-                    w.certs.push(renewed_cert);
-                    b.other(
-                        PlanActionKind::RenewCertification,
-                        format!("renew '{}' before it expires on {expires}", cert.name),
-                        Some(expires),
-                        gap,
-                    );
-                }
-            }
+            renew(b, w, req, &cert, expires);
             renewed = true;
         }
     }
     renewed
+}
+
+/// VERIFIED certificates of the kind and level `req` asks for that expire
+/// in `(as_of, day]` and are not already followed, with no break, by a
+/// later certificate (whose own lapse is handled on its own).
+fn lapsed_certs(
+    req: &Requirement,
+    certs: &[CertFact],
+    as_of: NaiveDate,
+    day: NaiveDate,
+) -> Vec<CertFact> {
+    let counts = |c: &CertFact| satisfies(req, c) && c.status == CertificationStatus::Verified;
+    certs
+        .iter()
+        .filter(|c| {
+            counts(c)
+                && c.expires_on.is_some_and(|e| e > as_of && e <= day)
+                && !certs.iter().any(|other| {
+                    counts(other)
+                        && other.issued_on > c.issued_on
+                        && c.expires_on.is_some_and(|e| other.issued_on <= e)
+                })
+        })
+        .cloned()
+        .collect()
+}
+
+/// Renews `cert`, which `req` needs and which expires on `expires`: through
+/// the best [`Builder::renewal_offer`], else by hand on the expiry day with
+/// the same validity.
+fn renew(
+    b: &mut Builder<'_>,
+    w: &mut Working,
+    req: &Requirement,
+    cert: &CertFact,
+    expires: NaiveDate,
+) {
+    let gap = Gap {
+        kind: if req.kind == CertificationKind::Language {
+            GapKind::Language
+        } else {
+            GapKind::Certification
+        },
+        message: format!("'{}' expires on {expires}", cert.name),
+    };
+    match b.renewal_offer(req, cert, expires) {
+        Some(offer) => {
+            w.certs.extend(offer.award.cert_on(offer.ends_on));
+            b.take(&offer, PlanActionKind::RenewCertification, gap);
+        }
+        None => {
+            let length = (expires - cert.issued_on).num_days().max(1) as u64;
+            let renewed_cert = CertFact {
+                issued_on: expires,
+                expires_on: expires.checked_add_days(Days::new(length)),
+                ..cert.clone()
+            };
+            w.certs.push(renewed_cert);
+            b.other(
+                PlanActionKind::RenewCertification,
+                format!("renew '{}' before it expires on {expires}", cert.name),
+                Some(expires),
+                gap,
+            );
+        }
+    }
 }
 
 /// Whether completing a course that awards `cert` and/or `skill` (dated

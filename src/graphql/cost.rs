@@ -27,8 +27,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet,
-    ServiceDocument, Type, TypeDefinition, TypeKind, TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field, FieldDefinition, FragmentDefinition, SchemaDefinition,
+    Selection, SelectionSet, ServiceDocument, Type, TypeDefinition, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
 
@@ -230,6 +230,72 @@ fn named(ty: &Type) -> (&str, bool) {
     }
 }
 
+/// What the cost model keeps of `field` of `type_name`. A plain list field
+/// without a declared bound is added to `missing`.
+fn field_info(
+    type_name: &str,
+    field: &FieldDefinition,
+    introspection: bool,
+    bounds: &HashMap<(&str, &str), usize>,
+    missing: &mut Vec<String>,
+) -> FieldInfo {
+    let name = field.name.node.as_str();
+    let (ty, is_list) = named(&field.ty.node);
+    let many = if is_list {
+        list_many(type_name, name, introspection, bounds, missing)
+    } else {
+        Many::One
+    };
+    let takes_first = field
+        .arguments
+        .iter()
+        .any(|a| a.node.name.node.as_str() == "first");
+    let first = (takes_first && ty.ends_with("Connection"))
+        .then_some(crate::graphql::types::connection::DEFAULT_PAGE.max(0) as u64);
+    let required = field
+        .arguments
+        .iter()
+        .filter(|a| !a.node.ty.node.nullable && a.node.default_value.is_none())
+        .map(|a| {
+            (
+                a.node.name.node.to_string(),
+                named(&a.node.ty.node).0.to_owned(),
+            )
+        })
+        .collect();
+    FieldInfo {
+        ty: ty.to_owned(),
+        many,
+        first,
+        required,
+    }
+}
+
+/// How many values the list field `type_name.name` holds: a connection's
+/// page, its declared bound, or for introspection a bound set later from
+/// the schema's sizes. Without any, it is added to `missing` and counted
+/// as one.
+fn list_many(
+    type_name: &str,
+    name: &str,
+    introspection: bool,
+    bounds: &HashMap<(&str, &str), usize>,
+    missing: &mut Vec<String>,
+) -> Many {
+    let connection = type_name.ends_with("Connection");
+    if connection && (name == "edges" || name == "nodes") {
+        Many::Page
+    } else if let Some(bound) = bounds.get(&(type_name, name)) {
+        Many::List(*bound as u64, None)
+    } else if introspection {
+        // Set from the schema's sizes by `CostModel::bound_introspection`.
+        Many::List(0, None)
+    } else {
+        missing.push(format!("{type_name}.{name}"));
+        Many::One
+    }
+}
+
 impl CostModel {
     /// Reads the schema's SDL (and the introspection types).
     pub fn from_sdl(sdl: &str) -> Result<CostModel, String> {
@@ -278,16 +344,7 @@ impl CostModel {
         for definition in &doc.definitions {
             let type_def = match definition {
                 TypeSystemDefinition::Schema(schema) => {
-                    let schema = &schema.node;
-                    if let Some(q) = &schema.query {
-                        self.query = q.node.to_string();
-                    }
-                    if let Some(m) = &schema.mutation {
-                        self.mutation = m.node.to_string();
-                    }
-                    if let Some(s) = &schema.subscription {
-                        self.subscription = s.node.to_string();
-                    }
+                    self.read_roots(&schema.node);
                     continue;
                 }
                 TypeSystemDefinition::Type(t) => &t.node,
@@ -309,50 +366,23 @@ impl CostModel {
             let mut infos = HashMap::new();
             for field in fields {
                 let field = &field.node;
-                let name = field.name.node.as_str();
-                let (ty, is_list) = named(&field.ty.node);
-                let takes_first = field
-                    .arguments
-                    .iter()
-                    .any(|a| a.node.name.node.as_str() == "first");
-                let connection = type_name.ends_with("Connection");
-                let many = if !is_list {
-                    Many::One
-                } else if connection && (name == "edges" || name == "nodes") {
-                    Many::Page
-                } else if let Some(bound) = bounds.get(&(type_name, name)) {
-                    Many::List(*bound as u64, None)
-                } else if introspection {
-                    // Set from the schema's sizes below.
-                    Many::List(0, None)
-                } else {
-                    missing.push(format!("{type_name}.{name}"));
-                    Many::One
-                };
-                let first = (takes_first && ty.ends_with("Connection"))
-                    .then_some(crate::graphql::types::connection::DEFAULT_PAGE.max(0) as u64);
-                let required = field
-                    .arguments
-                    .iter()
-                    .filter(|a| !a.node.ty.node.nullable && a.node.default_value.is_none())
-                    .map(|a| {
-                        (
-                            a.node.name.node.to_string(),
-                            named(&a.node.ty.node).0.to_owned(),
-                        )
-                    })
-                    .collect();
-                infos.insert(
-                    name.to_owned(),
-                    FieldInfo {
-                        ty: ty.to_owned(),
-                        many,
-                        first,
-                        required,
-                    },
-                );
+                let info = field_info(type_name, field, introspection, bounds, missing);
+                infos.insert(field.name.node.to_string(), info);
             }
             self.types.insert(type_name.to_owned(), infos);
+        }
+    }
+
+    /// The root operation types a `schema { .. }` definition names.
+    fn read_roots(&mut self, schema: &SchemaDefinition) {
+        if let Some(q) = &schema.query {
+            self.query = q.node.to_string();
+        }
+        if let Some(m) = &schema.mutation {
+            self.mutation = m.node.to_string();
+        }
+        if let Some(s) = &schema.subscription {
+            self.subscription = s.node.to_string();
         }
     }
 
