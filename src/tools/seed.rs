@@ -236,8 +236,9 @@ fn noon(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap_or_default())
 }
 
-/// Quarter ends strictly before `today`, newest first.
-fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+/// Quarter ends (Mar 31, Jun 30, Sep 30, Dec 31) strictly before `today`,
+/// newest first. The demo's reviews use them too.
+pub(super) fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
     let mut ends = Vec::with_capacity(count);
     let (mut year, mut quarter) = (today.year(), (today.month0() / 3) as i32);
     while ends.len() < count {
