@@ -230,13 +230,9 @@ struct Load {
     requests: u64,
 }
 
-async fn load(
-    server: &Server,
-    query: &'static str,
-    tokens: &[String],
-    clients: usize,
-    seconds: u64,
-) -> Load {
+/// `query` from `args.clients` clients for `args.load_seconds`.
+async fn load(server: &Server, query: &'static str, tokens: &[String], args: &BenchArgs) -> Load {
+    let (clients, seconds) = (args.clients, args.load_seconds);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -295,7 +291,7 @@ const RECORD_REVIEW: &str =
     "mutation($input: RecordReviewInput!) { recordReview(input: $input) { id } }";
 
 /// Latencies of a dashboard query asked back to back while another client
-/// records `per_second` reviews, for `seconds`.
+/// records `args.writes_per_second` reviews, for `args.load_seconds`.
 struct UnderWrites {
     reads: Vec<f64>,
     writes: Vec<f64>,
@@ -307,9 +303,9 @@ async fn under_writes(
     query: &str,
     token: &str,
     employee_ids: &[String],
-    per_second: u32,
-    seconds: u64,
+    args: &BenchArgs,
 ) -> anyhow::Result<UnderWrites> {
+    let (per_second, seconds) = (args.writes_per_second, args.load_seconds);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let today = Utc::now().date_naive();
     let writer = {
@@ -546,72 +542,17 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
     // Just after a restart: a fresh process, nothing in memory.
     let server = Server::start(&url).await?;
     let hr = login(&server, &email).await?;
-    let first = timed(&server, ELIGIBILITY_BY_SITE, today.clone(), &hr).await?;
-    let mut again = Vec::new();
-    for _ in 0..args.runs {
-        again.push(timed(&server, ELIGIBILITY_BY_SITE, today.clone(), &hr).await?);
-    }
-    println!(
-        "eligibility(SITE) today just after a restart: first {first:.1} ms, then median {:.1} ms (target: <= 1000 ms)",
-        median(again)
-    );
+    after_restart(&server, &hr, &today, args.runs).await?;
     let ids = some_csrs(&server, &hr).await?;
-    let mut after_write = Vec::new();
-    let mut write_ms = Vec::new();
-    for (i, id) in ids.iter().cycle().take(args.runs).enumerate() {
-        let period_end = Utc::now().date_naive() - Days::new(200 + i as u64);
-        write_ms.push(
-            timed(
-                &server,
-                RECORD_REVIEW,
-                json!({ "input": { "employeeId": id, "periodEnd": period_end.to_string(), "rating": 4.0 } }),
-                &hr,
-            )
-            .await?,
-        );
-        after_write.push(timed(&server, ELIGIBILITY_BY_SITE, today.clone(), &hr).await?);
-    }
-    println!(
-        "eligibility(SITE) today just after a write: median {:.1} ms (target: <= 200 ms); recordReview median {:.1} ms",
-        median(after_write),
-        median(write_ms)
-    );
-    // The first full dashboard computes every aggregate the database keeps
-    // no running total for (headcount, coverage, compa-ratios, velocity...);
-    // at a million people that may exceed the request timeout.
-    let full = match timed(&server, FULL_DASHBOARD, today.clone(), &hr).await {
-        Ok(ms) => format!("{ms:.1} ms"),
-        Err(err) => format!("failed ({err})"),
-    };
-    let full_again = match timed(&server, FULL_DASHBOARD, today.clone(), &hr).await {
-        Ok(ms) => format!("{ms:.1} ms"),
-        Err(err) => format!("failed ({err})"),
-    };
-    println!("full dashboard today: first {full}, then {full_again}");
-    let eligibility_writes = under_writes(
-        &server,
-        ELIGIBILITY_BY_SITE,
-        &hr,
-        &ids,
-        args.writes_per_second,
-        args.load_seconds,
-    )
-    .await?;
+    after_writes(&server, &hr, &ids, &today, args.runs).await?;
+    full_dashboard_twice(&server, &hr, &today).await;
+    let eligibility_writes = under_writes(&server, ELIGIBILITY_BY_SITE, &hr, &ids, args).await?;
     describe_under_writes(
         "eligibility(SITE) today",
         &eligibility_writes,
         args.writes_per_second,
     );
-    match under_writes(
-        &server,
-        FULL_DASHBOARD,
-        &hr,
-        &ids,
-        args.writes_per_second,
-        args.load_seconds,
-    )
-    .await
-    {
+    match under_writes(&server, FULL_DASHBOARD, &hr, &ids, args).await {
         Ok(figures) => {
             describe_under_writes("full dashboard today", &figures, args.writes_per_second)
         }
@@ -624,6 +565,74 @@ async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<
     drop(server);
     drop_database(backend, args, &url).await;
     Ok(())
+}
+
+/// Today's eligibility by site from a fresh server: the first answer and
+/// the median of `runs` more.
+async fn after_restart(
+    server: &Server,
+    hr: &str,
+    today: &Value,
+    runs: usize,
+) -> anyhow::Result<()> {
+    let first = timed(server, ELIGIBILITY_BY_SITE, today.clone(), hr).await?;
+    let mut again = Vec::new();
+    for _ in 0..runs {
+        again.push(timed(server, ELIGIBILITY_BY_SITE, today.clone(), hr).await?);
+    }
+    println!(
+        "eligibility(SITE) today just after a restart: first {first:.1} ms, then median {:.1} ms (target: <= 1000 ms)",
+        median(again)
+    );
+    Ok(())
+}
+
+/// Today's eligibility by site just after a review is recorded for one of
+/// `ids`, `runs` times.
+async fn after_writes(
+    server: &Server,
+    hr: &str,
+    ids: &[String],
+    today: &Value,
+    runs: usize,
+) -> anyhow::Result<()> {
+    let mut after_write = Vec::new();
+    let mut write_ms = Vec::new();
+    for (i, id) in ids.iter().cycle().take(runs).enumerate() {
+        let period_end = Utc::now().date_naive() - Days::new(200 + i as u64);
+        write_ms.push(
+            timed(
+                server,
+                RECORD_REVIEW,
+                json!({ "input": { "employeeId": id, "periodEnd": period_end.to_string(), "rating": 4.0 } }),
+                hr,
+            )
+            .await?,
+        );
+        after_write.push(timed(server, ELIGIBILITY_BY_SITE, today.clone(), hr).await?);
+    }
+    println!(
+        "eligibility(SITE) today just after a write: median {:.1} ms (target: <= 200 ms); recordReview median {:.1} ms",
+        median(after_write),
+        median(write_ms)
+    );
+    Ok(())
+}
+
+/// The full dashboard for today, twice. The first computes every aggregate
+/// the database keeps no running total for (headcount, coverage,
+/// compa-ratios, velocity...); at a million people that may exceed the
+/// request timeout, so a failure is reported, not returned.
+async fn full_dashboard_twice(server: &Server, hr: &str, today: &Value) {
+    let full = match timed(server, FULL_DASHBOARD, today.clone(), hr).await {
+        Ok(ms) => format!("{ms:.1} ms"),
+        Err(err) => format!("failed ({err})"),
+    };
+    let full_again = match timed(server, FULL_DASHBOARD, today.clone(), hr).await {
+        Ok(ms) => format!("{ms:.1} ms"),
+        Err(err) => format!("failed ({err})"),
+    };
+    println!("full dashboard today: first {full}, then {full_again}");
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -642,133 +651,193 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!("rungs bench: {} employees (and {small} for scaling), {} runs per median, {} clients for {} s", args.employees, args.runs, args.clients, args.load_seconds);
     for backend in backends {
         println!("\n== {backend} ==");
-        // Scaling: eligibility by site at N/10.
-        let (small_url, small_seed, small_email, _) =
-            seeded(backend, &args, small, "small").await?;
-        let (small_cold, small_warm) = {
-            let server = Server::start(&small_url).await?;
-            let hr = login(&server, &small_email).await?;
-            cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?
-        };
-        drop_database(backend, &args, &small_url).await;
-
-        let (url, seed_seconds, email, tokens) =
-            seeded(backend, &args, args.employees, "large").await?;
-        let server = Server::start(&url).await?;
-        let hr = login(&server, &email).await?;
-        let mut peaks = vec![("idle", server.peak_mib())];
-        let (cold, warm) = cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?;
-        peaks.push(("eligibility", server.peak_mib()));
-        let (full_cold, full_warm) = cold_and_warm(&server, FULL_DASHBOARD, &hr, args.runs).await?;
-        peaks.push(("full dashboard", server.peak_mib()));
-        let mut page = Vec::new();
-        let mut statements = Vec::new();
-        for _ in 0..args.runs {
-            let before = server.statements().await?;
-            page.push(timed(&server, EMPLOYEE_PAGE, json!({}), &hr).await?);
-            statements.push(server.statements().await? - before);
-        }
-        peaks.push(("employee page", server.peak_mib()));
-        let csr_ids = some_csrs(&server, &hr).await?;
-        let mut plan_ms = Vec::new();
-        let mut plan_statements = Vec::new();
-        for i in 0..args.runs {
-            let Some(id) = csr_ids.get(i % csr_ids.len().max(1)) else {
-                break;
-            };
-            let before = server.statements().await?;
-            plan_ms.push(timed(&server, PLAN, json!({ "id": id }), &hr).await?);
-            plan_statements.push(server.statements().await? - before);
-        }
-        let me = load(
-            &server,
-            ME_PROGRESSION,
-            &tokens,
-            args.clients,
-            args.load_seconds,
-        )
-        .await;
-        peaks.push(("progression load", server.peak_mib()));
-        let baseline = load(&server, TYPENAME, &tokens, args.clients, args.load_seconds).await;
-        let eligibility_writes = under_writes(
-            &server,
-            ELIGIBILITY_BY_SITE,
-            &hr,
-            &csr_ids,
-            args.writes_per_second,
-            args.load_seconds,
-        )
-        .await?;
-        let dashboard_writes = under_writes(
-            &server,
-            FULL_DASHBOARD,
-            &hr,
-            &csr_ids,
-            args.writes_per_second,
-            args.load_seconds,
-        )
-        .await?;
-        peaks.push(("under writes", server.peak_mib()));
-        let peak = server.peak_mib();
-        drop(server);
-        drop_database(backend, &args, &url).await;
-
-        println!(
-            "seed {} employees                     {:>9.1} s   (target: < {} s)",
-            args.employees,
-            seed_seconds,
-            if backend == "sqlite" { 30 } else { 60 }
-        );
-        println!(
-            "seed {small} employees                      {:>9.1} s",
-            small_seed
-        );
-        println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 300 ms)", args.employees, cold, warm);
-        println!(
-            "eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms",
-            small, small_cold, small_warm
-        );
-        println!(
-            "  growth x{:.1} employees -> cold x{:.2}, warm x{:.2} (linear or better: <= x{:.1})",
-            args.employees as f64 / small as f64,
-            cold / small_cold.max(0.001),
-            warm / small_warm.max(0.001),
-            args.employees as f64 / small as f64
-        );
-        println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, full_cold, full_warm);
-        println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (median; target: <= 8)", median(page), median(statements.iter().map(|s| *s as f64).collect()));
-        println!(
-            "plan(TEAM_LEAD) for a CSR:   median {:>7.1} ms, SQL statements {} (median)",
-            median(plan_ms),
-            median(plan_statements.iter().map(|s| *s as f64).collect())
-        );
-        println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, me.per_second, me.p50_ms, me.p99_ms, me.errors, me.requests);
-        println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, baseline.per_second, baseline.p50_ms, baseline.p99_ms, baseline.errors, baseline.requests);
-        println!(
-            "  progression / baseline throughput: {:.2}",
-            me.per_second / baseline.per_second.max(0.001)
-        );
-        describe_under_writes(
-            "eligibility(SITE) today",
-            &eligibility_writes,
-            args.writes_per_second,
-        );
-        describe_under_writes(
-            "full dashboard today",
-            &dashboard_writes,
-            args.writes_per_second,
-        );
-        match peak {
-            Some(mib) => {
-                println!("server peak memory (VmHWM):  {mib:>7.1} MiB (target: < 200 MiB)")
-            }
-            None => println!("server peak memory: unavailable"),
-        }
-        let phases: Vec<String> = peaks
-            .iter()
-            .map(|(phase, mib)| format!("{phase} {:.0}", mib.unwrap_or(0.0)))
-            .collect();
-        println!("  peak after each phase (MiB): {}", phases.join(", "));
+        let small = scaling(backend, &args, small).await?;
+        let figures = large(backend, &args).await?;
+        report(backend, &args, &small, &figures);
     }
     Ok(())
+}
+
+/// Eligibility by site in the small organisation (N/10), for how cost
+/// grows.
+struct Scaling {
+    employees: usize,
+    seed_seconds: f64,
+    cold: f64,
+    warm: f64,
+}
+
+async fn scaling(backend: &str, args: &BenchArgs, employees: usize) -> anyhow::Result<Scaling> {
+    let (url, seed_seconds, email, _) = seeded(backend, args, employees, "small").await?;
+    let (cold, warm) = {
+        let server = Server::start(&url).await?;
+        let hr = login(&server, &email).await?;
+        cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?
+    };
+    drop_database(backend, args, &url).await;
+    Ok(Scaling {
+        employees,
+        seed_seconds,
+        cold,
+        warm,
+    })
+}
+
+/// Latencies and SQL statements of repeated requests.
+#[derive(Default)]
+struct Counted {
+    ms: Vec<f64>,
+    statements: Vec<u64>,
+}
+
+impl Counted {
+    async fn measure(
+        &mut self,
+        server: &Server,
+        query: &str,
+        variables: Value,
+        token: &str,
+    ) -> anyhow::Result<()> {
+        let before = server.statements().await?;
+        self.ms.push(timed(server, query, variables, token).await?);
+        self.statements.push(server.statements().await? - before);
+        Ok(())
+    }
+
+    fn median_ms(&self) -> f64 {
+        median(self.ms.clone())
+    }
+
+    fn median_statements(&self) -> f64 {
+        median(self.statements.iter().map(|s| *s as f64).collect())
+    }
+}
+
+/// The figures of the large organisation (N employees).
+struct Figures {
+    seed_seconds: f64,
+    cold: f64,
+    warm: f64,
+    full_cold: f64,
+    full_warm: f64,
+    page: Counted,
+    plan: Counted,
+    me: Load,
+    baseline: Load,
+    eligibility_writes: UnderWrites,
+    dashboard_writes: UnderWrites,
+    peak: Option<f64>,
+    /// The server's peak memory after each phase.
+    peaks: Vec<(&'static str, Option<f64>)>,
+}
+
+async fn large(backend: &str, args: &BenchArgs) -> anyhow::Result<Figures> {
+    let (url, seed_seconds, email, tokens) = seeded(backend, args, args.employees, "large").await?;
+    let server = Server::start(&url).await?;
+    let hr = login(&server, &email).await?;
+    let mut peaks = vec![("idle", server.peak_mib())];
+    let (cold, warm) = cold_and_warm(&server, ELIGIBILITY_BY_SITE, &hr, args.runs).await?;
+    peaks.push(("eligibility", server.peak_mib()));
+    let (full_cold, full_warm) = cold_and_warm(&server, FULL_DASHBOARD, &hr, args.runs).await?;
+    peaks.push(("full dashboard", server.peak_mib()));
+    let mut page = Counted::default();
+    for _ in 0..args.runs {
+        page.measure(&server, EMPLOYEE_PAGE, json!({}), &hr).await?;
+    }
+    peaks.push(("employee page", server.peak_mib()));
+    let csr_ids = some_csrs(&server, &hr).await?;
+    let mut plan = Counted::default();
+    for i in 0..args.runs {
+        let Some(id) = csr_ids.get(i % csr_ids.len().max(1)) else {
+            break;
+        };
+        plan.measure(&server, PLAN, json!({ "id": id }), &hr)
+            .await?;
+    }
+    let me = load(&server, ME_PROGRESSION, &tokens, args).await;
+    peaks.push(("progression load", server.peak_mib()));
+    let baseline = load(&server, TYPENAME, &tokens, args).await;
+    let eligibility_writes =
+        under_writes(&server, ELIGIBILITY_BY_SITE, &hr, &csr_ids, args).await?;
+    let dashboard_writes = under_writes(&server, FULL_DASHBOARD, &hr, &csr_ids, args).await?;
+    peaks.push(("under writes", server.peak_mib()));
+    let peak = server.peak_mib();
+    drop(server);
+    drop_database(backend, args, &url).await;
+    Ok(Figures {
+        seed_seconds,
+        cold,
+        warm,
+        full_cold,
+        full_warm,
+        page,
+        plan,
+        me,
+        baseline,
+        eligibility_writes,
+        dashboard_writes,
+        peak,
+        peaks,
+    })
+}
+
+/// Prints one backend's figures against their targets.
+fn report(backend: &str, args: &BenchArgs, small: &Scaling, f: &Figures) {
+    println!(
+        "seed {} employees                     {:>9.1} s   (target: < {} s)",
+        args.employees,
+        f.seed_seconds,
+        if backend == "sqlite" { 30 } else { 60 }
+    );
+    println!(
+        "seed {} employees                      {:>9.1} s",
+        small.employees, small.seed_seconds
+    );
+    println!("eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 300 ms)", args.employees, f.cold, f.warm);
+    println!(
+        "eligibility(SITE) {:>6}: cold median {:>7.1} ms, warm median {:>7.1} ms",
+        small.employees, small.cold, small.warm
+    );
+    println!(
+        "  growth x{:.1} employees -> cold x{:.2}, warm x{:.2} (linear or better: <= x{:.1})",
+        args.employees as f64 / small.employees as f64,
+        f.cold / small.cold.max(0.001),
+        f.warm / small.warm.max(0.001),
+        args.employees as f64 / small.employees as f64
+    );
+    println!("full dashboard {:>6}:    cold median {:>7.1} ms, warm median {:>7.1} ms (target: < 1000 ms)", args.employees, f.full_cold, f.full_warm);
+    println!("employees(first: 100) page:  median {:>7.1} ms (target: < 25 ms), SQL statements {} (median; target: <= 8)", f.page.median_ms(), f.page.median_statements());
+    println!(
+        "plan(TEAM_LEAD) for a CSR:   median {:>7.1} ms, SQL statements {} (median)",
+        f.plan.median_ms(),
+        f.plan.median_statements()
+    );
+    println!("me {{ progression }} x{} clients: {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {} (target: >= 2000 req/s, 0 errors)", args.clients, f.me.per_second, f.me.p50_ms, f.me.p99_ms, f.me.errors, f.me.requests);
+    println!("{{ __typename }} x{} clients:    {:>7.0} req/s, p50 {:.1} ms, p99 {:.1} ms, {} errors of {}", args.clients, f.baseline.per_second, f.baseline.p50_ms, f.baseline.p99_ms, f.baseline.errors, f.baseline.requests);
+    println!(
+        "  progression / baseline throughput: {:.2}",
+        f.me.per_second / f.baseline.per_second.max(0.001)
+    );
+    describe_under_writes(
+        "eligibility(SITE) today",
+        &f.eligibility_writes,
+        args.writes_per_second,
+    );
+    describe_under_writes(
+        "full dashboard today",
+        &f.dashboard_writes,
+        args.writes_per_second,
+    );
+    match f.peak {
+        Some(mib) => {
+            println!("server peak memory (VmHWM):  {mib:>7.1} MiB (target: < 200 MiB)")
+        }
+        None => println!("server peak memory: unavailable"),
+    }
+    let phases: Vec<String> = f
+        .peaks
+        .iter()
+        .map(|(phase, mib)| format!("{phase} {:.0}", mib.unwrap_or(0.0)))
+        .collect();
+    println!("  peak after each phase (MiB): {}", phases.join(", "));
 }

@@ -4,7 +4,9 @@
 //! an admin). Dates are relative to the day it is seeded, so the demo tells
 //! the same story whenever it is started.
 
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::auth::password;
@@ -14,6 +16,8 @@ use crate::db::entities::{
 use crate::db::facts::Ladder;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+
+use super::seed::quarter_ends;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "rungs-demo-2026";
@@ -41,26 +45,6 @@ pub fn print_logins(logins: &[DemoLogin]) {
 
 fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_sub_months(Months::new(months)).unwrap_or(date)
-}
-
-/// Quarter ends (Mar 31, Jun 30, Sep 30, Dec 31) strictly before `today`,
-/// newest first.
-fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
-    let mut ends = Vec::new();
-    let mut year = today.year();
-    let mut quarter = (today.month0() / 3) as i32; // current quarter index 0..3
-    while ends.len() < count {
-        quarter -= 1;
-        if quarter < 0 {
-            quarter = 3;
-            year -= 1;
-        }
-        let (month, day) = [(3, 31), (6, 30), (9, 30), (12, 31)][quarter as usize];
-        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-            ends.push(date);
-        }
-    }
-    ends
 }
 
 struct Person<'a> {
@@ -339,264 +323,153 @@ fn email_of(name: &str) -> String {
     format!("{}@rungs.example", name.to_lowercase().replace(' ', "."))
 }
 
+/// One of the people above or beside the teams (everyone but the Team
+/// Leads and CSRs) and what their login line says.
+struct Staff {
+    email: &'static str,
+    name: &'static str,
+    access: &'static str,
+    role: &'static str,
+    /// Index in `HEADS` of their manager.
+    manager: Option<usize>,
+    site: &'static str,
+    months_in_role: u32,
+    extra_service_months: u32,
+    salary: i64,
+    /// Months as a CSR before the role and the CSR salary, for those
+    /// promoted from CSR (the only ones with a role history).
+    was_csr: Option<(u32, i64)>,
+    what: &'static str,
+}
+
+const ADMIN: usize = 0;
+const OPS_TOKYO: usize = 2;
+const OPS_OSAKA: usize = 3;
+
+/// The admin, HR and the operations managers, seeded first.
+const HEADS: &[Staff] = &[
+    Staff {
+        email: "admin@rungs.example",
+        name: "Kenji Admin",
+        access: "ADMIN",
+        role: "HR_GENERALIST",
+        manager: None,
+        site: "Tokyo",
+        months_in_role: 60,
+        extra_service_months: 0,
+        salary: 650_000,
+        was_csr: None,
+        what: "ADMIN: everything",
+    },
+    Staff {
+        email: "hr@rungs.example",
+        name: "Naomi Hoshino",
+        access: "HR",
+        role: "HR_GENERALIST",
+        manager: Some(ADMIN),
+        site: "Tokyo",
+        months_in_role: 40,
+        extra_service_months: 20,
+        salary: 600_000,
+        was_csr: None,
+        what: "HR: everyone; approves nominations",
+    },
+    Staff {
+        email: "ops.tokyo@rungs.example",
+        name: "Takeshi Ogawa",
+        access: "MANAGER",
+        role: "OPERATIONS_MANAGER",
+        manager: Some(ADMIN),
+        site: "Tokyo",
+        months_in_role: 30,
+        extra_service_months: 48,
+        salary: 780_000,
+        was_csr: None,
+        what: "MANAGER: Operations Manager, Tokyo (whole chain)",
+    },
+    Staff {
+        email: "ops.osaka@rungs.example",
+        name: "Yoko Fujita",
+        access: "MANAGER",
+        role: "OPERATIONS_MANAGER",
+        manager: Some(ADMIN),
+        site: "Osaka",
+        months_in_role: 22,
+        extra_service_months: 40,
+        salary: 720_000,
+        was_csr: None,
+        what: "MANAGER: Operations Manager, Osaka and Fukuoka",
+    },
+];
+
+/// The Team Leads: (name, site index, their operations manager in `HEADS`).
+const LEADS: &[(&str, usize, usize)] = &[
+    ("Daichi Okada", 0, OPS_TOKYO),
+    ("Nanami Goto", 0, OPS_TOKYO),
+    ("Shun Hasegawa", 1, OPS_OSAKA),
+    ("Ayaka Murakami", 2, OPS_OSAKA),
+];
+
+/// The specialists beside the teams, seeded after the Team Leads.
+const SPECIALISTS: &[Staff] = &[
+    Staff {
+        email: "qa@rungs.example",
+        name: "Kazuki Ishii",
+        access: "EMPLOYEE",
+        role: "QUALITY_ANALYST",
+        manager: Some(OPS_TOKYO),
+        site: "Tokyo",
+        months_in_role: 9,
+        extra_service_months: 26,
+        salary: 520_000,
+        was_csr: Some((26, 430_000)),
+        what: "EMPLOYEE: Quality Analyst",
+    },
+    Staff {
+        email: "trainer@rungs.example",
+        name: "Emi Maeda",
+        access: "EMPLOYEE",
+        role: "TRAINING_SPECIALIST",
+        manager: Some(OPS_OSAKA),
+        site: "Osaka",
+        months_in_role: 15,
+        extra_service_months: 22,
+        salary: 540_000,
+        was_csr: Some((22, 440_000)),
+        what: "EMPLOYEE: Training Specialist; runs the course sessions",
+    },
+];
+
 /// Seeds the whole organisation in one transaction, as of `today`.
 pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     let ladder = Ladder::load(&db.conn).await?;
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let txn = db.begin_write().await?;
-    let now = Utc::now();
-    let mut logins = Vec::new();
-    let skills = crate::demo_courses::skill_ids(&ladder);
     let mut seeder = Seeder {
         txn: &txn,
         hash: &hash,
         roles: &ladder,
-        now,
+        skills: crate::demo_courses::skill_ids(&ladder),
+        now: Utc::now(),
         today,
         number: 0,
+        staff: Vec::new(),
+        logins: Vec::new(),
     };
-
-    let admin = seeder
-        .insert(Person {
-            email: "admin@rungs.example".into(),
-            name: "Kenji Admin",
-            access: "ADMIN",
-            role: "HR_GENERALIST",
-            manager: None,
-            site: "Tokyo",
-            months_in_role: 60,
-            extra_service_months: 0,
-            salary: 650_000,
-        })
-        .await?;
-    logins.push(DemoLogin {
-        email: admin.email.clone(),
-        name: admin.name.clone(),
-        what: "ADMIN: everything".into(),
-    });
-    let hr = seeder
-        .insert(Person {
-            email: "hr@rungs.example".into(),
-            name: "Naomi Hoshino",
-            access: "HR",
-            role: "HR_GENERALIST",
-            manager: Some(admin.id),
-            site: "Tokyo",
-            months_in_role: 40,
-            extra_service_months: 20,
-            salary: 600_000,
-        })
-        .await?;
-    logins.push(DemoLogin {
-        email: hr.email.clone(),
-        name: hr.name.clone(),
-        what: "HR: everyone; approves nominations".into(),
-    });
-    let ops_east = seeder
-        .insert(Person {
-            email: "ops.tokyo@rungs.example".into(),
-            name: "Takeshi Ogawa",
-            access: "MANAGER",
-            role: "OPERATIONS_MANAGER",
-            manager: Some(admin.id),
-            site: "Tokyo",
-            months_in_role: 30,
-            extra_service_months: 48,
-            salary: 780_000,
-        })
-        .await?;
-    logins.push(DemoLogin {
-        email: ops_east.email.clone(),
-        name: ops_east.name.clone(),
-        what: "MANAGER: Operations Manager, Tokyo (whole chain)".into(),
-    });
-    let ops_west = seeder
-        .insert(Person {
-            email: "ops.osaka@rungs.example".into(),
-            name: "Yoko Fujita",
-            access: "MANAGER",
-            role: "OPERATIONS_MANAGER",
-            manager: Some(admin.id),
-            site: "Osaka",
-            months_in_role: 22,
-            extra_service_months: 40,
-            salary: 720_000,
-        })
-        .await?;
-    logins.push(DemoLogin {
-        email: ops_west.email.clone(),
-        name: ops_west.name.clone(),
-        what: "MANAGER: Operations Manager, Osaka and Fukuoka".into(),
-    });
-
-    let lead_names = [
-        ("Daichi Okada", 0, ops_east.id),
-        ("Nanami Goto", 0, ops_east.id),
-        ("Shun Hasegawa", 1, ops_west.id),
-        ("Ayaka Murakami", 2, ops_west.id),
-    ];
-    let mut leads = Vec::new();
-    for (i, (name, site, boss)) in lead_names.iter().enumerate() {
-        let lead = seeder
-            .insert(Person {
-                email: email_of(name),
-                name,
-                access: "MANAGER",
-                role: "TEAM_LEAD",
-                manager: Some(*boss),
-                site: SITES[*site],
-                months_in_role: 14 + 7 * i as u32,
-                extra_service_months: 20,
-                salary: 560_000 + 20_000 * i as i64,
-            })
-            .await?;
-        history(
-            &txn,
-            &lead,
-            seeder.role_id("CSR")?,
-            months_before(lead.role_since, 20),
-            lead.salary_minor * 10 / 12,
-        )
-        .await?;
-        reviews(&txn, &lead, today, &[3.8, 3.9, 3.7, 4.0], Some(*boss)).await?;
-        logins.push(DemoLogin {
-            email: lead.email.clone(),
-            name: lead.name.clone(),
-            what: format!("MANAGER: Team Lead, {}", SITES[*site]),
-        });
-        leads.push(lead);
-    }
-    let qa = seeder
-        .insert(Person {
-            email: "qa@rungs.example".into(),
-            name: "Kazuki Ishii",
-            access: "EMPLOYEE",
-            role: "QUALITY_ANALYST",
-            manager: Some(ops_east.id),
-            site: "Tokyo",
-            months_in_role: 9,
-            extra_service_months: 26,
-            salary: 520_000,
-        })
-        .await?;
-    history(
-        &txn,
-        &qa,
-        seeder.role_id("CSR")?,
-        months_before(qa.role_since, 26),
-        430_000,
-    )
-    .await?;
-    logins.push(DemoLogin {
-        email: qa.email.clone(),
-        name: qa.name.clone(),
-        what: "EMPLOYEE: Quality Analyst".into(),
-    });
-    let trainer = seeder
-        .insert(Person {
-            email: "trainer@rungs.example".into(),
-            name: "Emi Maeda",
-            access: "EMPLOYEE",
-            role: "TRAINING_SPECIALIST",
-            manager: Some(ops_west.id),
-            site: "Osaka",
-            months_in_role: 15,
-            extra_service_months: 22,
-            salary: 540_000,
-        })
-        .await?;
-    history(
-        &txn,
-        &trainer,
-        seeder.role_id("CSR")?,
-        months_before(trainer.role_since, 22),
-        440_000,
-    )
-    .await?;
-    logins.push(DemoLogin {
-        email: trainer.email.clone(),
-        name: trainer.name.clone(),
-        what: "EMPLOYEE: Training Specialist; runs the course sessions".into(),
-    });
-
+    seeder.staff(HEADS).await?;
+    let leads = seeder.leads().await?;
+    seeder.staff(SPECIALISTS).await?;
     for (i, story) in CSRS.iter().enumerate() {
         let lead = match story.site {
             0 => &leads[i % 2],
             1 => &leads[2],
             _ => &leads[3],
         };
-        let csr = seeder
-            .insert(Person {
-                email: email_of(story.name),
-                name: story.name,
-                access: "EMPLOYEE",
-                role: "CSR",
-                manager: Some(lead.id),
-                site: SITES[story.site],
-                months_in_role: story.months_in_role,
-                extra_service_months: 0,
-                salary: story.salary,
-            })
-            .await?;
-        history(
-            &txn,
-            &csr,
-            seeder.role_id("CSR")?,
-            csr.role_since,
-            csr.salary_minor,
-        )
-        .await?;
-        reviews(&txn, &csr, today, story.ratings, Some(lead.id)).await?;
-        for cert in story.certs {
-            certificate(&txn, &csr, *cert, today).await?;
-        }
-        // Manager assessments a month into the role (before any tenure
-        // date, so they never move an eligibleOn); Nao Fujii's coaching is
-        // the story of the development plan.
-        let assessed_on = csr
-            .role_since
-            .checked_add_months(Months::new(1))
-            .unwrap_or(csr.role_since)
-            .min(today);
-        for (skill, mut level) in DEMO_SKILLS {
-            if story.name == "Nao Fujii" && *skill == "Coaching" {
-                level = 2;
-                assess(
-                    &txn,
-                    &csr,
-                    skills.get(*skill),
-                    3,
-                    "SELF",
-                    assessed_on,
-                    csr.id,
-                    now,
-                )
-                .await?;
-            }
-            if story.ratings.first().is_some_and(|r| *r < 2.5) {
-                level = 2;
-            }
-            assess(
-                &txn,
-                &csr,
-                skills.get(*skill),
-                level,
-                "MANAGER",
-                assessed_on,
-                lead.id,
-                now,
-            )
-            .await?;
-        }
-        if i < 6 || i == 10 || i == 18 || story.name == "Nao Fujii" {
-            logins.push(DemoLogin {
-                email: csr.email.clone(),
-                name: csr.name.clone(),
-                what: format!("EMPLOYEE: {}", story.what),
-            });
-        }
+        seeder.csr(i, story, lead).await?;
     }
-    crate::demo_courses::add(&txn, &ladder, today, Some(trainer.id)).await?;
+    let trainer = seeder.trainer()?;
+    let logins = seeder.logins;
+    crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
@@ -611,43 +484,27 @@ const DEMO_SKILLS: &[(&str, i32)] = &[
     ("Active listening", 4),
 ];
 
-#[allow(clippy::too_many_arguments)]
-async fn assess(
-    txn: &sea_orm::DatabaseTransaction,
-    who: &employee::Model,
-    skill: Option<&i64>,
+/// A skill assessment: at what level, by whom (`source` and the assessor)
+/// and when.
+struct Assessed<'a> {
+    skill: &'a str,
     level: i32,
-    source: &str,
+    source: &'a str,
     on: NaiveDate,
     assessor: i64,
-    now: chrono::DateTime<Utc>,
-) -> AppResult<()> {
-    let Some(&skill_id) = skill else {
-        return Err(AppError::internal("a demo skill is missing"));
-    };
-    skill_assessment::ActiveModel {
-        employee_id: Set(who.id),
-        skill_id: Set(skill_id),
-        level: Set(level),
-        source: Set(source.to_owned()),
-        assessed_on: Set(on),
-        assessor_id: Set(Some(assessor)),
-        note: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 struct Seeder<'a> {
     txn: &'a sea_orm::DatabaseTransaction,
     hash: &'a str,
     roles: &'a Ladder,
+    skills: HashMap<String, i64>,
     now: chrono::DateTime<Utc>,
     today: NaiveDate,
     number: u32,
+    /// The people of `HEADS` and then `SPECIALISTS`, as seeded.
+    staff: Vec<employee::Model>,
+    logins: Vec<DemoLogin>,
 }
 
 impl Seeder<'_> {
@@ -656,6 +513,14 @@ impl Seeder<'_> {
             .role_by_code(code)
             .map(|r| r.id)
             .ok_or_else(|| AppError::internal(format!("seeded role {code} missing")))
+    }
+
+    fn login(&mut self, person: &employee::Model, what: String) {
+        self.logins.push(DemoLogin {
+            email: person.email.clone(),
+            name: person.name.clone(),
+            what,
+        });
     }
 
     async fn insert(&mut self, person: Person<'_>) -> AppResult<employee::Model> {
@@ -691,6 +556,188 @@ impl Seeder<'_> {
         .insert(self.txn)
         .await?;
         Ok(model)
+    }
+
+    /// Seeds `table` in order, with a role history for those who were
+    /// CSRs, and keeps them in `staff`.
+    async fn staff(&mut self, table: &[Staff]) -> AppResult<()> {
+        for s in table {
+            let manager = s.manager.map(|i| self.staff[i].id);
+            let person = self
+                .insert(Person {
+                    email: s.email.into(),
+                    name: s.name,
+                    access: s.access,
+                    role: s.role,
+                    manager,
+                    site: s.site,
+                    months_in_role: s.months_in_role,
+                    extra_service_months: s.extra_service_months,
+                    salary: s.salary,
+                })
+                .await?;
+            if let Some((months, salary)) = s.was_csr {
+                let since = months_before(person.role_since, months);
+                history(self.txn, &person, self.role_id("CSR")?, since, salary).await?;
+            }
+            self.login(&person, s.what.into());
+            self.staff.push(person);
+        }
+        Ok(())
+    }
+
+    /// The Training Specialist who runs the course sessions.
+    fn trainer(&self) -> AppResult<Option<i64>> {
+        let role = self.role_id("TRAINING_SPECIALIST")?;
+        Ok(self
+            .staff
+            .iter()
+            .find(|p| p.job_role_id == role)
+            .map(|p| p.id))
+    }
+
+    /// The Team Leads: promoted from CSR twenty months before, the longer
+    /// in the role the better paid, with four good reviews.
+    async fn leads(&mut self) -> AppResult<Vec<employee::Model>> {
+        let mut leads = Vec::new();
+        for (i, (name, site, boss)) in LEADS.iter().enumerate() {
+            let boss = self.staff[*boss].id;
+            let lead = self
+                .insert(Person {
+                    email: email_of(name),
+                    name,
+                    access: "MANAGER",
+                    role: "TEAM_LEAD",
+                    manager: Some(boss),
+                    site: SITES[*site],
+                    months_in_role: 14 + 7 * i as u32,
+                    extra_service_months: 20,
+                    salary: 560_000 + 20_000 * i as i64,
+                })
+                .await?;
+            history(
+                self.txn,
+                &lead,
+                self.role_id("CSR")?,
+                months_before(lead.role_since, 20),
+                lead.salary_minor * 10 / 12,
+            )
+            .await?;
+            reviews(
+                self.txn,
+                &lead,
+                self.today,
+                &[3.8, 3.9, 3.7, 4.0],
+                Some(boss),
+            )
+            .await?;
+            self.login(&lead, format!("MANAGER: Team Lead, {}", SITES[*site]));
+            leads.push(lead);
+        }
+        Ok(leads)
+    }
+
+    /// The `i`th CSR of `CSRS` under `lead`: role history, reviews,
+    /// certificates and assessments; a login line for the stories worth
+    /// trying.
+    async fn csr(
+        &mut self,
+        i: usize,
+        story: &CsrStory<'_>,
+        lead: &employee::Model,
+    ) -> AppResult<()> {
+        let csr = self
+            .insert(Person {
+                email: email_of(story.name),
+                name: story.name,
+                access: "EMPLOYEE",
+                role: "CSR",
+                manager: Some(lead.id),
+                site: SITES[story.site],
+                months_in_role: story.months_in_role,
+                extra_service_months: 0,
+                salary: story.salary,
+            })
+            .await?;
+        history(
+            self.txn,
+            &csr,
+            self.role_id("CSR")?,
+            csr.role_since,
+            csr.salary_minor,
+        )
+        .await?;
+        reviews(self.txn, &csr, self.today, story.ratings, Some(lead.id)).await?;
+        for cert in story.certs {
+            certificate(self.txn, &csr, *cert, self.today).await?;
+        }
+        self.assessments(&csr, story, lead.id).await?;
+        if i < 6 || i == 10 || i == 18 || story.name == "Nao Fujii" {
+            self.login(&csr, format!("EMPLOYEE: {}", story.what));
+        }
+        Ok(())
+    }
+
+    /// Manager assessments a month into the role (before any tenure date,
+    /// so they never move an eligibleOn), lower for a CSR whose last review
+    /// is below 2.5; Nao Fujii's coaching is the story of the development
+    /// plan.
+    async fn assessments(
+        &self,
+        csr: &employee::Model,
+        story: &CsrStory<'_>,
+        lead: i64,
+    ) -> AppResult<()> {
+        let on = csr
+            .role_since
+            .checked_add_months(Months::new(1))
+            .unwrap_or(csr.role_since)
+            .min(self.today);
+        for (skill, mut level) in DEMO_SKILLS {
+            if story.name == "Nao Fujii" && *skill == "Coaching" {
+                level = 2;
+                let by_herself = Assessed {
+                    skill,
+                    level: 3,
+                    source: "SELF",
+                    on,
+                    assessor: csr.id,
+                };
+                self.assess(csr, by_herself).await?;
+            }
+            if story.ratings.first().is_some_and(|r| *r < 2.5) {
+                level = 2;
+            }
+            let by_lead = Assessed {
+                skill,
+                level,
+                source: "MANAGER",
+                on,
+                assessor: lead,
+            };
+            self.assess(csr, by_lead).await?;
+        }
+        Ok(())
+    }
+
+    async fn assess(&self, who: &employee::Model, a: Assessed<'_>) -> AppResult<()> {
+        let Some(&skill_id) = self.skills.get(a.skill) else {
+            return Err(AppError::internal("a demo skill is missing"));
+        };
+        skill_assessment::ActiveModel {
+            employee_id: Set(who.id),
+            skill_id: Set(skill_id),
+            level: Set(a.level),
+            source: Set(a.source.to_owned()),
+            assessed_on: Set(a.on),
+            assessor_id: Set(Some(a.assessor)),
+            note: Set(None),
+            created_at: Set(self.now),
+            ..Default::default()
+        }
+        .insert(self.txn)
+        .await?;
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::db::bulk::insert_rows;
@@ -120,6 +120,24 @@ fn ids_of(rows: &[sea_orm::QueryResult]) -> AppResult<Vec<(String, i64)>> {
         .collect()
 }
 
+/// The ids of the courses there are, by title.
+async fn course_ids<C: ConnectionTrait>(db: &C) -> AppResult<HashMap<String, i64>> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id, title FROM course".to_owned(),
+        ))
+        .await?;
+    Ok(ids_of(&rows)?.into_iter().collect())
+}
+
+fn skill_id(skills: &HashMap<String, i64>, name: &str) -> AppResult<i64> {
+    skills
+        .get(name)
+        .copied()
+        .ok_or_else(|| AppError::internal(format!("skill {name} missing")))
+}
+
 /// Adds the skill requirements (to steps that have none) and the courses
 /// (those not there yet) with their sessions, `trainer_id` running them.
 pub async fn add<C: ConnectionTrait>(
@@ -129,12 +147,40 @@ pub async fn add<C: ConnectionTrait>(
     trainer_id: Option<i64>,
 ) -> AppResult<()> {
     let skills = skill_ids(ladder);
-    let skill = |name: &str| {
-        skills
-            .get(name)
-            .copied()
-            .ok_or_else(|| AppError::internal(format!("skill {name} missing")))
+    add_skill_needs(db, ladder, &skills).await?;
+    let existing = course_ids(db).await?;
+    let new: Vec<&CourseSpec> = COURSES
+        .iter()
+        .filter(|c| !existing.contains_key(c.title))
+        .collect();
+    let now = Utc::now();
+    let rows = new
+        .iter()
+        .map(|c| course_row(c, &skills, now))
+        .collect::<AppResult<Vec<_>>>()?;
+    insert_rows(db, "course", COURSE_COLUMNS, rows).await?;
+    let ids = course_ids(db).await?;
+    let schedule = Schedule {
+        today,
+        trainer_id,
+        now,
     };
+    let sessions = new
+        .iter()
+        .filter_map(|c| ids.get(c.title).map(|&id| schedule.rows(id, c)))
+        .flatten()
+        .collect();
+    insert_rows(db, "course_session", SESSION_COLUMNS, sessions).await?;
+    Ok(())
+}
+
+/// `SKILL_REQUIREMENTS` on the steps out of CSR that have no skill
+/// requirement yet.
+async fn add_skill_needs<C: ConnectionTrait>(
+    db: &C,
+    ladder: &Ladder,
+    skills: &HashMap<String, i64>,
+) -> AppResult<()> {
     let csr = ladder
         .role_by_code("CSR")
         .ok_or_else(|| AppError::internal("role CSR missing"))?
@@ -148,7 +194,11 @@ pub async fn add<C: ConnectionTrait>(
             continue;
         };
         if ladder.skills_of(step.id).is_empty() {
-            needs.push(vec![step.id.into(), skill(name)?.into(), (*level).into()]);
+            needs.push(vec![
+                step.id.into(),
+                skill_id(skills, name)?.into(),
+                (*level).into(),
+            ]);
         }
     }
     insert_rows(
@@ -158,106 +208,93 @@ pub async fn add<C: ConnectionTrait>(
         needs,
     )
     .await?;
-
-    let backend = db.get_database_backend();
-    let existing: HashMap<String, i64> = ids_of(
-        &db.query_all_raw(Statement::from_string(
-            backend,
-            "SELECT id, title FROM course".to_owned(),
-        ))
-        .await?,
-    )?
-    .into_iter()
-    .collect();
-    let now = Utc::now();
-    let mut rows = Vec::new();
-    for c in COURSES.iter().filter(|c| !existing.contains_key(c.title)) {
-        let (kind, name, belt, language, cefr, validity) = match c.cert {
-            Some((kind, name, belt, language, cefr, validity)) => {
-                (Some(kind), Some(name), belt, language, cefr, validity)
-            }
-            None => (None, None, None, None, None, None),
-        };
-        let (skill_id, level) = match c.skill {
-            Some((name, level)) => (Some(skill(name)?), Some(level)),
-            None => (None, None),
-        };
-        let text = |v: Option<&str>| -> Value { v.map(str::to_owned).into() };
-        rows.push(vec![
-            c.title.into(),
-            c.description.into(),
-            text(kind),
-            text(name),
-            text(belt),
-            text(language),
-            text(cefr),
-            validity.into(),
-            skill_id.into(),
-            level.into(),
-            now.into(),
-        ]);
-    }
-    insert_rows(
-        db,
-        "course",
-        &[
-            "title",
-            "description",
-            "cert_kind",
-            "cert_name",
-            "cert_belt",
-            "cert_language",
-            "cert_cefr",
-            "validity_months",
-            "skill_id",
-            "skill_level",
-            "created_at",
-        ],
-        rows,
-    )
-    .await?;
-    let ids: HashMap<String, i64> = ids_of(
-        &db.query_all_raw(Statement::from_string(
-            backend,
-            "SELECT id, title FROM course".to_owned(),
-        ))
-        .await?,
-    )?
-    .into_iter()
-    .collect();
-    let mut sessions = Vec::new();
-    for c in COURSES.iter().filter(|c| !existing.contains_key(c.title)) {
-        let Some(&course_id) = ids.get(c.title) else {
-            continue;
-        };
-        for &(start, length, capacity) in c.sessions {
-            let starts = today.checked_add_days(Days::new(start)).unwrap_or(today);
-            let ends = starts.checked_add_days(Days::new(length)).unwrap_or(starts);
-            sessions.push(vec![
-                course_id.into(),
-                starts.into(),
-                ends.into(),
-                capacity.into(),
-                trainer_id.into(),
-                Some("Osaka training room".to_owned()).into(),
-                now.into(),
-            ]);
-        }
-    }
-    insert_rows(
-        db,
-        "course_session",
-        &[
-            "course_id",
-            "starts_on",
-            "ends_on",
-            "capacity",
-            "trainer_id",
-            "location",
-            "created_at",
-        ],
-        sessions,
-    )
-    .await?;
     Ok(())
+}
+
+const COURSE_COLUMNS: &[&str] = &[
+    "title",
+    "description",
+    "cert_kind",
+    "cert_name",
+    "cert_belt",
+    "cert_language",
+    "cert_cefr",
+    "validity_months",
+    "skill_id",
+    "skill_level",
+    "created_at",
+];
+
+/// A course's row (`COURSE_COLUMNS`).
+fn course_row(
+    c: &CourseSpec,
+    skills: &HashMap<String, i64>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Value>> {
+    let (kind, name, belt, language, cefr, validity) = match c.cert {
+        Some((kind, name, belt, language, cefr, validity)) => {
+            (Some(kind), Some(name), belt, language, cefr, validity)
+        }
+        None => (None, None, None, None, None, None),
+    };
+    let (skill_id, level) = match c.skill {
+        Some((name, level)) => (Some(skill_id(skills, name)?), Some(level)),
+        None => (None, None),
+    };
+    let text = |v: Option<&str>| -> Value { v.map(str::to_owned).into() };
+    Ok(vec![
+        c.title.into(),
+        c.description.into(),
+        text(kind),
+        text(name),
+        text(belt),
+        text(language),
+        text(cefr),
+        validity.into(),
+        skill_id.into(),
+        level.into(),
+        now.into(),
+    ])
+}
+
+const SESSION_COLUMNS: &[&str] = &[
+    "course_id",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "trainer_id",
+    "location",
+    "created_at",
+];
+
+/// When the sessions are: counted from `today`, run by `trainer_id`,
+/// recorded `now`.
+struct Schedule {
+    today: NaiveDate,
+    trainer_id: Option<i64>,
+    now: DateTime<Utc>,
+}
+
+impl Schedule {
+    /// The session rows (`SESSION_COLUMNS`) of course `c`, whose id is
+    /// `course_id`.
+    fn rows(&self, course_id: i64, c: &CourseSpec) -> Vec<Vec<Value>> {
+        let today = self.today;
+        c.sessions
+            .iter()
+            .map(|&(start, length, capacity)| {
+                let starts = today.checked_add_days(Days::new(start)).unwrap_or(today);
+                let ends = starts.checked_add_days(Days::new(length)).unwrap_or(starts);
+                vec![
+                    course_id.into(),
+                    starts.into(),
+                    ends.into(),
+                    capacity.into(),
+                    self.trainer_id.into(),
+                    Some("Osaka training room".to_owned()).into(),
+                    self.now.into(),
+                ]
+            })
+            .collect()
+    }
 }

@@ -236,8 +236,9 @@ fn noon(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap_or_default())
 }
 
-/// Quarter ends strictly before `today`, newest first.
-fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+/// Quarter ends (Mar 31, Jun 30, Sep 30, Dec 31) strictly before `today`,
+/// newest first. The demo's reviews use them too.
+pub(super) fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
     let mut ends = Vec::with_capacity(count);
     let (mut year, mut quarter) = (today.year(), (today.month0() / 3) as i32);
     while ends.len() < count {
@@ -257,127 +258,173 @@ fn quarter_ends(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
 /// Adds `employees` synthetic people as of `today`.
 pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> AppResult<SeedReport> {
     let started = Instant::now();
-    let progress = Progress {
-        on_terminal: std::io::stderr().is_terminal(),
-        total: employees,
-        started,
+    let mut load = Load {
+        db,
+        today,
+        progress: Progress {
+            on_terminal: std::io::stderr().is_terminal(),
+            total: employees,
+            started,
+        },
+        phases: Phases::new(),
     };
-    let mut phases = Phases::new();
     let mut rng = Rng(seed ^ 0x005E_ED0F_2026);
     ensure_bands(db).await?;
     crate::db::bulk::defer_indexes(db).await?;
     let ladder = Ladder::load(&db.conn).await?;
-    let role = |code: &str| {
-        ladder
-            .role_by_code(code)
-            .map(|r| r.id)
-            .ok_or_else(|| AppError::internal(format!("role {code} missing")))
-    };
-    let (csr, tl, om, qa, ts, hr_role) = (
-        role("CSR")?,
-        role("TEAM_LEAD")?,
-        role("OPERATIONS_MANAGER")?,
-        role("QUALITY_ANALYST")?,
-        role("TRAINING_SPECIALIST")?,
-        role("HR_GENERALIST")?,
-    );
-    let laterals = [role("LOGISTICS_COORDINATOR")?, role("VENDOR_MANAGER")?];
+    let roles = Roles::of(&ladder)?;
     let base_id = max_id(&db.conn, "employee").await?;
 
     // 1. The people, in memory.
-    let mut people: Vec<Person> = Vec::with_capacity(employees);
-    let mut next_id = base_id;
-    let mut new_person = |rng: &mut Rng,
-                          kind: Kind,
-                          role: i64,
-                          manager: Option<i64>,
-                          market: usize,
-                          site: &'static str,
-                          people: &mut Vec<Person>|
-     -> i64 {
-        next_id += 1;
-        let service_days = rng.range(30, 8 * 365);
-        let hired_on = days_before(today, service_days);
-        let service_months = crate::domain::tenure::months_between(hired_on, today);
-        let level_band = |level: usize| MARKETS[market].bands[level];
-        let skill = rng.normal(3.45, 0.55).clamp(1.5, 5.0);
-        let (role_since, history, level) = match kind {
-            Kind::Csr => (hired_on, vec![], 0),
-            Kind::Admin | Kind::Hr => (hired_on, vec![], 1),
-            Kind::TeamLead | Kind::Qa | Kind::Trainer | Kind::Lateral => {
-                let after = rng
-                    .range(12, 30)
-                    .min(service_months.saturating_sub(1) as i64)
-                    .max(0) as u32;
-                let since = add_months(hired_on, after).unwrap_or(hired_on);
-                let (lo, hi) = level_band(0);
-                (since, vec![(csr, hired_on, lo + (hi - lo) / 3)], 1)
-            }
-            Kind::OpsManager => {
-                let first = rng
-                    .range(12, 24)
-                    .min(service_months.saturating_sub(2) as i64)
-                    .max(0) as u32;
-                let second = rng
-                    .range(12, 36)
-                    .min(service_months.saturating_sub(first + 1) as i64)
-                    .max(0) as u32;
-                let tl_since = add_months(hired_on, first).unwrap_or(hired_on);
-                let since = add_months(tl_since, second).unwrap_or(tl_since);
-                let (lo0, hi0) = level_band(0);
-                let (lo1, hi1) = level_band(1);
-                (
-                    since,
-                    vec![
-                        (csr, hired_on, lo0 + (hi0 - lo0) / 3),
-                        (tl, tl_since, lo1 + (hi1 - lo1) / 3),
-                    ],
-                    2,
-                )
-            }
-        };
-        let (lo, hi) = level_band(level);
-        let position = (rng.normal(0.45, 0.22) + service_months as f64 / 400.0).clamp(-0.06, 1.04);
-        let unit = match MARKETS[market].currency {
-            "JPY" => 1_000,
-            "PHP" => 10_000,
-            _ => 100,
-        };
-        let salary = ((lo as f64 + (hi - lo) as f64 * position) as i64 / unit) * unit;
-        people.push(Person {
-            id: next_id,
-            kind,
-            role,
-            manager,
-            market,
-            site,
-            hired_on,
-            role_since,
-            salary,
-            history,
-            skill,
-        });
-        next_id
-    };
+    let org = generate(&mut rng, &roles, base_id, employees, today);
+    load.phases.end("generate");
 
-    let admin = new_person(
-        &mut rng,
-        Kind::Admin,
-        hr_role,
-        None,
-        0,
-        "Tokyo",
-        &mut people,
-    );
-    let mut site_state: Vec<(usize, &'static str, Option<i64>, u32)> = MARKETS
+    // 2. Rows.
+    insert_employees(&mut load, &org.people).await?;
+    insert_history(&mut load, &org.people).await?;
+    add_catalogue(&mut load, &ladder, &org.people).await?;
+    let state_day = Utc::now().date_naive();
+    let records =
+        insert_records(&mut load, &mut rng, seed, &ladder, &org.people, state_day).await?;
+    let nominations = insert_nominations(&mut load, &mut rng, &ladder, &roles, &org).await?;
+    finish(&mut load, base_id, state_day).await?;
+    Ok(SeedReport {
+        employees: org.people.len(),
+        certifications: records.certifications,
+        reviews: records.reviews,
+        nominations,
+        assessments: records.assessments,
+        seconds: started.elapsed().as_secs_f64(),
+        phases: load.phases.done,
+    })
+}
+
+/// What every step of the load shares: the database, the day the
+/// organisation is seeded as of, and the progress bar and phase timings.
+struct Load<'a> {
+    db: &'a Db,
+    today: NaiveDate,
+    progress: Progress,
+    phases: Phases,
+}
+
+/// The ids of the roles the generator hires into.
+struct Roles {
+    csr: i64,
+    team_lead: i64,
+    ops_manager: i64,
+    qa: i64,
+    trainer: i64,
+    hr: i64,
+    laterals: [i64; 2],
+}
+
+impl Roles {
+    fn of(ladder: &Ladder) -> AppResult<Roles> {
+        let role = |code: &str| {
+            ladder
+                .role_by_code(code)
+                .map(|r| r.id)
+                .ok_or_else(|| AppError::internal(format!("role {code} missing")))
+        };
+        Ok(Roles {
+            csr: role("CSR")?,
+            team_lead: role("TEAM_LEAD")?,
+            ops_manager: role("OPERATIONS_MANAGER")?,
+            qa: role("QUALITY_ANALYST")?,
+            trainer: role("TRAINING_SPECIALIST")?,
+            hr: role("HR_GENERALIST")?,
+            laterals: [role("LOGISTICS_COORDINATOR")?, role("VENDOR_MANAGER")?],
+        })
+    }
+}
+
+/// Where a person works: an index into `MARKETS` and one of its sites.
+#[derive(Clone, Copy)]
+struct Place {
+    market: usize,
+    site: &'static str,
+}
+
+/// A site as the generator fills it: its current operations manager and
+/// how many teams they have.
+struct SiteState {
+    place: Place,
+    ops: Option<i64>,
+    leads: u32,
+}
+
+/// The generated organisation.
+struct Org {
+    people: Vec<Person>,
+    admin: i64,
+}
+
+/// The generator of people: hands out ids after `next_id` until
+/// `employees` people exist.
+struct Hiring<'a> {
+    rng: &'a mut Rng,
+    roles: &'a Roles,
+    today: NaiveDate,
+    employees: usize,
+    next_id: i64,
+    people: Vec<Person>,
+}
+
+/// The people: an admin, then team after team at sites picked by market
+/// weight, each under its site's operations manager, with QA, trainers,
+/// lateral roles and HR beside every so many teams.
+fn generate(rng: &mut Rng, roles: &Roles, base_id: i64, employees: usize, today: NaiveDate) -> Org {
+    let mut hiring = Hiring {
+        rng,
+        roles,
+        today,
+        employees,
+        next_id: base_id,
+        people: Vec::with_capacity(employees),
+    };
+    let tokyo = Place {
+        market: 0,
+        site: "Tokyo",
+    };
+    let admin = hiring.add(Kind::Admin, roles.hr, None, tokyo);
+    let mut sites: Vec<SiteState> = MARKETS
         .iter()
         .enumerate()
-        .flat_map(|(m, market)| market.sites.iter().map(move |s| (m, *s, None, 0u32)))
+        .flat_map(|(market, m)| {
+            m.sites.iter().map(move |site| SiteState {
+                place: Place { market, site },
+                ops: None,
+                leads: 0,
+            })
+        })
         .collect();
     let mut teams = 0usize;
-    'org: while people.len() < employees {
-        // Pick a site by market weight.
-        let roll = rng.unit();
+    while !hiring.full() {
+        let slot = hiring.pick_site(&sites);
+        let ops = hiring.ops_manager(&mut sites[slot], admin);
+        let place = sites[slot].place;
+        if !hiring.team(ops, place) {
+            break;
+        }
+        teams += 1;
+        hiring.beside_teams(teams, ops, admin, place);
+    }
+    hiring.people.truncate(employees);
+    Org {
+        people: hiring.people,
+        admin,
+    }
+}
+
+impl Hiring<'_> {
+    fn full(&self) -> bool {
+        self.people.len() >= self.employees
+    }
+
+    /// A site of a market picked by weight.
+    fn pick_site(&mut self, sites: &[SiteState]) -> usize {
+        let roll = self.rng.unit();
         let mut acc = 0.0;
         let mut market = 0;
         for (i, m) in MARKETS.iter().enumerate() {
@@ -387,147 +434,250 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
                 break;
             }
         }
-        let candidates: Vec<usize> = (0..site_state.len())
-            .filter(|&i| site_state[i].0 == market)
+        let candidates: Vec<usize> = (0..sites.len())
+            .filter(|&i| sites[i].place.market == market)
             .collect();
-        let slot = candidates[(rng.next() % candidates.len() as u64) as usize];
-        let (m, site, ops, leads) = site_state[slot];
-        let ops = match ops {
-            Some(id) if leads < rng.range(6, 9) as u32 => id,
+        candidates[(self.rng.next() % candidates.len() as u64) as usize]
+    }
+
+    /// The site's operations manager for one more team: a new one when
+    /// there is none yet or the current one has enough teams.
+    fn ops_manager(&mut self, site: &mut SiteState, admin: i64) -> i64 {
+        let ops = match site.ops {
+            Some(id) if site.leads < self.rng.range(6, 9) as u32 => id,
             _ => {
-                let id = new_person(
-                    &mut rng,
+                let id = self.add(
                     Kind::OpsManager,
-                    om,
+                    self.roles.ops_manager,
                     Some(admin),
-                    m,
-                    site,
-                    &mut people,
+                    site.place,
                 );
-                site_state[slot].2 = Some(id);
-                site_state[slot].3 = 0;
+                site.ops = Some(id);
+                site.leads = 0;
                 id
             }
         };
-        site_state[slot].3 += 1;
-        let lead = new_person(
-            &mut rng,
-            Kind::TeamLead,
-            tl,
-            Some(ops),
-            m,
-            site,
-            &mut people,
-        );
-        for _ in 0..rng.range(10, 15) {
-            if people.len() >= employees {
-                break 'org;
+        site.leads += 1;
+        ops
+    }
+
+    /// A Team Lead and 10-15 CSRs; false when the organisation filled up
+    /// before the team did.
+    fn team(&mut self, ops: i64, place: Place) -> bool {
+        let lead = self.add(Kind::TeamLead, self.roles.team_lead, Some(ops), place);
+        for _ in 0..self.rng.range(10, 15) {
+            if self.full() {
+                return false;
             }
-            new_person(&mut rng, Kind::Csr, csr, Some(lead), m, site, &mut people);
+            self.add(Kind::Csr, self.roles.csr, Some(lead), place);
         }
-        teams += 1;
-        if teams % 3 == 0 && people.len() < employees {
-            new_person(&mut rng, Kind::Qa, qa, Some(ops), m, site, &mut people);
+        true
+    }
+
+    /// QA every third team, a trainer every fifth, a lateral role every
+    /// ninth and HR every thirtieth, while there is room.
+    fn beside_teams(&mut self, teams: usize, ops: i64, admin: i64, place: Place) {
+        if teams % 3 == 0 && !self.full() {
+            self.add(Kind::Qa, self.roles.qa, Some(ops), place);
         }
-        if teams % 5 == 0 && people.len() < employees {
-            new_person(&mut rng, Kind::Trainer, ts, Some(ops), m, site, &mut people);
+        if teams % 5 == 0 && !self.full() {
+            self.add(Kind::Trainer, self.roles.trainer, Some(ops), place);
         }
-        if teams % 9 == 0 && people.len() < employees {
-            let role = laterals[(rng.next() % 2) as usize];
-            new_person(
-                &mut rng,
-                Kind::Lateral,
-                role,
-                Some(ops),
-                m,
-                site,
-                &mut people,
-            );
+        if teams % 9 == 0 && !self.full() {
+            let role = self.roles.laterals[(self.rng.next() % 2) as usize];
+            self.add(Kind::Lateral, role, Some(ops), place);
         }
-        if teams % 30 == 0 && people.len() < employees {
-            new_person(
-                &mut rng,
-                Kind::Hr,
-                hr_role,
-                Some(admin),
-                m,
-                site,
-                &mut people,
-            );
+        if teams % 30 == 0 && !self.full() {
+            self.add(Kind::Hr, self.roles.hr, Some(admin), place);
         }
     }
-    people.truncate(employees);
-    phases.end("generate");
 
-    // 2. Rows.
-    let now = noon(today);
-    let txn = db.begin_write().await?;
+    /// A new person: hire date, skill, career so far and salary drawn in
+    /// that order.
+    fn add(&mut self, kind: Kind, role: i64, manager: Option<i64>, place: Place) -> i64 {
+        self.next_id += 1;
+        let service_days = self.rng.range(30, 8 * 365);
+        let hired_on = days_before(self.today, service_days);
+        let service = Service {
+            hired_on,
+            months: crate::domain::tenure::months_between(hired_on, self.today),
+        };
+        let skill = self.rng.normal(3.45, 0.55).clamp(1.5, 5.0);
+        let market = &MARKETS[place.market];
+        let career = career(self.rng, self.roles, kind, market, service);
+        let salary = salary(self.rng, market, career.level, service.months);
+        self.people.push(Person {
+            id: self.next_id,
+            kind,
+            role,
+            manager,
+            market: place.market,
+            site: place.site,
+            hired_on,
+            role_since: career.since,
+            salary,
+            history: career.history,
+            skill,
+        });
+        self.next_id
+    }
+}
+
+/// When a person was hired and how many whole months ago.
+#[derive(Clone, Copy)]
+struct Service {
+    hired_on: NaiveDate,
+    months: u32,
+}
+
+/// A person's current role start, earlier roles and band level (0 CSR,
+/// 1 the roles above it, 2 Operations Manager).
+struct Career {
+    since: NaiveDate,
+    history: Vec<(i64, NaiveDate, i64)>,
+    level: usize,
+}
+
+/// The career behind `kind`: leads, QA, trainers and lateral roles were
+/// CSRs for 12-30 months; operations managers were CSRs and then Team
+/// Leads. Earlier salaries sit a third into their band.
+fn career(rng: &mut Rng, roles: &Roles, kind: Kind, market: &Market, service: Service) -> Career {
+    let hired_on = service.hired_on;
+    let third_into = |level: usize| {
+        let (lo, hi) = market.bands[level];
+        lo + (hi - lo) / 3
+    };
+    match kind {
+        Kind::Csr => Career {
+            since: hired_on,
+            history: vec![],
+            level: 0,
+        },
+        Kind::Admin | Kind::Hr => Career {
+            since: hired_on,
+            history: vec![],
+            level: 1,
+        },
+        Kind::TeamLead | Kind::Qa | Kind::Trainer | Kind::Lateral => {
+            let after = rng
+                .range(12, 30)
+                .min(service.months.saturating_sub(1) as i64)
+                .max(0) as u32;
+            Career {
+                since: add_months(hired_on, after).unwrap_or(hired_on),
+                history: vec![(roles.csr, hired_on, third_into(0))],
+                level: 1,
+            }
+        }
+        Kind::OpsManager => {
+            let first = rng
+                .range(12, 24)
+                .min(service.months.saturating_sub(2) as i64)
+                .max(0) as u32;
+            let second = rng
+                .range(12, 36)
+                .min(service.months.saturating_sub(first + 1) as i64)
+                .max(0) as u32;
+            let tl_since = add_months(hired_on, first).unwrap_or(hired_on);
+            Career {
+                since: add_months(tl_since, second).unwrap_or(tl_since),
+                history: vec![
+                    (roles.csr, hired_on, third_into(0)),
+                    (roles.team_lead, tl_since, third_into(1)),
+                ],
+                level: 2,
+            }
+        }
+    }
+}
+
+/// A salary in the band of `level`, higher with service, rounded to the
+/// market's unit; a few fall just outside the band.
+fn salary(rng: &mut Rng, market: &Market, level: usize, service_months: u32) -> i64 {
+    let (lo, hi) = market.bands[level];
+    let position = (rng.normal(0.45, 0.22) + service_months as f64 / 400.0).clamp(-0.06, 1.04);
+    let unit = match market.currency {
+        "JPY" => 1_000,
+        "PHP" => 10_000,
+        _ => 100,
+    };
+    ((lo as f64 + (hi - lo) as f64 * position) as i64 / unit) * unit
+}
+
+/// The employee rows, 5,000 to an INSERT, in one transaction.
+async fn insert_employees(load: &mut Load<'_>, people: &[Person]) -> AppResult<()> {
+    let now = noon(load.today);
+    let txn = load.db.begin_write().await?;
     let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
     let mut done = 0usize;
     for chunk in people.chunks(5_000) {
-        let rows: Vec<Vec<Value>> = chunk
-            .iter()
-            .map(|p| {
-                let given = GIVEN[(p.id as usize * 7) % GIVEN.len()];
-                let family = FAMILY[(p.id as usize * 13 / 3) % FAMILY.len()];
-                let access = match p.kind {
-                    Kind::Admin => "ADMIN",
-                    Kind::Hr => "HR",
-                    Kind::OpsManager | Kind::TeamLead => "MANAGER",
-                    _ => "EMPLOYEE",
-                };
-                let arrangement = ["ONSITE", "ONSITE", "HYBRID", "REMOTE"][(p.id % 4) as usize];
-                let employment = if p.id % 11 == 0 {
-                    "PART_TIME"
-                } else if p.id % 29 == 0 {
-                    "GIG"
-                } else {
-                    "FULL_TIME"
-                };
-                let market = &MARKETS[p.market];
-                vec![
-                    p.id.into(),
-                    format!("S{:08}", p.id).into(),
-                    format!("{given} {family}").into(),
-                    format!(
-                        "{}.{}.{}@{}.rungs.example",
-                        given.to_lowercase(),
-                        family.to_lowercase(),
-                        p.id,
-                        market.code.to_lowercase()
-                    )
-                    .into(),
-                    Option::<String>::None.into(),
-                    access.into(),
-                    p.role.into(),
-                    p.manager.into(),
-                    p.site.into(),
-                    market.code.into(),
-                    arrangement.into(),
-                    employment.into(),
-                    p.hired_on.into(),
-                    p.role_since.into(),
-                    p.salary.into(),
-                    market.currency.into(),
-                    now.into(),
-                    now.into(),
-                ]
-            })
-            .collect();
+        let rows: Vec<Vec<Value>> = chunk.iter().map(|p| employee_row(p, now)).collect();
         insert_rows(&txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
         done += chunk.len();
-        progress.show("employees", done / 3);
+        load.progress.show("employees", done / 3);
     }
     sync_sequence(&txn, "employee").await?;
     crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
-    phases.end("employees");
+    load.phases.end("employees");
+    Ok(())
+}
 
-    // Role history.
-    let txn = db.begin_write().await?;
+/// A person's employee row (`EMPLOYEE_COLUMNS`): name, e-mail, access,
+/// arrangement and employment type follow from the id.
+fn employee_row(p: &Person, now: DateTime<Utc>) -> Vec<Value> {
+    let given = GIVEN[(p.id as usize * 7) % GIVEN.len()];
+    let family = FAMILY[(p.id as usize * 13 / 3) % FAMILY.len()];
+    let access = match p.kind {
+        Kind::Admin => "ADMIN",
+        Kind::Hr => "HR",
+        Kind::OpsManager | Kind::TeamLead => "MANAGER",
+        _ => "EMPLOYEE",
+    };
+    let arrangement = ["ONSITE", "ONSITE", "HYBRID", "REMOTE"][(p.id % 4) as usize];
+    let employment = if p.id % 11 == 0 {
+        "PART_TIME"
+    } else if p.id % 29 == 0 {
+        "GIG"
+    } else {
+        "FULL_TIME"
+    };
+    let market = &MARKETS[p.market];
+    vec![
+        p.id.into(),
+        format!("S{:08}", p.id).into(),
+        format!("{given} {family}").into(),
+        format!(
+            "{}.{}.{}@{}.rungs.example",
+            given.to_lowercase(),
+            family.to_lowercase(),
+            p.id,
+            market.code.to_lowercase()
+        )
+        .into(),
+        Option::<String>::None.into(),
+        access.into(),
+        p.role.into(),
+        p.manager.into(),
+        p.site.into(),
+        market.code.into(),
+        arrangement.into(),
+        employment.into(),
+        p.hired_on.into(),
+        p.role_since.into(),
+        p.salary.into(),
+        market.currency.into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
+/// Role history: every earlier role closed by the next, and the current one.
+async fn insert_history(load: &mut Load<'_>, people: &[Person]) -> AppResult<()> {
+    let txn = load.db.begin_write().await?;
     let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
     let mut history_rows = Vec::new();
-    for p in &people {
+    for p in people {
         let mut starts: Vec<(i64, NaiveDate, i64)> = p.history.clone();
         starts.push((p.role, p.role_since, p.salary));
         for (i, (role, start, salary)) in starts.iter().enumerate() {
@@ -551,234 +701,376 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
     .await?;
     crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
-    progress.show("history", employees * 2 / 5);
-    phases.end("history");
+    load.progress.show("history", load.progress.total * 2 / 5);
+    load.phases.end("history");
+    Ok(())
+}
 
-    // The skill requirements on the steps out of CSR and a course
-    // catalogue, the sessions run by the first Training Specialist: before
-    // the records, so that each batch's eligibility state below is computed
-    // against the ladder and courses the load ends with.
+/// The skill requirements on the steps out of CSR and a course catalogue,
+/// the sessions run by the first Training Specialist: before the records,
+/// so that each batch's eligibility state is computed against the ladder
+/// and courses the load ends with.
+async fn add_catalogue(load: &mut Load<'_>, ladder: &Ladder, people: &[Person]) -> AppResult<()> {
     let trainer = people
         .iter()
         .find(|p| p.kind == Kind::Trainer)
         .map(|p| p.id);
-    let txn = db.begin_write().await?;
+    let txn = load.db.begin_write().await?;
     let paused = crate::db::bulk::pause_triggers(&txn, &[]).await?;
-    crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
+    crate::demo_courses::add(&txn, ladder, load.today, trainer).await?;
     crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
-    phases.end("nominations, catalogue");
+    load.phases.end("nominations, catalogue");
+    Ok(())
+}
 
-    // Certifications, reviews and skill assessments (from a generator of
-    // their own, so the rest of the organisation does not depend on them),
-    // and with each batch its people's eligibility state for today,
-    // computed from the facts just generated (nothing is read back).
-    let state_day = Utc::now().date_naive();
-    let final_ladder = Ladder::load(&db.conn).await?;
-    let mut cert_count = 0usize;
-    let mut review_count = 0usize;
-    let mut assessment_count = 0usize;
-    let mut assessment_seq = max_id(&db.conn, "skill_assessment").await?;
-    let mut skill_rng = Rng(seed ^ 0x5C11_1A55_E55E);
-    let skill_ids = crate::demo_courses::skill_ids(&ladder);
-    let assessed: Vec<i64> = ASSESSED_SKILLS
-        .iter()
-        .filter_map(|name| skill_ids.get(*name).copied())
-        .collect();
+/// How many records of each kind went in.
+#[derive(Default)]
+struct RecordCounts {
+    certifications: usize,
+    reviews: usize,
+    assessments: usize,
+}
+
+/// One batch of people's records: the rows and, per person, the facts
+/// their eligibility state is computed from.
+struct Batch {
+    certs: Vec<Vec<Value>>,
+    reviews: Vec<Vec<Value>>,
+    assessments: Vec<Vec<Value>>,
+    facts: HashMap<i64, Facts>,
+    people: Vec<PersonRow>,
+}
+
+/// Certifications, reviews and skill assessments (the assessments from a
+/// generator of their own, so the rest of the organisation does not depend
+/// on them), 10,000 people to a transaction, and with each batch its
+/// people's eligibility state for `state_day`, computed from the facts
+/// just generated (nothing is read back).
+async fn insert_records(
+    load: &mut Load<'_>,
+    rng: &mut Rng,
+    seed: u64,
+    ladder: &Ladder,
+    people: &[Person],
+    state_day: NaiveDate,
+) -> AppResult<RecordCounts> {
+    let final_ladder = Ladder::load(&load.db.conn).await?;
+    let skill_ids = crate::demo_courses::skill_ids(ladder);
+    let mut records = Records {
+        rng,
+        skill_rng: Rng(seed ^ 0x5C11_1A55_E55E),
+        assessed: ASSESSED_SKILLS
+            .iter()
+            .filter_map(|name| skill_ids.get(*name).copied())
+            .collect(),
+        assessment_seq: max_id(&load.db.conn, "skill_assessment").await?,
+        today: load.today,
+    };
+    let mut counts = RecordCounts::default();
     for (batch_no, chunk) in people.chunks(10_000).enumerate() {
-        let mut certs = Vec::new();
-        let mut reviews = Vec::new();
-        let mut assessments = Vec::new();
-        let mut facts: HashMap<i64, Facts> = HashMap::with_capacity(chunk.len());
-        for p in chunk {
-            let mut f = Facts {
-                open_nomination: pending_nomination(p),
-                ..Facts::default()
-            };
-            for mut a in assessments_for(&mut skill_rng, p, &assessed, today) {
-                assessment_seq += 1;
-                a.seq = assessment_seq;
-                assessments.push(assessment_row(p, &a));
-                f.skills.push(a);
-            }
-            for c in certificates_for(&mut rng, p, today) {
-                certs.push(certificate_row(p.id, &c, now));
-                f.certifications.push(c);
-            }
-            let quarters = crate::domain::tenure::months_between(p.hired_on, today) / 3;
-            for end in quarter_ends(today, quarters.min(8) as usize) {
-                let rating = (rng.normal(p.skill, 0.35).clamp(1.0, 5.0) * 10.0).round() / 10.0;
-                reviews.push(vec![
-                    p.id.into(),
-                    end.into(),
-                    rating.into(),
-                    Some(
-                        ((70.0 + rating * 5.0 + rng.normal(0.0, 3.0)).clamp(0.0, 100.0) * 10.0)
-                            .round()
-                            / 10.0,
-                    )
-                    .into(),
-                    Some((120.0 - rating * 12.0 + rng.normal(0.0, 8.0)).max(20.0) as i32).into(),
-                    Some(
-                        ((80.0 + rating * 3.5 + rng.normal(0.0, 2.0)).clamp(0.0, 100.0) * 10.0)
-                            .round()
-                            / 10.0,
-                    )
-                    .into(),
-                    Some(((48.0 + rating * 4.0 + rng.normal(0.0, 4.0)) * 10.0).round() / 10.0)
-                        .into(),
-                    p.manager.into(),
-                    noon(end).into(),
-                ]);
-                f.reviews.push(ReviewFact {
-                    period_end: end,
-                    rating,
-                });
-            }
-            facts.insert(p.id, f);
-        }
-        cert_count += certs.len();
-        review_count += reviews.len();
-        assessment_count += assessments.len();
-        let rows: Vec<PersonRow> = chunk.iter().map(person_row).collect();
-        phases.end("generate");
-        let txn = db.begin_write().await?;
-        let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
-        insert_rows(&txn, "skill_assessment", ASSESSMENT_COLUMNS, assessments).await?;
-        insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, certs).await?;
-        insert_rows(&txn, "performance_review", REVIEW_COLUMNS, reviews).await?;
-        phases.end("records");
-        crate::services::eligibility_state::store_new(&txn, &final_ladder, rows, facts, state_day)
-            .await?;
-        crate::db::bulk::resume_triggers(&txn, paused).await?;
-        txn.commit().await?;
-        phases.end("eligibility state");
-        progress.show(
+        let batch = records.batch(chunk);
+        counts.certifications += batch.certs.len();
+        counts.reviews += batch.reviews.len();
+        counts.assessments += batch.assessments.len();
+        load.phases.end("generate");
+        store_batch(load, &final_ladder, batch, state_day).await?;
+        let total = load.progress.total;
+        load.progress.show(
             "records",
-            employees * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5,
+            total * 2 / 5 + (batch_no + 1) * chunk.len() * 3 / 5,
         );
     }
+    Ok(counts)
+}
 
-    // Nominations: decided ones for past promotions, and a few open ones.
-    let txn = db.begin_write().await?;
+/// A batch's records and its people's eligibility state, in one transaction.
+async fn store_batch(
+    load: &mut Load<'_>,
+    ladder: &Ladder,
+    batch: Batch,
+    state_day: NaiveDate,
+) -> AppResult<()> {
+    let txn = load.db.begin_write().await?;
     let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
-    let steps: Vec<(i64, i64, i64)> = ladder
-        .steps
-        .iter()
-        .map(|s| (s.id, s.from_role_id, s.to_role_id))
-        .collect();
-    let step_of = |from: i64, to: i64| steps.iter().find(|s| s.1 == from && s.2 == to).map(|s| s.0);
-    let mut nominations = Vec::new();
-    for p in &people {
-        if let (Some((prev_role, _, prev_salary)), Some(manager)) = (p.history.last(), p.manager) {
-            if let Some(step) = step_of(*prev_role, p.role) {
-                let created = noon(days_before(p.role_since, rng.range(10, 60)));
-                let decided = noon(days_before(p.role_since, rng.range(0, 9)));
-                let bp =
-                    ((p.salary - prev_salary) * 10_000 / (*prev_salary).max(1)).clamp(2000, 3000);
-                nominations.push(vec![
-                    p.id.into(),
-                    manager.into(),
-                    step.into(),
-                    p.role.into(),
-                    "APPROVED".into(),
-                    "Consistently strong results".into(),
-                    false.into(),
-                    Option::<String>::None.into(),
-                    created.into(),
-                    Some(decided).into(),
-                    Some(admin).into(),
-                    Option::<String>::None.into(),
-                    Some(bp).into(),
-                    Some(p.salary).into(),
-                    Some(MARKETS[p.market].currency).into(),
-                    Some(p.role_since).into(),
-                ]);
-            }
-        }
-        if p.kind == Kind::Csr && p.id % 37 == 0 {
-            if let (Some(manager), Some(step)) = (p.manager, step_of(csr, tl)) {
-                // The open ones are those the state was computed with.
-                let (status, decided, reason) = if pending_nomination(p) {
-                    ("PENDING", None, None)
-                } else if p.id % 4 == 2 {
-                    (
-                        "REJECTED",
-                        Some(noon(days_before(today, rng.range(1, 60)))),
-                        Some("Needs more coaching experience"),
-                    )
-                } else {
-                    (
-                        "WITHDRAWN",
-                        Some(noon(days_before(today, rng.range(1, 60)))),
-                        None,
-                    )
-                };
-                let created = noon(days_before(today, rng.range(61, 120)));
-                nominations.push(vec![
-                    p.id.into(),
-                    manager.into(),
-                    step.into(),
-                    tl.into(),
-                    status.into(),
-                    "Ready for the next step".into(),
-                    false.into(),
-                    Option::<String>::None.into(),
-                    created.into(),
-                    decided.into(),
-                    decided.map(|_| admin).into(),
-                    reason.map(str::to_owned).into(),
-                    Option::<i64>::None.into(),
-                    Option::<i64>::None.into(),
-                    Option::<String>::None.into(),
-                    Option::<NaiveDate>::None.into(),
-                ]);
-            }
-        }
-    }
-    let nomination_count = nominations.len();
-    phases.end("generate");
     insert_rows(
         &txn,
-        "nomination",
-        &[
-            "nominee_id",
-            "nominated_by_id",
-            "step_id",
-            "target_role_id",
-            "status",
-            "justification",
-            "is_override",
-            "override_reason",
-            "created_at",
-            "decided_at",
-            "decided_by_id",
-            "decision_reason",
-            "raise_bp",
-            "new_salary_minor",
-            "currency",
-            "effective_on",
-        ],
-        nominations,
+        "skill_assessment",
+        ASSESSMENT_COLUMNS,
+        batch.assessments,
+    )
+    .await?;
+    insert_rows(&txn, "certification", CERTIFICATION_COLUMNS, batch.certs).await?;
+    insert_rows(&txn, "performance_review", REVIEW_COLUMNS, batch.reviews).await?;
+    load.phases.end("records");
+    crate::services::eligibility_state::store_new(
+        &txn,
+        ladder,
+        batch.people,
+        batch.facts,
+        state_day,
     )
     .await?;
     crate::db::bulk::resume_triggers(&txn, paused).await?;
     txn.commit().await?;
-    phases.end("nominations, catalogue");
-    // Everyone loaded before has their state recomputed (the catalogue and
-    // the bands may change their answers); the new people's is stored.
-    progress.show("eligibility", employees);
+    load.phases.end("eligibility state");
+    Ok(())
+}
+
+/// The generator of records: certificates and reviews from the
+/// organisation's generator, assessments from their own, numbered after
+/// `assessment_seq` as their row ids will be.
+struct Records<'a> {
+    rng: &'a mut Rng,
+    skill_rng: Rng,
+    assessed: Vec<i64>,
+    assessment_seq: i64,
+    today: NaiveDate,
+}
+
+impl Records<'_> {
+    fn batch(&mut self, chunk: &[Person]) -> Batch {
+        let mut batch = Batch {
+            certs: Vec::new(),
+            reviews: Vec::new(),
+            assessments: Vec::new(),
+            facts: HashMap::with_capacity(chunk.len()),
+            people: Vec::new(),
+        };
+        for p in chunk {
+            let facts = self.person(p, &mut batch);
+            batch.facts.insert(p.id, facts);
+        }
+        batch.people = chunk.iter().map(person_row).collect();
+        batch
+    }
+
+    /// One person's assessments, certificates and reviews, in that order,
+    /// added to `batch`; returns their facts.
+    fn person(&mut self, p: &Person, batch: &mut Batch) -> Facts {
+        let mut f = Facts {
+            open_nomination: pending_nomination(p),
+            ..Facts::default()
+        };
+        for mut a in assessments_for(&mut self.skill_rng, p, &self.assessed, self.today) {
+            self.assessment_seq += 1;
+            a.seq = self.assessment_seq;
+            batch.assessments.push(assessment_row(p, &a));
+            f.skills.push(a);
+        }
+        let now = noon(self.today);
+        for c in certificates_for(self.rng, p, self.today) {
+            batch.certs.push(certificate_row(p.id, &c, now));
+            f.certifications.push(c);
+        }
+        let quarters = crate::domain::tenure::months_between(p.hired_on, self.today) / 3;
+        for end in quarter_ends(self.today, quarters.min(8) as usize) {
+            let (review, row) = review(self.rng, p, end);
+            batch.reviews.push(row);
+            f.reviews.push(review);
+        }
+        f
+    }
+}
+
+/// A quarterly review (`REVIEW_COLUMNS`): a rating near the person's skill
+/// and KPIs that follow it, recorded by their manager at the quarter's end.
+fn review(rng: &mut Rng, p: &Person, end: NaiveDate) -> (ReviewFact, Vec<Value>) {
+    let rating = (rng.normal(p.skill, 0.35).clamp(1.0, 5.0) * 10.0).round() / 10.0;
+    let one_decimal = |x: f64| (x * 10.0).round() / 10.0;
+    let row = vec![
+        p.id.into(),
+        end.into(),
+        rating.into(),
+        Some(one_decimal(
+            (70.0 + rating * 5.0 + rng.normal(0.0, 3.0)).clamp(0.0, 100.0),
+        ))
+        .into(),
+        Some((120.0 - rating * 12.0 + rng.normal(0.0, 8.0)).max(20.0) as i32).into(),
+        Some(one_decimal(
+            (80.0 + rating * 3.5 + rng.normal(0.0, 2.0)).clamp(0.0, 100.0),
+        ))
+        .into(),
+        Some(one_decimal(48.0 + rating * 4.0 + rng.normal(0.0, 4.0))).into(),
+        p.manager.into(),
+        noon(end).into(),
+    ];
+    let fact = ReviewFact {
+        period_end: end,
+        rating,
+    };
+    (fact, row)
+}
+
+const NOMINATION_COLUMNS: &[&str] = &[
+    "nominee_id",
+    "nominated_by_id",
+    "step_id",
+    "target_role_id",
+    "status",
+    "justification",
+    "is_override",
+    "override_reason",
+    "created_at",
+    "decided_at",
+    "decided_by_id",
+    "decision_reason",
+    "raise_bp",
+    "new_salary_minor",
+    "currency",
+    "effective_on",
+];
+
+/// Nominations: decided ones for past promotions, and a few open ones.
+async fn insert_nominations(
+    load: &mut Load<'_>,
+    rng: &mut Rng,
+    ladder: &Ladder,
+    roles: &Roles,
+    org: &Org,
+) -> AppResult<usize> {
+    let txn = load.db.begin_write().await?;
+    let paused = crate::db::bulk::pause_triggers(&txn, LOADED_TABLES).await?;
+    let nominator = Nominator {
+        steps: ladder
+            .steps
+            .iter()
+            .map(|s| (s.id, s.from_role_id, s.to_role_id))
+            .collect(),
+        roles,
+        admin: org.admin,
+        today: load.today,
+    };
+    let mut nominations = Vec::new();
+    for p in &org.people {
+        nominations.extend(nominator.past_promotion(rng, p));
+        nominations.extend(nominator.csr_nomination(rng, p));
+    }
+    let count = nominations.len();
+    load.phases.end("generate");
+    insert_rows(&txn, "nomination", NOMINATION_COLUMNS, nominations).await?;
+    crate::db::bulk::resume_triggers(&txn, paused).await?;
+    txn.commit().await?;
+    load.phases.end("nominations, catalogue");
+    Ok(count)
+}
+
+/// What the nomination rows are made from: the ladder's steps as (id,
+/// from role, to role), the roles and the admin who decides.
+struct Nominator<'a> {
+    steps: Vec<(i64, i64, i64)>,
+    roles: &'a Roles,
+    admin: i64,
+    today: NaiveDate,
+}
+
+impl Nominator<'_> {
+    fn step_of(&self, from: i64, to: i64) -> Option<i64> {
+        self.steps
+            .iter()
+            .find(|s| s.1 == from && s.2 == to)
+            .map(|s| s.0)
+    }
+
+    /// The approved nomination behind a person's last promotion, with its
+    /// raise (20-30%), when the step exists and they have a manager.
+    fn past_promotion(&self, rng: &mut Rng, p: &Person) -> Option<Vec<Value>> {
+        let (Some((prev_role, _, prev_salary)), Some(manager)) = (p.history.last(), p.manager)
+        else {
+            return None;
+        };
+        let step = self.step_of(*prev_role, p.role)?;
+        let created = noon(days_before(p.role_since, rng.range(10, 60)));
+        let decided = noon(days_before(p.role_since, rng.range(0, 9)));
+        let bp = ((p.salary - prev_salary) * 10_000 / (*prev_salary).max(1)).clamp(2000, 3000);
+        Some(vec![
+            p.id.into(),
+            manager.into(),
+            step.into(),
+            p.role.into(),
+            "APPROVED".into(),
+            "Consistently strong results".into(),
+            false.into(),
+            Option::<String>::None.into(),
+            created.into(),
+            Some(decided).into(),
+            Some(self.admin).into(),
+            Option::<String>::None.into(),
+            Some(bp).into(),
+            Some(p.salary).into(),
+            Some(MARKETS[p.market].currency).into(),
+            Some(p.role_since).into(),
+        ])
+    }
+
+    /// For one CSR in 37, a nomination to Team Lead: open (those the state
+    /// was computed with), rejected or withdrawn.
+    fn csr_nomination(&self, rng: &mut Rng, p: &Person) -> Option<Vec<Value>> {
+        if p.kind != Kind::Csr || p.id % 37 != 0 {
+            return None;
+        }
+        let (Some(manager), Some(step)) = (
+            p.manager,
+            self.step_of(self.roles.csr, self.roles.team_lead),
+        ) else {
+            return None;
+        };
+        let (status, decided, reason) = if pending_nomination(p) {
+            ("PENDING", None, None)
+        } else if p.id % 4 == 2 {
+            (
+                "REJECTED",
+                Some(noon(days_before(self.today, rng.range(1, 60)))),
+                Some("Needs more coaching experience"),
+            )
+        } else {
+            (
+                "WITHDRAWN",
+                Some(noon(days_before(self.today, rng.range(1, 60)))),
+                None,
+            )
+        };
+        let created = noon(days_before(self.today, rng.range(61, 120)));
+        Some(vec![
+            p.id.into(),
+            manager.into(),
+            step.into(),
+            self.roles.team_lead.into(),
+            status.into(),
+            "Ready for the next step".into(),
+            false.into(),
+            Option::<String>::None.into(),
+            created.into(),
+            decided.into(),
+            decided.map(|_| self.admin).into(),
+            reason.map(str::to_owned).into(),
+            Option::<i64>::None.into(),
+            Option::<i64>::None.into(),
+            Option::<String>::None.into(),
+            Option::<NaiveDate>::None.into(),
+        ])
+    }
+}
+
+/// After the rows: everyone loaded before has their state recomputed (the
+/// catalogue and the bands may change their answers; the new people's is
+/// stored), then foreign keys checked, indexes restored and statistics
+/// refreshed.
+async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppResult<()> {
+    let db = load.db;
+    let employees = load.progress.total;
+    load.progress.show("eligibility", employees);
     let txn = db.begin_write().await?;
     crate::db::bulk::mark_loaded(&txn, base_id).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
-    phases.end("eligibility state");
+    load.phases.end("eligibility state");
     crate::db::bulk::validate_foreign_keys(&db.conn).await?;
-    phases.end("foreign keys");
+    load.phases.end("foreign keys");
     crate::db::bulk::restore_indexes(db).await?;
-    phases.end("indexes");
-    progress.show("done", employees);
-    progress.finish();
+    load.phases.end("indexes");
+    load.progress.show("done", employees);
+    load.progress.finish();
     // In a write transaction, like every write here: SQLite's ANALYZE reads
     // and then writes its statistics (see `Db::begin_write`).
     let txn = db.begin_write().await?;
@@ -788,16 +1080,8 @@ pub async fn seed(db: &Db, employees: usize, seed: u64, today: NaiveDate) -> App
         txn.execute_unprepared("PRAGMA optimize").await?;
     }
     txn.commit().await?;
-    phases.end("analyze");
-    Ok(SeedReport {
-        employees: people.len(),
-        certifications: cert_count,
-        reviews: review_count,
-        nominations: nomination_count,
-        assessments: assessment_count,
-        seconds: started.elapsed().as_secs_f64(),
-        phases: phases.done,
-    })
+    load.phases.end("analyze");
+    Ok(())
 }
 
 use sea_orm::ConnectionTrait as _;
@@ -890,100 +1174,126 @@ fn assessment_row(p: &Person, a: &SkillFact) -> Vec<Value> {
     ]
 }
 
+/// A certificate before its dates and status are drawn.
+struct CertSpec<'a> {
+    kind: CertificationKind,
+    name: String,
+    belt: Option<SixSigmaBelt>,
+    lang: Option<(&'a str, CefrLevel)>,
+    valid_years: Option<u32>,
+}
+
+impl CertSpec<'_> {
+    fn plain(kind: CertificationKind, name: &str, valid_years: Option<u32>) -> Self {
+        CertSpec {
+            kind,
+            name: name.into(),
+            belt: None,
+            lang: None,
+            valid_years,
+        }
+    }
+}
+
+/// Issues `spec` some day of the person's `service` days: expiring after
+/// its validity, mostly verified, some pending or rejected.
+fn issue(rng: &mut Rng, spec: CertSpec<'_>, service: i64, today: NaiveDate) -> CertFact {
+    let issued_on = days_before(today, rng.range(0, service - 1));
+    let expires_on = spec
+        .valid_years
+        .map(|y| add_months(issued_on, y * 12).unwrap_or(issued_on));
+    let status = match rng.next() % 100 {
+        0..=87 => CertificationStatus::Verified,
+        88..=94 => CertificationStatus::Pending,
+        _ => CertificationStatus::Rejected,
+    };
+    CertFact {
+        kind: spec.kind,
+        name: spec.name,
+        belt: spec.belt,
+        language: spec.lang.map(|l| l.0.to_owned()),
+        cefr: spec.lang.map(|l| l.1),
+        status,
+        issued_on,
+        expires_on,
+    }
+}
+
+/// A Six Sigma belt, the lower ones likelier.
+fn six_sigma(rng: &mut Rng) -> CertSpec<'static> {
+    let belt = match rng.next() % 100 {
+        0..=29 => SixSigmaBelt::White,
+        30..=64 => SixSigmaBelt::Yellow,
+        65..=89 => SixSigmaBelt::Green,
+        90..=97 => SixSigmaBelt::Black,
+        _ => SixSigmaBelt::MasterBlack,
+    };
+    CertSpec {
+        kind: CertificationKind::SixSigma,
+        name: format!("Six Sigma {} Belt", belt.as_str().to_lowercase()),
+        belt: Some(belt),
+        lang: None,
+        valid_years: None,
+    }
+}
+
+/// A second language at A2-C2 (B2 likeliest), valid two years or for good.
+fn second_language<'a>(rng: &mut Rng, lang: &'a str) -> CertSpec<'a> {
+    let level = [
+        CefrLevel::A2,
+        CefrLevel::B1,
+        CefrLevel::B2,
+        CefrLevel::B2,
+        CefrLevel::C1,
+        CefrLevel::C2,
+    ][(rng.next() % 6) as usize];
+    let valid_years = if rng.chance(0.5) { Some(2) } else { None };
+    CertSpec {
+        kind: CertificationKind::Language,
+        name: format!("{} {}", lang.to_uppercase(), level.as_str()),
+        belt: None,
+        lang: Some((lang, level)),
+        valid_years,
+    }
+}
+
+/// A person's certificates: leadership training and a belt (likelier for
+/// leaders), their market's first language as native, maybe other
+/// languages of the market, and rarely CRM proficiency.
 fn certificates_for(rng: &mut Rng, p: &Person, today: NaiveDate) -> Vec<CertFact> {
     let mut certs = Vec::new();
     let service = (today - p.hired_on).num_days().max(1);
-    let mut push = |rng: &mut Rng,
-                    kind: CertificationKind,
-                    name: String,
-                    belt: Option<SixSigmaBelt>,
-                    lang: Option<(&str, CefrLevel)>,
-                    valid_years: Option<u32>| {
-        let issued_on = days_before(today, rng.range(0, service - 1));
-        let expires_on = valid_years.map(|y| add_months(issued_on, y * 12).unwrap_or(issued_on));
-        let status = match rng.next() % 100 {
-            0..=87 => CertificationStatus::Verified,
-            88..=94 => CertificationStatus::Pending,
-            _ => CertificationStatus::Rejected,
-        };
-        certs.push(CertFact {
-            kind,
-            name,
-            belt,
-            language: lang.map(|l| l.0.to_owned()),
-            cefr: lang.map(|l| l.1),
-            status,
-            issued_on,
-            expires_on,
-        });
-    };
     let leader = matches!(p.kind, Kind::TeamLead | Kind::OpsManager);
     if rng.chance(if leader { 0.9 } else { 0.35 }) {
-        push(
-            rng,
+        let spec = CertSpec::plain(
             CertificationKind::LeadershipTraining,
-            "Bar Raiser leadership training".into(),
-            None,
-            None,
+            "Bar Raiser leadership training",
             Some(3),
         );
+        certs.push(issue(rng, spec, service, today));
     }
     if rng.chance(if leader { 0.6 } else { 0.3 }) {
-        let belt = match rng.next() % 100 {
-            0..=29 => SixSigmaBelt::White,
-            30..=64 => SixSigmaBelt::Yellow,
-            65..=89 => SixSigmaBelt::Green,
-            90..=97 => SixSigmaBelt::Black,
-            _ => SixSigmaBelt::MasterBlack,
-        };
-        push(
-            rng,
-            CertificationKind::SixSigma,
-            format!("Six Sigma {} Belt", belt.as_str().to_lowercase()),
-            Some(belt),
-            None,
-            None,
-        );
+        let spec = six_sigma(rng);
+        certs.push(issue(rng, spec, service, today));
     }
     let languages = MARKETS[p.market].languages;
-    push(
-        rng,
-        CertificationKind::Language,
-        format!("{} native", languages[0]),
-        None,
-        Some((languages[0], CefrLevel::C2)),
-        None,
-    );
+    let native = CertSpec {
+        kind: CertificationKind::Language,
+        name: format!("{} native", languages[0]),
+        belt: None,
+        lang: Some((languages[0], CefrLevel::C2)),
+        valid_years: None,
+    };
+    certs.push(issue(rng, native, service, today));
     for lang in &languages[1..] {
         if rng.chance(0.3) {
-            let level = [
-                CefrLevel::A2,
-                CefrLevel::B1,
-                CefrLevel::B2,
-                CefrLevel::B2,
-                CefrLevel::C1,
-                CefrLevel::C2,
-            ][(rng.next() % 6) as usize];
-            let validity = if rng.chance(0.5) { Some(2) } else { None };
-            push(
-                rng,
-                CertificationKind::Language,
-                format!("{} {}", lang.to_uppercase(), level.as_str()),
-                None,
-                Some((lang, level)),
-                validity,
-            );
+            let spec = second_language(rng, lang);
+            certs.push(issue(rng, spec, service, today));
         }
     }
     if rng.chance(0.1) {
-        push(
-            rng,
-            CertificationKind::Other,
-            "CRM proficiency".into(),
-            None,
-            None,
-            Some(2),
-        );
+        let spec = CertSpec::plain(CertificationKind::Other, "CRM proficiency", Some(2));
+        certs.push(issue(rng, spec, service, today));
     }
     certs
 }
