@@ -106,10 +106,10 @@ pub struct SubscriptionRoot;
 impl SubscriptionRoot {
     /// A nomination was created, approved, rejected or withdrawn (as
     /// committed). Each subscriber hears only about nominations they may
-    /// see: HR and ADMIN all; a MANAGER those of their reporting chain and
-    /// those they made; an EMPLOYEE their own. Over WebSocket at
-    /// `/graphql/ws` (graphql-ws), with the token in the `connection_init`
-    /// payload. Events are per server process.
+    /// read (as with `nomination(id)`): HR and ADMIN all; a MANAGER those
+    /// of their reporting chain and those they made; an EMPLOYEE their own.
+    /// Over WebSocket at `/graphql/ws` (graphql-ws), with the token in the
+    /// `connection_init` payload. Events are per server process.
     async fn nomination_changed(
         &self,
         ctx: &Context<'_>,
