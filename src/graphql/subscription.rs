@@ -102,6 +102,8 @@ pub async fn connection_data(
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// Live events over WebSocket at `/graphql/ws` (graphql-ws); the token
+/// goes in the `connection_init` payload.
 #[Subscription]
 impl SubscriptionRoot {
     /// A nomination was created, approved, rejected or withdrawn (as
