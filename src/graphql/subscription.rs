@@ -102,14 +102,16 @@ pub async fn connection_data(
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// Live events over WebSocket at `/graphql/ws` (graphql-ws); the token
+/// goes in the `connection_init` payload.
 #[Subscription]
 impl SubscriptionRoot {
     /// A nomination was created, approved, rejected or withdrawn (as
     /// committed). Each subscriber hears only about nominations they may
-    /// see: HR and ADMIN all; a MANAGER those of their reporting chain and
-    /// those they made; an EMPLOYEE their own. Over WebSocket at
-    /// `/graphql/ws` (graphql-ws), with the token in the `connection_init`
-    /// payload. Events are per server process.
+    /// read (as with `nomination(id)`): HR and ADMIN all; a MANAGER those
+    /// of their reporting chain and those they made; an EMPLOYEE their own.
+    /// Over WebSocket at `/graphql/ws` (graphql-ws), with the token in the
+    /// `connection_init` payload. Events are per server process.
     async fn nomination_changed(
         &self,
         ctx: &Context<'_>,

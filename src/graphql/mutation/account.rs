@@ -11,9 +11,11 @@ pub struct AccountMutation;
 /// A login token (send it as `Authorization: Bearer <token>`).
 #[derive(SimpleObject)]
 pub struct AuthPayload {
+    /// The bearer token; keep it secret. `logout` revokes it.
     pub token: String,
     /// Absolute expiry (8 hours after login).
     pub expires_at: DateTime<Utc>,
+    /// The signed-in employee.
     pub employee: Employee,
 }
 

@@ -8,35 +8,58 @@ use crate::services::{catalog, validate};
 #[derive(Default)]
 pub struct CatalogMutation;
 
+/// The band of one job role in one market.
 #[derive(InputObject)]
 pub struct SalaryBandInput {
+    /// Job role code, e.g. "CSR".
     pub role_code: String,
+    /// Market code, e.g. "JP" (2 to 10 letters, digits or '-').
     pub market: String,
+    /// ISO 4217 code of the amounts, e.g. "JPY".
     pub currency: String,
+    /// Band minimum: an exact decimal string with at most the currency's
+    /// decimal places, e.g. "400000".
     pub min: String,
+    /// Band maximum, not below `min`; same format.
     pub max: String,
-    /// Defaults to halfway between min and max.
+    /// Between min and max; defaults to halfway between them.
     pub midpoint: Option<String>,
 }
 
+/// A certificate or language requirement of a ladder step.
 #[derive(InputObject)]
 pub struct RequirementInput {
+    /// The kind of certificate that meets it.
     pub kind: CertificationKind,
+    /// Lowest belt that counts; SIX_SIGMA only (omitted: any belt).
     pub min_belt: Option<SixSigmaBelt>,
+    /// Lowest CEFR level that counts; LANGUAGE only (omitted: any level).
     pub min_cefr: Option<CefrLevel>,
+    /// How many are needed, 1 - 10 (for LANGUAGE: distinct languages).
     #[graphql(default = 1)]
     pub count: i32,
 }
 
+/// A ladder step to create or change. Omitted thresholds keep their value;
+/// a new step starts from 12 and 18 months, ratings 3.0 and 4.0, raises of
+/// 20 to 30 percent, and no requirements.
 #[derive(InputObject)]
 pub struct LadderStepInput {
+    /// Code of the role the step starts from.
     pub from_role_code: String,
+    /// Code of the role it leads to (another role).
     pub to_role_code: String,
+    /// Months in role a top performer needs, 0 - 600, at most
+    /// `standardMonths`.
     pub fast_track_months: Option<i32>,
+    /// Months in role anyone meeting the bar needs, 0 - 600.
     pub standard_months: Option<i32>,
+    /// Performance bar (mean of the last two ratings), 1.0 - 5.0, at most
+    /// `topPerformerRating`.
     pub min_rating: Option<f64>,
+    /// Mean rating that makes a top performer, 1.0 - 5.0.
     pub top_performer_rating: Option<f64>,
-    /// Percent, 0 - 100.
+    /// Percent, 0 - 100, at most two decimals; at most `raiseMaxPercent`.
     pub raise_min_percent: Option<f64>,
     /// Percent, 0 - 100 (at most 100: pay at most doubles on promotion).
     pub raise_max_percent: Option<f64>,
@@ -46,8 +69,10 @@ pub struct LadderStepInput {
     pub skill_requirements: Option<Vec<SkillRequirementInput>>,
 }
 
+/// A skill a ladder step asks for, at a minimum level.
 #[derive(InputObject)]
 pub struct SkillRequirementInput {
+    /// The skill's id (each skill once per step).
     pub skill_id: async_graphql::ID,
     /// 1 - 5.
     pub min_level: i32,

@@ -9,50 +9,72 @@ use crate::services::{employees, validate};
 #[derive(Default)]
 pub struct EmployeeMutation;
 
+/// A new employee, their job role, pay and (optionally) a sign-in.
 #[derive(InputObject)]
 pub struct CreateEmployeeInput {
     /// Generated ("E000042") when omitted.
     pub employee_number: Option<String>,
+    /// Full name (at most 200 characters).
     pub name: String,
+    /// Work email, the sign-in name; unique, stored lower-case.
     pub email: String,
+    /// What the person may do in Rungs; ADMIN only by an ADMIN.
     #[graphql(default_with = "AccessRole::Employee")]
     pub access_role: AccessRole,
+    /// Job role code, e.g. "CSR".
     pub role_code: String,
+    /// The direct manager's id; omitted: nobody.
     pub manager_id: Option<ID>,
+    /// The site the person works at (at most 100 characters).
     pub site: String,
     /// Market code, e.g. "JP".
     pub market: String,
+    /// On site, remote or hybrid.
     #[graphql(default_with = "WorkArrangement::Onsite")]
     pub work_arrangement: WorkArrangement,
+    /// Full-time, part-time or gig.
     #[graphql(default_with = "EmploymentType::FullTime")]
     pub employment_type: EmploymentType,
+    /// The hire date.
     pub hired_on: Date,
-    /// Defaults to `hiredOn`.
+    /// The date the job role started, not before `hiredOn` (default).
     pub role_since: Option<Date>,
-    /// Decimal string in the currency's minor unit, e.g. "400000".
+    /// Monthly salary as an exact decimal string with at most the
+    /// currency's decimal places, e.g. "400000" (JPY), "5200.50" (USD).
     pub salary: String,
     /// ISO 4217 code, e.g. "JPY".
     pub currency: String,
-    /// Without one the account cannot sign in until a password is set.
+    /// The first password (12 to 128 characters, not the email or name).
+    /// Without one the account cannot sign in: no mutation sets a first
+    /// password later.
     pub initial_password: Option<String>,
 }
 
+/// Changes to an employee: omitted (or null) fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateEmployeeInput {
+    /// New full name.
     pub name: Option<String>,
+    /// New work email (the sign-in name); unique.
     pub email: Option<String>,
-    /// ADMIN only.
+    /// New access role; ADMIN only.
     pub access_role: Option<AccessRole>,
+    /// New direct manager's id (not the person or anyone below them).
     pub manager_id: Option<ID>,
+    /// New site.
     pub site: Option<String>,
+    /// New market code, e.g. "JP" (the salary's currency stays).
     pub market: Option<String>,
+    /// New work arrangement.
     pub work_arrangement: Option<WorkArrangement>,
+    /// New employment type.
     pub employment_type: Option<EmploymentType>,
 }
 
 #[Object]
 impl EmployeeMutation {
-    /// HR and ADMIN. Creates the employee and their first role-history row.
+    /// HR and ADMIN (an ADMIN account: ADMIN only). Creates the employee
+    /// and their first role-history row.
     async fn create_employee(
         &self,
         ctx: &Context<'_>,

@@ -9,6 +9,8 @@ mod training;
 
 use async_graphql::MergedObject;
 
+/// Changes. Every change is recorded in the audit log; who may call a
+/// mutation is in its description.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     account::AccountMutation,

@@ -10,14 +10,20 @@ use crate::services::{nominations, validate};
 #[derive(Default)]
 pub struct NominationMutation;
 
+/// Whom to nominate, for which role, and why.
 #[derive(InputObject)]
 pub struct NominateInput {
+    /// The person put forward (never yourself).
     pub nominee_id: ID,
+    /// Code of the role to promote into: a ladder step out of the nominee's
+    /// current role, e.g. "TEAM_LEAD".
     pub target_role_code: String,
+    /// Why, in words (at most 2,000 characters).
     pub justification: String,
     /// HR only: nominate someone not (yet) ELIGIBLE; needs `overrideReason`.
     #[graphql(default = false)]
     pub r#override: bool,
+    /// Required with `override` (at most 2,000 characters); ignored without.
     pub override_reason: Option<String>,
 }
 

@@ -9,33 +9,45 @@ use crate::services::{records, validate};
 #[derive(Default)]
 pub struct RecordMutation;
 
+/// A certificate to record for someone.
 #[derive(InputObject)]
 pub struct AddCertificationInput {
+    /// Whose certificate: your own id, or anyone's for HR.
     pub employee_id: ID,
+    /// What kind of certificate it is.
     pub kind: CertificationKind,
+    /// Its name, e.g. "Six Sigma Yellow Belt" (at most 200 characters).
     pub name: String,
-    /// Required for SIX_SIGMA.
+    /// Required for SIX_SIGMA, refused for other kinds.
     pub belt: Option<SixSigmaBelt>,
-    /// ISO 639-1 code, required for LANGUAGE.
+    /// ISO 639-1 code, e.g. "ja"; required for LANGUAGE, refused for other
+    /// kinds.
     pub language: Option<String>,
-    /// Required for LANGUAGE.
+    /// The CEFR level; required for LANGUAGE, refused for other kinds.
     pub cefr: Option<CefrLevel>,
+    /// The date it was issued; not in the future.
     pub issued_on: Date,
-    /// The first day it no longer counts.
+    /// The first day it no longer counts (after `issuedOn`); omitted: it
+    /// never expires.
     pub expires_on: Option<Date>,
 }
 
+/// A performance review to record.
 #[derive(InputObject)]
 pub struct RecordReviewInput {
+    /// Who is reviewed (never yourself).
     pub employee_id: ID,
+    /// Last day of the period reviewed.
     pub period_end: Date,
     /// 1.0 - 5.0.
     pub rating: f64,
     /// Percent, 0 - 100.
     pub csat: Option<f64>,
+    /// Average response time in seconds, 0 - 86400.
     pub avg_response_seconds: Option<i32>,
     /// Percent, 0 - 100.
     pub resolution_accuracy: Option<f64>,
+    /// Customer interactions handled per day, on average, 0 - 10000.
     pub interactions_per_day: Option<f64>,
 }
 

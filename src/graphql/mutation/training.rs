@@ -9,27 +9,40 @@ use crate::services::{skills, training, validate};
 #[derive(Default)]
 pub struct TrainingMutation;
 
+/// A skill of the catalogue to create or change.
 #[derive(InputObject)]
 pub struct SkillInput {
     /// Given: change that skill; omitted: create one.
     pub id: Option<ID>,
+    /// The skill's name, unique (at most 100 characters).
     pub name: String,
+    /// The group it belongs to, e.g. "Tools" (at most 100 characters).
     pub category: String,
+    /// What having the skill means (at most 1,000 characters).
     pub description: String,
 }
 
+/// One assessment of one person's skill.
 #[derive(InputObject)]
 pub struct AssessSkillInput {
+    /// Who is assessed: yourself (SELF), someone in your chain (MANAGER),
+    /// or anyone for HR.
     pub employee_id: ID,
+    /// The skill assessed.
     pub skill_id: ID,
     /// 1 - 5.
     pub level: i32,
+    /// The date the level applies from; not in the future.
     pub assessed_on: Date,
+    /// A comment (at most 1,000 characters).
     pub note: Option<String>,
 }
 
+/// The certificate completing a course creates (VERIFIED, issued on the
+/// completion day); the same rules as `addCertification`.
 #[derive(InputObject)]
 pub struct CertificationAwardInput {
+    /// The certificate kind.
     pub kind: CertificationKind,
     /// Defaults to the course title.
     pub name: Option<String>,
@@ -43,18 +56,24 @@ pub struct CertificationAwardInput {
     pub validity_months: Option<i32>,
 }
 
+/// The skill level completing a course records.
 #[derive(InputObject)]
 pub struct SkillAwardInput {
+    /// The skill assessed.
     pub skill_id: ID,
     /// 1 - 5.
     pub level: i32,
 }
 
+/// A course to create or change; it awards a certificate, a skill level, or
+/// both.
 #[derive(InputObject)]
 pub struct CourseInput {
     /// Given: change that course; omitted: create one.
     pub id: Option<ID>,
+    /// The title, unique (at most 200 characters).
     pub title: String,
+    /// What the course covers (at most 2,000 characters).
     pub description: String,
     /// The certificate completion creates (VERIFIED).
     pub awards_certification: Option<CertificationAwardInput>,
@@ -62,15 +81,20 @@ pub struct CourseInput {
     pub awards_skill: Option<SkillAwardInput>,
 }
 
+/// A session of a course to schedule.
 #[derive(InputObject)]
 pub struct ScheduleSessionInput {
+    /// The course.
     pub course_id: ID,
+    /// The first day.
     pub starts_on: Date,
+    /// The last day, not before `startsOn`; completions default to it.
     pub ends_on: Date,
     /// 1 - 1000 seats.
     pub capacity: i32,
     /// An employee whose job role is Training Specialist.
     pub trainer_id: Option<ID>,
+    /// Where it takes place (at most 200 characters).
     pub location: Option<String>,
 }
 
@@ -180,7 +204,8 @@ impl TrainingMutation {
 
     /// Enrol yourself (or, as a manager, someone in your chain; as HR,
     /// anyone) in a session: a seat while one is free, else the waitlist.
-    /// A second enrolment in the same session is a CONFLICT.
+    /// A second enrolment in the same session is a CONFLICT. After the
+    /// session's first day, only HR may enrol.
     async fn enrol(
         &self,
         ctx: &Context<'_>,
@@ -195,8 +220,9 @@ impl TrainingMutation {
     }
 
     /// Cancel a seat or a waitlist place (the person, their reporting chain
-    /// or HR); a freed seat goes to the first person waiting. An enrolment
-    /// you may not see is NOT_FOUND, like a missing one.
+    /// or HR; once the session is over, HR only); a freed seat goes to the
+    /// first person waiting. An enrolment you may not see is NOT_FOUND,
+    /// like a missing one.
     async fn cancel_enrolment(&self, ctx: &Context<'_>, id: ID) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
         let id = validate::id("id", &id)?;

@@ -14,7 +14,9 @@ pub struct EmployeeQuery;
 pub struct EmployeeFilter {
     /// Current job role code, e.g. "CSR".
     pub role_code: Option<String>,
+    /// Site, exactly as recorded (case-sensitive).
     pub site: Option<String>,
+    /// Market code, e.g. "JP" (any case).
     pub market: Option<String>,
     /// Direct reports of this manager.
     pub manager_id: Option<ID>,

@@ -10,6 +10,8 @@ mod training;
 
 use async_graphql::MergedObject;
 
+/// Reads. Everything needs a signed-in user (`Authorization: Bearer
+/// <token>` from `login`).
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     employees::EmployeeQuery,

@@ -46,6 +46,7 @@ impl TrainingQuery {
             .collect())
     }
 
+    /// One course of the catalogue; null when no course has that id.
     async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Course>> {
         context::principal(ctx)?;
         let id = validate::id("id", &id)?;
@@ -71,6 +72,7 @@ impl TrainingQuery {
         )
     }
 
+    /// One course session; null when no session has that id.
     async fn course_session(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseSession>> {
         context::principal(ctx)?;
         let id = validate::id("id", &id)?;

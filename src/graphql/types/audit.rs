@@ -10,11 +10,15 @@ use crate::graphql::types::employee::Employee;
 #[derive(Clone)]
 pub struct AuditEvent(pub audit_event::Model);
 
+/// One entry of the append-only audit log: who changed what, when, with
+/// the before and after.
 #[Object]
 impl AuditEvent {
+    /// The event's id (later events have larger ids).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
@@ -34,9 +38,13 @@ impl AuditEvent {
     async fn action(&self) -> &str {
         &self.0.action
     }
+    /// The kind of record it concerns, e.g. "employee", "nomination",
+    /// "certification", "salary_band", "session" (sign-ins).
     async fn entity(&self) -> &str {
         &self.0.entity
     }
+    /// The id of that record, as text; "-" when there is none (a failed
+    /// sign-in).
     async fn entity_id(&self) -> &str {
         &self.0.entity_id
     }

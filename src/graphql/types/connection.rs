@@ -11,11 +11,18 @@ use crate::error::{AppError, AppResult};
 pub const MAX_PAGE: i32 = 100;
 pub const DEFAULT_PAGE: i32 = 20;
 
+/// Where a page sits in the whole list (Relay cursor connections).
 #[derive(SimpleObject)]
 pub struct PageInfo {
+    /// More items follow this page: ask again with `after: endCursor`.
     pub has_next_page: bool,
+    /// The last edge's cursor (pass it as `after` for the next page); null
+    /// on an empty page.
     pub end_cursor: Option<String>,
+    /// True when the page was asked for with `after` (items come before
+    /// it); paging is forward only.
     pub has_previous_page: bool,
+    /// The first edge's cursor; null on an empty page.
     pub start_cursor: Option<String>,
 }
 
@@ -46,17 +53,28 @@ pub fn page_args(first: Option<i32>, after: Option<&str>) -> AppResult<(u64, Opt
 
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty) => {
+        /// One item of a page with its cursor.
         #[derive(SimpleObject)]
         pub struct $edge {
+            /// Opaque position of this item: pass it as `after` to get the
+            /// items that follow it.
             pub cursor: String,
+            /// The item.
             pub node: $node,
         }
 
+        /// One page of a list (Relay cursor connection), `first` items at
+        /// most (default 20, at most 100) after the `after` cursor.
         #[derive(SimpleObject)]
         pub struct $connection {
+            /// The page's items with their cursors.
             pub edges: Vec<$edge>,
+            /// The page's items, without cursors (the same as `edges.node`).
             pub nodes: Vec<$node>,
+            /// Cursors and whether more items follow.
             pub page_info: PageInfo,
+            /// How many items the whole list holds (every page, same
+            /// filters), not just this page.
             pub total_count: i64,
         }
 

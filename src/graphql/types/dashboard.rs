@@ -85,16 +85,24 @@ fn grouping(by: GroupBy) -> Grouping {
 /// A count under a grouping key (role code, site, market, or manager id).
 #[derive(SimpleObject)]
 pub struct CountBucket {
+    /// The group: role code, site, market, or manager id ("none" for
+    /// people without a manager).
     pub key: String,
-    /// Human-readable key: role title, site, market, manager name.
+    /// Human-readable key: role title, site, market, manager name ("no
+    /// manager").
     pub label: String,
+    /// People in the group hired on or before `asOf`.
     pub count: i32,
 }
 
 /// Eligibility under a grouping key.
 #[derive(SimpleObject)]
 pub struct EligibilityBucket {
+    /// The group: role code, site, market, or manager id ("none" for
+    /// people without a manager).
     pub key: String,
+    /// Human-readable key: role title, site, market, manager name ("no
+    /// manager").
     pub label: String,
     /// Everyone in the group hired on or before `asOf`.
     pub total: i32,
@@ -113,8 +121,10 @@ pub struct EligibilityBucket {
     pub stalled: i32,
 }
 
+/// How many people hold one kind and level of certificate.
 #[derive(SimpleObject)]
 pub struct CoverageBucket {
+    /// The certificate kind.
     pub kind: CertificationKind,
     /// Belt, CEFR level, or ANY for leadership training and other kinds.
     pub level: String,
@@ -127,13 +137,23 @@ pub struct CoverageBucket {
 /// Compa-ratio (salary / band midpoint) distribution.
 #[derive(SimpleObject)]
 pub struct CompaRatioBucket {
+    /// The group: role code, site, market, or manager id ("none" for
+    /// people without a manager).
     pub key: String,
+    /// Human-readable key: role title, site, market, manager name ("no
+    /// manager").
     pub label: String,
+    /// People in the group with a band to compare with.
     pub count: i32,
+    /// Lowest compa-ratio in the group (1.0 = paid the band midpoint).
     pub min: f64,
+    /// 25th percentile compa-ratio.
     pub p25: f64,
+    /// Median compa-ratio.
     pub median: f64,
+    /// 75th percentile compa-ratio.
     pub p75: f64,
+    /// Highest compa-ratio in the group.
     pub max: f64,
     /// Paid below the band minimum.
     pub below_min: i32,
@@ -141,20 +161,31 @@ pub struct CompaRatioBucket {
     pub above_max: i32,
 }
 
+/// Nominations of people in scope created on or before `asOf`, by their
+/// status now.
 #[derive(SimpleObject)]
 pub struct NominationFunnel {
+    /// Still PENDING.
     pub pending: i32,
+    /// APPROVED (promoted).
     pub approved: i32,
+    /// REJECTED by HR.
     pub rejected: i32,
+    /// WITHDRAWN by the nominator or HR.
     pub withdrawn: i32,
-    /// Median days from nomination to approval or rejection.
+    /// Median days from nomination to approval or rejection (one decimal;
+    /// withdrawals left out); null when none was decided.
     pub median_days_to_decision: Option<f64>,
 }
 
+/// Team Leads against the CSRs they supervise at one site (10 to 15 each).
 #[derive(SimpleObject)]
 pub struct LeadershipBucket {
+    /// The site.
     pub site: String,
+    /// CSRs at the site hired on or before `asOf`.
     pub csrs: i32,
+    /// Team Leads at the site hired on or before `asOf`.
     pub team_leads: i32,
     /// Team Leads needed at 15 CSRs each (the minimum).
     pub needed_at_most15: i32,
@@ -164,21 +195,29 @@ pub struct LeadershipBucket {
     pub understaffed: bool,
 }
 
+/// How fast people reach their first promotion, per role promoted into.
 #[derive(SimpleObject)]
 pub struct VelocityBucket {
-    /// The role promoted into.
+    /// Code of the role promoted into.
     pub role_code: String,
+    /// First promotions into that role starting on or before `asOf`.
     pub promotions: i32,
     /// Median whole months from hire to first promotion.
     pub median_months_to_promotion: Option<f64>,
 }
 
+/// HR figures over everyone (HR, ADMIN) or over a manager's reporting
+/// chain, as of one date. People count from their hire date on, under
+/// their current role, site, market and manager.
 #[Object]
 impl Dashboard {
+    /// The date the figures are for (the `asOf` argument, default today,
+    /// UTC).
     async fn as_of(&self) -> Date {
         Date(self.as_of)
     }
 
+    /// People in scope hired on or before `asOf`, per group, by key.
     async fn headcount(&self, ctx: &Context<'_>, group_by: GroupBy) -> Result<Vec<CountBucket>> {
         let db = context::db(ctx);
         let g = grouping(group_by);
@@ -262,6 +301,10 @@ impl Dashboard {
             .collect())
     }
 
+    /// People in scope holding each Six Sigma belt, CEFR level (in any
+    /// language), leadership training and other certificate, VERIFIED and
+    /// valid on `asOf`: one bucket per kind and level, each person counted
+    /// once per bucket.
     async fn certification_coverage(&self, ctx: &Context<'_>) -> Result<Vec<CoverageBucket>> {
         let db = context::db(ctx);
         let list = service::certification_coverage(db, self.scope, self.as_of).await?;
@@ -310,6 +353,8 @@ impl Dashboard {
         )
     }
 
+    /// Nominations of people in scope created on or before `asOf`, by
+    /// status, and the median time to a decision.
     async fn nomination_funnel(&self, ctx: &Context<'_>) -> Result<NominationFunnel> {
         let db = context::db(ctx);
         let f = service::nomination_funnel(db, self.scope, self.as_of).await?;
@@ -322,6 +367,8 @@ impl Dashboard {
         })
     }
 
+    /// Per site: CSRs, Team Leads and the Team Leads the CSRs need (one
+    /// per 15 at least, one per 10 comfortably), by site.
     async fn leadership_coverage(&self, ctx: &Context<'_>) -> Result<Vec<LeadershipBucket>> {
         let db = context::db(ctx);
         let list = service::leadership_coverage(db, &self.ladder, self.scope, self.as_of).await?;
@@ -340,6 +387,9 @@ impl Dashboard {
             .collect())
     }
 
+    /// Per role promoted into: first promotions (the second role in a
+    /// person's history) starting on or before `asOf`, and the median
+    /// months from hire, by role code.
     async fn promotion_velocity(&self, ctx: &Context<'_>) -> Result<Vec<VelocityBucket>> {
         let db = context::db(ctx);
         let list = service::promotion_velocity(db, &self.ladder, self.scope, self.as_of).await?;

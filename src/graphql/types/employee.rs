@@ -25,7 +25,9 @@ pub struct Employee(pub employee::Model);
 /// Whole calendar months of service and in the current role.
 #[derive(SimpleObject)]
 pub struct Tenure {
+    /// Whole calendar months since the hire date.
     pub months_of_service: i32,
+    /// Whole calendar months since the current job role started.
     pub months_in_role: i32,
 }
 
@@ -48,17 +50,26 @@ impl Employee {
     }
 }
 
+/// A person in the organisation. Directory fields are visible to anyone
+/// signed in who reaches the node; the private ones (salary, dates, tenure,
+/// access role, records, progression, history) only to the person, their
+/// reporting chain, HR and ADMIN, else FORBIDDEN.
 #[Object]
 impl Employee {
+    /// The employee's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// HR's employee number, unique (generated as "E000042" unless HR gave
+    /// one).
     async fn employee_number(&self) -> &str {
         &self.0.employee_number
     }
+    /// Full name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Work email, lower-case; the sign-in name. Unique.
     async fn email(&self) -> &str {
         &self.0.email
     }
@@ -75,6 +86,7 @@ impl Employee {
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.job_role_id).await
     }
+    /// The direct manager; null at the top of the organisation.
     async fn manager(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         let Some(id) = self.0.manager_id else {
             return Ok(None);
@@ -82,7 +94,7 @@ impl Employee {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.employees.load_one(id).await?.map(Employee))
     }
-    /// Direct reports (at most 1,000).
+    /// Direct reports, in id order (at most 1,000).
     async fn reports(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders
@@ -95,12 +107,15 @@ impl Employee {
             .map(Employee)
             .collect())
     }
+    /// The site (office or centre) the person works at, as HR wrote it.
     async fn site(&self) -> &str {
         &self.0.site
     }
+    /// Market code, e.g. "JP": with the job role it selects the salary band.
     async fn market(&self) -> &str {
         &self.0.market
     }
+    /// Where the person works: on site, remote or hybrid.
     async fn work_arrangement(&self) -> Result<WorkArrangement> {
         Ok(stored(
             domain::WorkArrangement::parse(&self.0.work_arrangement),
@@ -108,6 +123,7 @@ impl Employee {
         )?
         .into())
     }
+    /// Full-time, part-time or gig.
     async fn employment_type(&self) -> Result<EmploymentType> {
         Ok(stored(
             domain::EmploymentType::parse(&self.0.employment_type),
@@ -157,6 +173,9 @@ impl Employee {
             .band(&ladder)
             .and_then(|b| money::range_penetration(self.0.salary_minor, &b)))
     }
+    /// Every certificate on record, whatever its status (only VERIFIED,
+    /// unexpired ones count), oldest issue date first (at most 200). Same
+    /// visibility as salary.
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<Certification>> {
         self.require_private(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();

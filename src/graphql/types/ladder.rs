@@ -8,10 +8,13 @@ use crate::domain::money;
 use crate::graphql::context;
 use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 
-/// An exact amount of money: a decimal string in the currency's minor unit
-/// (JPY "400000", USD "52000.50"), never a float.
+/// An exact amount of money, never a float: stored as integer minor units
+/// and sent as a decimal string with exactly the currency's number of
+/// decimal places (JPY "400000", USD "52000.50").
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Money {
+    /// The amount as an exact decimal string in the currency's major unit
+    /// with all its minor-unit digits: "400000" (JPY), "52000.50" (USD).
     pub amount: String,
     /// ISO 4217 code.
     pub currency: String,
@@ -29,11 +32,14 @@ impl Money {
 /// A job role: where someone stands on the ladder.
 pub struct Role(pub job_role::Model);
 
+/// A job role: where someone stands on the ladder (CSR, TEAM_LEAD, ...).
 #[Object]
 impl Role {
+    /// Stable code used in inputs and filters, e.g. "CSR", "TEAM_LEAD".
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Human-readable title, e.g. "Customer Service Representative".
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -66,14 +72,19 @@ pub async fn role_by_id(ctx: &Context<'_>, id: i64) -> Result<Role> {
 /// A move from one role to another and what it takes.
 pub struct LadderStep(pub ladder_step::Model);
 
+/// A move from one job role to another and what it takes; HR changes it
+/// with `upsertLadderStep`.
 #[Object]
 impl LadderStep {
+    /// The step's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The role the step starts from.
     async fn from(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.from_role_id).await
     }
+    /// The role the step leads to.
     async fn to(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.to_role_id).await
     }
@@ -93,9 +104,11 @@ impl LadderStep {
     async fn top_performer_rating(&self) -> f64 {
         self.0.top_performer_rating
     }
+    /// Smallest raise on promotion, in percent (the default raise).
     async fn raise_min_percent(&self) -> f64 {
         self.0.raise_min_bp as f64 / 100.0
     }
+    /// Largest raise on promotion, in percent.
     async fn raise_max_percent(&self) -> f64 {
         self.0.raise_max_bp as f64 / 100.0
     }
@@ -109,6 +122,8 @@ impl LadderStep {
             &ladder, self.0.id,
         ))
     }
+    /// Certificates and languages the step asks for (VERIFIED and
+    /// unexpired on the evaluation date).
     async fn requirements(&self, ctx: &Context<'_>) -> Result<Vec<Requirement>> {
         let ladder = context::ladder(ctx).await?;
         Ok(ladder
@@ -124,8 +139,10 @@ impl LadderStep {
 /// A certification or language requirement of a step.
 pub struct Requirement(pub step_requirement::Model);
 
+/// A certificate or language requirement of a ladder step.
 #[Object]
 impl Requirement {
+    /// The kind of certificate that meets it.
     async fn kind(&self) -> CertificationKind {
         requirement_fact(&self.0).kind.into()
     }
@@ -153,10 +170,15 @@ impl Requirement {
 pub struct SalaryBand {
     #[graphql(skip)]
     pub model: salary_band::Model,
+    /// The band's id.
     pub id: ID,
+    /// Market code, e.g. "JP".
     pub market: String,
+    /// Lowest pay of the band, in the band's currency.
     pub min: Money,
+    /// The band's midpoint (the compa-ratio's denominator).
     pub midpoint: Money,
+    /// Highest pay of the band; promotion pay is capped here.
     pub max: Money,
 }
 
@@ -175,6 +197,7 @@ impl From<salary_band::Model> for SalaryBand {
 
 #[ComplexObject]
 impl SalaryBand {
+    /// The job role the band is for.
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.model.job_role_id).await
     }

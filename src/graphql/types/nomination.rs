@@ -25,23 +25,31 @@ async fn employee(ctx: &Context<'_>, id: i64) -> Result<Employee> {
         .ok_or_else(|| crate::error::AppError::internal("employee missing").into())
 }
 
+/// A proposal to promote someone along one ladder step: PENDING until HR
+/// approves or rejects it or it is withdrawn.
 #[Object]
 impl Nomination {
+    /// The nomination's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The person put forward.
     async fn nominee(&self, ctx: &Context<'_>) -> Result<Employee> {
         employee(ctx, self.0.nominee_id).await
     }
+    /// Who nominated them (a manager above them, or HR).
     async fn nominated_by(&self, ctx: &Context<'_>) -> Result<Employee> {
         employee(ctx, self.0.nominated_by_id).await
     }
+    /// The job role they would be promoted into.
     async fn target_role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.target_role_id).await
     }
+    /// PENDING, APPROVED, REJECTED or WITHDRAWN.
     async fn status(&self) -> Result<NominationStatus> {
         Ok(stored(domain::NominationStatus::parse(&self.0.status), "status")?.into())
     }
+    /// The nominator's reasons, as written.
     async fn justification(&self) -> &str {
         &self.0.justification
     }
@@ -49,28 +57,32 @@ impl Nomination {
     async fn r#override(&self) -> bool {
         self.0.is_override
     }
+    /// Why HR nominated someone not (yet) eligible; null unless `override`.
     async fn override_reason(&self) -> Option<&str> {
         self.0.override_reason.as_deref()
     }
+    /// When the nomination was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it was approved, rejected or withdrawn; null while PENDING.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
+    /// Who approved, rejected or withdrew it; null while PENDING.
     async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         match self.0.decided_by_id {
             Some(id) => Ok(Some(employee(ctx, id).await?)),
             None => Ok(None),
         }
     }
-    /// The rejection reason.
+    /// The rejection reason; null unless REJECTED.
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()
     }
-    /// Pay after an approved promotion. Same visibility as the nominee's
-    /// salary as it is now (a former nominator whose nominee has left their
-    /// chain gets FORBIDDEN).
+    /// Pay after an approved promotion (null otherwise). Same visibility as
+    /// the nominee's salary as it is now (a former nominator whose nominee
+    /// has left their chain gets FORBIDDEN).
     async fn new_salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         context::require_private(ctx, self.0.nominee_id).await?;
         Ok(match (self.0.new_salary_minor, &self.0.currency) {
@@ -78,13 +90,13 @@ impl Nomination {
             _ => None,
         })
     }
-    /// The raise granted on approval, in percent. Same visibility as
-    /// `newSalary`.
+    /// The raise granted on approval, in percent (null otherwise). Same
+    /// visibility as `newSalary`.
     async fn raise_percent(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
         context::require_private(ctx, self.0.nominee_id).await?;
         Ok(self.0.raise_bp.map(|bp| bp as f64 / 100.0))
     }
-    /// The date the promotion takes effect (approved nominations).
+    /// The date the promotion takes effect; null unless APPROVED.
     async fn effective_on(&self) -> Option<Date> {
         self.0.effective_on.map(Date)
     }

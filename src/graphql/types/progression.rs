@@ -46,11 +46,15 @@ impl Progression {
     }
 }
 
+/// Where one person stands on every ladder step out of their role on a
+/// date, as the eligibility engine decides it.
 #[Object]
 impl Progression {
+    /// The date evaluated (the `asOf` argument, default today, UTC).
     async fn as_of(&self) -> Date {
         Date(self.result.as_of)
     }
+    /// The person's current job role (the steps start from it).
     async fn current_role(&self) -> Result<Role> {
         self.ladder
             .role(self.role_id)
@@ -58,9 +62,11 @@ impl Progression {
             .map(Role)
             .ok_or_else(|| crate::error::AppError::internal("unknown role").into())
     }
+    /// Whole calendar months in the current role as of `asOf`.
     async fn months_in_role(&self) -> i32 {
         self.result.months_in_role as i32
     }
+    /// Whole calendar months since the hire date as of `asOf`.
     async fn months_of_service(&self) -> i32 {
         self.result.months_of_service as i32
     }
@@ -104,14 +110,19 @@ pub struct PromotionOption {
     currency: String,
 }
 
+/// One ladder step out of the current role and where the person stands
+/// for it.
 #[Object]
 impl PromotionOption {
+    /// The ladder step, with its thresholds and requirements.
     async fn step(&self) -> &LadderStep {
         &self.step
     }
+    /// The role the step leads to.
     async fn target_role(&self) -> &Role {
         &self.target_role
     }
+    /// ELIGIBLE, NOT_YET (only tenure missing) or INELIGIBLE.
     async fn status(&self) -> EligibilityStatus {
         self.result.status.into()
     }
@@ -143,9 +154,13 @@ impl PromotionOption {
     }
 }
 
+/// One thing missing for a ladder step.
 #[derive(SimpleObject)]
 pub struct Gap {
+    /// What is missing: tenure, performance, a certificate, a language or
+    /// a skill level.
     pub kind: GapKind,
+    /// The gap in words, e.g. "needs Six Sigma YELLOW or higher; has none".
     pub message: String,
 }
 

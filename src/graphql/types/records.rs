@@ -12,17 +12,23 @@ use crate::graphql::types::ladder::{role_by_id, Money, Role};
 
 pub struct Certification(pub certification::Model);
 
+/// A certificate a person holds: a Six Sigma belt, a language level,
+/// leadership training or another one.
 #[Object]
 impl Certification {
+    /// The certificate's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// What kind of certificate it is.
     async fn kind(&self) -> Result<CertificationKind> {
         Ok(stored(domain::CertificationKind::parse(&self.0.kind), "kind")?.into())
     }
+    /// Its name as recorded, e.g. "Six Sigma Yellow Belt".
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The belt; set for SIX_SIGMA only.
     async fn belt(&self) -> Option<SixSigmaBelt> {
         self.0
             .belt
@@ -30,10 +36,11 @@ impl Certification {
             .and_then(domain::SixSigmaBelt::parse)
             .map(Into::into)
     }
-    /// ISO 639-1 code, e.g. "ja".
+    /// ISO 639-1 code, e.g. "ja"; set for LANGUAGE only.
     async fn language(&self) -> Option<&str> {
         self.0.language.as_deref()
     }
+    /// The CEFR level in that language; set for LANGUAGE only.
     async fn cefr(&self) -> Option<CefrLevel> {
         self.0
             .cefr
@@ -41,6 +48,7 @@ impl Certification {
             .and_then(domain::CefrLevel::parse)
             .map(Into::into)
     }
+    /// The date it was issued.
     async fn issued_on(&self) -> Date {
         Date(self.0.issued_on)
     }
@@ -56,11 +64,15 @@ impl Certification {
 
 pub struct PerformanceReview(pub performance_review::Model);
 
+/// One performance review: a rating for a period, with KPIs.
 #[Object]
 impl PerformanceReview {
+    /// The review's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Last day of the period reviewed; eligibility takes the last two
+    /// reviews by this date.
     async fn period_end(&self) -> Date {
         Date(self.0.period_end)
     }
@@ -72,6 +84,7 @@ impl PerformanceReview {
     async fn csat(&self) -> Option<f64> {
         self.0.csat
     }
+    /// Average response time, in seconds.
     async fn avg_response_seconds(&self) -> Option<i32> {
         self.0.avg_response_seconds
     }
@@ -79,6 +92,7 @@ impl PerformanceReview {
     async fn resolution_accuracy(&self) -> Option<f64> {
         self.0.resolution_accuracy
     }
+    /// Customer interactions handled per day, on average.
     async fn interactions_per_day(&self) -> Option<f64> {
         self.0.interactions_per_day
     }
@@ -87,18 +101,22 @@ impl PerformanceReview {
 /// One role held, with its dates and the salary it started at.
 pub struct RoleAssignment(pub role_assignment::Model);
 
+/// One job role a person held, with its dates and the salary it started at.
 #[Object]
 impl RoleAssignment {
+    /// The job role held.
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.job_role_id).await
     }
+    /// The first day in that role (for a promotion: its effective date).
     async fn started_on(&self) -> Date {
         Date(self.0.started_on)
     }
-    /// Null for the current role.
+    /// The first day of the next role; null for the current role.
     async fn ended_on(&self) -> Option<Date> {
         self.0.ended_on.map(Date)
     }
+    /// Salary on starting the role (for a promotion: the promotion pay).
     async fn salary(&self) -> Option<Money> {
         Some(Money::new(self.0.salary_minor, &self.0.currency))
     }

@@ -7,19 +7,30 @@ use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{EligibilityStatus, PromotionTrack};
 use crate::services::report::ReportRow;
 
+/// One employee and one ladder step out of their role, as of the report's
+/// date: a row of `rungs export eligibility`.
 #[derive(SimpleObject, Clone)]
 pub struct EligibilityReportRow {
+    /// The employee's id.
     pub employee_id: ID,
+    /// The employee's HR number.
     pub employee_number: String,
+    /// The employee's full name.
     pub name: String,
+    /// The employee's site.
     pub site: String,
+    /// The employee's market code, e.g. "JP".
     pub market: String,
-    /// Job role code.
+    /// The employee's current job role code.
     pub current_role: String,
     /// Job role code of the step's target.
     pub target_role: String,
+    /// ELIGIBLE, NOT_YET (only tenure missing) or INELIGIBLE for the step.
     pub status: EligibilityStatus,
+    /// FAST_TRACK or STANDARD; null when there is no rating to decide.
     pub track: Option<PromotionTrack>,
+    /// NOT_YET: the date tenure will be enough. ELIGIBLE: the date it
+    /// became true. INELIGIBLE: null.
     pub eligible_on: Option<Date>,
     /// What is missing, one message per gap (the export joins them with "; ").
     pub gaps: Vec<String>,

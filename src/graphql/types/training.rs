@@ -25,17 +25,22 @@ use crate::services::training;
 /// A skill of the catalogue HR maintains.
 pub struct Skill(pub skill::Model);
 
+/// A skill of the catalogue HR maintains, e.g. "Active listening".
 #[Object]
 impl Skill {
+    /// The skill's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The skill's name, unique in the catalogue.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The group it belongs to, e.g. "Customer interaction", "Tools".
     async fn category(&self) -> &str {
         &self.0.category
     }
+    /// What having the skill means.
     async fn description(&self) -> &str {
         &self.0.description
     }
@@ -54,15 +59,18 @@ pub async fn skill_by_id(ctx: &Context<'_>, id: i64) -> Result<Skill> {
 /// One of the five proficiency levels.
 pub struct ProficiencyLevel(pub proficiency_level::Model);
 
+/// One of the five proficiency levels skills are assessed at.
 #[Object]
 impl ProficiencyLevel {
     /// 1 (lowest) to 5.
     async fn level(&self) -> i32 {
         self.0.level
     }
+    /// The level's name, e.g. "Proficient".
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What someone at this level can do.
     async fn description(&self) -> &str {
         &self.0.description
     }
@@ -74,11 +82,14 @@ pub struct SkillRequirement {
     pub min_level: i32,
 }
 
+/// A skill a ladder step asks for, at a minimum level.
 #[Object]
 impl SkillRequirement {
+    /// The skill required.
     async fn skill(&self) -> Skill {
         Skill(self.skill.clone())
     }
+    /// The lowest counted level (1 - 5) that meets it.
     async fn min_level(&self) -> i32 {
         self.min_level
     }
@@ -102,17 +113,22 @@ pub fn skill_requirements(ladder: &Ladder, step_id: i64) -> Vec<SkillRequirement
 /// One assessment of one skill; never overwritten.
 pub struct SkillAssessment(pub skill_assessment::Model);
 
+/// One assessment of one skill; never overwritten.
 #[Object]
 impl SkillAssessment {
+    /// The assessment's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The skill assessed.
     async fn skill(&self, ctx: &Context<'_>) -> Result<Skill> {
         skill_by_id(ctx, self.0.skill_id).await
     }
+    /// The level given, 1 - 5.
     async fn level(&self) -> i32 {
         self.0.level
     }
+    /// Who assessed: SELF, MANAGER, HR, or COURSE (a completed course).
     async fn source(&self) -> Result<AssessmentSource> {
         Ok(stored(domain::AssessmentSource::parse(&self.0.source), "source")?.into())
     }
@@ -120,9 +136,12 @@ impl SkillAssessment {
     async fn counts(&self) -> bool {
         domain::AssessmentSource::parse(&self.0.source).is_some_and(|s| s.counts())
     }
+    /// The date the level applies from (for COURSE: the completion date).
     async fn assessed_on(&self) -> Date {
         Date(self.0.assessed_on)
     }
+    /// Who recorded it (for COURSE: whoever recorded the completion); null
+    /// when nobody is on record.
     async fn assessed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         let Some(id) = self.0.assessor_id else {
             return Ok(None);
@@ -130,6 +149,7 @@ impl SkillAssessment {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.employees.load_one(id).await?.map(Employee))
     }
+    /// The assessor's note, if any.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
@@ -138,6 +158,7 @@ impl SkillAssessment {
 /// Where a person stands in one skill on a date.
 #[derive(SimpleObject)]
 pub struct EmployeeSkill {
+    /// The skill.
     pub skill: Skill,
     /// The counted level: the latest assessment by a manager, HR or a
     /// completed course on or before the date; null if none.
@@ -151,10 +172,15 @@ pub struct EmployeeSkill {
 /// The certificate completing a course creates (VERIFIED).
 #[derive(SimpleObject)]
 pub struct CertificationAward {
+    /// The certificate kind.
     pub kind: CertificationKind,
+    /// The certificate's name (by default the course title).
     pub name: String,
+    /// The belt, for SIX_SIGMA.
     pub belt: Option<SixSigmaBelt>,
+    /// ISO 639-1 code, for LANGUAGE.
     pub language: Option<String>,
+    /// The CEFR level, for LANGUAGE.
     pub cefr: Option<CefrLevel>,
     /// Months the certificate stays valid; null: it does not expire.
     pub validity_months: Option<i32>,
@@ -163,31 +189,41 @@ pub struct CertificationAward {
 /// The skill level completing a course records (a COURSE assessment).
 #[derive(SimpleObject)]
 pub struct SkillAward {
+    /// The skill assessed.
     pub skill: Skill,
+    /// The level recorded, 1 - 5.
     pub level: i32,
 }
 
 /// What completing a course gives: a certificate, a skill level, or both.
 #[derive(SimpleObject)]
 pub struct CourseAward {
+    /// The certificate completion creates; null if none.
     pub certification: Option<CertificationAward>,
+    /// The skill level completion records; null if none.
     pub skill: Option<SkillAward>,
 }
 
 /// A course of the catalogue.
 pub struct Course(pub course::Model);
 
+/// A course of the catalogue: completing it awards a certificate, a skill
+/// level, or both.
 #[Object]
 impl Course {
+    /// The course's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The course's title, unique in the catalogue.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What the course covers.
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// What completing it gives.
     async fn awards(&self, ctx: &Context<'_>) -> Result<CourseAward> {
         let ladder = context::ladder(ctx).await?;
         let award = training::award_of(&self.0);
@@ -242,11 +278,15 @@ async fn session_by_id(ctx: &Context<'_>, id: i64) -> Result<Option<CourseSessio
     Ok(loaders.sessions.load_one(id).await?.map(CourseSession))
 }
 
+/// A dated session of a course, with a fixed number of seats and a
+/// waitlist.
 #[Object]
 impl CourseSession {
+    /// The session's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The course this is a session of.
     async fn course(&self, ctx: &Context<'_>) -> Result<Course> {
         let loaders = ctx.data_unchecked::<Loaders>();
         loaders
@@ -256,13 +296,16 @@ impl CourseSession {
             .map(Course)
             .ok_or_else(|| AppError::not_found("course").into())
     }
+    /// The first day. After it, only HR may enrol people.
     async fn starts_on(&self) -> Date {
         Date(self.0.starts_on)
     }
-    /// Completion (and what the course awards) is dated this day by default.
+    /// The last day; completion (and what the course awards) is dated this
+    /// day by default.
     async fn ends_on(&self) -> Date {
         Date(self.0.ends_on)
     }
+    /// Seats, 1 - 1000.
     async fn capacity(&self) -> i32 {
         self.0.capacity
     }
@@ -271,6 +314,7 @@ impl CourseSession {
         let taken = self.counts(ctx).await?.taken;
         Ok((i64::from(self.0.capacity) - taken).max(0) as i32)
     }
+    /// People WAITLISTED for a seat.
     async fn waitlist_length(&self, ctx: &Context<'_>) -> Result<i32> {
         Ok(self.counts(ctx).await?.waitlisted as i32)
     }
@@ -282,6 +326,7 @@ impl CourseSession {
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.employees.load_one(id).await?.map(Employee))
     }
+    /// Where it takes place, as HR wrote it; null if not given.
     async fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
     }
@@ -306,16 +351,21 @@ impl CourseSession {
 /// A person's place in a session.
 pub struct Enrolment(pub enrolment::Model);
 
+/// A person's place in a session: a seat, a waitlist place, cancelled or
+/// completed.
 #[Object]
 impl Enrolment {
+    /// The enrolment's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The session enrolled in.
     async fn session(&self, ctx: &Context<'_>) -> Result<CourseSession> {
         session_by_id(ctx, self.0.session_id)
             .await?
             .ok_or_else(|| AppError::not_found("session").into())
     }
+    /// The person enrolled.
     async fn employee(&self, ctx: &Context<'_>) -> Result<Employee> {
         let loaders = ctx.data_unchecked::<Loaders>();
         loaders
@@ -325,6 +375,7 @@ impl Enrolment {
             .map(Employee)
             .ok_or_else(|| AppError::not_found("employee").into())
     }
+    /// ENROLLED, WAITLISTED, CANCELLED or COMPLETED.
     async fn status(&self) -> Result<EnrolmentStatus> {
         Ok(stored(domain::EnrolmentStatus::parse(&self.0.status), "status")?.into())
     }
@@ -344,6 +395,8 @@ impl Enrolment {
             .position(|&id| id == self.0.id)
             .map(|i| i as i32 + 1))
     }
+    /// The day the course was completed (what it awards is dated so); null
+    /// unless COMPLETED.
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed_on.map(Date)
     }
@@ -352,8 +405,10 @@ impl Enrolment {
 /// One thing to do in a plan.
 pub struct PlanAction(pub plan::PlanAction);
 
+/// One thing to do in a development plan.
 #[Object]
 impl PlanAction {
+    /// What kind of action it is.
     async fn kind(&self) -> PlanActionKind {
         self.0.kind.into()
     }
@@ -397,8 +452,11 @@ impl Plan {
     }
 }
 
+/// A dated plan towards one role: what closes each gap, and from when the
+/// person could be ELIGIBLE.
 #[Object]
 impl Plan {
+    /// The role the plan leads to.
     async fn target_role(&self) -> Result<Role> {
         self.target()
             .cloned()
@@ -439,6 +497,7 @@ impl Plan {
 /// A course and how many people completing it would unblock.
 #[derive(SimpleObject)]
 pub struct CourseImpact {
+    /// A course whose completion would unblock someone.
     pub course: Course,
     /// People in scope for whom completing it would turn some INELIGIBLE
     /// step into NOT_YET or ELIGIBLE.
