@@ -1,19 +1,21 @@
-//! The in-process event bus: services publish what changed after their
-//! transaction commits, and GraphQL subscriptions (`nominationChanged`)
-//! listen.
+//! The event bus: services publish what changed after their transaction
+//! commits, and GraphQL subscriptions (`nominationChanged`) listen.
 //!
-//! Events are per process. The bus is a `tokio::sync::broadcast` channel
-//! created at start-up and kept in the schema data, so with several
-//! `rungs serve` instances behind a load balancer each instance's
-//! subscribers see the decisions made through that instance only. A later
-//! step may fan events out across instances through PostgreSQL
-//! `LISTEN/NOTIFY`; publishers and subscribers would not change.
+//! On SQLite (one process) the bus is in-process: [`EventBus::publish`]
+//! hands the event to this process's subscribers at once. On PostgreSQL
+//! the bus is fed by the database instead ([`EventBus::feed_from_database`]):
+//! a committed audit row about a nomination notifies every instance, whose
+//! listener re-reads the nomination and [`EventBus::deliver`]s it (see
+//! `db::notify`). Services publish the same way on both; on PostgreSQL
+//! their `publish` does nothing, so a subscriber hears of a decision once,
+//! whichever instance made it.
 //!
 //! Publishing never blocks and never fails the request: with nobody
 //! listening the event is dropped, and a subscriber that falls more than
 //! `CAPACITY` events behind skips the oldest ones (its page refreshes on the
 //! next event anyway).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{broadcast, OnceCell};
@@ -46,6 +48,8 @@ pub struct Published {
 pub struct EventBus {
     sender: broadcast::Sender<Arc<Published>>,
     sessions: Tally,
+    /// Set when the database's notifications feed the bus (PostgreSQL).
+    from_database: Arc<AtomicBool>,
 }
 
 impl Default for EventBus {
@@ -60,11 +64,32 @@ impl EventBus {
         EventBus {
             sender,
             sessions: Tally::default(),
+            from_database: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    /// Publishes a committed change to everyone subscribed right now.
+    /// From now on, events reach subscribers only through [`Self::deliver`]
+    /// (the database's notifications), and [`Self::publish`] does nothing.
+    pub fn feed_from_database(&self) {
+        self.from_database.store(true, Ordering::Release);
+    }
+
+    /// Whether the database feeds the bus.
+    pub fn fed_from_database(&self) -> bool {
+        self.from_database.load(Ordering::Acquire)
+    }
+
+    /// Publishes a committed change made by this process: to everyone
+    /// subscribed right now, unless the database feeds the bus (then the
+    /// change arrives through [`Self::deliver`] like everyone else's).
     pub fn publish(&self, event: Event) {
+        if !self.fed_from_database() {
+            self.deliver(event);
+        }
+    }
+
+    /// Hands a committed change to everyone subscribed right now.
+    pub fn deliver(&self, event: Event) {
         // An error only means that nobody is listening.
         let _ = self.sender.send(Arc::new(Published {
             event,
@@ -138,6 +163,19 @@ mod tests {
             let Event::NominationChanged(n) = &published.event;
             assert_eq!(n.id, 2);
         }
+    }
+
+    #[tokio::test]
+    async fn a_bus_fed_by_the_database_ignores_publish_and_delivers() {
+        let bus = EventBus::new();
+        bus.feed_from_database();
+        let mut receiver = bus.subscribe();
+        bus.publish(Event::NominationChanged(sample(4)));
+        bus.deliver(Event::NominationChanged(sample(5)));
+        let published = receiver.recv().await.expect("event");
+        let Event::NominationChanged(n) = &published.event;
+        assert_eq!(n.id, 5);
+        assert!(receiver.try_recv().is_err());
     }
 
     #[test]

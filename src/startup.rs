@@ -15,7 +15,8 @@ use crate::http::{routes, HttpSettings};
 pub struct Application {
     pub db: Db,
     /// The process's event bus (services publish, subscriptions listen);
-    /// events are per process, see `crate::events`.
+    /// on PostgreSQL it is fed by every instance's changes, see
+    /// `crate::events`.
     pub events: EventBus,
     pub address: SocketAddr,
     /// Production mode, the request timeout, socket limits.
@@ -89,7 +90,7 @@ impl Application {
         );
         let app = routes(schema, self.db.clone(), self.settings.clone());
         let sweep = tokio::spawn(crate::services::eligibility_state::sweep(self.db.clone()));
-        let listener = crate::db::notify::spawn_listener(&self.db);
+        let listener = crate::db::notify::spawn_listener(&self.db, &self.events);
         let acceptor = LimitedAcceptor::new(self.acceptor, self.connections);
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))

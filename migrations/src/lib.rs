@@ -16,6 +16,7 @@ mod m20261126_000008_eligibility_cells;
 mod m20261202_000009_dashboard_indexes;
 mod m20261202_000010_auth_notify;
 mod m20261204_000011_facts_notify;
+mod m20261204_000012_events_notify;
 mod sql;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_dashboard_indexes::Migration),
             Box::new(m20261202_000010_auth_notify::Migration),
             Box::new(m20261204_000011_facts_notify::Migration),
+            Box::new(m20261204_000012_events_notify::Migration),
         ]
     }
 }

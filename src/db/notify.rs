@@ -1,55 +1,97 @@
-//! Notifications from PostgreSQL: triggers (migration
-//! `m20261202_000010_auth_notify`) send one on channel [`AUTH_CHANNEL`]
-//! whenever a session, an employee or the ladder changes, whoever changed
-//! it (another instance, an import, a DBA's script); others (migration
-//! `m20261204_000011_facts_notify`) send one on [`FACTS_CHANNEL`] whenever
-//! a certificate, review, skill assessment or nomination changes. This
-//! process listens on a connection of its own and empties the session cache
-//! (see `auth::sessions`) or the kept facts (see `db::kept`) on each. The
-//! caches are live only while the listener is subscribed; when the
+//! Notifications from PostgreSQL, on a connection of this process's own:
+//!
+//! - [`AUTH_CHANNEL`], triggers (migration `m20261202_000010_auth_notify`)
+//!   notify whenever a session, an employee or the ladder changes, whoever
+//!   changed it (another instance, an import, a DBA's script); the session
+//!   cache (`auth::sessions`) empties.
+//! - [`FACTS_CHANNEL`], a certificate, review, skill assessment or
+//!   nomination changed (migration `m20261204_000011_facts_notify`); the
+//!   kept facts (`db::kept`) empty.
+//! - [`EVENTS_CHANNEL`], an audit row about a nomination was committed
+//!   (migration `m20261204_000012_events_notify`), by any instance. The
+//!   payload holds only ids; this process re-reads the nomination and
+//!   delivers it on its event bus, where each subscription decides whether
+//!   its subscriber may see it (`graphql::subscription`).
+//!
+//! The caches are live only while the listener is subscribed; when the
 //! connection drops they are turned off at once (a notification may have
-//! been missed) and the listener reconnects.
+//! been missed) and the listener reconnects after a second. Events are not
+//! lost meanwhile: the audit log is append-only, so after (re)subscribing
+//! the listener reads the nomination rows audited since the last one it
+//! delivered ([`EventCursor`]) and delivers those first.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
-use sea_orm::DatabaseBackend;
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
-use crate::auth::sessions::SessionCache;
-use crate::db::kept::{KeptFacts, FACTS_CHANNEL};
+use crate::db::entities::{audit_event, nomination};
+use crate::db::kept::FACTS_CHANNEL;
 use crate::db::Db;
+use crate::events::{Event, EventBus};
 
-/// The channel the triggers notify.
+/// The channel the auth triggers notify.
 pub const AUTH_CHANNEL: &str = "rungs_auth";
 
-/// Starts listening (PostgreSQL only; on SQLite the cache stays off and
-/// nothing is started). The task runs until aborted.
-pub fn spawn_listener(db: &Db) -> Option<tokio::task::JoinHandle<()>> {
+/// The channel of committed nomination changes.
+pub const EVENTS_CHANNEL: &str = "rungs_events";
+
+/// The `application_name` of the listener's connection (to find it in
+/// `pg_stat_activity`).
+pub const LISTENER_NAME: &str = "rungs-listener";
+
+/// How far below the newest delivered audit id a catch-up looks again: a
+/// transaction that took its audit id earlier may commit later than one
+/// that took a larger id. Ids already delivered are remembered and skipped.
+const LOOKBACK: i64 = 1024;
+
+/// Audit rows read per catch-up statement.
+const CATCH_UP_BATCH: u64 = 500;
+
+/// Starts listening (PostgreSQL only; on SQLite the caches stay off, the
+/// bus stays in-process and nothing is started), and makes `events` fed by
+/// the database. The task runs until aborted.
+pub fn spawn_listener(db: &Db, events: &EventBus) -> Option<tokio::task::JoinHandle<()>> {
     if db.backend() != DatabaseBackend::Postgres {
         return None;
     }
-    let options = db.conn.get_postgres_connection_pool().connect_options();
-    let cache = db.sessions.clone();
-    let facts = db.facts.clone();
+    events.feed_from_database();
+    let options = db
+        .conn
+        .get_postgres_connection_pool()
+        .connect_options()
+        .as_ref()
+        .clone()
+        .application_name(LISTENER_NAME);
+    let db = db.clone();
+    let events = events.clone();
     Some(tokio::spawn(async move {
         // A pool of one, so the listener takes no connection from requests.
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .min_connections(0)
-            .connect_lazy_with((*options).clone());
+            .connect_lazy_with(options);
+        let mut cursor = EventCursor::default();
         loop {
-            listen(&pool, &cache, &facts).await;
-            cache.set_live(false);
-            facts.set_live(false);
+            listen(&pool, &db, &events, &mut cursor).await;
+            db.sessions.set_live(false);
+            db.facts.set_live(false);
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }))
 }
 
-/// Subscribes and empties the cache on every notification until the
+/// Subscribes, catches up, then handles every notification until the
 /// connection fails.
-async fn listen(pool: &sea_orm::sqlx::PgPool, cache: &Arc<SessionCache>, facts: &Arc<KeptFacts>) {
+async fn listen(
+    pool: &sea_orm::sqlx::PgPool,
+    db: &Db,
+    events: &EventBus,
+    cursor: &mut EventCursor,
+) {
     let mut listener = match PgListener::connect_with(pool).await {
         Ok(listener) => listener,
         Err(err) => {
@@ -57,17 +99,36 @@ async fn listen(pool: &sea_orm::sqlx::PgPool, cache: &Arc<SessionCache>, facts: 
             return;
         }
     };
-    if let Err(err) = listener.listen_all([AUTH_CHANNEL, FACTS_CHANNEL]).await {
+    if let Err(err) = listener
+        .listen_all([AUTH_CHANNEL, FACTS_CHANNEL, EVENTS_CHANNEL])
+        .await
+    {
         tracing::warn!(error = %err, "notification listener cannot subscribe");
         return;
     }
-    cache.set_live(true);
-    facts.set_live(true);
-    tracing::debug!("listening for session changes");
+    // Subscribed: from here on nothing is missed, so what changed before is
+    // forgotten and what was audited meanwhile is caught up.
+    db.sessions.clear();
+    db.facts.clear();
+    db.sessions.set_live(true);
+    db.facts.set_live(true);
+    if let Err(err) = catch_up(db, events, cursor).await {
+        tracing::warn!(error = %err, "events could not be caught up");
+        return;
+    }
+    tracing::debug!("listening for changes");
     loop {
         match listener.try_recv().await {
-            Ok(Some(notification)) if notification.channel() == FACTS_CHANNEL => facts.clear(),
-            Ok(Some(_)) => cache.clear(),
+            Ok(Some(notification)) => match notification.channel() {
+                FACTS_CHANNEL => db.facts.clear(),
+                EVENTS_CHANNEL => {
+                    if let Err(err) = on_event(db, events, cursor, notification.payload()).await {
+                        tracing::warn!(error = %err, "an event could not be read");
+                        return;
+                    }
+                }
+                _ => db.sessions.clear(),
+            },
             // The connection dropped: what was sent meanwhile is lost.
             Ok(None) => return,
             Err(err) => {
@@ -75,5 +136,244 @@ async fn listen(pool: &sea_orm::sqlx::PgPool, cache: &Arc<SessionCache>, facts: 
                 return;
             }
         }
+    }
+}
+
+/// Where this process stands in the audit log: the audit ids of the
+/// nomination changes it delivered lately, and the newest.
+#[derive(Debug, Default)]
+pub struct EventCursor {
+    /// The newest audit id delivered (or seen at start), once known.
+    newest: Option<i64>,
+    /// Audit ids delivered within [`LOOKBACK`] of `newest`.
+    delivered: BTreeSet<i64>,
+}
+
+impl EventCursor {
+    /// Whether the change with this audit id still needs delivering; marks
+    /// it delivered.
+    fn take(&mut self, audit_id: i64) -> bool {
+        if self.newest.is_some_and(|n| audit_id <= n - LOOKBACK) {
+            return false;
+        }
+        if !self.delivered.insert(audit_id) {
+            return false;
+        }
+        if self.newest.is_none_or(|n| audit_id > n) {
+            self.newest = Some(audit_id);
+        }
+        if let Some(newest) = self.newest {
+            self.delivered = self.delivered.split_off(&(newest - LOOKBACK + 1));
+        }
+        true
+    }
+
+    /// The audit id a catch-up reads after.
+    fn floor(&self) -> Option<i64> {
+        self.newest.map(|n| n - LOOKBACK)
+    }
+}
+
+/// A notification: `"<audit id>:<nomination id>"`.
+async fn on_event(
+    db: &Db,
+    events: &EventBus,
+    cursor: &mut EventCursor,
+    payload: &str,
+) -> Result<(), DbErr> {
+    let Some((audit_id, _nomination_id)) = parse_payload(payload) else {
+        tracing::warn!(payload, "an event notification without ids");
+        return Ok(());
+    };
+    if events.subscribers() == 0 {
+        cursor.take(audit_id);
+        return Ok(());
+    }
+    if cursor.take(audit_id) {
+        if let Some(audit) = audit_event::Entity::find_by_id(audit_id)
+            .one(&db.conn)
+            .await?
+        {
+            deliver(db, events, &audit).await?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_payload(payload: &str) -> Option<(i64, i64)> {
+    let (audit, nomination) = payload.split_once(':')?;
+    Some((audit.parse().ok()?, nomination.parse().ok()?))
+}
+
+/// Delivers the nomination changes audited after the cursor (on the first
+/// call, which has no cursor yet, it only notes where the log ends).
+async fn catch_up(db: &Db, events: &EventBus, cursor: &mut EventCursor) -> Result<(), DbErr> {
+    let Some(mut floor) = cursor.floor() else {
+        let newest = audit_event::Entity::find()
+            .select_only()
+            .column_as(audit_event::Column::Id.max(), "newest")
+            .into_tuple::<Option<i64>>()
+            .one(&db.conn)
+            .await?
+            .flatten()
+            .unwrap_or(0);
+        cursor.newest = Some(newest);
+        return Ok(());
+    };
+    loop {
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::Entity.eq("nomination"))
+            .filter(audit_event::Column::Id.gt(floor))
+            .order_by_asc(audit_event::Column::Id)
+            .limit(CATCH_UP_BATCH)
+            .all(&db.conn)
+            .await?;
+        let Some(last) = rows.last().map(|row| row.id) else {
+            return Ok(());
+        };
+        for audit in &rows {
+            if cursor.take(audit.id) {
+                deliver(db, events, audit).await?;
+            }
+        }
+        if (rows.len() as u64) < CATCH_UP_BATCH {
+            return Ok(());
+        }
+        floor = last;
+    }
+}
+
+/// Re-reads the audited nomination and hands it, as it stood after the
+/// audited change, to this process's subscribers.
+async fn deliver(db: &Db, events: &EventBus, audit: &audit_event::Model) -> Result<(), DbErr> {
+    if events.subscribers() == 0 {
+        return Ok(());
+    }
+    let Ok(nomination_id) = audit.entity_id.parse::<i64>() else {
+        return Ok(());
+    };
+    if let Some(row) = nomination::Entity::find_by_id(nomination_id)
+        .one(&db.conn)
+        .await?
+    {
+        events.deliver(Event::NominationChanged(as_audited(row, audit)));
+    }
+    Ok(())
+}
+
+/// What a nomination's audit row records of its state after the change
+/// (`services::nominations` writes it).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Audited {
+    status: String,
+    decided_by_id: Option<i64>,
+    decision_reason: Option<String>,
+    raise_bp: Option<i64>,
+    new_salary_minor: Option<i64>,
+    currency: Option<String>,
+    effective_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(serde::Deserialize)]
+struct Details {
+    after: Audited,
+}
+
+/// The nomination as it stood right after the audited change: a change
+/// decided later (an approval just after the nomination) must not show
+/// in the event of the earlier one. Only the decision's fields ever change.
+fn as_audited(mut row: nomination::Model, audit: &audit_event::Model) -> nomination::Model {
+    let Ok(Details { after }) = serde_json::from_str::<Details>(&audit.details) else {
+        return row;
+    };
+    if after.status == row.status {
+        return row;
+    }
+    row.decided_at = (after.status != "PENDING").then_some(audit.at);
+    row.status = after.status;
+    row.decided_by_id = after.decided_by_id;
+    row.decision_reason = after.decision_reason;
+    row.raise_bp = after.raise_bp;
+    row.new_salary_minor = after.new_salary_minor;
+    row.currency = after.currency;
+    row.effective_on = after.effective_on;
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending() -> nomination::Model {
+        nomination::Model {
+            id: 7,
+            nominee_id: 1,
+            nominated_by_id: 2,
+            step_id: 1,
+            target_role_id: 2,
+            status: "APPROVED".into(),
+            justification: "ready".into(),
+            is_override: false,
+            override_reason: None,
+            created_at: chrono::Utc::now(),
+            decided_at: Some(chrono::Utc::now()),
+            decided_by_id: Some(3),
+            decision_reason: None,
+            raise_bp: Some(2500),
+            new_salary_minor: Some(500_000),
+            currency: Some("JPY".into()),
+            effective_on: None,
+        }
+    }
+
+    #[test]
+    fn an_event_shows_the_nomination_as_it_stood_after_its_change() {
+        let audit = audit_event::Model {
+            id: 12,
+            at: chrono::Utc::now(),
+            actor_id: Some(2),
+            action: "NOMINATE".into(),
+            entity: "nomination".into(),
+            entity_id: "7".into(),
+            details: r#"{"after":{"status":"PENDING","decidedById":null,"raiseBp":null}}"#.into(),
+        };
+        // Approved since: the nomination's event still says PENDING.
+        let row = as_audited(pending(), &audit);
+        assert_eq!(row.status, "PENDING");
+        assert_eq!(
+            (row.decided_at, row.decided_by_id, row.raise_bp),
+            (None, None, None)
+        );
+        // Unreadable details: the row as it stands.
+        let odd = audit_event::Model {
+            details: "{}".into(),
+            ..audit
+        };
+        assert_eq!(as_audited(pending(), &odd).status, "APPROVED");
+    }
+
+    #[test]
+    fn payloads_carry_two_ids() {
+        assert_eq!(parse_payload("12:7"), Some((12, 7)));
+        assert_eq!(parse_payload("12"), None);
+        assert_eq!(parse_payload("a:7"), None);
+    }
+
+    #[test]
+    fn the_cursor_delivers_each_change_once_even_out_of_order() {
+        let mut cursor = EventCursor {
+            newest: Some(100),
+            delivered: BTreeSet::new(),
+        };
+        assert!(cursor.take(102));
+        // An earlier id committed later is still delivered, once.
+        assert!(cursor.take(101));
+        assert!(!cursor.take(101));
+        assert!(!cursor.take(102));
+        assert_eq!(cursor.floor(), Some(102 - LOOKBACK));
+        // Far below the newest: already caught up or given up on.
+        assert!(!cursor.take(102 - LOOKBACK));
+        assert!(cursor.delivered.len() <= LOOKBACK as usize);
     }
 }

@@ -14,6 +14,7 @@ mod directory;
 mod duties;
 mod eligibility;
 mod employees;
+mod events;
 mod hardening;
 mod helpers;
 mod http;
