@@ -38,7 +38,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_sockets_per_person: args.ws_max_sockets.max(1),
         ..Default::default()
     })
-    .allowed_origins(args.allowed_origins.clone());
+    .allowed_origins(args.allowed_origins.clone())
+    .drain(std::time::Duration::from_millis(args.drain_ms));
+    let app = match &args.read_database_url {
+        Some(url) => app
+            .read_replica(url, args.read_db_pool, args.read_max_lag_bytes)
+            .await
+            .context("connecting to the read replica")?,
+        None => app,
+    };
     #[cfg(feature = "tools")]
     if args.demo {
         match crate::demo::seed_if_empty(&app.db)

@@ -73,6 +73,22 @@ pub struct ServeArgs {
     /// (comma-separated `scheme://host[:port]`).
     #[arg(long, env = "RUNGS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// A PostgreSQL streaming replica that queries read from while it keeps
+    /// up (writes, subscriptions and a client's reads just after its own
+    /// writes use the primary).
+    #[arg(long, env = "RUNGS_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+    /// Connections in the replica's pool.
+    #[arg(long, env = "RUNGS_READ_DB_POOL", default_value_t = 8)]
+    pub read_db_pool: u32,
+    /// Most bytes of WAL the replica may be behind before reads go to the
+    /// primary.
+    #[arg(long, env = "RUNGS_READ_MAX_LAG_BYTES", default_value_t = crate::db::replica::DEFAULT_MAX_LAG_BYTES)]
+    pub read_max_lag_bytes: u64,
+    /// Milliseconds to keep serving after SIGTERM with `/readyz` answering
+    /// 503 (set it above the load balancer's health-check interval).
+    #[arg(long, env = "RUNGS_DRAIN_MS", default_value_t = 0)]
+    pub drain_ms: u64,
 }
 
 impl ServeArgs {

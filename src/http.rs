@@ -50,6 +50,13 @@ pub struct HttpSettings {
     /// Origins besides the server's own that may open `/graphql/ws`
     /// (`scheme://host[:port]`, as browsers send them).
     pub allowed_origins: Arc<Vec<String>>,
+    /// Set once shutdown has begun: `/readyz` answers 503 so a load
+    /// balancer stops sending new requests, while they are still served
+    /// for the drain period (see `Application::run_until`).
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// How long the instance keeps serving after shutdown began, with
+    /// `/readyz` down, before it stops accepting connections.
+    pub drain: std::time::Duration,
 }
 
 impl Default for HttpSettings {
@@ -59,6 +66,8 @@ impl Default for HttpSettings {
             request_timeout: EXECUTION_TIMEOUT,
             ws: WsLimits::default(),
             allowed_origins: Arc::default(),
+            draining: Arc::default(),
+            drain: std::time::Duration::ZERO,
         }
     }
 }
@@ -238,11 +247,6 @@ async fn run(
     // A mutation may change the ladder, so its own answer must not reuse the
     // ladder version read before it ran; nor kept facts (`db::kept`).
     let is_mutation = crate::graphql::is_mutation(&mut gql);
-    let loaders = if is_mutation {
-        Loaders::new(db)
-    } else {
-        Loaders::for_query(db)
-    };
     let authenticated = match bearer(req) {
         Some(token) => match accounts::authenticate(db, token).await {
             Ok(found) => found,
@@ -253,24 +257,41 @@ async fn run(
         },
         None => None,
     };
-    let (principal, ladder_version) = match authenticated {
+    let (principal, ladder_version, me) = match authenticated {
         Some(found) => {
-            loaders
-                .employees
-                .feed_one(found.employee.id, found.employee);
             let version = (!is_mutation).then_some(found.ladder_version);
-            (Some(found.principal), version)
+            (Some(found.principal), version, Some(found.employee))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let principal_id = principal.as_ref().map(|p| p.employee_id);
+    // A query reads from the read replica when there is one and it may
+    // serve this principal (`db::replica`); its loaders then keep no facts
+    // (what they would keep could be older than a notification already
+    // heard).
+    let replica = if is_mutation {
+        None
+    } else {
+        db.for_query(principal_id)
+    };
+    let loaders = match (&replica, is_mutation) {
+        (Some(on_replica), _) => Loaders::new(on_replica),
+        (None, true) => Loaders::new(db),
+        (None, false) => Loaders::for_query(db),
+    };
+    if let Some(me) = me {
+        loaders.employees.feed_one(me.id, me);
+    }
     let client = match req.remote_addr().0 {
         poem::Addr::SocketAddr(addr) => Some(addr.ip().to_string()),
         _ => None,
     };
-    let gql = gql
+    let mut gql = gql
         .data(RequestState::new(principal, ladder_version).with_client(client))
         .data(loaders);
+    if let Some(on_replica) = replica {
+        gql = gql.data(on_replica);
+    }
     let response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
         Ok(response) => response,
         Err(_) => async_graphql::Response::from_errors(vec![async_graphql::Error::from(
@@ -283,8 +304,12 @@ async fn run(
     };
     if is_mutation {
         // Its client reads what it wrote without waiting for the
-        // notification (see `auth::sessions`).
+        // notification (see `auth::sessions`), and from the primary until
+        // the replica has it (see `db::replica`).
         db.sessions.clear();
+        if let Some(id) = principal_id {
+            db.note_write(id).await;
+        }
     }
     (response, principal_id)
 }
@@ -498,12 +523,30 @@ fn healthz() -> &'static str {
 }
 
 #[handler]
-async fn readyz(db: Data<&Db>) -> Response {
-    match db.conn.ping().await {
-        Ok(()) => "ready".into_response(),
+async fn readyz(db: Data<&Db>, settings: Data<&HttpSettings>) -> Response {
+    let draining = settings.draining.load(std::sync::atomic::Ordering::Acquire);
+    let primary = match db.primary().ping().await {
+        Ok(()) => "ok",
         Err(err) => {
             tracing::warn!(error = %err, "database not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+            "down"
         }
+    };
+    let mut body = serde_json::json!({
+        "status": if draining { "draining" } else if primary == "ok" { "ready" } else { "unavailable" },
+        "primary": primary,
+    });
+    if let Some(replica) = &db.replica {
+        body["replica"] = replica.health().as_str().into();
+        body["replicaLagBytes"] = replica.lag_bytes().into();
     }
+    let status = if draining || primary != "ok" {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .body(body.to_string())
 }

@@ -71,6 +71,26 @@ impl Application {
         self
     }
 
+    /// Reads queries from a PostgreSQL streaming replica at `url` (see
+    /// `db::replica`), with a pool of `pool` connections, while it is at
+    /// most `max_lag_bytes` of WAL behind.
+    pub async fn read_replica(
+        mut self,
+        url: &str,
+        pool: u32,
+        max_lag_bytes: u64,
+    ) -> anyhow::Result<Self> {
+        self.db.attach_replica(url, pool, max_lag_bytes).await?;
+        Ok(self)
+    }
+
+    /// After shutdown begins, keeps serving for `drain` with `/readyz`
+    /// answering 503, so a load balancer moves traffic away first.
+    pub fn drain(mut self, drain: std::time::Duration) -> Self {
+        self.settings.drain = drain;
+        self
+    }
+
     /// Origins besides the server's own that may open `/graphql/ws`.
     pub fn allowed_origins(mut self, origins: Vec<String>) -> Self {
         self.settings.allowed_origins = std::sync::Arc::new(origins);
@@ -91,6 +111,17 @@ impl Application {
         let app = routes(schema, self.db.clone(), self.settings.clone());
         let sweep = tokio::spawn(crate::services::eligibility_state::sweep(self.db.clone()));
         let listener = crate::db::notify::spawn_listener(&self.db, &self.events);
+        let monitor = self.db.spawn_replica_monitor();
+        let draining = self.settings.draining.clone();
+        let drain = self.settings.drain;
+        let shutdown = async move {
+            shutdown.await;
+            draining.store(true, std::sync::atomic::Ordering::Release);
+            if !drain.is_zero() {
+                tracing::info!(ms = drain.as_millis(), "draining: /readyz answers 503");
+                tokio::time::sleep(drain).await;
+            }
+        };
         let acceptor = LimitedAcceptor::new(self.acceptor, self.connections);
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
@@ -98,6 +129,9 @@ impl Application {
         sweep.abort();
         if let Some(listener) = listener {
             listener.abort();
+        }
+        if let Some(monitor) = monitor {
+            monitor.abort();
         }
         let _ = self.db.conn.close().await;
         result

@@ -92,7 +92,9 @@ impl Ladder {
         db: &crate::db::Db,
         version: i64,
     ) -> Result<std::sync::Arc<Ladder>, DbErr> {
-        Ladder::at_version_on(db, &db.conn, version).await
+        // On a miss the ladder is read from the primary: a replica may not
+        // have replayed the version just read with the token yet.
+        Ladder::at_version_on(db, db.primary(), version).await
     }
 
     /// [`Ladder::at_version`], reading through `conn` on a miss: inside a

@@ -13,6 +13,7 @@ pub mod kept;
 pub mod notify;
 pub mod paging;
 pub mod records;
+pub mod replica;
 pub mod scope;
 pub mod throttle;
 
@@ -30,7 +31,13 @@ use sea_orm::{
 /// A connection pool with the write-transaction policy of Rungs.
 #[derive(Clone)]
 pub struct Db {
+    /// Where this handle reads: the primary, or for a query served by a
+    /// read replica the replica (see [`Db::for_query`]).
     pub conn: DatabaseConnection,
+    /// The primary: writes (`begin_write`) always go here.
+    primary: DatabaseConnection,
+    /// The read replica, when one is configured (PostgreSQL only).
+    pub replica: Option<Arc<replica::Replica>>,
     /// The ladder as last read, with its version (see `facts::Ladder::current`).
     pub(crate) ladder_cache: LadderCache,
     /// Other data derived from the database, keyed by name, each with the
@@ -190,12 +197,97 @@ impl Db {
     /// PostgreSQL it is a plain `BEGIN`; row locks and conditional updates do
     /// the rest.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, sea_orm::DbErr> {
-        self.conn
+        self.primary
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
             .await
+    }
+}
+
+impl Db {
+    /// The primary's connection pool.
+    pub fn primary(&self) -> &DatabaseConnection {
+        &self.primary
+    }
+
+    /// This handle reading from the primary.
+    pub fn on_primary(&self) -> Db {
+        Db {
+            conn: self.primary.clone(),
+            ..self.clone()
+        }
+    }
+
+    /// A handle reading from the read replica, for a query by `principal`,
+    /// when the replica may serve it now (see [`replica::Replica::serves`]);
+    /// `None` means read from the primary.
+    pub fn for_query(&self, principal: Option<i64>) -> Option<Db> {
+        let replica = self.replica.as_ref()?;
+        replica.serves(principal).then(|| Db {
+            conn: replica.conn.clone(),
+            ..self.clone()
+        })
+    }
+
+    /// After `principal`'s mutation: their queries read from the primary
+    /// until the replica has replayed what they wrote.
+    pub async fn note_write(&self, principal: i64) {
+        let Some(replica) = &self.replica else {
+            return;
+        };
+        match replica::current_wal_position(&self.primary).await {
+            Ok(lsn) => replica.wrote(principal, lsn),
+            // Unknown: as if the replica were behind for good (reads go to
+            // the primary until the note is forgotten).
+            Err(_) => replica.wrote(principal, u64::MAX),
+        }
+    }
+
+    /// Adds a read replica at `url` (PostgreSQL only), connected lazily so
+    /// a replica that is down at start-up does not stop the service.
+    pub async fn attach_replica(
+        &mut self,
+        url: &str,
+        max_connections: u32,
+        max_lag_bytes: u64,
+    ) -> Result<(), sea_orm::DbErr> {
+        if self.backend() != DatabaseBackend::Postgres || !url.starts_with("postgres") {
+            return Err(sea_orm::DbErr::Custom(
+                "a read replica needs PostgreSQL for both the primary and the replica".into(),
+            ));
+        }
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .min_connections(0)
+            .connect_lazy(true)
+            .connect_timeout(replica::CHECK_TIMEOUT)
+            .acquire_timeout(Duration::from_secs(2))
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let mut conn = Database::connect(options).await?;
+        conn.set_metric_callback(|info| {
+            STATEMENTS.fetch_add(1, Ordering::Relaxed);
+            if info.failed {
+                STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        self.replica = Some(Arc::new(replica::Replica::new(conn, max_lag_bytes)));
+        Ok(())
+    }
+
+    /// Starts the replica monitor, if there is a replica.
+    pub fn spawn_replica_monitor(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let replica = self.replica.clone()?;
+        let primary = self.primary.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                replica.check(&primary).await;
+                tokio::time::sleep(replica::POLL).await;
+            }
+        }))
     }
 }
 
@@ -258,7 +350,9 @@ async fn connect_with(
         }
     });
     Ok(Db {
+        primary: conn.clone(),
         conn,
+        replica: None,
         ladder_cache: Arc::new(RwLock::new(None)),
         derived: Arc::new(Mutex::new(Vec::new())),
         state_lock: Arc::new(tokio::sync::Mutex::new(())),

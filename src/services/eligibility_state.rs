@@ -237,6 +237,9 @@ async fn write_all<C: ConnectionTrait>(
 /// answers for `today`. Returns how many rows were written. One caller per
 /// process at a time; the others wait and then usually find nothing due.
 pub async fn bring_up_to_date(db: &Db, today: NaiveDate) -> AppResult<usize> {
+    // What is due is read where it is written: a replica may not have
+    // replayed the last recomputation yet.
+    let db = &db.on_primary();
     let _one_at_a_time = db.state_lock.lock().await;
     let mut total = 0;
     let mut fruitless = 0;

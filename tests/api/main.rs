@@ -23,6 +23,7 @@ mod kept;
 mod nominations;
 mod oracles;
 mod processes;
+mod replica;
 mod schema;
 mod sessions;
 mod shutdown;
