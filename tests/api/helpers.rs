@@ -606,6 +606,11 @@ impl TestApp {
 
     /// The same on `port` (to restart on the same address).
     pub async fn server_process_on(&self, port: u16) -> ServerProcess {
+        self.server_process_with(port, &[]).await
+    }
+
+    /// The same with extra environment variables (settings).
+    pub async fn server_process_with(&self, port: u16, env: &[(&str, &str)]) -> ServerProcess {
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
             .args([
                 "serve",
@@ -615,6 +620,7 @@ impl TestApp {
                 &format!("127.0.0.1:{port}"),
             ])
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

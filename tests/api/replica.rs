@@ -91,7 +91,10 @@ async fn with_the_replica_down_reads_go_to_the_primary_and_readyz_says_so() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["primary"], "ok", "{body}");
     app.review(&app.employee, "2026-06-30", 4.0).await;
-    assert_eq!(ratings(&app, &base, &app.hr, &app.employee).await, vec![4.0]);
+    assert_eq!(
+        ratings(&app, &base, &app.hr, &app.employee).await,
+        vec![4.0]
+    );
 }
 
 #[tokio::test]
@@ -138,7 +141,10 @@ async fn queries_read_the_replica_a_writer_reads_its_writes_and_lag_sends_reads_
     until_replica(&app, &base, "lagging").await;
     let (status, body) = readyz(&app, &base).await;
     assert_eq!(status, 200, "{body}");
-    assert!(body["replicaLagBytes"].as_u64().unwrap() > 64 * 1024, "{body}");
+    assert!(
+        body["replicaLagBytes"].as_u64().unwrap() > 64 * 1024,
+        "{body}"
+    );
     assert_eq!(
         ratings(&app, &base, &app.hr, &app.employee).await,
         vec![4.0]

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{free_port, TestApp};
 
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
@@ -69,4 +69,60 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
     assert!(status.success(), "exit status {status:?}");
     let refused = client.get(format!("{base}/healthz")).send().await;
     assert!(refused.is_err(), "no longer accepting connections");
+}
+
+#[tokio::test]
+async fn while_draining_readyz_answers_503_and_requests_are_still_served() {
+    let app = TestApp::spawn().await;
+    let mut server = app
+        .server_process_with(free_port(), &[("RUNGS_DRAIN_MS", "1500")])
+        .await;
+    let client = reqwest::Client::new();
+    let readyz = format!("{}/readyz", server.base);
+    assert_eq!(client.get(&readyz).send().await.unwrap().status(), 200);
+    let signalled = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
+    }
+    // A load balancer's health check sees the instance leave ...
+    let start = Instant::now();
+    loop {
+        let status = client.get(&readyz).send().await.unwrap().status();
+        if status == 503 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "readyz still {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // ... while what still arrives is answered.
+    let body: serde_json::Value = client
+        .post(format!("{}/graphql", server.base))
+        .bearer_auth(&app.employee.token)
+        .json(&json!({ "query": "{ me { name } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["data"]["me"]["name"], "Emi Employee", "{body}");
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(15),
+            "still running"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        signalled.elapsed() >= Duration::from_millis(1500),
+        "stopped before the drain ended"
+    );
 }
