@@ -9,7 +9,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::helpers::{
-    error_code, ws_connect, ws_receive, ws_send as send, Person, Socket, TestApp, PASSWORD,
+    counted_once, error_code, ws_connect, ws_receive, ws_send as send, Person, Socket, TestApp,
+    PASSWORD,
 };
 
 /// `levels` fragments, each spreading the next twice, ending in `end`.
@@ -189,27 +190,14 @@ async fn every_websocket_operation_is_counted_once_and_its_errors_carry_codes() 
     // ends, just after its last answer: allow the socket a moment.
     let mut metrics = String::new();
     for _ in 0..50 {
-        metrics = app
-            .client
-            .get(format!("{}/metrics", app.address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        metrics = app.metrics().await;
         if metrics.contains("WsInvalidProbe") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for probe in ["WsAnsweredProbe", "WsCostlyProbe", "WsInvalidProbe"] {
-        let lines: Vec<&str> = metrics
-            .lines()
-            .filter(|l| l.starts_with("rungs_graphql_requests_total") && l.contains(probe))
-            .collect();
-        assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
-        assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+        counted_once(&metrics, probe);
     }
 }
 
@@ -571,21 +559,8 @@ async fn every_request_is_counted_once_whatever_path_it_takes() {
         )
         .await;
     assert_eq!(error_code(&costly), "BAD_USER_INPUT", "{costly}");
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     for probe in ["DeadTokenProbe", "CostlyProbe"] {
-        let lines: Vec<&str> = metrics
-            .lines()
-            .filter(|l| l.starts_with("rungs_graphql_requests_total") && l.contains(probe))
-            .collect();
-        assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
-        assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+        counted_once(&metrics, probe);
     }
 }

@@ -85,17 +85,6 @@ async fn approve_at(app: &TestApp, base: &str, id: &str) -> Value {
     body
 }
 
-async fn wait_listening(app: &TestApp) {
-    let start = Instant::now();
-    while !app.db.facts.is_live() {
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "listener never subscribed"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_decision_made_through_one_instance_reaches_a_subscriber_on_another_within_a_second() {
     let app = TestApp::spawn().await;
@@ -108,7 +97,7 @@ async fn a_decision_made_through_one_instance_reaches_a_subscriber_on_another_wi
         assert_eq!(event(&mut on_first).await, (id, "PENDING".into()));
         return;
     }
-    wait_listening(&app).await;
+    app.wait_listening().await;
     let started = Instant::now();
     let id = nominate_at(&app, &other, &app.manager, &nominee).await;
     assert_eq!(event(&mut on_first).await, (id.clone(), "PENDING".into()));
@@ -132,7 +121,7 @@ async fn a_listener_cut_off_while_decisions_are_made_misses_none() {
                 .await,
         );
     }
-    wait_listening(&app).await;
+    app.wait_listening().await;
     let mut socket = subscribe(&app, &app.hr).await;
     let mut expected = BTreeSet::new();
     let last = nominees.pop().unwrap();

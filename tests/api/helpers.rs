@@ -745,3 +745,40 @@ pub async fn ws_receive(socket: &mut Socket) -> Value {
         }
     }
 }
+
+impl TestApp {
+    /// This app's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Waits (up to 5 s) until this app's notification listener is
+    /// subscribed (PostgreSQL).
+    pub async fn wait_listening(&self) {
+        let start = std::time::Instant::now();
+        while !self.db.facts.is_live() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "listener never subscribed"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// Asserts that `metrics` counted the operation `probe` exactly once.
+pub fn counted_once(metrics: &str, probe: &str) {
+    let lines: Vec<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("rungs_graphql_requests_total") && l.contains(probe))
+        .collect();
+    assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
+    assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+}

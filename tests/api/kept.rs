@@ -51,14 +51,7 @@ async fn a_review_written_anywhere_shows_in_every_instances_progression_at_once(
     let app = TestApp::spawn().await;
     let other = app.second_instance().await;
     if app.db.backend() == DatabaseBackend::Postgres {
-        let start = Instant::now();
-        while !app.db.facts.is_live() {
-            assert!(
-                start.elapsed() < Duration::from_secs(5),
-                "listener never subscribed"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        app.wait_listening().await;
     } else {
         assert!(!app.db.facts.is_live(), "SQLite has no notification");
     }
