@@ -132,6 +132,7 @@ trap 'exit 143' TERM
 PG_MAX=$(psql "$ADMIN_URL" -qAt -c "SHOW max_connections")
 PG_USED=$(psql "$ADMIN_URL" -qAt -c "SELECT count(*) FROM pg_stat_activity")
 NEED=$(( (POOL + 2) * N ))
+say "setup: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine lowers the throughput figures)"
 say "setup: PostgreSQL max_connections $PG_MAX, $PG_USED in use; $N instances x (--db-pool $POOL + 2) = $NEED"
 (( NEED + PG_USED < PG_MAX )) || die "$N x (--db-pool $POOL + 2) = $NEED does not fit in max_connections $PG_MAX ($PG_USED in use)"
 psql "$ADMIN_URL" -qAt -c "CREATE DATABASE $DB" >/dev/null
@@ -318,8 +319,10 @@ report_load() {
         grep '^FIRST_ERROR' "$f" | cut -c1-200 | sed "s/^/$tag: wrk ${kind}s: /" || true
     done
 }
+KILL_AFTER=$(awk -v s="$LOAD_S" 'BEGIN { printf "%.1f", s / 3 }')
+hap clear counters all
 start_load "$LOAD_S" kill
-sleep "$(awk -v s="$LOAD_S" 'BEGIN { print s / 3 }')"
+sleep "$KILL_AFTER"
 KILLED_AT=$(date +%s.%N)
 kill -9 "${PID[2]}"
 wait "${PID[2]}" 2>/dev/null || true
@@ -330,7 +333,7 @@ for i in 1 3; do
     curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${PORT[i]}/readyz" && answering=$((answering + 1))
 done
 wait_server s2 DOWN --timeout 5
-say "kill: instance 2 killed at +$(awk -v s="$LOAD_S" 'BEGIN { print s / 3 }') s; HAProxy marked s2 DOWN; instances 1 and 3 answering /readyz: $answering/2"
+say "kill: instance 2 killed at +$KILL_AFTER s; HAProxy marked s2 DOWN; instances 1 and 3 answering /readyz: $answering/2"
 wait_load
 report_load kill
 KILL_READS_FAILED=$(failed_requests "$TMP/wrk-kill-read.txt")
@@ -352,6 +355,7 @@ say "kill: instance 2 started again (pid ${PID[2]}), back in rotation"
 # ------------------------------------------------------------ d. rolling restart
 say ""
 say "== d. rolling restart of the $N instances under load (drain: $DRAIN)"
+hap clear counters all
 start_load 600 rolling
 sleep 1
 ROLL_START=$(date +%s.%N)
