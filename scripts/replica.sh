@@ -5,6 +5,8 @@
 # tests against it, then stops and removes it, whatever happened:
 #
 #     bash scripts/replica.sh            # builds the tests if needed
+#     bash scripts/replica.sh CMD ARGS   # runs CMD instead, with the replica
+#                                        # at $RUNGS_TEST_REPLICA_URL
 #
 # Needs root (to run the PostgreSQL tools as the `postgres` user) and the
 # PostgreSQL server package; it allows replication connections from
@@ -50,5 +52,9 @@ as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w start >/dev/null
 psql "postgres://postgres@127.0.0.1:$PORT/postgres" -qAtc 'SELECT pg_is_in_recovery()' | grep -q t
 echo "replica: streaming on port $PORT"
 
-DATABASE_URL="$PG_URL" RUNGS_TEST_REPLICA_URL="postgres://postgres@127.0.0.1:$PORT" \
-  cargo test --test api replica:: -- --test-threads=1
+export RUNGS_TEST_REPLICA_URL="postgres://postgres@127.0.0.1:$PORT"
+if [ $# -gt 0 ]; then
+  "$@"
+else
+  DATABASE_URL="$PG_URL" cargo test --test api replica:: -- --test-threads=1
+fi
