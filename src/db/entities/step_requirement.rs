@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::CertificationKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "step_requirement")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub step_id: i64,
-    pub kind: String,
+    pub kind: CertificationKind,
     pub min_belt: Option<String>,
     pub min_cefr: Option<String>,
     pub required_count: i32,

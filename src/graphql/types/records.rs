@@ -6,7 +6,7 @@ use crate::db::entities::{certification, performance_review, role_assignment};
 use crate::domain::enums as domain;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{
-    stored, CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
+    CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
 };
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 
@@ -21,8 +21,8 @@ impl Certification {
         ID(self.0.id.to_string())
     }
     /// What kind of certificate it is.
-    async fn kind(&self) -> Result<CertificationKind> {
-        Ok(stored(domain::CertificationKind::parse(&self.0.kind), "kind")?.into())
+    async fn kind(&self) -> CertificationKind {
+        self.0.kind.into()
     }
     /// Its name as recorded, e.g. "Six Sigma Yellow Belt".
     async fn name(&self) -> &str {
@@ -57,8 +57,8 @@ impl Certification {
         self.0.expires_on.map(Date)
     }
     /// Only VERIFIED certificates count towards eligibility.
-    async fn status(&self) -> Result<CertificationStatus> {
-        Ok(stored(domain::CertificationStatus::parse(&self.0.status), "status")?.into())
+    async fn status(&self) -> CertificationStatus {
+        self.0.status.into()
     }
 }
 
