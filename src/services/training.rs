@@ -38,18 +38,14 @@ pub fn award_of(c: &course::Model) -> CourseAward {
     CourseAward {
         course_id: c.id,
         title: c.title.clone(),
-        cert: c
-            .cert_kind
-            .as_deref()
-            .and_then(CertificationKind::parse)
-            .map(|kind| CertAward {
-                kind,
-                name: c.cert_name.clone().unwrap_or_else(|| c.title.clone()),
-                belt: c.cert_belt.as_deref().and_then(SixSigmaBelt::parse),
-                language: c.cert_language.clone(),
-                cefr: c.cert_cefr.as_deref().and_then(CefrLevel::parse),
-                validity_months: c.validity_months.map(|m| m.max(0) as u32),
-            }),
+        cert: c.cert_kind.map(|kind| CertAward {
+            kind: kind.into(),
+            name: c.cert_name.clone().unwrap_or_else(|| c.title.clone()),
+            belt: c.cert_belt.map(Into::into),
+            language: c.cert_language.clone(),
+            cefr: c.cert_cefr.map(Into::into),
+            validity_months: c.validity_months.map(|m| m.max(0) as u32),
+        }),
         skill: c
             .skill_id
             .zip(c.skill_level)
@@ -304,11 +300,11 @@ impl CourseFields {
         let cert = self.cert.as_ref();
         active.title = Set(self.title);
         active.description = Set(self.description);
-        active.cert_kind = Set(cert.map(|c| c.kind.as_str().to_owned()));
+        active.cert_kind = Set(cert.map(|c| c.kind.into()));
         active.cert_name = Set(cert.map(|c| c.name.clone()));
-        active.cert_belt = Set(cert.and_then(|c| c.belt.map(|b| b.as_str().to_owned())));
+        active.cert_belt = Set(cert.and_then(|c| c.belt.map(Into::into)));
         active.cert_language = Set(cert.and_then(|c| c.language.clone()));
-        active.cert_cefr = Set(cert.and_then(|c| c.cefr.map(|l| l.as_str().to_owned())));
+        active.cert_cefr = Set(cert.and_then(|c| c.cefr.map(Into::into)));
         active.validity_months = Set(cert.and_then(|c| c.validity_months));
         active.skill_id = Set(self.skill.map(|(id, _)| id));
         active.skill_level = Set(self.skill.map(|(_, level)| level));
@@ -739,9 +735,9 @@ impl Completion<'_> {
                 employee_id: Set(self.employee_id),
                 kind: Set(cert.kind.into()),
                 name: Set(cert.name.clone()),
-                belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
+                belt: Set(cert.belt.map(Into::into)),
                 language: Set(cert.language.clone()),
-                cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
+                cefr: Set(cert.cefr.map(Into::into)),
                 issued_on: Set(cert.issued_on),
                 expires_on: Set(cert.expires_on),
                 status: Set(stored::CertificationStatus::Verified),

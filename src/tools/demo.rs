@@ -72,6 +72,11 @@ struct CsrStory<'a> {
     what: &'a str,
 }
 
+/// An enum column's value from the stored text the demo script writes.
+fn demo_text<E: sea_orm::ActiveEnum<Value = String>>(text: &str) -> AppResult<E> {
+    E::try_from_value(&text.to_owned()).map_err(|e| AppError::internal_from("demo enum text", e))
+}
+
 #[derive(Clone, Copy)]
 enum Cert<'a> {
     Leadership,
@@ -871,9 +876,9 @@ async fn certificate(
         employee_id: Set(person.id),
         kind: Set(kind),
         name: Set(name),
-        belt: Set(belt.map(str::to_owned)),
+        belt: Set(belt.map(demo_text).transpose()?),
         language: Set(language.map(str::to_owned)),
-        cefr: Set(cefr.map(str::to_owned)),
+        cefr: Set(cefr.map(demo_text).transpose()?),
         issued_on: Set(issued.max(person.hired_on)),
         expires_on: Set(expires),
         status: Set(status),

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use super::enums::{CertificationKind, CertificationStatus};
+use super::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "certification")]
@@ -12,9 +12,9 @@ pub struct Model {
     pub employee_id: i64,
     pub kind: CertificationKind,
     pub name: String,
-    pub belt: Option<String>,
+    pub belt: Option<SixSigmaBelt>,
     pub language: Option<String>,
-    pub cefr: Option<String>,
+    pub cefr: Option<CefrLevel>,
     pub issued_on: Date,
     pub expires_on: Option<Date>,
     pub status: CertificationStatus,

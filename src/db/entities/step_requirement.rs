@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use super::enums::CertificationKind;
+use super::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "step_requirement")]
@@ -11,8 +11,8 @@ pub struct Model {
     pub id: i64,
     pub step_id: i64,
     pub kind: CertificationKind,
-    pub min_belt: Option<String>,
-    pub min_cefr: Option<String>,
+    pub min_belt: Option<SixSigmaBelt>,
+    pub min_cefr: Option<CefrLevel>,
     pub required_count: i32,
 }
 

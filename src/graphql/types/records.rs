@@ -3,7 +3,6 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::db::entities::{certification, performance_review, role_assignment};
-use crate::domain::enums as domain;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{
     CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
@@ -30,11 +29,7 @@ impl Certification {
     }
     /// The belt; set for SIX_SIGMA only.
     async fn belt(&self) -> Option<SixSigmaBelt> {
-        self.0
-            .belt
-            .as_deref()
-            .and_then(domain::SixSigmaBelt::parse)
-            .map(Into::into)
+        self.0.belt.map(Into::into)
     }
     /// ISO 639-1 code, e.g. "ja"; set for LANGUAGE only.
     async fn language(&self) -> Option<&str> {
@@ -42,11 +37,7 @@ impl Certification {
     }
     /// The CEFR level in that language; set for LANGUAGE only.
     async fn cefr(&self) -> Option<CefrLevel> {
-        self.0
-            .cefr
-            .as_deref()
-            .and_then(domain::CefrLevel::parse)
-            .map(Into::into)
+        self.0.cefr.map(Into::into)
     }
     /// The date it was issued.
     async fn issued_on(&self) -> Date {
