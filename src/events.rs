@@ -135,7 +135,7 @@ mod tests {
             nominated_by_id: 2,
             step_id: 1,
             target_role_id: 2,
-            status: "PENDING".into(),
+            status: crate::db::entities::enums::NominationStatus::Pending,
             justification: "ready".into(),
             is_override: false,
             override_reason: None,

@@ -238,9 +238,9 @@ pub async fn ladder_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
 
 pub fn requirement_fact(model: &step_requirement::Model) -> Requirement {
     Requirement {
-        kind: CertificationKind::parse(&model.kind).unwrap_or(CertificationKind::Other),
-        min_belt: model.min_belt.as_deref().and_then(SixSigmaBelt::parse),
-        min_cefr: model.min_cefr.as_deref().and_then(CefrLevel::parse),
+        kind: model.kind.into(),
+        min_belt: model.min_belt.map(Into::into),
+        min_cefr: model.min_cefr.map(Into::into),
         count: model.required_count.max(0) as u32,
     }
 }

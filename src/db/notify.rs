@@ -28,9 +28,11 @@ use sea_orm::{
     ColumnTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::db::entities::enums as stored;
 use crate::db::entities::{audit_event, nomination};
 use crate::db::kept::FACTS_CHANNEL;
 use crate::db::Db;
+use crate::domain::enums::NominationStatus;
 use crate::events::{Event, EventBus};
 
 /// The channel the auth triggers notify.
@@ -287,11 +289,15 @@ fn as_audited(mut row: nomination::Model, audit: &audit_event::Model) -> nominat
     let Ok(Details { after }) = serde_json::from_str::<Details>(&audit.details) else {
         return row;
     };
-    if after.status == row.status {
+    let Some(status) = NominationStatus::parse(&after.status) else {
+        return row;
+    };
+    let status = stored::NominationStatus::from(status);
+    if status == row.status {
         return row;
     }
-    row.decided_at = (after.status != "PENDING").then_some(audit.at);
-    row.status = after.status;
+    row.decided_at = (status != stored::NominationStatus::Pending).then_some(audit.at);
+    row.status = status;
     row.decided_by_id = after.decided_by_id;
     row.decision_reason = after.decision_reason;
     row.raise_bp = after.raise_bp;
@@ -312,7 +318,7 @@ mod tests {
             nominated_by_id: 2,
             step_id: 1,
             target_role_id: 2,
-            status: "APPROVED".into(),
+            status: stored::NominationStatus::Approved,
             justification: "ready".into(),
             is_override: false,
             override_reason: None,
@@ -340,7 +346,7 @@ mod tests {
         };
         // Approved since: the nomination's event still says PENDING.
         let row = as_audited(pending(), &audit);
-        assert_eq!(row.status, "PENDING");
+        assert_eq!(row.status, stored::NominationStatus::Pending);
         assert_eq!(
             (row.decided_at, row.decided_by_id, row.raise_bp),
             (None, None, None)
@@ -350,7 +356,10 @@ mod tests {
             details: "{}".into(),
             ..audit
         };
-        assert_eq!(as_audited(pending(), &odd).status, "APPROVED");
+        assert_eq!(
+            as_audited(pending(), &odd).status,
+            stored::NominationStatus::Approved
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::db::entities::enums as stored;
 use crate::db::entities::{
     certification, course, course_session, employee, enrolment, performance_review,
     role_assignment, skill_assessment,
@@ -12,7 +13,6 @@ use crate::db::entities::{
 use crate::db::facts::{facts_of, Facts};
 use crate::db::records::{assessments_of, seat_counts, SeatCount};
 use crate::db::Db;
-use crate::domain::enums::EnrolmentStatus;
 use crate::error::AppResult;
 use crate::graphql::batch::{BatchLoader, Dispatcher, Loader};
 
@@ -317,7 +317,7 @@ impl Loader for WaitlistLoader {
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
-            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+            .filter(enrolment::Column::Status.eq(stored::EnrolmentStatus::Waitlisted))
             .order_by_asc(enrolment::Column::Id)
             .all(&self.0.conn)
             .await?;

@@ -117,8 +117,7 @@ pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenti
     else {
         return Ok(None);
     };
-    let access_role = AccessRole::parse(&employee.access_role)
-        .ok_or_else(|| AppError::internal("unknown access role in the database"))?;
+    let access_role: AccessRole = employee.access_role.into();
     let found = Authenticated {
         principal: Principal {
             employee_id: employee.id,

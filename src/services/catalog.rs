@@ -364,9 +364,9 @@ async fn replace_requirements(
     for r in requirements {
         step_requirement::ActiveModel {
             step_id: Set(step_id),
-            kind: Set(r.kind.as_str().to_owned()),
-            min_belt: Set(r.min_belt.map(|b| b.as_str().to_owned())),
-            min_cefr: Set(r.min_cefr.map(|c| c.as_str().to_owned())),
+            kind: Set(r.kind.into()),
+            min_belt: Set(r.min_belt.map(Into::into)),
+            min_cefr: Set(r.min_cefr.map(Into::into)),
             required_count: Set(r.count),
             ..Default::default()
         }

@@ -325,13 +325,13 @@ async fn insert_new(
         name: Set(fields.name),
         email: Set(fields.email),
         password_hash: Set(fields.password_hash),
-        access_role: Set(input.access_role.as_str().to_owned()),
+        access_role: Set(input.access_role.into()),
         job_role_id: Set(role_id),
         manager_id: Set(input.manager_id),
         site: Set(fields.site),
         market: Set(fields.market),
-        work_arrangement: Set(input.work_arrangement.as_str().to_owned()),
-        employment_type: Set(input.employment_type.as_str().to_owned()),
+        work_arrangement: Set(input.work_arrangement.into()),
+        employment_type: Set(input.employment_type.into()),
         hired_on: Set(fields.hired_on),
         role_since: Set(fields.role_since),
         salary_minor: Set(fields.salary_minor),
@@ -408,7 +408,7 @@ pub async fn update(
         .ok_or_else(|| AppError::not_found("employee"))?;
     policy::may_update_employee(
         principal,
-        AccessRole::parse(&before.access_role),
+        Some(before.access_role.into()),
         changes.access_role.is_some(),
     )?;
     let mut active = before.clone().into_active_model();
@@ -421,7 +421,7 @@ pub async fn update(
         active.email = Set(email);
     }
     if let Some(role) = changes.access_role {
-        active.access_role = Set(role.as_str().to_owned());
+        active.access_role = Set(role.into());
     }
     if let Some(manager_id) = changes.manager_id {
         if manager_id == id || scope::is_above(&txn, id, manager_id).await? {
@@ -441,10 +441,10 @@ pub async fn update(
         active.market = Set(validate::market(market)?);
     }
     if let Some(arrangement) = changes.work_arrangement {
-        active.work_arrangement = Set(arrangement.as_str().to_owned());
+        active.work_arrangement = Set(arrangement.into());
     }
     if let Some(kind) = changes.employment_type {
-        active.employment_type = Set(kind.as_str().to_owned());
+        active.employment_type = Set(kind.into());
     }
     active.updated_at = Set(Utc::now());
     let after = active.update(&txn).await?;
@@ -468,13 +468,13 @@ pub fn public_json(e: &employee::Model) -> serde_json::Value {
         "employeeNumber": e.employee_number,
         "name": e.name,
         "email": e.email,
-        "accessRole": e.access_role,
+        "accessRole": e.access_role.as_str(),
         "jobRoleId": e.job_role_id,
         "managerId": e.manager_id,
         "site": e.site,
         "market": e.market,
-        "workArrangement": e.work_arrangement,
-        "employmentType": e.employment_type,
+        "workArrangement": e.work_arrangement.as_str(),
+        "employmentType": e.employment_type.as_str(),
         "hiredOn": e.hired_on,
         "roleSince": e.role_since,
         "salaryMinor": e.salary_minor,

@@ -34,6 +34,7 @@ use sea_orm::{
 use crate::db::bulk::{
     insert_rows, max_id, sync_sequence, EMPLOYEE_COLUMNS, ROLE_ASSIGNMENT_COLUMNS,
 };
+use crate::db::entities::enums as stored;
 use crate::db::entities::{employee, role_assignment};
 use crate::db::facts::Ladder;
 use crate::db::Db;
@@ -115,13 +116,13 @@ struct Target {
     number: String,
     name: String,
     email: String,
-    access_role: &'static str,
+    access_role: stored::AccessRole,
     job_role_id: i64,
     manager: Option<String>,
     site: String,
     market: String,
-    work_arrangement: &'static str,
-    employment_type: &'static str,
+    work_arrangement: stored::WorkArrangement,
+    employment_type: stored::EmploymentType,
     hired_on: NaiveDate,
     role_since: NaiveDate,
     salary_minor: i64,
@@ -505,19 +506,19 @@ fn target(
         line: p.line,
         access_role: p
             .access_role
-            .or_else(|| old.and_then(|o| AccessRole::parse(&o.access_role)))
+            .or_else(|| old.map(|o| o.access_role.into()))
             .unwrap_or(AccessRole::Employee)
-            .as_str(),
+            .into(),
         work_arrangement: p
             .work_arrangement
-            .or_else(|| old.and_then(|o| WorkArrangement::parse(&o.work_arrangement)))
+            .or_else(|| old.map(|o| o.work_arrangement.into()))
             .unwrap_or(WorkArrangement::Onsite)
-            .as_str(),
+            .into(),
         employment_type: p
             .employment_type
-            .or_else(|| old.and_then(|o| EmploymentType::parse(&o.employment_type)))
+            .or_else(|| old.map(|o| o.employment_type.into()))
             .unwrap_or(EmploymentType::FullTime)
-            .as_str(),
+            .into(),
         role_since: p
             .role_since
             .or_else(|| {
@@ -790,13 +791,13 @@ impl Writes<'_> {
                 id: Set(old.id),
                 name: Set(t.name.clone()),
                 email: Set(t.email.clone()),
-                access_role: Set(t.access_role.to_owned()),
+                access_role: Set(t.access_role),
                 job_role_id: Set(t.job_role_id),
                 manager_id: Set(self.manager_id(t, new_id)),
                 site: Set(t.site.clone()),
                 market: Set(t.market.clone()),
-                work_arrangement: Set(t.work_arrangement.to_owned()),
-                employment_type: Set(t.employment_type.to_owned()),
+                work_arrangement: Set(t.work_arrangement),
+                employment_type: Set(t.employment_type),
                 hired_on: Set(t.hired_on),
                 role_since: Set(t.role_since),
                 salary_minor: Set(t.salary_minor),

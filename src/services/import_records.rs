@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QuerySelect, Set, Value};
 
 use crate::db::bulk::{insert_rows, CERTIFICATION_COLUMNS, REVIEW_COLUMNS};
+use crate::db::entities::enums as stored;
 use crate::db::entities::{certification, employee, performance_review};
 use crate::db::Db;
 use crate::domain::enums::{CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt};
@@ -91,14 +92,14 @@ impl People {
 #[derive(Debug, Clone, PartialEq)]
 struct Cert {
     employee_id: i64,
-    kind: &'static str,
+    kind: stored::CertificationKind,
     name: String,
-    belt: Option<String>,
+    belt: Option<stored::SixSigmaBelt>,
     language: Option<String>,
-    cefr: Option<String>,
+    cefr: Option<stored::CefrLevel>,
     issued_on: NaiveDate,
     expires_on: Option<NaiveDate>,
-    status: &'static str,
+    status: stored::CertificationStatus,
 }
 
 fn parse_cert(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -> Option<Cert> {
@@ -161,14 +162,14 @@ fn parse_cert(people: &People, row: &Row, check: &mut Check, today: NaiveDate) -
     let language = check.app(column, check_kind_fields(kind, belt, language, cefr))?;
     Some(Cert {
         employee_id: employee_id?,
-        kind: kind.as_str(),
+        kind: kind.into(),
         name,
-        belt: belt.map(|b| b.as_str().to_owned()),
+        belt: belt.map(Into::into),
         language,
-        cefr: cefr.map(|c| c.as_str().to_owned()),
+        cefr: cefr.map(Into::into),
         issued_on,
         expires_on,
-        status: status.unwrap_or(CertificationStatus::Verified).as_str(),
+        status: status.unwrap_or(CertificationStatus::Verified).into(),
     })
 }
 
@@ -446,7 +447,7 @@ impl<R: Record> Changes<R> {
 
 impl Record for Cert {
     type Entity = certification::Entity;
-    type Key = (i64, String, String, NaiveDate);
+    type Key = (i64, stored::CertificationKind, String, NaiveDate);
     const REQUIRED: &'static [&'static str] = CERT_REQUIRED;
     const OPTIONAL: &'static [&'static str] = CERT_OPTIONAL;
     const TABLE: &'static str = "certification";
@@ -461,7 +462,7 @@ impl Record for Cert {
     fn key(&self) -> Self::Key {
         (
             self.employee_id,
-            self.kind.to_owned(),
+            self.kind,
             self.name.clone(),
             self.issued_on,
         )
@@ -475,7 +476,7 @@ impl Record for Cert {
     }
 
     fn stored_key(c: &certification::Model) -> Self::Key {
-        (c.employee_id, c.kind.clone(), c.name.clone(), c.issued_on)
+        (c.employee_id, c.kind, c.name.clone(), c.issued_on)
     }
 
     fn stored_id(c: &certification::Model) -> i64 {
@@ -512,7 +513,7 @@ impl Record for Cert {
             language: Set(self.language),
             cefr: Set(self.cefr),
             expires_on: Set(self.expires_on),
-            status: Set(self.status.to_owned()),
+            status: Set(self.status),
             ..Default::default()
         }
         .update(txn)

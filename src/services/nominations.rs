@@ -26,6 +26,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::{policy, Principal};
+use crate::db::entities::enums as stored;
 use crate::db::entities::{employee, job_role, ladder_step, nomination, role_assignment};
 use crate::db::facts::{facts_of, Ladder};
 use crate::db::{paging, scope, Db};
@@ -90,7 +91,7 @@ pub async fn nominate(
             nominated_by_id: Set(principal.employee_id),
             step_id: Set(step.id),
             target_role_id: Set(target.id),
-            status: Set(NominationStatus::Pending.as_str().to_owned()),
+            status: Set(stored::NominationStatus::Pending),
             justification: Set(justification),
             is_override: Set(input.is_override),
             override_reason: Set(override_reason),
@@ -202,12 +203,15 @@ async fn claim(
     reason: Option<String>,
 ) -> AppResult<()> {
     let affected = nomination::Entity::update_many()
-        .col_expr(nomination::Column::Status, Expr::value(to.as_str()))
+        .col_expr(
+            nomination::Column::Status,
+            Expr::value(stored::NominationStatus::from(to)),
+        )
         .col_expr(nomination::Column::DecidedAt, Expr::value(Utc::now()))
         .col_expr(nomination::Column::DecidedById, Expr::value(decided_by))
         .col_expr(nomination::Column::DecisionReason, Expr::value(reason))
         .filter(nomination::Column::Id.eq(id))
-        .filter(nomination::Column::Status.eq(NominationStatus::Pending.as_str()))
+        .filter(nomination::Column::Status.eq(stored::NominationStatus::Pending))
         .exec(txn)
         .await?
         .rows_affected;
@@ -228,7 +232,7 @@ async fn find(txn: &DatabaseTransaction, id: i64) -> AppResult<nomination::Model
 }
 
 fn ensure_pending(n: &nomination::Model) -> AppResult<()> {
-    if n.status == NominationStatus::Pending.as_str() {
+    if n.status == stored::NominationStatus::Pending {
         Ok(())
     } else {
         Err(AppError::Conflict(format!(
@@ -540,7 +544,7 @@ pub async fn list(
         query = query.filter(cond);
     }
     if let Some(status) = status {
-        query = query.filter(nomination::Column::Status.eq(status.as_str()));
+        query = query.filter(nomination::Column::Status.eq(stored::NominationStatus::from(status)));
     }
     let total = query.clone().count(&db.conn).await?;
     let (rows, has_next) = paging::keyset(

@@ -59,14 +59,14 @@ pub async fn add_certification(
     }
     let saved = certification::ActiveModel {
         employee_id: Set(input.employee_id),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind.into()),
         name: Set(name),
-        belt: Set(input.belt.map(|b| b.as_str().to_owned())),
+        belt: Set(input.belt.map(Into::into)),
         language: Set(language),
-        cefr: Set(input.cefr.map(|c| c.as_str().to_owned())),
+        cefr: Set(input.cefr.map(Into::into)),
         issued_on: Set(issued_on),
         expires_on: Set(expires_on),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status.into()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -146,7 +146,7 @@ pub async fn verify_certification(
         .await?
         .ok_or_else(|| AppError::not_found("certification"))?;
     policy::may_verify_certification(principal, before.employee_id)?;
-    if before.status != CertificationStatus::Pending.as_str() {
+    if CertificationStatus::from(before.status) != CertificationStatus::Pending {
         return Err(AppError::Conflict(format!(
             "this certification is already {}",
             before.status
@@ -158,7 +158,7 @@ pub async fn verify_certification(
         CertificationStatus::Rejected
     };
     let mut active = before.clone().into_active_model();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(status.into());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,

@@ -169,7 +169,7 @@ pub async fn record_assessment<C: ConnectionTrait>(
         employee_id: Set(employee_id),
         skill_id: Set(skill_id),
         level: Set(level),
-        source: Set(source.as_str().to_owned()),
+        source: Set(source.into()),
         assessed_on: Set(assessed_on),
         assessor_id: Set(assessor_id),
         note: Set(note),

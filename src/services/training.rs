@@ -17,14 +17,14 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::{policy, Principal};
+use crate::db::entities::enums as stored;
 use crate::db::entities::{
     certification, course, course_session, employee, enrolment, job_role, skill,
 };
 use crate::db::Db;
 use crate::domain::enrolment as enrolment_rules;
 use crate::domain::enums::{
-    AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, EnrolmentStatus,
-    SixSigmaBelt,
+    AssessmentSource, CefrLevel, CertificationKind, EnrolmentStatus, SixSigmaBelt,
 };
 use crate::domain::plan::{CertAward, CourseAward, CourseOffer};
 use crate::error::{AppError, AppResult};
@@ -38,18 +38,14 @@ pub fn award_of(c: &course::Model) -> CourseAward {
     CourseAward {
         course_id: c.id,
         title: c.title.clone(),
-        cert: c
-            .cert_kind
-            .as_deref()
-            .and_then(CertificationKind::parse)
-            .map(|kind| CertAward {
-                kind,
-                name: c.cert_name.clone().unwrap_or_else(|| c.title.clone()),
-                belt: c.cert_belt.as_deref().and_then(SixSigmaBelt::parse),
-                language: c.cert_language.clone(),
-                cefr: c.cert_cefr.as_deref().and_then(CefrLevel::parse),
-                validity_months: c.validity_months.map(|m| m.max(0) as u32),
-            }),
+        cert: c.cert_kind.map(|kind| CertAward {
+            kind: kind.into(),
+            name: c.cert_name.clone().unwrap_or_else(|| c.title.clone()),
+            belt: c.cert_belt.map(Into::into),
+            language: c.cert_language.clone(),
+            cefr: c.cert_cefr.map(Into::into),
+            validity_months: c.validity_months.map(|m| m.max(0) as u32),
+        }),
         skill: c
             .skill_id
             .zip(c.skill_level)
@@ -113,7 +109,7 @@ pub async fn offers_for(
     let counts = seat_counts(&db.conn, &ids).await?;
     let mine: Vec<i64> = enrolment::Entity::find()
         .filter(enrolment::Column::EmployeeId.eq(employee_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .filter(enrolment::Column::Status.eq(stored::EnrolmentStatus::Enrolled))
         .all(&db.conn)
         .await?
         .into_iter()
@@ -304,11 +300,11 @@ impl CourseFields {
         let cert = self.cert.as_ref();
         active.title = Set(self.title);
         active.description = Set(self.description);
-        active.cert_kind = Set(cert.map(|c| c.kind.as_str().to_owned()));
+        active.cert_kind = Set(cert.map(|c| c.kind.into()));
         active.cert_name = Set(cert.map(|c| c.name.clone()));
-        active.cert_belt = Set(cert.and_then(|c| c.belt.map(|b| b.as_str().to_owned())));
+        active.cert_belt = Set(cert.and_then(|c| c.belt.map(Into::into)));
         active.cert_language = Set(cert.and_then(|c| c.language.clone()));
-        active.cert_cefr = Set(cert.and_then(|c| c.cefr.map(|l| l.as_str().to_owned())));
+        active.cert_cefr = Set(cert.and_then(|c| c.cefr.map(Into::into)));
         active.validity_months = Set(cert.and_then(|c| c.validity_months));
         active.skill_id = Set(self.skill.map(|(id, _)| id));
         active.skill_level = Set(self.skill.map(|(_, level)| level));
@@ -507,13 +503,13 @@ pub async fn enrol(
     let existing = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
         .filter(enrolment::Column::EmployeeId.eq(employee_id))
-        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Cancelled.as_str()))
+        .filter(enrolment::Column::Status.ne(stored::EnrolmentStatus::Cancelled))
         .one(&txn)
         .await?;
     if let Some(existing) = existing {
         return Err(AppError::Conflict(format!(
             "already {} in this session",
-            existing.status.to_lowercase()
+            existing.status.as_str().to_lowercase()
         )));
     }
     let taken = seat_counts(&txn, &[session_id])
@@ -525,7 +521,7 @@ pub async fn enrol(
     let saved = enrolment::ActiveModel {
         session_id: Set(session_id),
         employee_id: Set(employee_id),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status.into()),
         completed_on: Set(None),
         enrolled_by_id: Set(Some(principal.employee_id)),
         created_at: Set(now),
@@ -554,7 +550,7 @@ async fn set_status(
     completed_on: Option<NaiveDate>,
 ) -> AppResult<enrolment::Model> {
     let mut active = row.into_active_model();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(status.into());
     if completed_on.is_some() {
         active.completed_on = Set(completed_on);
     }
@@ -591,8 +587,8 @@ pub async fn cancel_enrolment(
             "this session is over; ask HR to correct its enrolments",
         ));
     }
-    let status = EnrolmentStatus::parse(&row.status);
-    if !status.is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Cancelled)) {
+    let status = EnrolmentStatus::from(row.status);
+    if !enrolment_rules::can_transition(status, EnrolmentStatus::Cancelled) {
         return Err(AppError::Conflict(format!(
             "this enrolment is already {}",
             row.status
@@ -606,13 +602,13 @@ pub async fn cancel_enrolment(
         "CANCEL_ENROLMENT",
         "enrolment",
         id,
-        json!({ "before": { "status": status.map(|s| s.as_str()) }, "after": { "status": cancelled.status } }),
+        json!({ "before": { "status": status.as_str() }, "after": { "status": cancelled.status } }),
     )
     .await?;
-    if status.is_some_and(enrolment_rules::frees_seat) {
+    if enrolment_rules::frees_seat(status) {
         let next = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.eq(session_id))
-            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+            .filter(enrolment::Column::Status.eq(stored::EnrolmentStatus::Waitlisted))
             .order_by_asc(enrolment::Column::Id)
             .one(&txn)
             .await?;
@@ -705,9 +701,7 @@ async fn enrolment_to_complete(
         return Err(policy::hidden("enrolment"));
     }
     policy::may_complete_enrolment(relation, session_trainer)?;
-    if !EnrolmentStatus::parse(&row.status)
-        .is_some_and(|s| enrolment_rules::can_transition(s, EnrolmentStatus::Completed))
-    {
+    if !enrolment_rules::can_transition(row.status.into(), EnrolmentStatus::Completed) {
         return Err(AppError::Conflict(format!(
             "only an ENROLLED person can complete; this enrolment is {}",
             row.status
@@ -739,14 +733,14 @@ impl Completion<'_> {
         if let Some(cert) = award.cert_on(self.day) {
             let saved = certification::ActiveModel {
                 employee_id: Set(self.employee_id),
-                kind: Set(cert.kind.as_str().to_owned()),
+                kind: Set(cert.kind.into()),
                 name: Set(cert.name.clone()),
-                belt: Set(cert.belt.map(|b| b.as_str().to_owned())),
+                belt: Set(cert.belt.map(Into::into)),
                 language: Set(cert.language.clone()),
-                cefr: Set(cert.cefr.map(|l| l.as_str().to_owned())),
+                cefr: Set(cert.cefr.map(Into::into)),
                 issued_on: Set(cert.issued_on),
                 expires_on: Set(cert.expires_on),
-                status: Set(CertificationStatus::Verified.as_str().to_owned()),
+                status: Set(stored::CertificationStatus::Verified),
                 created_at: Set(Utc::now()),
                 ..Default::default()
             }

@@ -27,6 +27,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::auth::token;
+use crate::db::entities::enums as stored;
 use crate::db::entities::{employee, login_session};
 use crate::db::{self, Db};
 use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
@@ -411,7 +412,7 @@ async fn accounts(db: &Db, clients: usize) -> anyhow::Result<(String, Vec<String
     let ids: Vec<i64> = employee::Entity::find()
         .select_only()
         .column(employee::Column::Id)
-        .filter(employee::Column::AccessRole.eq("EMPLOYEE"))
+        .filter(employee::Column::AccessRole.eq(stored::AccessRole::Employee))
         .limit(clients as u64)
         .into_tuple()
         .all(&db.conn)

@@ -10,6 +10,7 @@ use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::auth::password;
+use crate::db::entities::enums as stored;
 use crate::db::entities::{
     certification, employee, performance_review, role_assignment, skill_assessment,
 };
@@ -50,7 +51,7 @@ fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
 struct Person<'a> {
     email: String,
     name: &'a str,
-    access: &'a str,
+    access: stored::AccessRole,
     role: &'a str,
     manager: Option<i64>,
     site: &'a str,
@@ -69,6 +70,11 @@ struct CsrStory<'a> {
     certs: &'a [Cert<'a>],
     salary: i64,
     what: &'a str,
+}
+
+/// An enum column's value from the stored text the demo script writes.
+fn demo_text<E: sea_orm::ActiveEnum<Value = String>>(text: &str) -> AppResult<E> {
+    E::try_from_value(&text.to_owned()).map_err(|e| AppError::internal_from("demo enum text", e))
 }
 
 #[derive(Clone, Copy)]
@@ -328,7 +334,7 @@ fn email_of(name: &str) -> String {
 struct Staff {
     email: &'static str,
     name: &'static str,
-    access: &'static str,
+    access: stored::AccessRole,
     role: &'static str,
     /// Index in `HEADS` of their manager.
     manager: Option<usize>,
@@ -351,7 +357,7 @@ const HEADS: &[Staff] = &[
     Staff {
         email: "admin@rungs.example",
         name: "Kenji Admin",
-        access: "ADMIN",
+        access: stored::AccessRole::Admin,
         role: "HR_GENERALIST",
         manager: None,
         site: "Tokyo",
@@ -364,7 +370,7 @@ const HEADS: &[Staff] = &[
     Staff {
         email: "hr@rungs.example",
         name: "Naomi Hoshino",
-        access: "HR",
+        access: stored::AccessRole::Hr,
         role: "HR_GENERALIST",
         manager: Some(ADMIN),
         site: "Tokyo",
@@ -377,7 +383,7 @@ const HEADS: &[Staff] = &[
     Staff {
         email: "ops.tokyo@rungs.example",
         name: "Takeshi Ogawa",
-        access: "MANAGER",
+        access: stored::AccessRole::Manager,
         role: "OPERATIONS_MANAGER",
         manager: Some(ADMIN),
         site: "Tokyo",
@@ -390,7 +396,7 @@ const HEADS: &[Staff] = &[
     Staff {
         email: "ops.osaka@rungs.example",
         name: "Yoko Fujita",
-        access: "MANAGER",
+        access: stored::AccessRole::Manager,
         role: "OPERATIONS_MANAGER",
         manager: Some(ADMIN),
         site: "Osaka",
@@ -415,7 +421,7 @@ const SPECIALISTS: &[Staff] = &[
     Staff {
         email: "qa@rungs.example",
         name: "Kazuki Ishii",
-        access: "EMPLOYEE",
+        access: stored::AccessRole::Employee,
         role: "QUALITY_ANALYST",
         manager: Some(OPS_TOKYO),
         site: "Tokyo",
@@ -428,7 +434,7 @@ const SPECIALISTS: &[Staff] = &[
     Staff {
         email: "trainer@rungs.example",
         name: "Emi Maeda",
-        access: "EMPLOYEE",
+        access: stored::AccessRole::Employee,
         role: "TRAINING_SPECIALIST",
         manager: Some(OPS_OSAKA),
         site: "Osaka",
@@ -489,7 +495,7 @@ const DEMO_SKILLS: &[(&str, i32)] = &[
 struct Assessed<'a> {
     skill: &'a str,
     level: i32,
-    source: &'a str,
+    source: stored::AssessmentSource,
     on: NaiveDate,
     assessor: i64,
 }
@@ -533,18 +539,21 @@ impl Seeder<'_> {
             name: Set(person.name.to_owned()),
             email: Set(person.email),
             password_hash: Set(Some(self.hash.to_owned())),
-            access_role: Set(person.access.to_owned()),
+            access_role: Set(person.access),
             job_role_id: Set(self.role_id(person.role)?),
             manager_id: Set(person.manager),
             site: Set(person.site.to_owned()),
             market: Set("JP".into()),
-            work_arrangement: Set(if number % 4 == 0 { "HYBRID" } else { "ONSITE" }.into()),
-            employment_type: Set(if number % 9 == 0 {
-                "PART_TIME"
+            work_arrangement: Set(if number % 4 == 0 {
+                stored::WorkArrangement::Hybrid
             } else {
-                "FULL_TIME"
-            }
-            .into()),
+                stored::WorkArrangement::Onsite
+            }),
+            employment_type: Set(if number % 9 == 0 {
+                stored::EmploymentType::PartTime
+            } else {
+                stored::EmploymentType::FullTime
+            }),
             hired_on: Set(hired_on),
             role_since: Set(role_since),
             salary_minor: Set(person.salary),
@@ -606,7 +615,7 @@ impl Seeder<'_> {
                 .insert(Person {
                     email: email_of(name),
                     name,
-                    access: "MANAGER",
+                    access: stored::AccessRole::Manager,
                     role: "TEAM_LEAD",
                     manager: Some(boss),
                     site: SITES[*site],
@@ -650,7 +659,7 @@ impl Seeder<'_> {
             .insert(Person {
                 email: email_of(story.name),
                 name: story.name,
-                access: "EMPLOYEE",
+                access: stored::AccessRole::Employee,
                 role: "CSR",
                 manager: Some(lead.id),
                 site: SITES[story.site],
@@ -699,7 +708,7 @@ impl Seeder<'_> {
                 let by_herself = Assessed {
                     skill,
                     level: 3,
-                    source: "SELF",
+                    source: stored::AssessmentSource::SelfAssessed,
                     on,
                     assessor: csr.id,
                 };
@@ -711,7 +720,7 @@ impl Seeder<'_> {
             let by_lead = Assessed {
                 skill,
                 level,
-                source: "MANAGER",
+                source: stored::AssessmentSource::Manager,
                 on,
                 assessor: lead,
             };
@@ -728,7 +737,7 @@ impl Seeder<'_> {
             employee_id: Set(who.id),
             skill_id: Set(skill_id),
             level: Set(a.level),
-            source: Set(a.source.to_owned()),
+            source: Set(a.source),
             assessed_on: Set(a.on),
             assessor_id: Set(Some(a.assessor)),
             note: Set(None),
@@ -818,61 +827,61 @@ async fn certificate(
     let issued = months_before(today, 7);
     let (kind, name, belt, language, cefr, status, expires) = match cert {
         Cert::Leadership => (
-            "LEADERSHIP_TRAINING",
+            stored::CertificationKind::LeadershipTraining,
             "Bar Raiser leadership training".to_owned(),
             None,
             None,
             None,
-            "VERIFIED",
+            stored::CertificationStatus::Verified,
             None,
         ),
         Cert::ExpiringLeadership => (
-            "LEADERSHIP_TRAINING",
+            stored::CertificationKind::LeadershipTraining,
             "Bar Raiser leadership training".to_owned(),
             None,
             None,
             None,
-            "VERIFIED",
+            stored::CertificationStatus::Verified,
             today.checked_add_days(chrono::Days::new(45)),
         ),
         Cert::Belt(belt) => (
-            "SIX_SIGMA",
+            stored::CertificationKind::SixSigma,
             format!("Six Sigma {} Belt", belt.to_lowercase()),
             Some(belt),
             None,
             None,
-            "VERIFIED",
+            stored::CertificationStatus::Verified,
             None,
         ),
         Cert::PendingBelt(belt) => (
-            "SIX_SIGMA",
+            stored::CertificationKind::SixSigma,
             format!("Six Sigma {} Belt", belt.to_lowercase()),
             Some(belt),
             None,
             None,
-            "PENDING",
+            stored::CertificationStatus::Pending,
             None,
         ),
         Cert::Lang(lang, level) => (
-            "LANGUAGE",
+            stored::CertificationKind::Language,
             format!("{} {level}", lang.to_uppercase()),
             None,
             Some(lang),
             Some(level),
-            "VERIFIED",
+            stored::CertificationStatus::Verified,
             None,
         ),
     };
     certification::ActiveModel {
         employee_id: Set(person.id),
-        kind: Set(kind.into()),
+        kind: Set(kind),
         name: Set(name),
-        belt: Set(belt.map(str::to_owned)),
+        belt: Set(belt.map(demo_text).transpose()?),
         language: Set(language.map(str::to_owned)),
-        cefr: Set(cefr.map(str::to_owned)),
+        cefr: Set(cefr.map(demo_text).transpose()?),
         issued_on: Set(issued.max(person.hired_on)),
         expires_on: Set(expires),
-        status: Set(status.into()),
+        status: Set(status),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

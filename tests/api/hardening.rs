@@ -281,3 +281,66 @@ async fn variable_errors_are_request_errors_with_400_and_no_data() {
     .await;
     assert_eq!(status, 200, "{text}");
 }
+
+#[tokio::test]
+async fn a_stored_enum_text_outside_the_enum_answers_internal_and_reveals_nothing() {
+    let app = TestApp::spawn().await;
+    app.cert(
+        &app.employee,
+        "LEADERSHIP_TRAINING",
+        None,
+        None,
+        "2024-01-01",
+        None,
+        "VERIFIED",
+    )
+    .await;
+    app.db
+        .conn
+        .execute_unprepared("UPDATE certification SET status = 'SORTA_VERIFIED'")
+        .await
+        .unwrap();
+    app.db
+        .conn
+        .execute_unprepared(&format!(
+            "UPDATE employee SET work_arrangement = 'moon' WHERE id = {}",
+            app.outsider.id
+        ))
+        .await
+        .unwrap();
+    let certs = app
+        .gql(
+            "{ me { name certifications { status } } }",
+            json!({}),
+            Some(&app.employee),
+        )
+        .await;
+    let outsider = app
+        .gql(
+            "query($id: ID!) { employee(id: $id) { name workArrangement } }",
+            json!({ "id": app.outsider.gid() }),
+            Some(&app.hr),
+        )
+        .await;
+    for body in [certs, outsider] {
+        assert_eq!(error_code(&body), "INTERNAL", "{body}");
+        assert_eq!(body["errors"][0]["message"], "internal error", "{body}");
+        let text = body.to_string().to_lowercase();
+        for leak in [
+            "sorta_verified",
+            "moon",
+            "unexpected value",
+            "certificationstatus",
+            "workarrangement enum",
+            "dberr",
+            "sea_orm",
+        ] {
+            assert!(!text.contains(leak), "{leak} leaked: {body}");
+        }
+    }
+    // Everyone else still loads.
+    let works = app
+        .gql("{ me { workArrangement } }", json!({}), Some(&app.hr))
+        .await;
+    assert_eq!(works["data"]["me"]["workArrangement"], "ONSITE", "{works}");
+}

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, Set, Statement};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, Database, Set, Statement};
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 
@@ -17,6 +17,11 @@ use rungs::db::entities::{
 use rungs::db::facts::Ladder;
 use rungs::db::Db;
 use rungs::startup::Application;
+
+/// An enum column's value from its stored text (tests write the texts).
+fn stored<E: ActiveEnum<Value = String>>(text: &str) -> E {
+    E::try_from_value(&text.to_owned()).expect("a stored enum text")
+}
 
 /// The password of every test user.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -340,13 +345,13 @@ impl TestApp {
             name: Set(p.name.clone()),
             email: Set(email.clone()),
             password_hash: Set(Some(hash)),
-            access_role: Set(p.access_role.into()),
+            access_role: Set(stored(p.access_role)),
             job_role_id: Set(role),
             manager_id: Set(p.manager),
             site: Set(p.site.into()),
             market: Set(p.market.into()),
-            work_arrangement: Set("ONSITE".into()),
-            employment_type: Set("FULL_TIME".into()),
+            work_arrangement: Set(stored("ONSITE")),
+            employment_type: Set(stored("FULL_TIME")),
             hired_on: Set(p.hired_on),
             role_since: Set(p.role_since),
             salary_minor: Set(p.salary),
@@ -403,14 +408,14 @@ impl TestApp {
     ) {
         certification::ActiveModel {
             employee_id: Set(who.id),
-            kind: Set(kind.into()),
+            kind: Set(stored(kind)),
             name: Set(format!("{kind} certificate")),
-            belt: Set(belt.map(Into::into)),
+            belt: Set(belt.map(stored)),
             language: Set(lang.map(|l| l.0.into())),
-            cefr: Set(lang.map(|l| l.1.into())),
+            cefr: Set(lang.map(|l| stored(l.1))),
             issued_on: Set(date(issued)),
             expires_on: Set(expires.map(date)),
-            status: Set(status.into()),
+            status: Set(stored(status)),
             created_at: Set(Utc::now()),
             ..Default::default()
         }

@@ -93,7 +93,7 @@ async fn employees_import_from_a_messy_file_with_managers_in_any_order() {
         Some(elodie.id),
         "manager listed after report"
     );
-    assert_eq!(taro.access_role, "EMPLOYEE");
+    assert_eq!(taro.access_role.as_str(), "EMPLOYEE");
     assert_eq!(taro.role_since, taro.hired_on);
     assert_eq!(elodie.name, "Dupont, Élodie");
     assert_eq!(elodie.email, "elodie@import.example");
@@ -102,12 +102,12 @@ async fn employees_import_from_a_messy_file_with_managers_in_any_order() {
         Some(app.top.id),
         "manager in the database, by email"
     );
-    assert_eq!(elodie.work_arrangement, "HYBRID");
+    assert_eq!(elodie.work_arrangement.as_str(), "HYBRID");
     assert_eq!(jose.site, "Osaka, Umeda");
     assert_eq!(jose.market, "JP");
     assert_eq!(jose.manager_id, Some(elodie.id));
     assert_eq!(jose.salary_minor, 430_000);
-    assert_eq!(jose.employment_type, "PART_TIME");
+    assert_eq!(jose.employment_type.as_str(), "PART_TIME");
 
     // The audit event: actor none (command line), counts in the details.
     let audit = app

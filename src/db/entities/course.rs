@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "course")]
 pub struct Model {
@@ -9,11 +11,11 @@ pub struct Model {
     pub id: i64,
     pub title: String,
     pub description: String,
-    pub cert_kind: Option<String>,
+    pub cert_kind: Option<CertificationKind>,
     pub cert_name: Option<String>,
-    pub cert_belt: Option<String>,
+    pub cert_belt: Option<SixSigmaBelt>,
     pub cert_language: Option<String>,
-    pub cert_cefr: Option<String>,
+    pub cert_cefr: Option<CefrLevel>,
     pub validity_months: Option<i32>,
     pub skill_id: Option<i64>,
     pub skill_level: Option<i32>,

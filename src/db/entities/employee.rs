@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::{AccessRole, EmploymentType, WorkArrangement};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "employee")]
 pub struct Model {
@@ -11,13 +13,13 @@ pub struct Model {
     pub name: String,
     pub email: String,
     pub password_hash: Option<String>,
-    pub access_role: String,
+    pub access_role: AccessRole,
     pub job_role_id: i64,
     pub manager_id: Option<i64>,
     pub site: String,
     pub market: String,
-    pub work_arrangement: String,
-    pub employment_type: String,
+    pub work_arrangement: WorkArrangement,
+    pub employment_type: EmploymentType,
     pub hired_on: Date,
     pub role_since: Date,
     pub salary_minor: i64,

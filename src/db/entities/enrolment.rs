@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::EnrolmentStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "enrolment")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub id: i64,
     pub session_id: i64,
     pub employee_id: i64,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub completed_on: Option<Date>,
     pub enrolled_by_id: Option<i64>,
     pub created_at: DateTimeUtc,

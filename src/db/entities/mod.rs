@@ -7,6 +7,7 @@ pub mod course;
 pub mod course_session;
 pub mod employee;
 pub mod enrolment;
+pub mod enums;
 pub mod job_role;
 pub mod ladder_step;
 pub mod login_session;

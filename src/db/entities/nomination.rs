@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::NominationStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "nomination")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub nominated_by_id: i64,
     pub step_id: i64,
     pub target_role_id: i64,
-    pub status: String,
+    pub status: NominationStatus,
     pub justification: String,
     pub is_override: bool,
     pub override_reason: Option<String>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::enums::AssessmentSource;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "skill_assessment")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub employee_id: i64,
     pub skill_id: i64,
     pub level: i32,
-    pub source: String,
+    pub source: AssessmentSource,
     pub assessed_on: Date,
     pub assessor_id: Option<i64>,
     pub note: Option<String>,

@@ -8,12 +8,12 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
 use crate::db::entities::employee;
-use crate::domain::{eligibility, enums as domain, money, tenure};
+use crate::domain::{eligibility, money, tenure};
 use crate::graphql::context;
 use crate::graphql::cost::bound;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
-use crate::graphql::types::enums::{stored, AccessRole, EmploymentType, WorkArrangement};
+use crate::graphql::types::enums::{AccessRole, EmploymentType, WorkArrangement};
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 use crate::graphql::types::progression::Progression;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
@@ -76,11 +76,7 @@ impl Employee {
     /// What this person may do in Rungs. Same visibility as salary.
     async fn access_role(&self, ctx: &Context<'_>) -> Result<AccessRole> {
         self.require_private(ctx).await?;
-        Ok(stored(
-            domain::AccessRole::parse(&self.0.access_role),
-            "access_role",
-        )?
-        .into())
+        Ok(self.0.access_role.into())
     }
     /// The job role: where this person stands on the ladder.
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
@@ -116,20 +112,12 @@ impl Employee {
         &self.0.market
     }
     /// Where the person works: on site, remote or hybrid.
-    async fn work_arrangement(&self) -> Result<WorkArrangement> {
-        Ok(stored(
-            domain::WorkArrangement::parse(&self.0.work_arrangement),
-            "work_arrangement",
-        )?
-        .into())
+    async fn work_arrangement(&self) -> WorkArrangement {
+        self.0.work_arrangement.into()
     }
     /// Full-time, part-time or gig.
-    async fn employment_type(&self) -> Result<EmploymentType> {
-        Ok(stored(
-            domain::EmploymentType::parse(&self.0.employment_type),
-            "employment_type",
-        )?
-        .into())
+    async fn employment_type(&self) -> EmploymentType {
+        self.0.employment_type.into()
     }
     /// The hire date. Same visibility as salary.
     async fn hired_on(&self, ctx: &Context<'_>) -> Result<Date> {

@@ -3,6 +3,7 @@
 
 use async_graphql::Enum;
 
+use crate::db::entities::enums as stored;
 use crate::domain::enums as domain;
 
 macro_rules! mirror_enum {
@@ -233,10 +234,30 @@ mirror_enum!(
     }
 );
 
-/// Parses a stored enum text, or reports an internal error.
-pub fn stored<T>(parsed: Option<T>, column: &str) -> crate::error::AppResult<T> {
-    parsed.ok_or_else(|| crate::error::AppError::internal(format!("bad stored value in {column}")))
+/// Straight from a column value (through the domain enum, the one place
+/// the variants are paired).
+macro_rules! from_stored {
+    ($($name:ident),+ $(,)?) => {$(
+        impl From<stored::$name> for $name {
+            fn from(value: stored::$name) -> Self {
+                domain::$name::from(value).into()
+            }
+        }
+    )+};
 }
+
+from_stored!(
+    AccessRole,
+    WorkArrangement,
+    EmploymentType,
+    CertificationKind,
+    SixSigmaBelt,
+    CefrLevel,
+    CertificationStatus,
+    AssessmentSource,
+    EnrolmentStatus,
+    NominationStatus,
+);
 
 /// How dashboard figures are grouped.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -5,12 +5,11 @@ use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
 use crate::db::entities::nomination;
-use crate::domain::enums as domain;
 use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
-use crate::graphql::types::enums::{stored, NominationStatus};
+use crate::graphql::types::enums::NominationStatus;
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 
 #[derive(Clone)]
@@ -46,8 +45,8 @@ impl Nomination {
         role_by_id(ctx, self.0.target_role_id).await
     }
     /// PENDING, APPROVED, REJECTED or WITHDRAWN.
-    async fn status(&self) -> Result<NominationStatus> {
-        Ok(stored(domain::NominationStatus::parse(&self.0.status), "status")?.into())
+    async fn status(&self) -> NominationStatus {
+        self.0.status.into()
     }
     /// The nominator's reasons, as written.
     async fn justification(&self) -> &str {

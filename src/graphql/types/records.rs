@@ -3,10 +3,9 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::db::entities::{certification, performance_review, role_assignment};
-use crate::domain::enums as domain;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{
-    stored, CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
+    CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
 };
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 
@@ -21,8 +20,8 @@ impl Certification {
         ID(self.0.id.to_string())
     }
     /// What kind of certificate it is.
-    async fn kind(&self) -> Result<CertificationKind> {
-        Ok(stored(domain::CertificationKind::parse(&self.0.kind), "kind")?.into())
+    async fn kind(&self) -> CertificationKind {
+        self.0.kind.into()
     }
     /// Its name as recorded, e.g. "Six Sigma Yellow Belt".
     async fn name(&self) -> &str {
@@ -30,11 +29,7 @@ impl Certification {
     }
     /// The belt; set for SIX_SIGMA only.
     async fn belt(&self) -> Option<SixSigmaBelt> {
-        self.0
-            .belt
-            .as_deref()
-            .and_then(domain::SixSigmaBelt::parse)
-            .map(Into::into)
+        self.0.belt.map(Into::into)
     }
     /// ISO 639-1 code, e.g. "ja"; set for LANGUAGE only.
     async fn language(&self) -> Option<&str> {
@@ -42,11 +37,7 @@ impl Certification {
     }
     /// The CEFR level in that language; set for LANGUAGE only.
     async fn cefr(&self) -> Option<CefrLevel> {
-        self.0
-            .cefr
-            .as_deref()
-            .and_then(domain::CefrLevel::parse)
-            .map(Into::into)
+        self.0.cefr.map(Into::into)
     }
     /// The date it was issued.
     async fn issued_on(&self) -> Date {
@@ -57,8 +48,8 @@ impl Certification {
         self.0.expires_on.map(Date)
     }
     /// Only VERIFIED certificates count towards eligibility.
-    async fn status(&self) -> Result<CertificationStatus> {
-        Ok(stored(domain::CertificationStatus::parse(&self.0.status), "status")?.into())
+    async fn status(&self) -> CertificationStatus {
+        self.0.status.into()
     }
 }
 

@@ -15,7 +15,7 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
 use crate::graphql::types::enums::{
-    stored, AssessmentSource, CefrLevel, CertificationKind, EligibilityStatus, EnrolmentStatus,
+    AssessmentSource, CefrLevel, CertificationKind, EligibilityStatus, EnrolmentStatus,
     PlanActionKind, SixSigmaBelt,
 };
 use crate::graphql::types::ladder::Role;
@@ -129,12 +129,12 @@ impl SkillAssessment {
         self.0.level
     }
     /// Who assessed: SELF, MANAGER, HR, or COURSE (a completed course).
-    async fn source(&self) -> Result<AssessmentSource> {
-        Ok(stored(domain::AssessmentSource::parse(&self.0.source), "source")?.into())
+    async fn source(&self) -> AssessmentSource {
+        self.0.source.into()
     }
     /// Whether it counts towards eligibility (everything but SELF).
     async fn counts(&self) -> bool {
-        domain::AssessmentSource::parse(&self.0.source).is_some_and(|s| s.counts())
+        domain::AssessmentSource::from(self.0.source).counts()
     }
     /// The date the level applies from (for COURSE: the completion date).
     async fn assessed_on(&self) -> Date {
@@ -376,12 +376,12 @@ impl Enrolment {
             .ok_or_else(|| AppError::not_found("employee").into())
     }
     /// ENROLLED, WAITLISTED, CANCELLED or COMPLETED.
-    async fn status(&self) -> Result<EnrolmentStatus> {
-        Ok(stored(domain::EnrolmentStatus::parse(&self.0.status), "status")?.into())
+    async fn status(&self) -> EnrolmentStatus {
+        self.0.status.into()
     }
     /// 1 for the first in line; null unless WAITLISTED.
     async fn waitlist_position(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        if self.0.status != domain::EnrolmentStatus::Waitlisted.as_str() {
+        if domain::EnrolmentStatus::from(self.0.status) != domain::EnrolmentStatus::Waitlisted {
             return Ok(None);
         }
         let loaders = ctx.data_unchecked::<Loaders>();
