@@ -213,9 +213,13 @@ async fn execute(
     timeout: std::time::Duration,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
+    let resolved = schema.resolve_persisted(&mut gql);
     schema.prepare(&mut gql);
     let operation = crate::graphql::operation_label(&mut gql);
-    let (mut response, principal_id) = run(schema, db, req, gql, timeout).await;
+    let (mut response, principal_id) = match resolved {
+        Ok(()) => run(schema, db, req, gql, timeout).await,
+        Err(error) => (async_graphql::Response::from_errors(vec![error]), None),
+    };
     ensure_error_codes(&mut response);
     let codes = crate::graphql::error_codes(&response);
     let elapsed = started.elapsed();
@@ -436,6 +440,14 @@ async fn graphql_get(
             )
         }
     };
+    // A hashed query is resolved first, so a stored mutation is refused
+    // over GET like one sent as text (a miss is answered by `execute`).
+    if schema.resolve_persisted(&mut gql).is_err() {
+        return respond(
+            media,
+            &execute(&schema, &db, req, gql, settings.request_timeout).await,
+        );
+    }
     schema.prepare(&mut gql);
     let is_mutation = crate::graphql::is_mutation(&mut gql);
     if is_mutation {

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod documents;
 pub mod loaders;
 pub mod mutation;
+pub mod persisted;
 pub mod query;
 pub mod scalars;
 pub mod subscription;
@@ -39,6 +40,7 @@ pub struct AppSchema {
     model: Arc<cost::CostModel>,
     db: Option<Db>,
     documents: documents::Documents,
+    persisted: persisted::PersistedQueries,
 }
 
 impl AppSchema {
@@ -53,6 +55,26 @@ impl AppSchema {
     /// it again, which then does nothing.
     pub fn prepare(&self, request: &mut Request) {
         self.documents.prepare(request);
+    }
+
+    /// Resolves an automatic persisted query ([`persisted`]): the transports
+    /// call it first; execution calls it again, which then gives the same
+    /// answer without doing it again.
+    pub fn resolve_persisted(
+        &self,
+        request: &mut Request,
+    ) -> Result<(), async_graphql::ServerError> {
+        struct Resolved(Result<(), async_graphql::ServerError>);
+        if let Some(done) = request
+            .data
+            .get(&std::any::TypeId::of::<Resolved>())
+            .and_then(|d| d.downcast_ref::<Resolved>())
+        {
+            return done.0.clone();
+        }
+        let result = self.persisted.resolve(request);
+        request.data.insert(Resolved(result.clone()));
+        result
     }
 }
 
@@ -82,6 +104,9 @@ impl AppSchema {
 
 impl Executor for AppSchema {
     async fn execute(&self, mut request: Request) -> Response {
+        if let Err(error) = self.resolve_persisted(&mut request) {
+            return Response::from_errors(vec![error]);
+        }
         self.prepare(&mut request);
         if let Err(error) = cost::check_request(&self.model, &mut request) {
             return Response::from_errors(vec![error]);
@@ -112,12 +137,16 @@ impl Executor for AppSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let resolved = self.resolve_persisted(&mut request);
         self.prepare(&mut request);
         let mut log = OperationLog::new(
             operation_label(&mut request),
             session_data.as_deref().and_then(principal_id),
         );
-        let stream = self.guarded_stream(request, session_data);
+        let stream = match resolved {
+            Ok(()) => self.guarded_stream(request, session_data),
+            Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+        };
         stream
             .map(move |mut response| {
                 ensure_error_codes(&mut response);
@@ -271,6 +300,7 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
         model: Arc::new(model),
         db,
         documents: documents::Documents::default(),
+        persisted: persisted::PersistedQueries::default(),
     }
 }
 

@@ -22,6 +22,7 @@ mod import;
 mod kept;
 mod nominations;
 mod oracles;
+mod persisted;
 mod processes;
 mod replica;
 mod schema;
