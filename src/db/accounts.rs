@@ -27,10 +27,13 @@ pub async fn live_session<C: ConnectionTrait>(
     let backend = conn.get_database_backend();
     let sql = crate::db::placeholders(
         backend,
-        "SELECT e.*, s.id AS session_id, s.expires_at AS session_expires_at, \
-                (SELECT version FROM ladder_version WHERE id = 1) AS ladder_version \
-         FROM login_session s JOIN employee e ON e.id = s.employee_id \
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+        &format!(
+            "SELECT {}, s.id AS session_id, s.expires_at AS session_expires_at, \
+                    (SELECT version FROM ladder_version WHERE id = 1) AS ladder_version \
+             FROM login_session s JOIN employee e ON e.id = s.employee_id \
+             WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+            crate::db::records::employee_columns_without_secrets("e")
+        ),
     );
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(

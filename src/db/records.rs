@@ -99,3 +99,34 @@ pub async fn lock_course_session(
         .one(txn)
         .await
 }
+
+/// Employees as readers see them: every column but `password_hash`, which
+/// reads as NULL, so a password hash never leaves the sign-in and
+/// password-change code (which read it on their own) for a loader, a page
+/// or the session cache, and is never sent by the database for them.
+pub fn employees_without_secrets() -> sea_orm::Select<employee::Entity> {
+    use sea_orm::{Iterable, QuerySelect};
+    employee::Entity::find()
+        .select_only()
+        .columns(employee::Column::iter().filter(|c| !matches!(c, employee::Column::PasswordHash)))
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(NULL AS TEXT)"),
+            "password_hash",
+        )
+}
+
+/// The same column list for raw SQL over the employee table aliased
+/// `alias`.
+pub fn employee_columns_without_secrets(alias: &str) -> String {
+    use sea_orm::{IdenStatic, Iterable};
+    employee::Column::iter()
+        .map(|c| {
+            if matches!(c, employee::Column::PasswordHash) {
+                "CAST(NULL AS TEXT) AS password_hash".to_owned()
+            } else {
+                format!("{alias}.{}", c.as_str())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -117,7 +117,7 @@ impl Loader for EmployeeLoader {
     type Value = employee::Model;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = employee::Entity::find()
+        let rows = crate::db::records::employees_without_secrets()
             .filter(employee::Column::Id.is_in(keys.iter().copied()))
             .all(&self.0.conn)
             .await?;
@@ -132,7 +132,7 @@ impl Loader for ReportsLoader {
     type Value = Vec<employee::Model>;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = employee::Entity::find()
+        let rows = crate::db::records::employees_without_secrets()
             .filter(employee::Column::ManagerId.is_in(keys.iter().copied()))
             .order_by_asc(employee::Column::Id)
             .all(&self.0.conn)

@@ -152,7 +152,7 @@ pub async fn list(
             total: 0,
         });
     };
-    let base = employee::Entity::find()
+    let base = crate::db::records::employees_without_secrets()
         .filter(visible_condition(principal))
         .filter(cond);
     if let Some(target) = &filter.eligible_for {

@@ -344,3 +344,35 @@ async fn a_stored_enum_text_outside_the_enum_answers_internal_and_reveals_nothin
         .await;
     assert_eq!(works["data"]["me"]["workArrangement"], "ONSITE", "{works}");
 }
+
+#[tokio::test]
+async fn readers_and_the_session_cache_never_hold_a_password_hash() {
+    use sea_orm::{EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let stored = rungs::db::entities::employee::Entity::find_by_id(app.employee.id)
+        .one(&app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.password_hash.is_some(),
+        "the test user has a password"
+    );
+    let read = rungs::db::records::employees_without_secrets()
+        .filter(sea_orm::ColumnTrait::eq(
+            &rungs::db::entities::employee::Column::Id,
+            app.employee.id,
+        ))
+        .one(&app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.password_hash, None);
+    assert_eq!((read.id, &read.email), (stored.id, &stored.email));
+    let authenticated = rungs::services::accounts::authenticate(&app.db, &app.employee.token)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!(authenticated.employee.password_hash, None);
+    assert_eq!(authenticated.employee.email, stored.email);
+}
