@@ -20,7 +20,7 @@
 //! the listener reads the nomination rows audited since the last one it
 //! delivered ([`EventCursor`]) and delivers those first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
@@ -183,28 +183,26 @@ async fn on_event(
     cursor: &mut EventCursor,
     payload: &str,
 ) -> Result<(), DbErr> {
-    let Some((audit_id, _nomination_id)) = parse_payload(payload) else {
+    let Some(audit_id) = parse_payload(payload) else {
         tracing::warn!(payload, "an event notification without ids");
         return Ok(());
     };
-    if events.subscribers() == 0 {
-        cursor.take(audit_id);
+    if !cursor.take(audit_id) || events.subscribers() == 0 {
         return Ok(());
     }
-    if cursor.take(audit_id) {
-        if let Some(audit) = audit_event::Entity::find_by_id(audit_id)
-            .one(&db.conn)
-            .await?
-        {
-            deliver(db, events, &audit).await?;
-        }
-    }
-    Ok(())
+    let audit = audit_event::Entity::find_by_id(audit_id)
+        .one(&db.conn)
+        .await?;
+    deliver(db, events, audit.as_slice()).await
 }
 
-fn parse_payload(payload: &str) -> Option<(i64, i64)> {
+/// The audit id of a payload `"<audit id>:<nomination id>"` (the
+/// nomination's id is there for people reading `LISTEN` output; the audit
+/// row names it too).
+fn parse_payload(payload: &str) -> Option<i64> {
     let (audit, nomination) = payload.split_once(':')?;
-    Some((audit.parse().ok()?, nomination.parse().ok()?))
+    nomination.parse::<i64>().ok()?;
+    audit.parse().ok()
 }
 
 /// Delivers the nomination changes audited after the cursor (on the first
@@ -233,32 +231,46 @@ async fn catch_up(db: &Db, events: &EventBus, cursor: &mut EventCursor) -> Resul
         let Some(last) = rows.last().map(|row| row.id) else {
             return Ok(());
         };
-        for audit in &rows {
-            if cursor.take(audit.id) {
-                deliver(db, events, audit).await?;
-            }
-        }
-        if (rows.len() as u64) < CATCH_UP_BATCH {
+        let full = rows.len() as u64 == CATCH_UP_BATCH;
+        let fresh: Vec<audit_event::Model> = rows
+            .into_iter()
+            .filter(|audit| cursor.take(audit.id))
+            .collect();
+        deliver(db, events, &fresh).await?;
+        if !full {
             return Ok(());
         }
         floor = last;
     }
 }
 
-/// Re-reads the audited nomination and hands it, as it stood after the
-/// audited change, to this process's subscribers.
-async fn deliver(db: &Db, events: &EventBus, audit: &audit_event::Model) -> Result<(), DbErr> {
-    if events.subscribers() == 0 {
+/// Re-reads the audited nominations (one statement) and hands each, as it
+/// stood after its audited change, to this process's subscribers, in the
+/// audit log's order.
+async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> Result<(), DbErr> {
+    if audits.is_empty() || events.subscribers() == 0 {
         return Ok(());
     }
-    let Ok(nomination_id) = audit.entity_id.parse::<i64>() else {
-        return Ok(());
-    };
-    if let Some(row) = nomination::Entity::find_by_id(nomination_id)
-        .one(&db.conn)
+    let ids: Vec<i64> = audits
+        .iter()
+        .filter_map(|audit| audit.entity_id.parse().ok())
+        .collect();
+    let rows: HashMap<i64, nomination::Model> = nomination::Entity::find()
+        .filter(nomination::Column::Id.is_in(ids))
+        .all(&db.conn)
         .await?
-    {
-        events.deliver(Event::NominationChanged(as_audited(row, audit)));
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    for audit in audits {
+        let row = audit
+            .entity_id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| rows.get(&id));
+        if let Some(row) = row {
+            events.deliver(Event::NominationChanged(as_audited(row.clone(), audit)));
+        }
     }
     Ok(())
 }
@@ -364,7 +376,7 @@ mod tests {
 
     #[test]
     fn payloads_carry_two_ids() {
-        assert_eq!(parse_payload("12:7"), Some((12, 7)));
+        assert_eq!(parse_payload("12:7"), Some(12));
         assert_eq!(parse_payload("12"), None);
         assert_eq!(parse_payload("a:7"), None);
     }

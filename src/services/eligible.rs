@@ -53,6 +53,11 @@ pub async fn list_eligible(
     let after_cursor: Vec<employee::Model> = eligible
         .into_iter()
         .filter(|e| after.is_none_or(|a| e.id > a))
+        .take(
+            usize::try_from(first)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
         .collect();
     let (rows, has_next) = crate::db::paging::split(after_cursor, first);
     Ok(EmployeePage {
