@@ -130,3 +130,14 @@ pub fn employee_columns_without_secrets(alias: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// One row by its primary key (`node(id:)` reads an entity this way before
+/// its owner's access check).
+pub async fn by_id<E, C>(db: &C, id: i64) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    C: ConnectionTrait,
+{
+    E::find_by_id(id).one(db).await
+}

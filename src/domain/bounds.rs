@@ -30,6 +30,8 @@ pub const LEVELS: usize = 20;
 pub const ROSTER: usize = 2_000;
 /// Buckets of one dashboard figure.
 pub const BUCKETS: usize = 1_000;
+/// Ids one `nodes(ids:)` call takes, and so the objects it returns.
+pub const NODES: usize = 100;
 /// Warnings and other string lists (leaves: they hold no objects).
 pub const STRINGS: usize = 100;
 

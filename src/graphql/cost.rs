@@ -88,6 +88,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("PromotionOption", "gaps", bound::GAPS),
     ("PromotionOption", "warnings", bound::STRINGS),
     ("QueryRoot", "ladder", bound::ROLES),
+    ("QueryRoot", "nodes", bound::NODES),
     ("QueryRoot", "salaryBands", bound::SALARY_BANDS),
     ("QueryRoot", "skills", bound::SKILLS),
     ("QueryRoot", "proficiencyLevels", bound::LEVELS),

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod context;
 pub mod cost;
 pub mod documents;
+pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod persisted;

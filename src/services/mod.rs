@@ -11,6 +11,7 @@ pub mod employees;
 pub mod import;
 pub mod import_employees;
 pub mod import_records;
+pub mod lookup;
 pub mod nominations;
 pub mod progression;
 pub mod records;

@@ -355,7 +355,7 @@ pub struct SessionInput {
 
 /// Whether the principal is the trainer of `session_id` and still holds the
 /// trainer job role.
-async fn is_session_trainer<C: ConnectionTrait>(
+pub(crate) async fn is_session_trainer<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
     session_id: i64,

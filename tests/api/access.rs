@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use async_graphql::parser::types::{OperationType, Selection, TypeKind, TypeSystemDefinition};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, months_ago, Person, TestApp, User, PASSWORD};
+use crate::helpers::{error_code, gid, months_ago, Kind, Person, TestApp, User, PASSWORD};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Who {
@@ -62,7 +62,7 @@ struct Case {
 /// chain), `$cert` (a PENDING certificate of the outsider), `$nomination`
 /// (a PENDING nomination of someone in another chain, by their manager),
 /// `$enrolment` (an ENROLLED seat of someone in another chain), `$course`,
-/// `$session`, `$pw`, `$email` and `$self` (the caller's own email).
+/// `$session`, `$skill`, `$pw`, `$email` and `$self` (the caller's own email).
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
     vec![
@@ -90,6 +90,9 @@ fn cases() -> Vec<Case> {
         Case { name: "courseSession", query: "query($session: ID!) { courseSession(id: $session) { id } }", expect: EVERYONE },
         Case { name: "plan outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { plan(targetRoleCode: \"TEAM_LEAD\") { status } } }", expect: HR_SEES_IT },
         Case { name: "skills outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { skills { level } skillAssessments { id } enrolments { id } } }", expect: HR_SEES_IT },
+        Case { name: "node of someone outside the chain", query: "query($outsider: ID!) { node(id: $outsider) { id ... on Employee { name } } }", expect: HR_SEES_IT },
+        Case { name: "node of a nomination in another chain", query: "query($nomination: ID!) { node(id: $nomination) { id } }", expect: HR_SEES_IT },
+        Case { name: "nodes", query: "query($course: ID!, $session: ID!) { nodes(ids: [$course, $session]) { id } }", expect: EVERYONE },
         Case { name: "logout", query: "mutation { logout }", expect: EVERYONE },
         Case { name: "changePassword", query: "mutation($pw: String!) { changePassword(currentPassword: $pw, newPassword: \"a brand new passphrase\") }", expect: EVERYONE },
         Case { name: "createEmployee", query: "mutation($email: String!) { createEmployee(input: {name: \"New Person\", email: $email, roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-04-01\", salary: \"400000\", currency: \"JPY\"}) { id } }", expect: HR_ONLY },
@@ -104,8 +107,8 @@ fn cases() -> Vec<Case> {
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", expect: HR_ONLY },
         Case { name: "upsertLadderStep", query: "mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", minRating: 3.2}) { id } }", expect: HR_ONLY },
         Case { name: "upsertSkill", query: "mutation($email: String!) { upsertSkill(input: {name: $email, category: \"Tools\", description: \"d\"}) { id } }", expect: HR_ONLY },
-        Case { name: "assessSkill outside the chain", query: "mutation($outsider: ID!) { assessSkill(input: {employeeId: $outsider, skillId: \"1\", level: 3, assessedOn: \"2026-01-01\"}) { id } }", expect: HR_ONLY },
-        Case { name: "upsertCourse", query: "mutation($email: String!) { upsertCourse(input: {title: $email, description: \"d\", awardsSkill: {skillId: \"1\", level: 3}}) { id } }", expect: HR_ONLY },
+        Case { name: "assessSkill outside the chain", query: "mutation($outsider: ID!, $skill: ID!) { assessSkill(input: {employeeId: $outsider, skillId: $skill, level: 3, assessedOn: \"2026-01-01\"}) { id } }", expect: HR_ONLY },
+        Case { name: "upsertCourse", query: "mutation($email: String!, $skill: ID!) { upsertCourse(input: {title: $email, description: \"d\", awardsSkill: {skillId: $skill, level: 3}}) { id } }", expect: HR_ONLY },
         Case { name: "scheduleSession", query: "mutation($course: ID!) { scheduleSession(input: {courseId: $course, startsOn: \"2030-01-01\", endsOn: \"2030-01-02\", capacity: 5}) { id } }", expect: HR_ONLY },
         Case { name: "enrol yourself", query: "mutation($session: ID!) { enrol(sessionId: $session) { id } }", expect: EVERYONE },
         Case { name: "enrol someone outside the chain", query: "mutation($session: ID!, $outsider: ID!) { enrol(sessionId: $session, employeeId: $outsider) { id } }", expect: HR_ONLY },
@@ -223,6 +226,7 @@ async fn variables(
         "self": user.map_or(app.employee.email.clone(), |u| u.email.clone()),
         "course": shared.course,
         "session": shared.session,
+        "skill": gid(Kind::Skill, 1),
     });
     if query.contains("$cert") {
         vars["cert"] = json!(pending_cert(app).await);

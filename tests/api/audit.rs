@@ -5,12 +5,12 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, TestApp, User, PASSWORD};
+use crate::helpers::{error_code, row_id, TestApp, User, PASSWORD};
 
 const EVENTS: &str = "query($entity: String, $actor: ID, $first: Int, $after: String) { \
     auditEvents(entity: $entity, actorId: $actor, first: $first, after: $after) { \
     totalCount pageInfo { hasNextPage endCursor hasPreviousPage startCursor } \
-    nodes { id at action entity entityId actor { id } details } } }";
+    nodes { id at action entity entityId subjectId actor { id } details } } }";
 
 /// Audit events as HR sees them, newest first.
 async fn events(app: &TestApp, entity: Option<&str>, actor: Option<&User>) -> Vec<Value> {
@@ -126,14 +126,14 @@ async fn creating_and_updating_an_employee_is_audited_with_before_and_after() {
     assert_eq!(actions(&trail), vec!["UPDATE_EMPLOYEE", "CREATE_EMPLOYEE"]);
     let create = only(&trail, "CREATE_EMPLOYEE");
     assert_eq!(create["actor"]["id"], app.hr.gid());
-    assert_eq!(create["entityId"], id);
+    assert_eq!(create["subjectId"], id);
     let after = &details(create)["after"];
     assert_eq!(after["name"], "Chie Created");
     assert_eq!(after["email"], "chie@example.com");
     assert_eq!(after["salaryMinor"], 420_000);
     let update = only(&trail, "UPDATE_EMPLOYEE");
     assert_eq!(update["actor"]["id"], app.hr.gid());
-    assert_eq!(update["entityId"], id);
+    assert_eq!(update["subjectId"], id);
     let change = details(update);
     assert_eq!(change["before"]["name"], "Chie Created");
     assert_eq!(change["after"]["name"], "Chie Renamed");
@@ -198,7 +198,7 @@ async fn certifications_reviews_and_salary_bands_are_audited_with_their_actor() 
     );
     let added = only(&certs, "ADD_CERTIFICATION");
     assert_eq!(added["actor"]["id"], app.employee.gid());
-    assert_eq!(added["entityId"], cert_id);
+    assert_eq!(added["subjectId"], cert_id);
     assert_eq!(details(added)["after"]["status"], "PENDING");
     assert_eq!(details(added)["after"]["belt"], "YELLOW");
     let verified = only(&certs, "VERIFY_CERTIFICATION");
@@ -209,9 +209,9 @@ async fn certifications_reviews_and_salary_bands_are_audited_with_their_actor() 
     let reviews = events(&app, Some("performance_review"), None).await;
     let recorded = only(&reviews, "RECORD_REVIEW");
     assert_eq!(recorded["actor"]["id"], app.manager.gid());
-    assert_eq!(recorded["entityId"], review_id);
+    assert_eq!(recorded["subjectId"], review_id);
     let after = &details(recorded)["after"];
-    assert_eq!(after["employeeId"].to_string(), app.employee.gid());
+    assert_eq!(after["employeeId"], app.employee.id);
     assert_eq!(after["rating"], 4.0);
     assert_eq!(after["csat"], 92.5);
 
@@ -325,7 +325,7 @@ async fn audit_events_filter_by_entity_and_actor_newest_first() {
     );
     let ids: Vec<i64> = everything
         .iter()
-        .map(|e| e["id"].as_str().unwrap().parse().unwrap())
+        .map(|e| row_id(e["id"].as_str().unwrap()))
         .collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
     let times: Vec<chrono::DateTime<chrono::Utc>> = everything
@@ -337,7 +337,7 @@ async fn audit_events_filter_by_entity_and_actor_newest_first() {
     assert_eq!(
         employees
             .iter()
-            .map(|e| e["entityId"].as_str().unwrap())
+            .map(|e| e["subjectId"].as_str().unwrap())
             .collect::<Vec<_>>(),
         vec![app.outsider.gid(), app.employee.gid()]
     );
@@ -426,7 +426,7 @@ async fn the_database_itself_refuses_to_update_or_delete_audit_events() {
     sign_in(&app, &app.employee, PASSWORD).await;
     let before = events(&app, None, None).await;
     assert_eq!(before.len(), 1);
-    let id = before[0]["id"].as_str().unwrap().to_owned();
+    let id = row_id(before[0]["id"].as_str().unwrap());
     let mut tampering = vec![
         format!("UPDATE audit_event SET action = 'TAMPERED' WHERE id = {id}"),
         "UPDATE audit_event SET details = '{}', actor_id = NULL".to_owned(),

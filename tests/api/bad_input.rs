@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{gid, with_global_ids, Kind, TestApp, PASSWORD};
 
 /// Every table a mutation may write.
 const TABLES: &[&str] = &[
@@ -91,10 +91,38 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { completeEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { completeEnrolment(id: \"1\", completedOn: \"not a date\") { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];
+    let nomination = gid(Kind::Nomination, 1);
+    let wrong_type: Vec<(String, Value, &[&str])> = vec![
+        (
+            "mutation($id: ID!) { updateEmployee(id: $id, input: {site: \"Nagoya\"}) { id } }"
+                .into(),
+            json!({ "id": nomination }),
+            &["BAD_USER_INPUT"],
+        ),
+        (
+            "mutation($id: ID!) { approveNomination(id: $id) { id } }".into(),
+            json!({ "id": me }),
+            &["BAD_USER_INPUT"],
+        ),
+        (
+            "mutation { approveNomination(id: \"1\") { id } }".into(),
+            json!({}),
+            &["BAD_USER_INPUT"],
+        ),
+        (
+            "mutation { cancelEnrolment(id: \"RW5yb2xtZW50Og==\") { id } }".into(),
+            json!({}),
+            &["BAD_USER_INPUT"],
+        ),
+    ];
     let before = app.counts(TABLES).await;
     let mut failures = Vec::new();
+    let cases = cases
+        .into_iter()
+        .map(|(query, variables, codes)| (with_global_ids(query), variables, codes))
+        .chain(wrong_type);
     for (query, variables, codes) in cases {
-        let body = app.gql(query, variables, Some(&app.hr)).await;
+        let body = app.gql(&query, variables, Some(&app.hr)).await;
         let code = body["errors"][0]["extensions"]["code"]
             .as_str()
             .unwrap_or("none");

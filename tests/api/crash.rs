@@ -8,7 +8,7 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{row_id, TestApp};
 
 async fn post(
     client: &reqwest::Client,
@@ -101,7 +101,8 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     for id in &approved {
         let row = conn
             .query_one_raw(one(format!(
-                "SELECT status FROM nomination WHERE id = {id}"
+                "SELECT status FROM nomination WHERE id = {}",
+                row_id(id)
             )))
             .await
             .unwrap()
@@ -114,7 +115,10 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
     }
     for id in &certified {
         let found = conn
-            .query_one_raw(one(format!("SELECT id FROM certification WHERE id = {id}")))
+            .query_one_raw(one(format!(
+                "SELECT id FROM certification WHERE id = {}",
+                row_id(id)
+            )))
             .await
             .unwrap();
         assert!(found.is_some(), "acknowledged certificate {id} lost");
@@ -128,7 +132,8 @@ async fn acknowledged_writes_survive_kill_9_and_no_promotion_is_half_applied() {
                    (SELECT COUNT(*) FROM role_assignment a WHERE a.employee_id = e.id AND a.ended_on IS NULL) AS open_rows, \
                    (SELECT COUNT(*) FROM role_assignment a WHERE a.employee_id = e.id) AS rows_total, \
                    (SELECT COUNT(*) FROM audit_event x WHERE x.action = 'PROMOTE' AND x.entity_id = CAST(e.id AS TEXT)) AS promotes \
-                 FROM nomination n JOIN employee e ON e.id = n.nominee_id JOIN job_role r ON r.id = e.job_role_id WHERE n.id = {id}"
+                 FROM nomination n JOIN employee e ON e.id = n.nominee_id JOIN job_role r ON r.id = e.job_role_id WHERE n.id = {}",
+                row_id(id)
             )))
             .await
             .unwrap()

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, Person, TestApp};
+use crate::helpers::{error_code, gid, Kind, Person, TestApp};
 
 fn ids(connection: &Value) -> Vec<String> {
     connection["nodes"]
@@ -27,7 +27,11 @@ async fn a_manager_sees_their_whole_chain_and_nobody_outside_it() {
     assert_eq!(indirect["employee"]["salary"]["amount"], "450000");
     // Outside the chain (sideways or upwards): null, exactly as for an id
     // that does not exist.
-    for id in [app.outsider.gid(), app.top.gid(), "999999".to_owned()] {
+    for id in [
+        app.outsider.gid(),
+        app.top.gid(),
+        gid(Kind::Employee, 999_999),
+    ] {
         let outside = app.gql(q, json!({ "id": id }), Some(&app.manager)).await;
         assert_eq!(outside, json!({ "data": { "employee": null } }), "{id}");
     }
@@ -232,7 +236,7 @@ async fn bad_employee_input_is_refused_and_changes_nothing() {
         json!({ "hiredOn": "2026-02-30" }),
         json!({ "hiredOn": "9999-01-01" }),
         json!({ "hiredOn": "2025-04-01", "roleSince": "2024-01-01" }),
-        json!({ "managerId": "999999" }),
+        json!({ "managerId": gid(Kind::Employee, 999_999) }),
         json!({ "managerId": "abc" }),
         json!({ "initialPassword": "short" }),
         json!({ "market": "" }),

@@ -3,6 +3,7 @@
 //! test (SQLite by default; PostgreSQL when `DATABASE_URL` names one), and
 //! offers `app.gql(query, variables, as_user)`.
 
+pub use rungs::graphql::ids::Kind;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -38,8 +39,9 @@ pub struct User {
 }
 
 impl User {
+    /// The employee's global id, as the API writes it.
     pub fn gid(&self) -> String {
-        self.id.to_string()
+        gid(Kind::Employee, self.id)
     }
 }
 
@@ -786,4 +788,91 @@ pub fn counted_once(metrics: &str, probe: &str) {
         .collect();
     assert_eq!(lines.len(), 1, "{probe}: {lines:?}");
     assert!(lines[0].ends_with(" 1"), "{probe}: {lines:?}");
+}
+
+/// The global id of a row of `kind` (ids are opaque to clients; tests
+/// that start from a database row id build it the way the API does).
+pub fn gid(kind: Kind, id: i64) -> String {
+    rungs::graphql::ids::of(kind, id).0
+}
+
+/// The row id behind a global id the API answered (for tests that go on to
+/// the database itself).
+pub fn row_id(global: &str) -> i64 {
+    let (_, key) = rungs::graphql::ids::decode(global).expect("a global id");
+    key.parse().expect("a row id")
+}
+
+/// `query` with every row id written as a string literal (`employeeId:
+/// "3"`, `updateEmployee(id: "999999"`) turned into the global id of the
+/// type the argument names, so tables of cases can keep reading plainly.
+pub fn with_global_ids(query: &str) -> String {
+    const BY_ARGUMENT: &[(&str, Kind)] = &[
+        ("employeeId", Kind::Employee),
+        ("nomineeId", Kind::Employee),
+        ("managerId", Kind::Employee),
+        ("trainerId", Kind::Employee),
+        ("skillId", Kind::Skill),
+        ("courseId", Kind::Course),
+        ("sessionId", Kind::CourseSession),
+    ];
+    const BY_OPERATION: &[(&str, Kind)] = &[
+        ("updateEmployee", Kind::Employee),
+        ("employee", Kind::Employee),
+        ("verifyCertification", Kind::Certification),
+        ("approveNomination", Kind::Nomination),
+        ("rejectNomination", Kind::Nomination),
+        ("withdrawNomination", Kind::Nomination),
+        ("nomination", Kind::Nomination),
+        ("upsertSkill", Kind::Skill),
+        ("upsertCourse", Kind::Course),
+        ("course", Kind::Course),
+        ("courseSession", Kind::CourseSession),
+        ("cancelEnrolment", Kind::Enrolment),
+        ("completeEnrolment", Kind::Enrolment),
+    ];
+    let mut out = String::with_capacity(query.len() + 64);
+    let mut rest = query;
+    while let Some(at) = rest.find(": \"") {
+        let (before, after) = rest.split_at(at);
+        let digits: String = after[3..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let closes = after[3 + digits.len()..].starts_with('"');
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let name = &before[name_start..];
+        let kind = if name == "id" {
+            // The field the argument belongs to: the nearest name before
+            // an opening parenthesis.
+            before.rfind('(').and_then(|open| {
+                let head = &before[..open];
+                let start = head
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |i| i + 1);
+                let op = &head[start..];
+                BY_OPERATION.iter().find(|(o, _)| *o == op).map(|(_, k)| *k)
+            })
+        } else {
+            BY_ARGUMENT
+                .iter()
+                .find(|(a, _)| *a == name)
+                .map(|(_, k)| *k)
+        };
+        out.push_str(before);
+        match (kind, digits.parse::<i64>(), closes) {
+            (Some(kind), Ok(id), true) => {
+                out.push_str(&format!(": \"{}\"", gid(kind, id)));
+                rest = &after[3 + digits.len() + 1..];
+            }
+            _ => {
+                out.push_str(": \"");
+                rest = &after[3..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -20,6 +20,7 @@ mod helpers;
 mod http;
 mod import;
 mod kept;
+mod nodes;
 mod nominations;
 mod oracles;
 mod persisted;

@@ -9,7 +9,7 @@ use chrono::Months;
 use futures::future::join_all;
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, months_ago, today, Person, TestApp, User};
+use crate::helpers::{error_code, months_ago, row_id, today, Person, TestApp, User};
 
 const NOMINATE: &str = "mutation($input: NominateInput!) { nominate(input: $input) { \
     id status override overrideReason justification nominee { id } nominatedBy { id } \
@@ -93,7 +93,7 @@ async fn audit(app: &TestApp, entity: &str, action: &str) -> Vec<Value> {
     let data = app
         .data(
             "query($entity: String) { auditEvents(entity: $entity, first: 100) { nodes { \
-             action entity entityId actor { id } details } } }",
+             action entity entityId subjectId actor { id } details } } }",
             json!({ "entity": entity }),
             Some(&app.hr),
         )
@@ -199,7 +199,7 @@ async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_tra
     assert_eq!(after.audit_events, before.audit_events + 2);
     let approvals = audit(&app, "nomination", "APPROVE_NOMINATION").await;
     assert_eq!(approvals.len(), 1);
-    assert_eq!(approvals[0]["entityId"], id);
+    assert_eq!(approvals[0]["subjectId"], id);
     assert_eq!(approvals[0]["actor"]["id"], app.hr.gid());
     let decision = details(&approvals[0]);
     assert_eq!(decision["before"]["status"], "PENDING");
@@ -208,7 +208,7 @@ async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_tra
     assert_eq!(decision["after"]["newSalaryMinor"], 562_500);
     let promotions = audit(&app, "employee", "PROMOTE").await;
     assert_eq!(promotions.len(), 1);
-    assert_eq!(promotions[0]["entityId"], nominee.gid());
+    assert_eq!(promotions[0]["subjectId"], nominee.gid());
     assert_eq!(promotions[0]["actor"]["id"], app.hr.gid());
     let promotion = details(&promotions[0]);
     assert_eq!(promotion["before"]["salaryMinor"], 450_000);
@@ -219,7 +219,7 @@ async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_tra
         promotion["before"]["jobRoleId"],
         promotion["after"]["jobRoleId"]
     );
-    assert_eq!(promotion["nominationId"].to_string(), id);
+    assert_eq!(promotion["nominationId"], row_id(&id));
 }
 
 #[tokio::test]

@@ -5,9 +5,13 @@
 
 use serde_json::json;
 
-use crate::helpers::{months_ago, Person, TestApp, User};
+use crate::helpers::{gid, months_ago, with_global_ids, Person, TestApp, User};
 
-const MISSING: &str = "999999";
+/// A well-formed id of the same type as `existing` that names no row.
+fn missing_like(existing: &str) -> String {
+    let (kind, _) = rungs::graphql::ids::decode(existing).expect("a global id");
+    gid(kind, 999_999)
+}
 
 /// Ids nobody outside the other chain (and HR) may see.
 struct Hidden {
@@ -89,6 +93,11 @@ async fn an_id_the_caller_may_not_see_answers_exactly_like_a_missing_id() {
     // (what, query with $id, the caller, an id that exists but is not theirs to see)
     let cases: Vec<(&str, &str, &User, String)> = vec![
         ("employee(id)", "query($id: ID!) { employee(id: $id) { id name } }", &app.manager, employee.clone()),
+        ("node(id) of an employee", "query($id: ID!) { node(id: $id) { id ... on Employee { name } } }", &app.manager, employee.clone()),
+        ("node(id) of a nomination", "query($id: ID!) { node(id: $id) { id } }", &app.manager, hidden.nomination.clone()),
+        ("node(id) of an enrolment", "query($id: ID!) { node(id: $id) { id } }", &app.manager, hidden.enrolment.clone()),
+        ("node(id) of a certificate", "query($id: ID!) { node(id: $id) { id } }", &app.employee, hidden.cert.clone()),
+        ("nodes(ids)", "query($id: ID!) { nodes(ids: [$id]) { id } }", &app.employee, hidden.cert.clone()),
         ("employee(id) as an employee", "query($id: ID!) { employee(id: $id) { id } }", &app.employee, app.manager.gid()),
         ("nomination(id)", "query($id: ID!) { nomination(id: $id) { id status } }", &app.manager, hidden.nomination.clone()),
         ("nomination(id) as the outsider", "query($id: ID!) { nomination(id: $id) { id } }", &app.outsider, hidden.nomination.clone()),
@@ -115,10 +124,12 @@ async fn an_id_the_caller_may_not_see_answers_exactly_like_a_missing_id() {
     let mut failures = Vec::new();
     for (what, query, caller, existing) in cases {
         // Act
+        let query = &with_global_ids(query);
+        let missing = missing_like(&existing);
         let seen = app
             .gql(query, json!({ "id": existing }), Some(caller))
             .await;
-        let missing = app.gql(query, json!({ "id": MISSING }), Some(caller)).await;
+        let missing = app.gql(query, json!({ "id": missing }), Some(caller)).await;
 
         // Assert: the same answer, and no data about the existing one.
         if seen != missing {

@@ -14,7 +14,7 @@ use rungs::services::eligibility_state::bring_up_to_date;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{gid, Kind, TestApp};
 
 /// One person's answer, as compared: the dashboard verdict, the options
 /// and the courses that would unblock them.
@@ -176,7 +176,8 @@ impl Rng {
 async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> String {
     let today = Utc::now().date_naive();
     let people = ids(app, "SELECT id FROM employee ORDER BY id").await;
-    let who = rng.pick(&people).unwrap_or_default().to_string();
+    let who_id = rng.pick(&people).unwrap_or_default();
+    let who = gid(Kind::Employee, who_id);
     let ago = |n: u64| (today - Duration::days(n as i64)).to_string();
     let hr = Some(&app.hr);
     let (what, query, variables) = match rng.below(13) {
@@ -215,7 +216,7 @@ async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> Stri
             (
                 "verifyCertification",
                 "mutation($id: ID!, $a: Boolean!) { verifyCertification(id: $id, approve: $a) { id } }",
-                json!({ "id": id.to_string(), "a": rng.below(3) > 0 }),
+                json!({ "id": gid(Kind::Certification, id), "a": rng.below(3) > 0 }),
             )
         }
         3 => {
@@ -223,7 +224,7 @@ async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> Stri
             (
                 "assessSkill",
                 "mutation($i: AssessSkillInput!) { assessSkill(input: $i) { id } }",
-                json!({ "i": { "employeeId": who, "skillId": rng.pick(&skills).unwrap_or(1).to_string(),
+                json!({ "i": { "employeeId": who, "skillId": gid(Kind::Skill, rng.pick(&skills).unwrap_or(1)),
                                "level": 1 + rng.below(5), "assessedOn": ago(rng.below(300)) } }),
             )
         }
@@ -245,7 +246,7 @@ async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> Stri
             };
             // Decided by ADMIN: HR made the nomination, and nobody decides
             // their own.
-            let body = app.gql(query, json!({ "id": id.to_string() }), Some(&app.admin)).await;
+            let body = app.gql(query, json!({ "id": gid(Kind::Nomination, id) }), Some(&app.admin)).await;
             return format!("{what} {id} -> {}", body["errors"][0]["extensions"]["code"].as_str().unwrap_or("ok"));
         }
         6 => (
@@ -282,7 +283,7 @@ async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> Stri
             (
                 "upsertCourse",
                 "mutation($i: CourseInput!) { upsertCourse(input: $i) { id } }",
-                json!({ "i": { "id": id.to_string(), "title": format!("Course {id}"), "description": "changed",
+                json!({ "i": { "id": gid(Kind::Course, id), "title": format!("Course {id}"), "description": "changed",
                                "awardsCertification": { "kind": "SIX_SIGMA", "belt": belt } } }),
             )
         }
@@ -293,12 +294,12 @@ async fn random_write(app: &TestApp, rng: &mut Rng, day: &mut NaiveDate) -> Stri
             let sql = match rng.below(2) {
                 0 => format!(
                     "INSERT INTO performance_review (employee_id, period_end, rating, created_at) \
-                     VALUES ({who}, '{}', {}, '2026-01-01T00:00:00Z')",
+                     VALUES ({who_id}, '{}', {}, '2026-01-01T00:00:00Z')",
                     ago(rng.below(200)),
                     1 + rng.below(5)
                 ),
                 _ => format!(
-                    "UPDATE employee SET role_since = '{}' WHERE id = {who}",
+                    "UPDATE employee SET role_since = '{}' WHERE id = {who_id}",
                     ago(rng.below(900))
                 ),
             };
@@ -496,7 +497,7 @@ async fn todays_dashboard_agrees_with_every_progression_at_ten_thousand() {
         let mut expected: BTreeMap<String, (String, i64)> = BTreeMap::new();
         for p in people.iter().filter(|p| p.hired_on <= day) {
             let (key, label) = match p.manager_id {
-                Some(m) => (m.to_string(), names[&m].clone()),
+                Some(m) => (gid(Kind::Employee, m), names[&m].clone()),
                 None => ("none".to_owned(), "no manager".to_owned()),
             };
             expected.entry(key).or_insert((label, 0)).1 += 1;

@@ -6,7 +6,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{days_from_today, error_code, months_ago, today, Person, TestApp, User};
+use crate::helpers::{
+    days_from_today, error_code, gid, months_ago, today, Kind, Person, TestApp, User,
+};
 
 /// The id of a skill of the seeded catalogue, by name.
 async fn skill_id(app: &TestApp, name: &str) -> String {
@@ -238,7 +240,14 @@ async fn assessments_keep_their_history_and_only_the_chain_or_hr_counts() {
         let bad = assess(&app, &app.manager, &app.employee, &coaching, level).await;
         assert_eq!(error_code(&bad), "BAD_USER_INPUT");
     }
-    let unknown = assess(&app, &app.manager, &app.employee, "999999", 3).await;
+    let unknown = assess(
+        &app,
+        &app.manager,
+        &app.employee,
+        &gid(Kind::Skill, 999_999),
+        3,
+    )
+    .await;
     assert_eq!(error_code(&unknown), "NOT_FOUND");
     assert_eq!(app.count("skill_assessment").await, before);
 
@@ -726,7 +735,7 @@ async fn bad_course_and_session_input_is_refused_and_changes_nothing() {
             "BAD_USER_INPUT",
         ),
         (
-            json!({ "title": "Ghost", "description": "d", "awardsSkill": { "skillId": "999999", "level": 3 } }),
+            json!({ "title": "Ghost", "description": "d", "awardsSkill": { "skillId": gid(Kind::Skill, 999_999), "level": 3 } }),
             "NOT_FOUND",
         ),
         (
@@ -761,7 +770,7 @@ async fn bad_course_and_session_input_is_refused_and_changes_nothing() {
             "BAD_USER_INPUT",
         ),
         (
-            json!({ "courseId": "999999", "startsOn": day(5), "endsOn": day(6), "capacity": 5 }),
+            json!({ "courseId": gid(Kind::Course, 999_999), "startsOn": day(5), "endsOn": day(6), "capacity": 5 }),
             "NOT_FOUND",
         ),
         (

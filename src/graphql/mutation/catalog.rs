@@ -1,9 +1,10 @@
 use async_graphql::{Context, InputObject, Object, Result};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 use crate::graphql::types::ladder::{LadderStep, SalaryBand};
-use crate::services::{catalog, validate};
+use crate::services::catalog;
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -139,7 +140,12 @@ impl CatalogMutation {
                 skill_requirements: match input.skill_requirements {
                     Some(list) => Some(
                         list.iter()
-                            .map(|r| Ok((validate::id("skillId", &r.skill_id)?, r.min_level)))
+                            .map(|r| {
+                                Ok((
+                                    ids::parse("skillId", Kind::Skill, &r.skill_id)?,
+                                    r.min_level,
+                                ))
+                            })
                             .collect::<Result<Vec<_>, crate::error::AppError>>()?,
                     ),
                     None => None,

@@ -1,10 +1,11 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
 use crate::graphql::types::enums::{AccessRole, EmploymentType, WorkArrangement};
-use crate::services::{employees, validate};
+use crate::services::employees;
 
 #[derive(Default)]
 pub struct EmployeeMutation;
@@ -90,7 +91,7 @@ impl EmployeeMutation {
             role_code: input.role_code,
             manager_id: input
                 .manager_id
-                .map(|id| validate::id("managerId", &id))
+                .map(|id| ids::parse("managerId", Kind::Employee, &id))
                 .transpose()?,
             site: input.site,
             market: input.market,
@@ -117,14 +118,14 @@ impl EmployeeMutation {
     ) -> Result<Employee> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Employee, &id)?;
         let changes = employees::EmployeeChanges {
             name: input.name,
             email: input.email,
             access_role: input.access_role.map(Into::into),
             manager_id: input
                 .manager_id
-                .map(|id| validate::id("managerId", &id))
+                .map(|id| ids::parse("managerId", Kind::Employee, &id))
                 .transpose()?,
             site: input.site,
             market: input.market,

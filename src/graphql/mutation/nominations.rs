@@ -1,3 +1,4 @@
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use chrono::Utc;
 
@@ -5,7 +6,7 @@ use crate::graphql::context;
 use crate::graphql::scalars::Date;
 use crate::graphql::subscription::event_bus;
 use crate::graphql::types::nomination::Nomination;
-use crate::services::{nominations, validate};
+use crate::services::nominations;
 
 #[derive(Default)]
 pub struct NominationMutation;
@@ -34,7 +35,7 @@ impl NominationMutation {
     async fn nominate(&self, ctx: &Context<'_>, input: NominateInput) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         let input = nominations::NominateInput {
-            nominee_id: validate::id("nomineeId", &input.nominee_id)?,
+            nominee_id: ids::parse("nomineeId", Kind::Employee, &input.nominee_id)?,
             target_role_code: input.target_role_code,
             justification: input.justification,
             is_override: input.r#override,
@@ -60,7 +61,7 @@ impl NominationMutation {
     ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Nomination, &id)?;
         let today = Utc::now().date_naive();
         Ok(Nomination(
             nominations::approve(
@@ -86,7 +87,7 @@ impl NominationMutation {
     ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Nomination, &id)?;
         Ok(Nomination(
             nominations::reject(context::db(ctx), event_bus(ctx)?, principal, id, &reason).await?,
         ))
@@ -96,7 +97,7 @@ impl NominationMutation {
     /// may not see is NOT_FOUND, like a missing one.
     async fn withdraw_nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Nomination, &id)?;
         Ok(Nomination(
             nominations::withdraw(context::db(ctx), event_bus(ctx)?, principal, id).await?,
         ))

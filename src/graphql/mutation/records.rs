@@ -1,10 +1,11 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 use crate::graphql::types::records::{Certification, PerformanceReview};
-use crate::services::{records, validate};
+use crate::services::records;
 
 #[derive(Default)]
 pub struct RecordMutation;
@@ -63,7 +64,7 @@ impl RecordMutation {
     ) -> Result<Certification> {
         let principal = context::principal(ctx)?;
         let new = records::NewCertification {
-            employee_id: validate::id("employeeId", &input.employee_id)?,
+            employee_id: ids::parse("employeeId", Kind::Employee, &input.employee_id)?,
             kind: input.kind.into(),
             name: input.name,
             belt: input.belt.map(Into::into),
@@ -87,7 +88,7 @@ impl RecordMutation {
     ) -> Result<Certification> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Certification, &id)?;
         Ok(Certification(
             records::verify_certification(context::db(ctx), principal, id, approve).await?,
         ))
@@ -101,7 +102,7 @@ impl RecordMutation {
     ) -> Result<PerformanceReview> {
         let principal = context::principal(ctx)?;
         let new = records::NewReview {
-            employee_id: validate::id("employeeId", &input.employee_id)?,
+            employee_id: ids::parse("employeeId", Kind::Employee, &input.employee_id)?,
             period_end: input.period_end.0,
             rating: input.rating,
             csat: input.csat,

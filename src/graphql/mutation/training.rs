@@ -1,10 +1,11 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 use crate::graphql::types::training::{Course, CourseSession, Enrolment, Skill, SkillAssessment};
-use crate::services::{skills, training, validate};
+use crate::services::{skills, training};
 
 #[derive(Default)]
 pub struct TrainingMutation;
@@ -98,8 +99,12 @@ pub struct ScheduleSessionInput {
     pub location: Option<String>,
 }
 
-fn optional_id(field: &str, id: &Option<ID>) -> Result<Option<i64>, crate::error::AppError> {
-    id.as_ref().map(|id| validate::id(field, id)).transpose()
+fn optional_id(
+    field: &str,
+    kind: Kind,
+    id: &Option<ID>,
+) -> Result<Option<i64>, crate::error::AppError> {
+    ids::parse_opt(field, kind, id.as_ref())
 }
 
 #[Object]
@@ -112,7 +117,7 @@ impl TrainingMutation {
             context::db(ctx),
             principal,
             skills::SkillInput {
-                id: optional_id("id", &input.id)?,
+                id: optional_id("id", Kind::Skill, &input.id)?,
                 name: input.name,
                 category: input.category,
                 description: input.description,
@@ -135,8 +140,8 @@ impl TrainingMutation {
             context::db(ctx),
             principal,
             skills::AssessmentInput {
-                employee_id: validate::id("employeeId", &input.employee_id)?,
-                skill_id: validate::id("skillId", &input.skill_id)?,
+                employee_id: ids::parse("employeeId", Kind::Employee, &input.employee_id)?,
+                skill_id: ids::parse("skillId", Kind::Skill, &input.skill_id)?,
                 level: input.level,
                 assessed_on: input.assessed_on.0,
                 note: input.note,
@@ -155,7 +160,7 @@ impl TrainingMutation {
             context::db(ctx),
             principal,
             training::CourseInput {
-                id: optional_id("id", &input.id)?,
+                id: optional_id("id", Kind::Course, &input.id)?,
                 title: input.title,
                 description: input.description,
                 certification: input
@@ -169,7 +174,10 @@ impl TrainingMutation {
                         validity_months: c.validity_months,
                     }),
                 skill: match input.awards_skill {
-                    Some(s) => Some((validate::id("awardsSkill.skillId", &s.skill_id)?, s.level)),
+                    Some(s) => Some((
+                        ids::parse("awardsSkill.skillId", Kind::Skill, &s.skill_id)?,
+                        s.level,
+                    )),
                     None => None,
                 },
             },
@@ -190,11 +198,11 @@ impl TrainingMutation {
             context::db(ctx),
             principal,
             training::SessionInput {
-                course_id: validate::id("courseId", &input.course_id)?,
+                course_id: ids::parse("courseId", Kind::Course, &input.course_id)?,
                 starts_on: input.starts_on.0,
                 ends_on: input.ends_on.0,
                 capacity: input.capacity,
-                trainer_id: optional_id("trainerId", &input.trainer_id)?,
+                trainer_id: optional_id("trainerId", Kind::Employee, &input.trainer_id)?,
                 location: input.location,
             },
         )
@@ -213,8 +221,9 @@ impl TrainingMutation {
         employee_id: Option<ID>,
     ) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
-        let session_id = validate::id("sessionId", &session_id)?;
-        let employee_id = optional_id("employeeId", &employee_id)?.unwrap_or(principal.employee_id);
+        let session_id = ids::parse("sessionId", Kind::CourseSession, &session_id)?;
+        let employee_id = optional_id("employeeId", Kind::Employee, &employee_id)?
+            .unwrap_or(principal.employee_id);
         let saved = training::enrol(context::db(ctx), principal, session_id, employee_id).await?;
         Ok(Enrolment(saved))
     }
@@ -225,7 +234,7 @@ impl TrainingMutation {
     /// like a missing one.
     async fn cancel_enrolment(&self, ctx: &Context<'_>, id: ID) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Enrolment, &id)?;
         Ok(Enrolment(
             training::cancel_enrolment(context::db(ctx), principal, id).await?,
         ))
@@ -242,7 +251,7 @@ impl TrainingMutation {
         completed_on: Option<Date>,
     ) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Enrolment, &id)?;
         Ok(Enrolment(
             training::complete_enrolment(
                 context::db(ctx),

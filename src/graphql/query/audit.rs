@@ -1,9 +1,10 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::audit::AuditEvent;
 use crate::graphql::types::connection::{page_args, AuditEventConnection};
-use crate::services::{audit, validate};
+use crate::services::audit;
 
 #[derive(Default)]
 pub struct AuditQuery;
@@ -23,7 +24,7 @@ impl AuditQuery {
         let principal = context::principal(ctx)?;
         let (first, after_id) = page_args(first, after.as_deref())?;
         let actor = actor_id
-            .map(|id| validate::id("actorId", &id))
+            .map(|id| ids::parse("actorId", Kind::Employee, &id))
             .transpose()?;
         let (rows, has_next, total) = audit::list(
             context::db(ctx),

@@ -1,10 +1,11 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::types::connection::{page_args, EmployeeConnection};
 use crate::graphql::types::employee::Employee;
-use crate::services::{employees, validate};
+use crate::services::employees;
 
 #[derive(Default)]
 pub struct EmployeeQuery;
@@ -57,7 +58,7 @@ impl EmployeeQuery {
     /// exist.
     async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
         let principal = context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Employee, &id)?;
         match viewable(ctx, principal, id).await {
             Ok(model) => Ok(Some(Employee(model))),
             Err(crate::error::AppError::NotFound(_)) => Ok(None),
@@ -82,7 +83,7 @@ impl EmployeeQuery {
             market: filter.market,
             manager_id: filter
                 .manager_id
-                .map(|id| validate::id("managerId", &id))
+                .map(|id| ids::parse("managerId", Kind::Employee, &id))
                 .transpose()?,
             eligible_for: filter.eligible_for,
             search: filter.search,

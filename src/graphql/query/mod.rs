@@ -4,11 +4,14 @@ mod audit;
 mod catalog;
 mod dashboard;
 mod employees;
+mod node;
 mod nominations;
 mod report;
 mod training;
 
 use async_graphql::MergedObject;
+
+pub use node::Node;
 
 /// Reads. Everything needs a signed-in user (`Authorization: Bearer
 /// <token>` from `login`).
@@ -21,4 +24,5 @@ pub struct QueryRoot(
     dashboard::DashboardQuery,
     report::ReportQuery,
     training::TrainingQuery,
+    node::NodeQuery,
 );

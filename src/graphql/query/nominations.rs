@@ -1,10 +1,11 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::connection::{page_args, NominationConnection};
 use crate::graphql::types::enums::NominationStatus;
 use crate::graphql::types::nomination::Nomination;
-use crate::services::{nominations, validate};
+use crate::services::nominations;
 
 #[derive(Default)]
 pub struct NominationQuery;
@@ -42,7 +43,7 @@ impl NominationQuery {
     /// id that does not exist.
     async fn nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Nomination>> {
         let principal = context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Nomination, &id)?;
         match nominations::get(context::db(ctx), principal, id).await {
             Ok(n) => Ok(Some(Nomination(n))),
             Err(crate::error::AppError::NotFound(_)) => Ok(None),

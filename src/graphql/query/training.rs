@@ -1,10 +1,11 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::training::{Course, CourseSession, ProficiencyLevel, Skill};
-use crate::services::{skills, training, validate};
+use crate::services::{skills, training};
 
 #[derive(Default)]
 pub struct TrainingQuery;
@@ -49,7 +50,7 @@ impl TrainingQuery {
     /// One course of the catalogue; null when no course has that id.
     async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Course>> {
         context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::Course, &id)?;
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.courses.load_one(id).await?.map(Course))
     }
@@ -75,7 +76,7 @@ impl TrainingQuery {
     /// One course session; null when no session has that id.
     async fn course_session(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseSession>> {
         context::principal(ctx)?;
-        let id = validate::id("id", &id)?;
+        let id = ids::parse("id", Kind::CourseSession, &id)?;
         let loaders = ctx.data_unchecked::<Loaders>();
         Ok(loaders.sessions.load_one(id).await?.map(CourseSession))
     }

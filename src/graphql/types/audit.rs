@@ -1,5 +1,6 @@
 //! Audit events as GraphQL (HR and ADMIN only, enforced by the service).
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
@@ -14,9 +15,9 @@ pub struct AuditEvent(pub audit_event::Model);
 /// the before and after.
 #[Object]
 impl AuditEvent {
-    /// The event's id (later events have larger ids).
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    /// The event's global id.
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::AuditEvent, self.0.id)
     }
     /// When it happened.
     async fn at(&self) -> DateTime<Utc> {
@@ -47,6 +48,26 @@ impl AuditEvent {
     /// sign-in).
     async fn entity_id(&self) -> &str {
         &self.0.entity_id
+    }
+    /// The record's global id, for `node(id:)`; null when the record is
+    /// not an object of the API (a sign-in session) or there is none.
+    async fn subject_id(&self) -> Option<ID> {
+        let kind = match self.0.entity.as_str() {
+            "employee" => Kind::Employee,
+            "nomination" => Kind::Nomination,
+            "certification" => Kind::Certification,
+            "performance_review" => Kind::PerformanceReview,
+            "course" => Kind::Course,
+            "course_session" => Kind::CourseSession,
+            "enrolment" => Kind::Enrolment,
+            "ladder_step" => Kind::LadderStep,
+            "salary_band" => Kind::SalaryBand,
+            "skill" => Kind::Skill,
+            "skill_assessment" => Kind::SkillAssessment,
+            _ => return None,
+        };
+        let id = self.0.entity_id.parse::<i64>().ok()?;
+        Some(ids::of(kind, id))
     }
     /// JSON text with what changed (before and after).
     async fn details(&self) -> &str {

@@ -82,10 +82,23 @@ fn grouping(by: GroupBy) -> Grouping {
     }
 }
 
-/// A count under a grouping key (role code, site, market, or manager id).
+/// A bucket's key as clients see it: for MANAGER the manager's global id
+/// (usable as `managerId`, or with `node(id:)`), else as the service keyed
+/// it.
+fn public_key(grouping: Grouping, key: String) -> String {
+    match (grouping, key.parse::<i64>()) {
+        (Grouping::Manager, Ok(id)) => {
+            crate::graphql::ids::of(crate::graphql::ids::Kind::Employee, id).0
+        }
+        _ => key,
+    }
+}
+
+/// A count under a grouping key (role code, site, market, or manager's
+/// global id).
 #[derive(SimpleObject)]
 pub struct CountBucket {
-    /// The group: role code, site, market, or manager id ("none" for
+    /// The group: role code, site, market, or the manager's global id ("none" for
     /// people without a manager).
     pub key: String,
     /// Human-readable key: role title, site, market, manager name ("no
@@ -98,7 +111,7 @@ pub struct CountBucket {
 /// Eligibility under a grouping key.
 #[derive(SimpleObject)]
 pub struct EligibilityBucket {
-    /// The group: role code, site, market, or manager id ("none" for
+    /// The group: role code, site, market, or the manager's global id ("none" for
     /// people without a manager).
     pub key: String,
     /// Human-readable key: role title, site, market, manager name ("no
@@ -137,7 +150,7 @@ pub struct CoverageBucket {
 /// Compa-ratio (salary / band midpoint) distribution.
 #[derive(SimpleObject)]
 pub struct CompaRatioBucket {
-    /// The group: role code, site, market, or manager id ("none" for
+    /// The group: role code, site, market, or the manager's global id ("none" for
     /// people without a manager).
     pub key: String,
     /// Human-readable key: role title, site, market, manager name ("no
@@ -227,7 +240,7 @@ impl Dashboard {
             .take(crate::graphql::cost::bound::BUCKETS)
             .cloned()
             .map(|b| CountBucket {
-                key: b.key,
+                key: public_key(g, b.key),
                 label: b.label,
                 count: b.count as i32,
             })
@@ -258,7 +271,7 @@ impl Dashboard {
             .into_iter()
             .take(crate::graphql::cost::bound::BUCKETS)
             .map(|b| EligibilityBucket {
-                key: b.key,
+                key: public_key(grouping, b.key),
                 label: b.label,
                 total: b.total as i32,
                 eligible: b.eligible as i32,
@@ -338,7 +351,7 @@ impl Dashboard {
                 .take(crate::graphql::cost::bound::BUCKETS)
                 .cloned()
                 .map(|b| CompaRatioBucket {
-                    key: b.key,
+                    key: public_key(grouping, b.key),
                     label: b.label,
                     count: b.count as i32,
                     min: b.min,

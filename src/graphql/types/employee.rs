@@ -4,6 +4,7 @@
 //! certifications, reviews, progression, history) only to the person, their
 //! reporting chain, HR and ADMIN, else FORBIDDEN (`auth::policy`).
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
@@ -57,8 +58,8 @@ impl Employee {
 #[Object]
 impl Employee {
     /// The employee's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Employee, self.0.id)
     }
     /// HR's employee number, unique (generated as "E000042" unless HR gave
     /// one).

@@ -1,5 +1,6 @@
 //! Roles, ladder steps, requirements, salary bands and money.
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 
 use crate::db::entities::{job_role, ladder_step, salary_band, step_requirement};
@@ -35,6 +36,10 @@ pub struct Role(pub job_role::Model);
 /// A job role: where someone stands on the ladder (CSR, TEAM_LEAD, ...).
 #[Object]
 impl Role {
+    /// The role's global id (keyed by its code, which does not change).
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Role, &self.0.code)
+    }
     /// Stable code used in inputs and filters, e.g. "CSR", "TEAM_LEAD".
     async fn code(&self) -> &str {
         &self.0.code
@@ -77,8 +82,8 @@ pub struct LadderStep(pub ladder_step::Model);
 #[Object]
 impl LadderStep {
     /// The step's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::LadderStep, self.0.id)
     }
     /// The role the step starts from.
     async fn from(&self, ctx: &Context<'_>) -> Result<Role> {
@@ -170,8 +175,6 @@ impl Requirement {
 pub struct SalaryBand {
     #[graphql(skip)]
     pub model: salary_band::Model,
-    /// The band's id.
-    pub id: ID,
     /// Market code, e.g. "JP".
     pub market: String,
     /// Lowest pay of the band, in the band's currency.
@@ -185,7 +188,6 @@ pub struct SalaryBand {
 impl From<salary_band::Model> for SalaryBand {
     fn from(model: salary_band::Model) -> Self {
         SalaryBand {
-            id: ID(model.id.to_string()),
             market: model.market.clone(),
             min: Money::new(model.min_minor, &model.currency),
             midpoint: Money::new(model.midpoint_minor, &model.currency),
@@ -197,6 +199,10 @@ impl From<salary_band::Model> for SalaryBand {
 
 #[ComplexObject]
 impl SalaryBand {
+    /// The band's global id.
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::SalaryBand, self.model.id)
+    }
     /// The job role the band is for.
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.model.job_role_id).await

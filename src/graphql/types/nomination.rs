@@ -1,6 +1,7 @@
 //! Nominations as GraphQL. Whoever may see a nomination reads its people,
 //! target and status; its pay fields follow the nominee's salary visibility.
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
@@ -29,8 +30,8 @@ async fn employee(ctx: &Context<'_>, id: i64) -> Result<Employee> {
 #[Object]
 impl Nomination {
     /// The nomination's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Nomination, self.0.id)
     }
     /// The person put forward.
     async fn nominee(&self, ctx: &Context<'_>) -> Result<Employee> {

@@ -1,5 +1,6 @@
 //! Certifications, performance reviews and role-history rows.
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::db::entities::{certification, performance_review, role_assignment};
@@ -16,8 +17,8 @@ pub struct Certification(pub certification::Model);
 #[Object]
 impl Certification {
     /// The certificate's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Certification, self.0.id)
     }
     /// What kind of certificate it is.
     async fn kind(&self) -> CertificationKind {
@@ -59,8 +60,8 @@ pub struct PerformanceReview(pub performance_review::Model);
 #[Object]
 impl PerformanceReview {
     /// The review's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::PerformanceReview, self.0.id)
     }
     /// Last day of the period reviewed; eligibility takes the last two
     /// reviews by this date.
@@ -95,6 +96,10 @@ pub struct RoleAssignment(pub role_assignment::Model);
 /// One job role a person held, with its dates and the salary it started at.
 #[Object]
 impl RoleAssignment {
+    /// The role-history row's id.
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::RoleAssignment, self.0.id)
+    }
     /// The job role held.
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.job_role_id).await

@@ -1,6 +1,7 @@
 //! The eligibility report as GraphQL: the rows of `rungs export
 //! eligibility`, one per employee and ladder step.
 
+use crate::graphql::ids::{self, Kind};
 use async_graphql::{SimpleObject, ID};
 
 use crate::graphql::scalars::Date;
@@ -39,7 +40,7 @@ pub struct EligibilityReportRow {
 impl From<ReportRow> for EligibilityReportRow {
     fn from(row: ReportRow) -> Self {
         EligibilityReportRow {
-            employee_id: ID(row.employee_id.to_string()),
+            employee_id: ids::of(Kind::Employee, row.employee_id),
             employee_number: row.employee_number,
             name: row.name,
             site: row.site,

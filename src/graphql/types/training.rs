@@ -1,5 +1,6 @@
 //! Skills, courses, sessions, enrolments and development plans.
 
+use crate::graphql::ids::{self, Kind};
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
@@ -29,8 +30,8 @@ pub struct Skill(pub skill::Model);
 #[Object]
 impl Skill {
     /// The skill's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Skill, self.0.id)
     }
     /// The skill's name, unique in the catalogue.
     async fn name(&self) -> &str {
@@ -117,8 +118,8 @@ pub struct SkillAssessment(pub skill_assessment::Model);
 #[Object]
 impl SkillAssessment {
     /// The assessment's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::SkillAssessment, self.0.id)
     }
     /// The skill assessed.
     async fn skill(&self, ctx: &Context<'_>) -> Result<Skill> {
@@ -212,8 +213,8 @@ pub struct Course(pub course::Model);
 #[Object]
 impl Course {
     /// The course's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Course, self.0.id)
     }
     /// The course's title, unique in the catalogue.
     async fn title(&self) -> &str {
@@ -283,8 +284,8 @@ async fn session_by_id(ctx: &Context<'_>, id: i64) -> Result<Option<CourseSessio
 #[Object]
 impl CourseSession {
     /// The session's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::CourseSession, self.0.id)
     }
     /// The course this is a session of.
     async fn course(&self, ctx: &Context<'_>) -> Result<Course> {
@@ -356,8 +357,8 @@ pub struct Enrolment(pub enrolment::Model);
 #[Object]
 impl Enrolment {
     /// The enrolment's id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::Enrolment, self.0.id)
     }
     /// The session enrolled in.
     async fn session(&self, ctx: &Context<'_>) -> Result<CourseSession> {
