@@ -14,6 +14,22 @@
 
 local threads = {}
 
+-- An employee's global id (graphql::ids): base64 of "Employee:<row id>".
+local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+local function base64(text)
+  return ((text:gsub(".", function(c)
+    local bits, byte = "", c:byte()
+    for i = 8, 1, -1 do bits = bits .. (byte % 2 ^ i - byte % 2 ^ (i - 1) > 0 and "1" or "0") end
+    return bits
+  end) .. "0000"):gsub("%d%d%d?%d?%d?%d?", function(bits)
+    if #bits < 6 then return "" end
+    local n = 0
+    for i = 1, 6 do n = n + (bits:sub(i, i) == "1" and 2 ^ (6 - i) or 0) end
+    return B64:sub(n + 1, n + 1)
+  end) .. ({ "", "==", "=" })[#text % 3 + 1])
+end
+local function employee_id(row) return base64("Employee:" .. row) end
+
 function setup(thread)
   table.insert(threads, thread)
 end
@@ -44,7 +60,7 @@ function request()
   if mode == "write" or (mode == "mixed" and n % 10 == 0) then
     local day = string.format("%04d-%02d-%02d", math.random(1901, 1949), math.random(1, 12), math.random(1, 28))
     local body = '{"query":"mutation($e: ID!, $d: Date!) { recordReview(input: {employeeId: $e, periodEnd: $d, rating: 3.0}) { id } }",'
-      .. '"variables":{"e":"' .. math.random(first_id, last_id) .. '","d":"' .. day .. '"}}'
+      .. '"variables":{"e":"' .. employee_id(math.random(first_id, last_id)) .. '","d":"' .. day .. '"}}'
     writes = writes + 1
     return wrk.format("POST", "/graphql", headers, body)
   end
