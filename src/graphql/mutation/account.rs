@@ -9,6 +9,8 @@ use crate::services::accounts;
 pub struct AccountMutation;
 
 /// A login token (send it as `Authorization: Bearer <token>`).
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct AuthPayload {
     /// The bearer token; keep it secret. `logout` revokes it.
@@ -26,8 +28,8 @@ impl AccountMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        email: String,
-        password: String,
+        #[graphql(desc = "Work email, any case.")] email: String,
+        #[graphql(desc = "The account's password.")] password: String,
     ) -> Result<AuthPayload> {
         let outcome =
             accounts::login(context::db(ctx), &email, &password, context::client(ctx)).await?;
@@ -50,8 +52,8 @@ impl AccountMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        current_password: String,
-        new_password: String,
+        #[graphql(desc = "The password in use now.")] current_password: String,
+        #[graphql(desc = "The new password: at least 12 characters.")] new_password: String,
     ) -> Result<bool> {
         let principal = context::principal(ctx)?;
         accounts::change_password(

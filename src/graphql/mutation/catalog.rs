@@ -86,7 +86,7 @@ impl CatalogMutation {
     async fn upsert_salary_band(
         &self,
         ctx: &Context<'_>,
-        input: SalaryBandInput,
+        #[graphql(desc = "What to create or change.")] input: SalaryBandInput,
     ) -> Result<SalaryBand> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
@@ -111,7 +111,7 @@ impl CatalogMutation {
     async fn upsert_ladder_step(
         &self,
         ctx: &Context<'_>,
-        input: LadderStepInput,
+        #[graphql(desc = "What to create or change.")] input: LadderStepInput,
     ) -> Result<LadderStep> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;

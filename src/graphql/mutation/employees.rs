@@ -79,7 +79,7 @@ impl EmployeeMutation {
     async fn create_employee(
         &self,
         ctx: &Context<'_>,
-        input: CreateEmployeeInput,
+        #[graphql(desc = "What to create or change.")] input: CreateEmployeeInput,
     ) -> Result<Employee> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
@@ -113,8 +113,8 @@ impl EmployeeMutation {
     async fn update_employee(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateEmployeeInput,
+        #[graphql(desc = "The employee's global id.")] id: ID,
+        #[graphql(desc = "What to create or change.")] input: UpdateEmployeeInput,
     ) -> Result<Employee> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;

@@ -32,7 +32,11 @@ pub struct NominateInput {
 impl NominationMutation {
     /// A manager nominates someone in their chain (HR: anyone) who is
     /// ELIGIBLE today for the target role. NOT_ELIGIBLE lists the gaps.
-    async fn nominate(&self, ctx: &Context<'_>, input: NominateInput) -> Result<Nomination> {
+    async fn nominate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to create or change.")] input: NominateInput,
+    ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         let input = nominations::NominateInput {
             nominee_id: ids::parse("nomineeId", Kind::Employee, &input.nominee_id)?,
@@ -55,8 +59,10 @@ impl NominationMutation {
     async fn approve_nomination(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The nomination's global id.")] id: ID,
+        #[graphql(desc = "The raise, in percent, within the step's range (default: its minimum).")]
         raise_percent: Option<f64>,
+        #[graphql(desc = "The promotion's effective date (default today, UTC).")]
         effective_on: Option<Date>,
     ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
@@ -82,8 +88,8 @@ impl NominationMutation {
     async fn reject_nomination(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: String,
+        #[graphql(desc = "The nomination's global id.")] id: ID,
+        #[graphql(desc = "Why, for the nominee and the nominator (required).")] reason: String,
     ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
@@ -95,7 +101,11 @@ impl NominationMutation {
 
     /// The nominator or HR withdraws a PENDING nomination. A nomination you
     /// may not see is NOT_FOUND, like a missing one.
-    async fn withdraw_nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Nomination> {
+    async fn withdraw_nomination(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The nomination's global id.")] id: ID,
+    ) -> Result<Nomination> {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Nomination, &id)?;
         Ok(Nomination(

@@ -60,7 +60,7 @@ impl RecordMutation {
     async fn add_certification(
         &self,
         ctx: &Context<'_>,
-        input: AddCertificationInput,
+        #[graphql(desc = "What to create or change.")] input: AddCertificationInput,
     ) -> Result<Certification> {
         let principal = context::principal(ctx)?;
         let new = records::NewCertification {
@@ -83,8 +83,8 @@ impl RecordMutation {
     async fn verify_certification(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        approve: bool,
+        #[graphql(desc = "The certificate's global id.")] id: ID,
+        #[graphql(desc = "True verifies the certificate, false rejects it.")] approve: bool,
     ) -> Result<Certification> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
@@ -98,7 +98,7 @@ impl RecordMutation {
     async fn record_review(
         &self,
         ctx: &Context<'_>,
-        input: RecordReviewInput,
+        #[graphql(desc = "What to create or change.")] input: RecordReviewInput,
     ) -> Result<PerformanceReview> {
         let principal = context::principal(ctx)?;
         let new = records::NewReview {

@@ -110,7 +110,11 @@ fn optional_id(
 #[Object]
 impl TrainingMutation {
     /// HR: add a skill to the catalogue or change one.
-    async fn upsert_skill(&self, ctx: &Context<'_>, input: SkillInput) -> Result<Skill> {
+    async fn upsert_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to create or change.")] input: SkillInput,
+    ) -> Result<Skill> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
         let saved = skills::upsert_skill(
@@ -133,7 +137,7 @@ impl TrainingMutation {
     async fn assess_skill(
         &self,
         ctx: &Context<'_>,
-        input: AssessSkillInput,
+        #[graphql(desc = "What to create or change.")] input: AssessSkillInput,
     ) -> Result<SkillAssessment> {
         let principal = context::principal(ctx)?;
         let saved = skills::assess_skill(
@@ -153,7 +157,11 @@ impl TrainingMutation {
 
     /// HR: create or change a course (it awards a certificate, a skill
     /// level, or both).
-    async fn upsert_course(&self, ctx: &Context<'_>, input: CourseInput) -> Result<Course> {
+    async fn upsert_course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to create or change.")] input: CourseInput,
+    ) -> Result<Course> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
         let saved = training::upsert_course(
@@ -190,7 +198,7 @@ impl TrainingMutation {
     async fn schedule_session(
         &self,
         ctx: &Context<'_>,
-        input: ScheduleSessionInput,
+        #[graphql(desc = "What to create or change.")] input: ScheduleSessionInput,
     ) -> Result<CourseSession> {
         let principal = context::principal(ctx)?;
         principal.require_hr()?;
@@ -217,8 +225,8 @@ impl TrainingMutation {
     async fn enrol(
         &self,
         ctx: &Context<'_>,
-        session_id: ID,
-        employee_id: Option<ID>,
+        #[graphql(desc = "The course session's global id.")] session_id: ID,
+        #[graphql(desc = "Whom to enrol (default: yourself).")] employee_id: Option<ID>,
     ) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
         let session_id = ids::parse("sessionId", Kind::CourseSession, &session_id)?;
@@ -232,7 +240,11 @@ impl TrainingMutation {
     /// or HR; once the session is over, HR only); a freed seat goes to the
     /// first person waiting. An enrolment you may not see is NOT_FOUND,
     /// like a missing one.
-    async fn cancel_enrolment(&self, ctx: &Context<'_>, id: ID) -> Result<Enrolment> {
+    async fn cancel_enrolment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The enrolment's global id.")] id: ID,
+    ) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Enrolment, &id)?;
         Ok(Enrolment(
@@ -247,7 +259,8 @@ impl TrainingMutation {
     async fn complete_enrolment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The enrolment's global id.")] id: ID,
+        #[graphql(desc = "The completion day (default: the session's last day).")]
         completed_on: Option<Date>,
     ) -> Result<Enrolment> {
         let principal = context::principal(ctx)?;

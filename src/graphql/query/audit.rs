@@ -16,10 +16,16 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit it for the first page.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Only events about this kind of record (\"employee\", \"nomination\", ...)."
+        )]
         entity: Option<String>,
-        actor_id: Option<ID>,
+        #[graphql(desc = "Only events by this person (an employee's global id).")] actor_id: Option<
+            ID,
+        >,
     ) -> Result<AuditEventConnection> {
         let principal = context::principal(ctx)?;
         let (first, after_id) = page_args(first, after.as_deref())?;

@@ -26,8 +26,8 @@ impl CatalogQuery {
     async fn salary_bands(
         &self,
         ctx: &Context<'_>,
-        role_code: Option<String>,
-        market: Option<String>,
+        #[graphql(desc = "Only this role's bands, by code.")] role_code: Option<String>,
+        #[graphql(desc = "Only this market's bands, e.g. \"JP\".")] market: Option<String>,
     ) -> Result<Vec<SalaryBand>> {
         context::principal(ctx)?;
         let ladder = context::ladder(ctx).await?;

@@ -13,7 +13,12 @@ pub struct DashboardQuery;
 impl DashboardQuery {
     /// HR and ADMIN: everyone; MANAGER: their reporting chain; EMPLOYEE:
     /// FORBIDDEN. Figures as of `asOf` (default today, UTC).
-    async fn dashboard(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Dashboard> {
+    async fn dashboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
+        as_of: Option<Date>,
+    ) -> Result<Dashboard> {
         let principal = context::principal(ctx)?;
         let scope = Scope::for_principal(principal)?;
         let ladder = context::ladder(ctx).await?;

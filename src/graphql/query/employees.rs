@@ -56,7 +56,11 @@ impl EmployeeQuery {
     /// One employee: yourself, anyone in your reporting chain, or anyone for
     /// HR and ADMIN; null otherwise, exactly as for an id that does not
     /// exist.
-    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
+    async fn employee(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The employee's global id.")] id: ID,
+    ) -> Result<Option<Employee>> {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Employee, &id)?;
         match viewable(ctx, principal, id).await {
@@ -70,9 +74,12 @@ impl EmployeeQuery {
     async fn employees(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit it for the first page.")]
         after: Option<String>,
-        filter: Option<EmployeeFilter>,
+        #[graphql(desc = "Narrows the list; omitted fields do not filter.")] filter: Option<
+            EmployeeFilter,
+        >,
     ) -> Result<EmployeeConnection> {
         let principal = context::principal(ctx)?;
         let (first, after_id) = page_args(first, after.as_deref())?;

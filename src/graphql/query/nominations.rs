@@ -17,8 +17,9 @@ impl NominationQuery {
     async fn nominations(
         &self,
         ctx: &Context<'_>,
-        status: Option<NominationStatus>,
-        first: Option<i32>,
+        #[graphql(desc = "Only nominations in this status.")] status: Option<NominationStatus>,
+        #[graphql(desc = "Page size: at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit it for the first page.")]
         after: Option<String>,
     ) -> Result<NominationConnection> {
         let principal = context::principal(ctx)?;
@@ -41,7 +42,11 @@ impl NominationQuery {
 
     /// One nomination, if you may see it; null otherwise, exactly as for an
     /// id that does not exist.
-    async fn nomination(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Nomination>> {
+    async fn nomination(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The nomination's global id.")] id: ID,
+    ) -> Result<Option<Nomination>> {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Nomination, &id)?;
         match nominations::get(context::db(ctx), principal, id).await {

@@ -17,8 +17,10 @@ impl ReportQuery {
     async fn eligibility_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
         as_of: Option<Date>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page; omit it for the first page.")]
         after: Option<String>,
     ) -> Result<EligibilityReportConnection> {
         let principal = context::principal(ctx)?;

@@ -48,7 +48,11 @@ impl TrainingQuery {
     }
 
     /// One course of the catalogue; null when no course has that id.
-    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Course>> {
+    async fn course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The course's global id.")] id: ID,
+    ) -> Result<Option<Course>> {
         context::principal(ctx)?;
         let id = ids::parse("id", Kind::Course, &id)?;
         let loaders = ctx.data_unchecked::<Loaders>();
@@ -60,7 +64,9 @@ impl TrainingQuery {
     async fn course_sessions(
         &self,
         ctx: &Context<'_>,
-        from: Option<Date>,
+        #[graphql(desc = "Only sessions ending on or after this day (default: all).")] from: Option<
+            Date,
+        >,
     ) -> Result<Vec<CourseSession>> {
         context::principal(ctx)?;
         Ok(
@@ -74,7 +80,11 @@ impl TrainingQuery {
     }
 
     /// One course session; null when no session has that id.
-    async fn course_session(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseSession>> {
+    async fn course_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session's global id.")] id: ID,
+    ) -> Result<Option<CourseSession>> {
         context::principal(ctx)?;
         let id = ids::parse("id", Kind::CourseSession, &id)?;
         let loaders = ctx.data_unchecked::<Loaders>();

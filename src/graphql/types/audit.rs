@@ -35,7 +35,7 @@ impl AuditEvent {
             None => Ok(None),
         }
     }
-    /// e.g. LOGIN, CREATE_EMPLOYEE, APPROVE_NOMINATION, PROMOTE.
+    /// What happened, e.g. LOGIN, CREATE_EMPLOYEE, APPROVE_NOMINATION, PROMOTE.
     async fn action(&self) -> &str {
         &self.0.action
     }

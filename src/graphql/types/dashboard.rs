@@ -96,6 +96,8 @@ fn public_key(grouping: Grouping, key: String) -> String {
 
 /// A count under a grouping key (role code, site, market, or manager's
 /// global id).
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CountBucket {
     /// The group: role code, site, market, or the manager's global id ("none" for
@@ -109,6 +111,8 @@ pub struct CountBucket {
 }
 
 /// Eligibility under a grouping key.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct EligibilityBucket {
     /// The group: role code, site, market, or the manager's global id ("none" for
@@ -135,6 +139,8 @@ pub struct EligibilityBucket {
 }
 
 /// How many people hold one kind and level of certificate.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CoverageBucket {
     /// The certificate kind.
@@ -148,6 +154,8 @@ pub struct CoverageBucket {
 }
 
 /// Compa-ratio (salary / band midpoint) distribution.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CompaRatioBucket {
     /// The group: role code, site, market, or the manager's global id ("none" for
@@ -176,6 +184,8 @@ pub struct CompaRatioBucket {
 
 /// Nominations of people in scope created on or before `asOf`, by their
 /// status now.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct NominationFunnel {
     /// Still PENDING.
@@ -192,6 +202,8 @@ pub struct NominationFunnel {
 }
 
 /// Team Leads against the CSRs they supervise at one site (10 to 15 each).
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct LeadershipBucket {
     /// The site.
@@ -209,6 +221,8 @@ pub struct LeadershipBucket {
 }
 
 /// How fast people reach their first promotion, per role promoted into.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct VelocityBucket {
     /// Code of the role promoted into.
@@ -222,6 +236,8 @@ pub struct VelocityBucket {
 /// HR figures over everyone (HR, ADMIN) or over a manager's reporting
 /// chain, as of one date. People count from their hire date on, under
 /// their current role, site, market and manager.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl Dashboard {
     /// The date the figures are for (the `asOf` argument, default today,
@@ -231,7 +247,11 @@ impl Dashboard {
     }
 
     /// People in scope hired on or before `asOf`, per group, by key.
-    async fn headcount(&self, ctx: &Context<'_>, group_by: GroupBy) -> Result<Vec<CountBucket>> {
+    async fn headcount(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to group people by.")] group_by: GroupBy,
+    ) -> Result<Vec<CountBucket>> {
         let db = context::db(ctx);
         let g = grouping(group_by);
         let list = service::headcount(db, &self.ladder, self.scope, self.as_of, g).await?;
@@ -256,7 +276,7 @@ impl Dashboard {
     async fn eligibility(
         &self,
         ctx: &Context<'_>,
-        group_by: GroupBy,
+        #[graphql(desc = "What to group people by.")] group_by: GroupBy,
     ) -> Result<Vec<EligibilityBucket>> {
         let grouping = grouping(group_by);
         let buckets = if self.is_today() {
@@ -340,7 +360,7 @@ impl Dashboard {
     async fn compa_ratios(
         &self,
         ctx: &Context<'_>,
-        group_by: GroupBy,
+        #[graphql(desc = "What to group people by.")] group_by: GroupBy,
     ) -> Result<Vec<CompaRatioBucket>> {
         let grouping = grouping(group_by);
         let db = context::db(ctx);

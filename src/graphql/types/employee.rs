@@ -24,6 +24,8 @@ use crate::graphql::types::training::{EmployeeSkill, Enrolment, Plan, Skill, Ski
 pub struct Employee(pub employee::Model);
 
 /// Whole calendar months of service and in the current role.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct Tenure {
     /// Whole calendar months since the hire date.
@@ -132,7 +134,12 @@ impl Employee {
     }
     /// Whole calendar months as of `asOf` (default today, UTC). Same
     /// visibility as salary.
-    async fn tenure(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Tenure> {
+    async fn tenure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
+        as_of: Option<Date>,
+    ) -> Result<Tenure> {
         self.require_private(ctx).await?;
         let as_of = as_of_or_today(as_of);
         Ok(Tenure {
@@ -194,14 +201,24 @@ impl Employee {
     }
     /// Where this person stands on every ladder step out of their role as
     /// of `asOf` (default today, UTC), with what is missing and from when.
-    async fn progression(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Progression> {
+    async fn progression(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
+        as_of: Option<Date>,
+    ) -> Result<Progression> {
         self.require_private(ctx).await?;
         Progression::load(ctx, &self.0, as_of_or_today(as_of)).await
     }
     /// Every skill of the catalogue with the person's counted level (the
     /// latest manager, HR or course assessment on or before `asOf`) and
     /// their own latest self-assessment.
-    async fn skills(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<EmployeeSkill>> {
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
+        as_of: Option<Date>,
+    ) -> Result<Vec<EmployeeSkill>> {
         self.require_private(ctx).await?;
         let as_of = as_of_or_today(as_of);
         let ladder = context::ladder(ctx).await?;
@@ -259,7 +276,11 @@ impl Employee {
     async fn plan(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The role to plan for, by code (a step out of the current role), e.g. \"TEAM_LEAD\"."
+        )]
         target_role_code: String,
+        #[graphql(desc = "The day to evaluate, an ISO 8601 date; default today (UTC).")]
         as_of: Option<Date>,
     ) -> Result<Plan> {
         self.require_private(ctx).await?;

@@ -12,6 +12,8 @@ use crate::graphql::types::enums::{CefrLevel, CertificationKind, SixSigmaBelt};
 /// An exact amount of money, never a float: stored as integer minor units
 /// and sent as a decimal string with exactly the currency's number of
 /// decimal places (JPY "400000", USD "52000.50").
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Money {
     /// The amount as an exact decimal string in the currency's major unit
@@ -145,6 +147,8 @@ impl LadderStep {
 pub struct Requirement(pub step_requirement::Model);
 
 /// A certificate or language requirement of a ladder step.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl Requirement {
     /// The kind of certificate that meets it.

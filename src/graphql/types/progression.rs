@@ -48,6 +48,8 @@ impl Progression {
 
 /// Where one person stands on every ladder step out of their role on a
 /// date, as the eligibility engine decides it.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl Progression {
     /// The date evaluated (the `asOf` argument, default today, UTC).
@@ -112,6 +114,8 @@ pub struct PromotionOption {
 
 /// One ladder step out of the current role and where the person stands
 /// for it.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl PromotionOption {
     /// The ladder step, with its thresholds and requirements.
@@ -155,6 +159,8 @@ impl PromotionOption {
 }
 
 /// One thing missing for a ladder step.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct Gap {
     /// What is missing: tenure, performance, a certificate, a language or

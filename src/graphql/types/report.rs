@@ -10,6 +10,8 @@ use crate::services::report::ReportRow;
 
 /// One employee and one ladder step out of their role, as of the report's
 /// date: a row of `rungs export eligibility`.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject, Clone)]
 pub struct EligibilityReportRow {
     /// The employee's id.

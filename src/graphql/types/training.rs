@@ -61,6 +61,8 @@ pub async fn skill_by_id(ctx: &Context<'_>, id: i64) -> Result<Skill> {
 pub struct ProficiencyLevel(pub proficiency_level::Model);
 
 /// One of the five proficiency levels skills are assessed at.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl ProficiencyLevel {
     /// 1 (lowest) to 5.
@@ -84,6 +86,8 @@ pub struct SkillRequirement {
 }
 
 /// A skill a ladder step asks for, at a minimum level.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl SkillRequirement {
     /// The skill required.
@@ -157,6 +161,8 @@ impl SkillAssessment {
 }
 
 /// Where a person stands in one skill on a date.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct EmployeeSkill {
     /// The skill.
@@ -171,6 +177,8 @@ pub struct EmployeeSkill {
 }
 
 /// The certificate completing a course creates (VERIFIED).
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CertificationAward {
     /// The certificate kind.
@@ -188,6 +196,8 @@ pub struct CertificationAward {
 }
 
 /// The skill level completing a course records (a COURSE assessment).
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct SkillAward {
     /// The skill assessed.
@@ -197,6 +207,8 @@ pub struct SkillAward {
 }
 
 /// What completing a course gives: a certificate, a skill level, or both.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CourseAward {
     /// The certificate completion creates; null if none.
@@ -246,7 +258,13 @@ impl Course {
         })
     }
     /// Sessions ending on or after `from` (default: all), earliest first.
-    async fn sessions(&self, ctx: &Context<'_>, from: Option<Date>) -> Result<Vec<CourseSession>> {
+    async fn sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only sessions ending on or after this day (default: all).")] from: Option<
+            Date,
+        >,
+    ) -> Result<Vec<CourseSession>> {
         context::principal(ctx)?;
         let loaders = ctx.data_unchecked::<Loaders>();
         let rows = loaders
@@ -407,6 +425,8 @@ impl Enrolment {
 pub struct PlanAction(pub plan::PlanAction);
 
 /// One thing to do in a development plan.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl PlanAction {
     /// What kind of action it is.
@@ -455,6 +475,8 @@ impl Plan {
 
 /// A dated plan towards one role: what closes each gap, and from when the
 /// person could be ELIGIBLE.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[Object]
 impl Plan {
     /// The role the plan leads to.
@@ -496,6 +518,8 @@ impl Plan {
 }
 
 /// A course and how many people completing it would unblock.
+///
+/// A value with no id of its own: a client cache keeps it inside its parent.
 #[derive(SimpleObject)]
 pub struct CourseImpact {
     /// A course whose completion would unblock someone.
