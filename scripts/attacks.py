@@ -124,8 +124,8 @@ class Watch:
 def chain(levels, end):
     q = "query { ...F0 }\n"
     for i in range(levels):
-        q += f"fragment F{i} on QueryRoot {{ ...F{i + 1} ...F{i + 1} }}\n"
-    return q + f"fragment F{levels} on QueryRoot {{ {end} }}\n"
+        q += f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}\n"
+    return q + f"fragment F{levels} on Query {{ {end} }}\n"
 
 
 def login(server, email, password, source=None):

@@ -12,7 +12,7 @@ export const card = graphql`
 `;
 
 export const team = graphql`
-  fragment Team_query on QueryRoot
+  fragment Team_query on Query
   @refetchable(queryName: "TeamPaginationQuery")
   @argumentDefinitions(count: { type: "Int", defaultValue: 20 }, cursor: { type: "String" }) {
     employees(first: $count, after: $cursor) @connection(key: "Team_employees") {

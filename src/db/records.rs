@@ -141,3 +141,15 @@ where
 {
     E::find_by_id(id).one(db).await
 }
+
+/// The id of the employee with this employee number, if any.
+pub async fn employee_id_by_number<C: ConnectionTrait>(
+    db: &C,
+    number: &str,
+) -> Result<Option<i64>, DbErr> {
+    Ok(employee::Entity::find()
+        .filter(employee::Column::EmployeeNumber.eq(number))
+        .one(db)
+        .await?
+        .map(|e| e.id))
+}

@@ -87,13 +87,14 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Progression", "options", bound::STEPS_PER_ROLE),
     ("PromotionOption", "gaps", bound::GAPS),
     ("PromotionOption", "warnings", bound::STRINGS),
-    ("QueryRoot", "ladder", bound::ROLES),
-    ("QueryRoot", "nodes", bound::NODES),
-    ("QueryRoot", "salaryBands", bound::SALARY_BANDS),
-    ("QueryRoot", "skills", bound::SKILLS),
-    ("QueryRoot", "proficiencyLevels", bound::LEVELS),
-    ("QueryRoot", "courses", bound::COURSES),
-    ("QueryRoot", "courseSessions", bound::COURSES),
+    ("Query", "ladder", bound::ROLES),
+    ("Query", "nodes", bound::NODES),
+    ("Query", "_entities", bound::NODES),
+    ("Query", "salaryBands", bound::SALARY_BANDS),
+    ("Query", "skills", bound::SKILLS),
+    ("Query", "proficiencyLevels", bound::LEVELS),
+    ("Query", "courses", bound::COURSES),
+    ("Query", "courseSessions", bound::COURSES),
     ("Role", "steps", bound::STEPS_PER_ROLE),
 ];
 
@@ -748,6 +749,9 @@ impl<'a> Walker<'a> {
             depth: counted,
         };
         let children = &field.selection_set.node;
+        if name == "_entities" && parent == Some(self.model.query.as_str()) {
+            return self.entities(field, ctx, cost);
+        }
         let Some(info) = info else {
             // Unknown here (validation will say so), or `__typename`.
             if !children.items.is_empty() {
@@ -802,6 +806,48 @@ impl<'a> Walker<'a> {
 
     /// The page a connection field asks for: its `first` (a literal or a
     /// variable), else its default; at most 100.
+    /// Apollo Federation's `_entities(representations:)` (not in the SDL
+    /// the model reads): one object per representation, at most
+    /// [`bound::NODES`], each costed as its inline fragments say.
+    fn entities(&mut self, field: &'a Field, ctx: Ctx, mut cost: Cost) -> Result<Cost, Refusal> {
+        let count = field
+            .arguments
+            .iter()
+            .find(|(name, _)| name.node.as_str() == "representations")
+            .and_then(|(_, value)| {
+                value
+                    .node
+                    .clone()
+                    .into_const_with(|name| self.variables.get(&name).cloned().ok_or(()))
+                    .ok()
+            })
+            .map_or(0, |value| match value {
+                Value::List(items) => items.len() as u64,
+                _ => 1,
+            });
+        if count > bound::NODES as u64 {
+            return Err(Refusal::Shape(format!(
+                "_entities takes at most {} representations",
+                bound::NODES
+            )));
+        }
+        let parents = ctx.parents.saturating_mul(count);
+        let inner = self.set(
+            &field.selection_set.node,
+            None,
+            Ctx {
+                parents,
+                page: None,
+                distinct: false,
+            },
+        )?;
+        cost.objects = parents.saturating_add(inner.objects);
+        cost.fields = cost.fields.saturating_add(inner.fields);
+        cost.selections = cost.selections.saturating_add(inner.selections);
+        cost.depth += inner.depth;
+        Ok(cost)
+    }
+
     fn first(&self, field: &Field, default: u64) -> u64 {
         let max = crate::graphql::types::connection::MAX_PAGE as u64;
         let Some((_, value)) = field
@@ -902,12 +948,12 @@ mod tests {
         let mut q = String::from("query { ...F0 }\n");
         for i in 0..levels {
             q.push_str(&format!(
-                "fragment F{i} on QueryRoot {{ ...F{} ...F{} }}\n",
+                "fragment F{i} on Query {{ ...F{} ...F{} }}\n",
                 i + 1,
                 i + 1
             ));
         }
-        q.push_str(&format!("fragment F{levels} on QueryRoot {{ {end} }}\n"));
+        q.push_str(&format!("fragment F{levels} on Query {{ {end} }}\n"));
         q
     }
 

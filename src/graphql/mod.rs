@@ -323,9 +323,47 @@ pub(crate) fn builder() -> async_graphql::SchemaBuilder<
 
 /// The SDL that `rungs schema` prints and `schema.graphql` holds (with
 /// `@specifiedBy` on the scalars that have a specification).
+///
+/// Apollo Federation's own fields and types (`_service`, `_entities`,
+/// `_Any`, `_Entity`, `_Service`) are left out: they are for a federation
+/// gateway, which reads the subgraph's SDL from `_service { sdl }`, not part
+/// of the API clients are written against.
 pub fn sdl() -> String {
-    build_schema(None)
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+    let full = build_schema(None)
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by());
+    without_federation(&full)
+}
+
+/// `sdl` without the federation's fields and type definitions.
+fn without_federation(sdl: &str) -> String {
+    let federation_type = |block: &str| {
+        let definition = block.lines().find(|l| {
+            ["scalar ", "union ", "type "]
+                .iter()
+                .any(|keyword| l.starts_with(keyword))
+        });
+        definition.is_some_and(|d| {
+            ["scalar _Any", "union _Entity", "type _Service"]
+                .iter()
+                .any(|name| d.starts_with(name))
+        })
+    };
+    let blocks: Vec<String> = sdl
+        .split("\n\n")
+        .filter(|block| !federation_type(block))
+        .map(|block| {
+            block
+                .lines()
+                .filter(|l| !l.starts_with("\t_service:") && !l.starts_with("\t_entities("))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let mut text = blocks.join("\n\n");
+    if sdl.ends_with('\n') && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// The SDL of the schema's types, read by the cost model.

@@ -104,7 +104,7 @@ pub struct SubscriptionRoot;
 
 /// Live events over WebSocket at `/graphql/ws` (graphql-ws); the token
 /// goes in the `connection_init` payload.
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// A nomination was created, approved, rejected or withdrawn (as
     /// committed). Each subscriber hears only about nominations they may

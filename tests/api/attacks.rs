@@ -18,11 +18,11 @@ fn fragment_chain(levels: usize, end: &str) -> String {
     let mut q = String::from("query { ...F0 }\n");
     for i in 0..levels {
         q.push_str(&format!(
-            "fragment F{i} on QueryRoot {{ ...F{n} ...F{n} }}\n",
+            "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
             n = i + 1
         ));
     }
-    q.push_str(&format!("fragment F{levels} on QueryRoot {{ {end} }}\n"));
+    q.push_str(&format!("fragment F{levels} on Query {{ {end} }}\n"));
     q
 }
 

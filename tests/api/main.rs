@@ -15,6 +15,7 @@ mod duties;
 mod eligibility;
 mod employees;
 mod events;
+mod federation;
 mod hardening;
 mod helpers;
 mod http;

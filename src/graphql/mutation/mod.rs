@@ -12,6 +12,7 @@ use async_graphql::MergedObject;
 /// Changes. Every change is recorded in the audit log; who may call a
 /// mutation is in its description.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     account::AccountMutation,
     employees::EmployeeMutation,

@@ -43,6 +43,21 @@ async fn viewable(
         .ok_or_else(|| crate::error::AppError::not_found("employee"))
 }
 
+/// The employee if the principal may see them; `None` when they do not
+/// exist or are hidden, which look the same (`employee(id:)`, `node(id:)`
+/// and the federation's entity resolver all answer this way).
+pub(super) async fn visible(
+    ctx: &Context<'_>,
+    principal: &crate::auth::Principal,
+    id: i64,
+) -> crate::error::AppResult<Option<Employee>> {
+    match viewable(ctx, principal, id).await {
+        Ok(model) => Ok(Some(Employee(model))),
+        Err(crate::error::AppError::NotFound(_)) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 #[Object]
 impl EmployeeQuery {
     /// The signed-in employee.
@@ -63,11 +78,7 @@ impl EmployeeQuery {
     ) -> Result<Option<Employee>> {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Employee, &id)?;
-        match viewable(ctx, principal, id).await {
-            Ok(model) => Ok(Some(Employee(model))),
-            Err(crate::error::AppError::NotFound(_)) => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+        Ok(visible(ctx, principal, id).await?)
     }
 
     /// Everyone you may see, in id order. `first` at most 100 (default 20).

@@ -4,6 +4,7 @@ mod audit;
 mod catalog;
 mod dashboard;
 mod employees;
+mod federation;
 mod node;
 mod nominations;
 mod report;
@@ -16,6 +17,7 @@ pub use node::Node;
 /// Reads. Everything needs a signed-in user (`Authorization: Bearer
 /// <token>` from `login`).
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     employees::EmployeeQuery,
     catalog::CatalogQuery,
@@ -25,4 +27,5 @@ pub struct QueryRoot(
     report::ReportQuery,
     training::TrainingQuery,
     node::NodeQuery,
+    federation::FederationQuery,
 );

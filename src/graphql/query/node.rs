@@ -18,7 +18,7 @@ use crate::graphql::types::ladder::{LadderStep, Role, SalaryBand};
 use crate::graphql::types::nomination::Nomination;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
 use crate::graphql::types::training::{Course, CourseSession, Enrolment, Skill, SkillAssessment};
-use crate::services::{employees, lookup, nominations};
+use crate::services::{lookup, nominations};
 
 use crate::graphql::cost::bound::NODES as MAX_NODES;
 
@@ -137,18 +137,9 @@ async fn find(
         Err(err) => Err(err),
     };
     Ok(match kind {
-        Kind::Employee => {
-            let found = async {
-                employees::check_view(db, principal, id).await?;
-                loaders
-                    .employees
-                    .load_one(id)
-                    .await?
-                    .map(|e| Node::Employee(Employee(e)))
-                    .ok_or_else(|| AppError::not_found("employee"))
-            };
-            hidden_is_none(found.await)?
-        }
+        Kind::Employee => super::employees::visible(ctx, principal, id)
+            .await?
+            .map(Node::Employee),
         Kind::Nomination => hidden_is_none(
             nominations::get(db, principal, id)
                 .await
