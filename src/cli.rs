@@ -112,8 +112,12 @@ pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn schema() {
-    print!("{}", graphql::sdl());
+pub fn schema(federation: bool) {
+    if federation {
+        print!("{}", graphql::federation_sdl());
+    } else {
+        print!("{}", graphql::sdl());
+    }
 }
 
 #[cfg(feature = "tools")]

@@ -114,7 +114,13 @@ pub enum Command {
     #[cfg(feature = "tools")]
     Bench(crate::bench::BenchArgs),
     /// Print the GraphQL schema (SDL).
-    Schema,
+    Schema {
+        /// Print the Apollo Federation 2 subgraph SDL instead (what
+        /// `_service { sdl }` answers), for composing a supergraph offline
+        /// (a production server does not serve it).
+        #[arg(long)]
+        federation: bool,
+    },
     /// Import employees, certifications or reviews from a CSV file.
     #[command(subcommand)]
     Import(ImportCommand),

@@ -36,8 +36,8 @@ async fn run() {
         Command::Bench(bench) => rungs::bench::run(bench).await,
         Command::Import(import) => cli::import(import).await,
         Command::Export(export) => cli::export(export).await,
-        Command::Schema => {
-            cli::schema();
+        Command::Schema { federation } => {
+            cli::schema(federation);
             Ok(())
         }
     };

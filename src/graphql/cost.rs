@@ -223,6 +223,9 @@ pub struct CostModel {
     mutation: String,
     subscription: String,
     budget: u64,
+    /// Whether `_service { sdl }` is answered (not in production, where
+    /// introspection is off too: it would map the whole API).
+    subgraph_sdl: bool,
 }
 
 fn named(ty: &Type) -> (&str, bool) {
@@ -299,6 +302,12 @@ fn list_many(
 }
 
 impl CostModel {
+    /// Whether `_service { sdl }` is answered.
+    pub fn serving_subgraph_sdl(mut self, serve: bool) -> Self {
+        self.subgraph_sdl = serve;
+        self
+    }
+
     /// Reads the schema's SDL (and the introspection types).
     pub fn from_sdl(sdl: &str) -> Result<CostModel, String> {
         let doc = async_graphql::parser::parse_schema(sdl).map_err(|e| e.to_string())?;
@@ -310,6 +319,7 @@ impl CostModel {
             mutation: "Mutation".into(),
             subscription: "Subscription".into(),
             budget: OBJECT_BUDGET,
+            subgraph_sdl: true,
         };
         let bounds: HashMap<(&str, &str), usize> =
             LIST_BOUNDS.iter().map(|(t, f, b)| ((*t, *f), *b)).collect();
@@ -749,6 +759,16 @@ impl<'a> Walker<'a> {
             depth: counted,
         };
         let children = &field.selection_set.node;
+        if name == "_service"
+            && parent == Some(self.model.query.as_str())
+            && !self.model.subgraph_sdl
+        {
+            return Err(Refusal::Shape(
+                "the subgraph SDL is not served in production (introspection is off too); \
+                 compose the supergraph from `rungs schema --federation`"
+                    .into(),
+            ));
+        }
         if name == "_entities" && parent == Some(self.model.query.as_str()) {
             return self.entities(field, ctx, cost);
         }

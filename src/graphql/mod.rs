@@ -291,7 +291,8 @@ pub fn build_schema(db: Option<Db>) -> AppSchema {
 /// validated, over HTTP and WebSocket alike.
 pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> AppSchema {
     let model = cost::CostModel::from_sdl(&sdl_without_guard())
-        .unwrap_or_else(|missing| panic!("the cost model cannot read the schema: {missing}"));
+        .unwrap_or_else(|missing| panic!("the cost model cannot read the schema: {missing}"))
+        .serving_subgraph_sdl(!production);
     let mut builder = builder().data(events);
     if production {
         builder = builder.disable_introspection().disable_suggestions();
@@ -332,6 +333,12 @@ pub fn sdl() -> String {
     let full = build_schema(None)
         .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by());
     without_federation(&full)
+}
+
+/// The Apollo Federation 2 subgraph SDL (with `@key` and `@link`), as
+/// `_service { sdl }` answers it outside production.
+pub fn federation_sdl() -> String {
+    build_schema(None).sdl_with_options(async_graphql::SDLExportOptions::new().federation())
 }
 
 /// `sdl` without the federation's fields and type definitions.

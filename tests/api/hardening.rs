@@ -171,6 +171,12 @@ async fn production_mode_hides_the_schema_and_graphiql() {
     );
     let typo = app.gql("{ me { nam } }", json!({}), Some(&app.hr)).await;
     assert!(!typo.to_string().contains("Did you mean"), "{typo}");
+    // Nor does the federation's subgraph SDL, which would map it all too.
+    for who in [None, Some(&app.hr)] {
+        let sdl = app.gql("{ _service { sdl } }", json!({}), who).await;
+        assert!(sdl["data"].is_null(), "{sdl}");
+        assert!(!sdl.to_string().contains("Employee"), "{sdl}");
+    }
     let page = app
         .client
         .get(format!("{}/graphql", app.address))
