@@ -32,7 +32,10 @@ if [ ! -d node_modules/playwright-core ] ||
 fi
 
 mkdir -p "$ROOT/test-output"
-echo "e2e: $("$CHROMIUM" --version 2>/dev/null), node $(node --version), binary $RUNGS_BIN"
+# The server runs only the app's own operations (--persisted-only), so any
+# operation the app sends that is not in its extracted list fails a test.
+export RUNGS_E2E_PERSISTED_ONLY="${RUNGS_E2E_PERSISTED_ONLY:-1}"
+echo "e2e: $("$CHROMIUM" --version 2>/dev/null), node $(node --version), binary $RUNGS_BIN, persisted-only=$RUNGS_E2E_PERSISTED_ONLY"
 node --test --test-concurrency=1 --test-reporter=spec web.test.mjs || {
   echo "e2e: failed; the server's log is in test-output/rungs.log, screenshots beside it" >&2
   exit 1

@@ -98,6 +98,8 @@ before(async () => {
   server = spawn(BIN, [
     'serve', '--demo', '--bind', `127.0.0.1:${port}`,
     '--database-url', `sqlite://${path.join(workdir, 'e2e.db')}?mode=rwc`,
+    // The app must work on a server that runs only its trusted documents.
+    ...(process.env.RUNGS_E2E_PERSISTED_ONLY === '1' ? ['--persisted-only'] : []),
   ], { env: { ...process.env, RUST_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (chunk) => { serverLog += chunk; });
   server.stderr.on('data', (chunk) => { serverLog += chunk; });

@@ -40,6 +40,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
     .allowed_origins(args.allowed_origins.clone())
     .drain(std::time::Duration::from_millis(args.drain_ms));
+    let app = if args.persisted_only {
+        let documents = crate::graphql::trusted::TrustedDocuments::web_app_and(
+            args.trusted_documents.as_deref(),
+        )?;
+        println!("Persisted-only: {} trusted operations", documents.len());
+        app.persisted_only(documents)
+    } else {
+        app
+    };
     let app = match &args.read_database_url {
         Some(url) => app
             .read_replica(url, args.read_db_pool, args.read_max_lag_bytes)

@@ -89,6 +89,14 @@ pub struct ServeArgs {
     /// 503 (set it above the load balancer's health-check interval).
     #[arg(long, env = "RUNGS_DRAIN_MS", default_value_t = 0)]
     pub drain_ms: u64,
+    /// Run only trusted documents: the web app's own operations and those
+    /// of `--trusted-documents`; anything else is PERSISTED_QUERY_NOT_IN_LIST.
+    #[arg(long, env = "RUNGS_PERSISTED_ONLY")]
+    pub persisted_only: bool,
+    /// More trusted documents for `--persisted-only`: Apollo's persisted
+    /// query manifest, or a JSON object of SHA-256 to text (relay-compiler).
+    #[arg(long, env = "RUNGS_TRUSTED_DOCUMENTS", requires = "persisted_only")]
+    pub trusted_documents: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -113,6 +121,9 @@ pub enum Command {
     /// Build organisations in fresh databases and print the performance figures.
     #[cfg(feature = "tools")]
     Bench(crate::bench::BenchArgs),
+    /// Print the web app's operations as Apollo's persisted query manifest
+    /// (the trusted documents of `serve --persisted-only`).
+    TrustedDocuments,
     /// Print the GraphQL schema (SDL).
     Schema {
         /// Print the Apollo Federation 2 subgraph SDL instead (what

@@ -36,6 +36,13 @@ async fn run() {
         Command::Bench(bench) => rungs::bench::run(bench).await,
         Command::Import(import) => cli::import(import).await,
         Command::Export(export) => cli::export(export).await,
+        Command::TrustedDocuments => {
+            print!(
+                "{}",
+                rungs::graphql::trusted::TrustedDocuments::web_app().manifest()
+            );
+            Ok(())
+        }
         Command::Schema { federation } => {
             cli::schema(federation);
             Ok(())

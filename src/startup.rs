@@ -24,6 +24,8 @@ pub struct Application {
     /// Connections: how many, and how long a client may take.
     pub connections: ConnectionLimits,
     acceptor: poem::listener::TcpAcceptor,
+    /// `--persisted-only`: the only operations served.
+    trusted: Option<crate::graphql::trusted::TrustedDocuments>,
 }
 
 impl Application {
@@ -44,6 +46,7 @@ impl Application {
             settings: HttpSettings::default(),
             connections: ConnectionLimits::default(),
             acceptor,
+            trusted: None,
         })
     }
 
@@ -91,6 +94,12 @@ impl Application {
         self
     }
 
+    /// Runs only `documents` (`--persisted-only`, `graphql::trusted`).
+    pub fn persisted_only(mut self, documents: crate::graphql::trusted::TrustedDocuments) -> Self {
+        self.trusted = Some(documents);
+        self
+    }
+
     /// Origins besides the server's own that may open `/graphql/ws`.
     pub fn allowed_origins(mut self, origins: Vec<String>) -> Self {
         self.settings.allowed_origins = std::sync::Arc::new(origins);
@@ -103,11 +112,14 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = build_schema_with(
+        let mut schema = build_schema_with(
             Some(self.db.clone()),
             self.events.clone(),
             self.settings.production,
         );
+        if let Some(documents) = self.trusted {
+            schema = schema.persisted_only(documents);
+        }
         let app = routes(schema, self.db.clone(), self.settings.clone());
         let sweep = tokio::spawn(crate::services::eligibility_state::sweep(self.db.clone()));
         let listener = crate::db::notify::spawn_listener(&self.db, &self.events);

@@ -14,6 +14,7 @@ pub mod persisted;
 pub mod query;
 pub mod scalars;
 pub mod subscription;
+pub mod trusted;
 pub mod types;
 pub mod variables;
 
@@ -42,9 +43,17 @@ pub struct AppSchema {
     db: Option<Db>,
     documents: documents::Documents,
     persisted: persisted::PersistedQueries,
+    /// `--persisted-only`: the only operations this server runs.
+    trusted: Option<Arc<trusted::TrustedDocuments>>,
 }
 
 impl AppSchema {
+    /// Runs only `documents` (`rungs serve --persisted-only`).
+    pub fn persisted_only(mut self, documents: trusted::TrustedDocuments) -> Self {
+        self.trusted = Some(Arc::new(documents));
+        self
+    }
+
     /// The SDL of the served schema.
     pub fn sdl_with_options(&self, options: async_graphql::SDLExportOptions) -> String {
         self.schema.sdl_with_options(options)
@@ -66,6 +75,9 @@ impl AppSchema {
         request: &mut Request,
     ) -> Result<(), async_graphql::ServerError> {
         struct Resolved(Result<(), async_graphql::ServerError>);
+        if let Some(trusted) = &self.trusted {
+            return trusted.admit(request);
+        }
         // Most requests send no persisted query: nothing to mark or redo.
         if !request.extensions.contains_key("persistedQuery") {
             return Ok(());
@@ -307,6 +319,7 @@ pub fn build_schema_with(db: Option<Db>, events: EventBus, production: bool) -> 
         db,
         documents: documents::Documents::default(),
         persisted: persisted::PersistedQueries::default(),
+        trusted: None,
     }
 }
 

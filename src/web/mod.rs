@@ -38,6 +38,15 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("dashboard.js", JS, include_str!("assets/dashboard.js")),
 ];
 
+/// The app's scripts, by file name (their GraphQL operations are the
+/// trusted documents of `--persisted-only`, `graphql::trusted`).
+pub fn scripts() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ASSETS
+        .iter()
+        .filter(|(_, content_type, _)| *content_type == JS)
+        .map(|(file, _, body)| (*file, *body))
+}
+
 /// An embedded file by name.
 pub fn asset_named(name: &str) -> Option<(&'static str, &'static str)> {
     ASSETS

@@ -33,4 +33,5 @@ mod shutdown;
 mod state;
 mod throttle;
 mod training;
+mod trusted;
 mod web;

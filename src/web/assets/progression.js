@@ -213,17 +213,19 @@ function checklist(option, progression) {
   return h('ul', { class: 'checklist' }, items);
 }
 
-const PLAN_FIELDS = 'eligibleOn actions { kind description dueOn }';
+const PLAN = `query MyPlan($target: String!) {
+  me { id plan(targetRoleCode: $target) { eligibleOn actions { kind description dueOn } } }
+}`;
 
-/** The development plan of every option that is not ELIGIBLE yet, by target role code. */
+/**
+ * The development plan of every option that is not ELIGIBLE yet, by target
+ * role code: one fixed operation per target, in parallel (a server in
+ * --persisted-only mode runs only the app's fixed operations).
+ */
 async function loadPlans(options) {
   const targets = options.filter((o) => o.status !== 'ELIGIBLE').map((o) => o.targetRole.code);
-  if (!targets.length) return {};
-  const vars = targets.map((_, i) => `$t${i}: String!`).join(', ');
-  const fields = targets.map((_, i) => `p${i}: plan(targetRoleCode: $t${i}) { ${PLAN_FIELDS} }`).join(' ');
-  const variables = Object.fromEntries(targets.map((code, i) => [`t${i}`, code]));
-  const result = await gql(`query MyPlans(${vars}) { me { ${fields} } }`, variables);
-  return Object.fromEntries(targets.map((code, i) => [code, result.me[`p${i}`]]));
+  const plans = await Promise.all(targets.map((target) => gql(PLAN, { target })));
+  return Object.fromEntries(targets.map((code, i) => [code, plans[i].me.plan]));
 }
 
 function planBlock(plan) {
@@ -284,19 +286,15 @@ function facts(me, p) {
  * also holds nominations you made of people who may since have left your
  * chain, whose pay you may no longer see (FORBIDDEN).
  */
+const NOMINATION_PAY = `query NominationPay($ids: [ID!]!) {
+  nodes(ids: $ids) { id ... on Nomination { raisePercent newSalary { amount currency } } }
+}`;
+
 async function withPay(list) {
   const approved = list.filter((n) => n.status === 'APPROVED').slice(0, 20);
   if (!approved.length) return list;
-  const variables = {};
-  const params = [];
-  const fields = [];
-  approved.forEach((n, i) => {
-    variables[`id${i}`] = n.id;
-    params.push(`$id${i}: ID!`);
-    fields.push(`n${i}: nomination(id: $id${i}) { id raisePercent newSalary { amount currency } }`);
-  });
-  const pay = await gql(`query MyNominationPay(${params.join(', ')}) { ${fields.join(' ')} }`, variables);
-  const byId = new Map(Object.values(pay).filter(Boolean).map((p) => [p.id, p]));
+  const pay = await gql(NOMINATION_PAY, { ids: approved.map((n) => n.id) });
+  const byId = new Map(pay.nodes.filter(Boolean).map((p) => [p.id, p]));
   return list.map((n) => ({ ...n, ...(byId.get(n.id) || {}) }));
 }
 
