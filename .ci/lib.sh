@@ -22,13 +22,25 @@ rungs_bin() {
 # waits until it is ready. Sets WORK, PORT and SERVER and a trap that stops
 # the server and removes WORK on exit; on failure prints the server's log and
 # exits. $1 names the caller; further arguments go to `rungs serve`.
+#
+# With RUNGS_CI_SERVE_PG set to a PostgreSQL server's URL (without the
+# database), it serves a fresh database of its own there instead, dropped on
+# exit (named with RUNGS_TEST_DB_PREFIX when set, so .ci/run's check for
+# leftovers covers it).
 start_rungs() {
   local who="$1"; shift
   WORK="$(mktemp -d)"
   PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  "$RUNGS_BIN" serve "$@" --database-url "sqlite://$WORK/$who.db?mode=rwc" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+  local url="sqlite://$WORK/$who.db?mode=rwc"
+  PG_DB=""
+  if [ -n "${RUNGS_CI_SERVE_PG:-}" ]; then
+    PG_DB="${RUNGS_TEST_DB_PREFIX:-rungs_ci}_${who}_$$"
+    psql "$RUNGS_CI_SERVE_PG/postgres" -qc "CREATE DATABASE \"$PG_DB\"" >/dev/null
+    url="$RUNGS_CI_SERVE_PG/$PG_DB"
+  fi
+  "$RUNGS_BIN" serve "$@" --database-url "$url" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
   SERVER=$!
-  trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"; if [ -n "$PG_DB" ]; then psql "$RUNGS_CI_SERVE_PG/postgres" -qc "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null; fi' EXIT
   for _ in $(seq 1 300); do
     curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
     sleep 0.1

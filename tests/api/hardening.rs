@@ -262,6 +262,10 @@ async fn variable_errors_are_request_errors_with_400_and_no_data() {
         json!({ "query": "query($d: Date) { me { progression(asOf: $d) { eligible } } }", "variables": { "d": "2026-02-30" } }),
         json!({ "query": "{ me { progression(asOf: \"2026-13-01\") { eligible } } }" }),
         json!({ "query": "query($n: Int) { employees(first: $n) { totalCount } }", "variables": { "n": "abc" } }),
+        json!({ "query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": { "ids": [null] } }),
+        json!({ "query": "query($s: NominationStatus) { nominations(status: $s) { totalCount } }", "variables": { "s": "NOPE" } }),
+        json!({ "query": "mutation($i: RecordReviewInput!) { recordReview(input: $i) { id } }", "variables": { "i": { "rating": 3.0 } } }),
+        json!({ "query": "query($f: EmployeeFilter) { employees(filter: $f) { totalCount } }", "variables": { "f": { "site": 7 } } }),
     ] {
         let (status, media, text) = post_raw(
             &app,
