@@ -26,6 +26,7 @@ mod nominations;
 mod oracles;
 mod persisted;
 mod processes;
+mod readers;
 mod replica;
 mod schema;
 mod sessions;
