@@ -145,7 +145,7 @@ impl Application {
         if let Some(monitor) = monitor {
             monitor.abort();
         }
-        let _ = self.db.conn.close().await;
+        self.db.close().await;
         result
     }
 }
