@@ -145,7 +145,7 @@ impl Application {
         if let Some(monitor) = monitor {
             monitor.abort();
         }
-        self.db.close().await;
+        let _ = self.db.conn.close().await;
         result
     }
 }

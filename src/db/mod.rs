@@ -293,15 +293,6 @@ impl Db {
         }
     }
 
-    /// Closes the pools (and first gives back the connections lent to
-    /// reads, which the pool's close would wait for forever).
-    pub async fn close(&self) {
-        if let Some(readers) = &self.lent {
-            readers.close();
-        }
-        let _ = self.conn.close_by_ref().await;
-    }
-
     /// The primary's connection pool.
     pub fn primary(&self) -> &DatabaseConnection {
         &self.primary

@@ -45,7 +45,7 @@ struct Lease<'a> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            if self.broken || self.readers.permits.is_closed() {
+            if self.broken {
                 // Back to sqlx, which pings it, fails, and closes it.
                 drop(conn);
             } else {
@@ -90,15 +90,6 @@ impl Readers {
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Semaphore::new(size.max(1)),
         }
-    }
-
-    /// Gives every held connection back to the pool and lends no more
-    /// (before the pool closes: sqlx's `close` waits for every connection
-    /// it lent out to come back).
-    pub fn close(&self) {
-        self.permits.close();
-        let held = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
-        drop(held);
     }
 
     async fn lease(&self) -> Result<Lease<'_>, DbErr> {

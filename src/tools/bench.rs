@@ -513,7 +513,7 @@ async fn seeded(
         .await
         .map_err(AppError::into_anyhow)?;
     let (email, tokens) = accounts(&db, args.clients).await?;
-    db.close().await;
+    let _ = db.conn.close().await;
     Ok((url, report.seconds, email, tokens))
 }
 

@@ -62,39 +62,3 @@ async fn a_lent_connection_the_server_dropped_is_replaced_and_the_read_answered(
         assert_eq!(rows[0].try_get::<i64>("", "n").unwrap(), people);
     }
 }
-
-#[tokio::test]
-async fn a_server_that_lent_connections_still_exits_promptly_on_sigterm() {
-    let app = TestApp::spawn().await;
-    if app.db.backend() != DatabaseBackend::Postgres {
-        return;
-    }
-    let mut server = app.server_process().await;
-    for _ in 0..3 {
-        let one = app
-            .gql_at(
-                &server.base,
-                ONE,
-                json!({ "id": app.employee.gid() }),
-                Some(app.hr.token.as_str()),
-            )
-            .await;
-        assert!(one["data"]["employee"]["name"].is_string(), "{one}");
-    }
-    let signalled = std::time::Instant::now();
-    // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(server.child.id() as i32, libc::SIGTERM);
-    }
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            signalled.elapsed() < std::time::Duration::from_secs(15),
-            "did not exit: the pool's close waits for the lent connections"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    assert!(status.success(), "exit status {status:?}");
-}
