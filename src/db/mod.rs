@@ -12,7 +12,6 @@ pub mod facts;
 pub mod kept;
 pub mod notify;
 pub mod paging;
-pub mod readers;
 pub mod records;
 pub mod replica;
 pub mod scope;
@@ -53,83 +52,6 @@ pub struct Db {
     /// Employees' facts kept for queries, trusted while `notify` hears
     /// every change (see `kept`).
     pub facts: Arc<kept::KeptFacts>,
-    /// Where the batch loaders of queries read: on PostgreSQL connections
-    /// lent without sqlx's ping on release (`readers`); else `conn`.
-    pub reader: Reader,
-    /// The primary's lent connections (PostgreSQL), whichever `reader` is.
-    lent: Option<Arc<readers::Readers>>,
-}
-
-/// Where the batch loaders of queries run their statements.
-#[derive(Clone)]
-pub enum Reader {
-    /// The pool (SQLite, or a read replica).
-    Pool(DatabaseConnection),
-    /// The primary's connections lent one statement at a time.
-    Lent(Arc<readers::Readers>),
-}
-
-#[sea_orm::prelude::async_trait::async_trait]
-impl sea_orm::ConnectionTrait for Reader {
-    fn get_database_backend(&self) -> DatabaseBackend {
-        match self {
-            Reader::Pool(conn) => conn.get_database_backend(),
-            Reader::Lent(readers) => readers.get_database_backend(),
-        }
-    }
-
-    async fn execute_raw(
-        &self,
-        stmt: sea_orm::Statement,
-    ) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
-        match self {
-            Reader::Pool(conn) => conn.execute_raw(stmt).await,
-            Reader::Lent(readers) => readers.execute_raw(stmt).await,
-        }
-    }
-
-    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
-        match self {
-            Reader::Pool(conn) => conn.execute_unprepared(sql).await,
-            Reader::Lent(readers) => readers.execute_unprepared(sql).await,
-        }
-    }
-
-    async fn query_one_raw(
-        &self,
-        stmt: sea_orm::Statement,
-    ) -> Result<Option<sea_orm::QueryResult>, sea_orm::DbErr> {
-        match self {
-            Reader::Pool(conn) => conn.query_one_raw(stmt).await,
-            Reader::Lent(readers) => readers.query_one_raw(stmt).await,
-        }
-    }
-
-    async fn query_all_raw(
-        &self,
-        stmt: sea_orm::Statement,
-    ) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
-        match self {
-            Reader::Pool(conn) => conn.query_all_raw(stmt).await,
-            Reader::Lent(readers) => readers.query_all_raw(stmt).await,
-        }
-    }
-}
-
-/// Whether queries read through lent connections on PostgreSQL
-/// (`readers`); `RUNGS_DB_LEND=off` reads through the pool instead (an
-/// escape hatch, and the "before" of the measurement in the README).
-fn lending() -> bool {
-    !std::env::var("RUNGS_DB_LEND").is_ok_and(|v| v.eq_ignore_ascii_case("off"))
-}
-
-/// Counts a statement run outside sea-orm's pool (`readers`) as the pool's
-/// metric callback counts the others.
-pub(crate) fn count_statement(failed: bool) {
-    STATEMENTS.fetch_add(1, Ordering::Relaxed);
-    if failed {
-        STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -285,14 +207,6 @@ impl Db {
 }
 
 impl Db {
-    /// The reader of the primary (`on_primary`).
-    fn primary_reader(&self) -> Reader {
-        match &self.lent {
-            Some(readers) => Reader::Lent(readers.clone()),
-            None => Reader::Pool(self.primary.clone()),
-        }
-    }
-
     /// The primary's connection pool.
     pub fn primary(&self) -> &DatabaseConnection {
         &self.primary
@@ -302,7 +216,6 @@ impl Db {
     pub fn on_primary(&self) -> Db {
         Db {
             conn: self.primary.clone(),
-            reader: self.primary_reader(),
             ..self.clone()
         }
     }
@@ -314,7 +227,6 @@ impl Db {
         let replica = self.replica.as_ref()?;
         replica.serves(principal).then(|| Db {
             conn: replica.conn.clone(),
-            reader: Reader::Pool(replica.conn.clone()),
             ..self.clone()
         })
     }
@@ -437,25 +349,9 @@ async fn connect_with(
             STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
         }
     });
-    let lent = match conn.get_database_backend() {
-        // Half the pool at most: writes and transactions keep the rest.
-        DatabaseBackend::Postgres if !bulk_load && lending() => {
-            Some(Arc::new(readers::Readers::new(
-                conn.get_postgres_connection_pool().clone(),
-                (max_connections as usize / 2).max(1),
-            )))
-        }
-        _ => None,
-    };
-    let reader = match &lent {
-        Some(readers) => Reader::Lent(readers.clone()),
-        None => Reader::Pool(conn.clone()),
-    };
     Ok(Db {
         primary: conn.clone(),
         conn,
-        reader,
-        lent,
         replica: None,
         ladder_cache: Arc::new(RwLock::new(None)),
         derived: Arc::new(Mutex::new(Vec::new())),

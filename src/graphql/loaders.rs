@@ -119,7 +119,7 @@ impl Loader for EmployeeLoader {
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = crate::db::records::employees_without_secrets()
             .filter(employee::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(rows.into_iter().map(|e| (e.id, e)).collect())
     }
@@ -135,7 +135,7 @@ impl Loader for ReportsLoader {
         let rows = crate::db::records::employees_without_secrets()
             .filter(employee::Column::ManagerId.is_in(keys.iter().copied()))
             .order_by_asc(employee::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |e| e.manager_id.unwrap_or_default()))
     }
@@ -152,7 +152,7 @@ impl Loader for CertificationsLoader {
             .filter(certification::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_asc(certification::Column::IssuedOn)
             .order_by_asc(certification::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |c| c.employee_id))
     }
@@ -169,7 +169,7 @@ impl Loader for ReviewsLoader {
             .filter(performance_review::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_desc(performance_review::Column::PeriodEnd)
             .order_by_desc(performance_review::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |r| r.employee_id))
     }
@@ -186,7 +186,7 @@ impl Loader for HistoryLoader {
             .filter(role_assignment::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_asc(role_assignment::Column::StartedOn)
             .order_by_asc(role_assignment::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |r| r.employee_id))
     }
@@ -206,7 +206,7 @@ impl Loader for FactsLoader {
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         if !self.kept {
-            return Ok(facts_of(&self.db.reader, keys).await?);
+            return Ok(facts_of(&self.db.conn, keys).await?);
         }
         let kept = &self.db.facts;
         let generation = kept.generation();
@@ -214,7 +214,7 @@ impl Loader for FactsLoader {
         if missing.is_empty() {
             return Ok(found);
         }
-        let read = facts_of(&self.db.reader, &missing).await?;
+        let read = facts_of(&self.db.conn, &missing).await?;
         kept.keep(read.iter().map(|(id, facts)| (*id, facts)), generation);
         found.extend(read);
         Ok(found)
@@ -228,7 +228,7 @@ impl Loader for AssessmentsLoader {
     type Value = Vec<skill_assessment::Model>;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = assessments_of(&self.0.reader, keys).await?;
+        let rows = assessments_of(&self.0.conn, keys).await?;
         Ok(group(rows, |a| a.employee_id))
     }
 }
@@ -242,7 +242,7 @@ impl Loader for CourseLoader {
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = course::Entity::find()
             .filter(course::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(rows.into_iter().map(|c| (c.id, c)).collect())
     }
@@ -257,7 +257,7 @@ impl Loader for SessionLoader {
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let rows = course_session::Entity::find()
             .filter(course_session::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(rows.into_iter().map(|s| (s.id, s)).collect())
     }
@@ -274,7 +274,7 @@ impl Loader for CourseSessionsLoader {
             .filter(course_session::Column::CourseId.is_in(keys.iter().copied()))
             .order_by_asc(course_session::Column::StartsOn)
             .order_by_asc(course_session::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |s| s.course_id))
     }
@@ -291,7 +291,7 @@ impl Loader for RosterLoader {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
             .order_by_asc(enrolment::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |e| e.session_id))
     }
@@ -304,7 +304,7 @@ impl Loader for SeatsLoader {
     type Value = SeatCount;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        Ok(seat_counts(&self.0.reader, keys).await?)
+        Ok(seat_counts(&self.0.conn, keys).await?)
     }
 }
 
@@ -319,7 +319,7 @@ impl Loader for WaitlistLoader {
             .filter(enrolment::Column::SessionId.is_in(keys.iter().copied()))
             .filter(enrolment::Column::Status.eq(stored::EnrolmentStatus::Waitlisted))
             .order_by_asc(enrolment::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
         for row in rows {
@@ -339,7 +339,7 @@ impl Loader for EnrolmentsLoader {
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::EmployeeId.is_in(keys.iter().copied()))
             .order_by_desc(enrolment::Column::Id)
-            .all(&self.0.reader)
+            .all(&self.0.conn)
             .await?;
         Ok(group(rows, |e| e.employee_id))
     }

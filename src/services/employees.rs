@@ -165,7 +165,7 @@ pub async fn list(
         0
     };
     let (rows, has_next) = paging::keyset(
-        &db.reader,
+        &db.conn,
         base,
         employee::Column::Id,
         paging::Order::Ascending,

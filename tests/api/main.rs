@@ -26,7 +26,6 @@ mod nominations;
 mod oracles;
 mod persisted;
 mod processes;
-mod readers;
 mod replica;
 mod schema;
 mod sessions;
