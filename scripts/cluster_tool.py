@@ -9,6 +9,7 @@ with status 1 and a line starting with "FAIL".
 """
 
 import argparse
+import base64
 import datetime as dt
 import http.client
 import json
@@ -243,7 +244,7 @@ def cmd_writer(args):
                 if conn is None:
                     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=15)
                 conn.request("POST", "/graphql", json.dumps({
-                    "query": RECORD, "variables": {"e": employee, "d": day}}),
+                    "query": RECORD, "variables": {"e": global_id("Employee", employee), "d": day}}),
                     {"Content-Type": "application/json",
                      "Authorization": f"Bearer {args.token}"})
                 response = conn.getresponse()
@@ -255,7 +256,7 @@ def cmd_writer(args):
                     body = {}
                 review = (body.get("data") or {}).get("recordReview")
                 if response.status == 200 and review and not body.get("errors"):
-                    record["ack"] = review["id"]
+                    record["ack"] = row_of(review["id"])
                 else:
                     record["error"] = (json.dumps(body.get("errors")) if body.get("errors")
                                        else raw[:120].decode("utf-8", "replace"))
@@ -281,6 +282,16 @@ def cmd_writer(args):
         while thread.is_alive():
             thread.join(0.1)  # (signals reach the main thread between joins)
     out.close()
+
+
+def global_id(kind, row):
+    """The API's id of a row (graphql::ids: base64 of "Type:key")."""
+    return base64.b64encode(f"{kind}:{row}".encode()).decode()
+
+
+def row_of(global_id_text):
+    """The row id behind an id the API answered."""
+    return base64.b64decode(global_id_text).decode().split(":", 1)[1]
 
 
 def cmd_verify(args):
