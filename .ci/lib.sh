@@ -49,3 +49,12 @@ start_rungs() {
   cat "$WORK/server.log" >&2
   exit 1
 }
+
+# Installs Node.js and npm from Debian's packages when they are missing,
+# then `npm ci` in the current folder when `node_modules/$1` is missing.
+need_npm_packages() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  [ -e "node_modules/$1" ] || npm ci --no-audit --no-fund --loglevel=error
+}

@@ -7,10 +7,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../.ci/lib.sh
 source "$ROOT/.ci/lib.sh"
 rungs_bin audit
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
 cd "$ROOT/audit"
-[ -d node_modules/graphql-http ] || npm ci --no-audit --no-fund --loglevel=error
+need_npm_packages graphql-http
 start_rungs audit
 RUNGS_URL="http://127.0.0.1:$PORT/graphql" node audit.mjs

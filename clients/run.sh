@@ -14,11 +14,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../.ci/lib.sh
 source "$ROOT/.ci/lib.sh"
 rungs_bin clients
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
 cd "$ROOT/clients"
-[ -d node_modules/@apollo/client ] || npm ci --no-audit --no-fund --loglevel=error
+need_npm_packages @apollo/client
 echo "clients: node $(node --version); $(node -p 'const d=require("./package.json").dependencies; Object.entries(d).map(([k,v])=>k+" "+v).join(", ")')"
 
 # The README's GraphQL operations, one file each.

@@ -8,10 +8,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../.ci/lib.sh
 source "$ROOT/.ci/lib.sh"
 rungs_bin federation
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
 cd "$ROOT/federation"
-[ -d node_modules/@apollo/gateway ] || npm ci --no-audit --no-fund --loglevel=error
+need_npm_packages @apollo/gateway
 start_rungs federation --demo
 RUNGS_URL="http://127.0.0.1:$PORT/graphql" node gateway.mjs

@@ -6,11 +6,10 @@
 # a reader meets them in (id first, then the natural order of the record).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
+# shellcheck source=../.ci/lib.sh
+source "$ROOT/.ci/lib.sh"
 cd "$ROOT/lint"
-[ -x node_modules/.bin/graphql-schema-linter ] || npm ci --no-audit --no-fund --loglevel=error
+need_npm_packages .bin/graphql-schema-linter
 RULES=(
   types-have-descriptions
   fields-have-descriptions

@@ -19,6 +19,12 @@ pub trait Personal: EntityTrait {
     fn owner(model: &Self::Model) -> i64;
 }
 
+impl Personal for enrolment::Entity {
+    fn owner(model: &enrolment::Model) -> i64 {
+        model.employee_id
+    }
+}
+
 impl Personal for certification::Entity {
     fn owner(model: &certification::Model) -> i64 {
         model.employee_id
@@ -43,34 +49,33 @@ impl Personal for skill_assessment::Entity {
     }
 }
 
-/// A personal record, if the principal may see its owner's private fields.
-pub async fn personal<E>(db: &Db, principal: &Principal, id: i64) -> AppResult<Option<E::Model>>
+/// A personal record by id, with its owner (whose private fields decide
+/// who sees it: `policy::may_view_private` on the caller's relation to
+/// them, which the resolver has from the request's cached chain).
+pub async fn personal<E>(db: &Db, id: i64) -> AppResult<Option<(E::Model, i64)>>
 where
     E: Personal,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {
-    let Some(row) = by_id::<E, _>(&db.conn, id).await? else {
-        return Ok(None);
-    };
-    let relation = policy::relation(&db.conn, principal, E::owner(&row)).await?;
-    Ok(policy::may_view_private(relation).then_some(row))
+    Ok(by_id::<E, _>(&db.conn, id).await?.map(|row| {
+        let owner = E::owner(&row);
+        (row, owner)
+    }))
 }
 
-/// An enrolment, if the principal sees it (`policy::may_see_enrolment`:
-/// whoever sees the person's private fields, and the session's trainer).
-pub async fn enrolment(
+/// Whether the principal sees `row` (`policy::may_see_enrolment`: whoever
+/// sees the person's private fields, given as `relation`, and the session's
+/// trainer).
+pub async fn may_see_enrolment(
     db: &Db,
     principal: &Principal,
-    id: i64,
-) -> AppResult<Option<enrolment::Model>> {
-    let Some(row) = by_id::<enrolment::Entity, _>(&db.conn, id).await? else {
-        return Ok(None);
-    };
-    let relation = policy::relation(&db.conn, principal, row.employee_id).await?;
+    relation: policy::Relation,
+    row: &enrolment::Model,
+) -> AppResult<bool> {
     let trainer = !policy::may_view_private(relation)
         && crate::services::training::is_session_trainer(&db.conn, principal, row.session_id)
             .await?;
-    Ok(policy::may_see_enrolment(relation, trainer).then_some(row))
+    Ok(policy::may_see_enrolment(relation, trainer))
 }
 
 /// An audit event, for HR and ADMIN (as `auditEvents`).

@@ -21,6 +21,27 @@ fn web_app_operation(name: &str) -> String {
         .to_owned()
 }
 
+/// POSTs `extensions.persistedQuery` with the SHA-256 of `hashed`, and
+/// `query` as the text when given (Apollo's protocol).
+async fn post_persisted(app: &TestApp, token: &str, query: Option<&str>, hashed: &str) -> Value {
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(hashed.as_bytes()));
+    let mut body =
+        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    if let Some(query) = query {
+        body["query"] = json!(query);
+    }
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+}
+
 async fn persisted_only() -> TestApp {
     TestApp::spawn_configured(|app| app.persisted_only(TrustedDocuments::web_app())).await
 }
@@ -48,20 +69,7 @@ async fn only_the_web_apps_operations_run_by_text_or_by_hash() {
     assert!(home["data"]["me"]["progression"].is_object(), "{home}");
 
     // By hash alone, as Apollo's persisted-queries link sends it.
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
-        progression.as_bytes(),
-    ));
-    let hashed = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(&app.employee.token)
-        .json(&json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let hashed = post_persisted(&app, &app.employee.token, None, &progression).await;
     assert!(hashed["data"]["me"]["progression"].is_object(), "{hashed}");
 
     // Anything else is refused before it runs, whoever asks.
@@ -80,18 +88,7 @@ async fn only_the_web_apps_operations_run_by_text_or_by_hash() {
     }
     // Registering a text with its hash does not list it.
     let text = "{ me { name } }";
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
-    let register = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(&app.hr.token)
-        .json(&json!({ "query": text, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let register = post_persisted(&app, &app.hr.token, Some(text), text).await;
     assert_eq!(
         error_code(&register),
         "PERSISTED_QUERY_NOT_IN_LIST",

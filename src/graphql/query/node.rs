@@ -7,7 +7,9 @@
 use async_graphql::{Context, Interface, Object, Result, ID};
 
 use crate::auth::Principal;
-use crate::db::entities::{certification, performance_review, role_assignment, skill_assessment};
+use crate::db::entities::{
+    certification, enrolment, performance_review, role_assignment, skill_assessment,
+};
 use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::ids::{self, Kind};
@@ -85,7 +87,9 @@ impl NodeQuery {
             .enumerate()
             .map(|(i, id)| decode(&format!("ids[{i}]"), id))
             .collect::<AppResult<Vec<_>>>()?;
-        // Concurrently, so that the entities of one kind share a batch.
+        // Concurrently: employees, courses and sessions then share their
+        // loader's batch; the other kinds are one primary-key read each
+        // (at most 100), with the caller's chain read once per request.
         let found = futures::future::try_join_all(
             keys.iter()
                 .map(|(kind, key)| find(ctx, principal, *kind, key)),
@@ -103,6 +107,22 @@ fn decode(field: &str, id: &ID) -> AppResult<(Kind, String)> {
         ))
     })?;
     Ok((kind, key))
+}
+
+/// A personal record, if the caller may see its owner's private fields
+/// (the rule of `Employee.certifications`, `reviews`, `roleHistory`,
+/// `skillAssessments`; the relation comes from the request's cached chain,
+/// so a page of ids costs no chain query each).
+async fn private<E>(ctx: &Context<'_>, id: i64) -> AppResult<Option<E::Model>>
+where
+    E: lookup::Personal,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let Some((row, owner)) = lookup::personal::<E>(context::db(ctx), id).await? else {
+        return Ok(None);
+    };
+    let relation = context::relation(ctx, owner).await?;
+    Ok(crate::auth::policy::may_view_private(relation).then_some(row))
 }
 
 /// The row id of a key: every kind but `Role` is keyed by one.
@@ -175,23 +195,27 @@ async fn find(
                     .map(|s| Node::Skill(Skill(s.clone()))),
             }
         }
-        Kind::Certification => lookup::personal::<certification::Entity>(db, principal, id)
+        Kind::Certification => private::<certification::Entity>(ctx, id)
             .await?
             .map(|c| Node::Certification(Certification(c))),
-        Kind::PerformanceReview => {
-            lookup::personal::<performance_review::Entity>(db, principal, id)
-                .await?
-                .map(|r| Node::PerformanceReview(PerformanceReview(r)))
-        }
-        Kind::RoleAssignment => lookup::personal::<role_assignment::Entity>(db, principal, id)
+        Kind::PerformanceReview => private::<performance_review::Entity>(ctx, id)
+            .await?
+            .map(|r| Node::PerformanceReview(PerformanceReview(r))),
+        Kind::RoleAssignment => private::<role_assignment::Entity>(ctx, id)
             .await?
             .map(|r| Node::RoleAssignment(RoleAssignment(r))),
-        Kind::SkillAssessment => lookup::personal::<skill_assessment::Entity>(db, principal, id)
+        Kind::SkillAssessment => private::<skill_assessment::Entity>(ctx, id)
             .await?
             .map(|a| Node::SkillAssessment(SkillAssessment(a))),
-        Kind::Enrolment => lookup::enrolment(db, principal, id)
-            .await?
-            .map(|e| Node::Enrolment(Enrolment(e))),
+        Kind::Enrolment => match lookup::personal::<enrolment::Entity>(db, id).await? {
+            Some((row, owner)) => {
+                let relation = context::relation(ctx, owner).await?;
+                lookup::may_see_enrolment(db, principal, relation, &row)
+                    .await?
+                    .then_some(Node::Enrolment(Enrolment(row)))
+            }
+            None => None,
+        },
         Kind::AuditEvent => lookup::audit_event(db, principal, id)
             .await?
             .map(|e| Node::AuditEvent(AuditEvent(e))),
