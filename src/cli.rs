@@ -40,6 +40,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
     .allowed_origins(args.allowed_origins.clone())
     .drain(std::time::Duration::from_millis(args.drain_ms));
+    #[cfg(feature = "tools")]
+    let app = app.demo(args.demo);
     let app = if args.persisted_only {
         let documents = crate::graphql::trusted::TrustedDocuments::web_app_and(
             args.trusted_documents.as_deref(),

@@ -57,6 +57,8 @@ pub struct HttpSettings {
     /// How long the instance keeps serving after shutdown began, with
     /// `/readyz` down, before it stops accepting connections.
     pub drain: std::time::Duration,
+    /// Started with `--demo`: the sign-in page shows the demo accounts.
+    pub demo: bool,
 }
 
 impl Default for HttpSettings {
@@ -68,6 +70,7 @@ impl Default for HttpSettings {
             allowed_origins: Arc::default(),
             draining: Arc::default(),
             drain: std::time::Duration::ZERO,
+            demo: false,
         }
     }
 }

@@ -87,6 +87,12 @@ impl Application {
         Ok(self)
     }
 
+    /// A demo server: the sign-in page names the demo accounts.
+    pub fn demo(mut self, demo: bool) -> Self {
+        self.settings.demo = demo;
+        self
+    }
+
     /// After shutdown begins, keeps serving for `drain` with `/readyz`
     /// answering 503, so a load balancer moves traffic away first.
     pub fn drain(mut self, drain: std::time::Duration) -> Self {
@@ -145,7 +151,22 @@ impl Application {
         if let Some(monitor) = monitor {
             monitor.abort();
         }
-        let _ = self.db.conn.close().await;
+        // sqlx's close waits for every checked-out connection: a request
+        // task still running after the graceful-shutdown timeout would hold
+        // the process up forever. The process is ending; its sockets close
+        // with it.
+        let closing = async {
+            let _ = self.db.primary().close_by_ref().await;
+            if let Some(replica) = &self.db.replica {
+                let _ = replica.conn.close_by_ref().await;
+            }
+        };
+        if tokio::time::timeout(std::time::Duration::from_secs(5), closing)
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still in use 5 s into shutdown; exiting without them");
+        }
         result
     }
 }

@@ -15,6 +15,7 @@
 //! - [`staffing`]: how many Team Leads a site's CSRs need.
 //! - [`plan`]: development plans that close the gaps, dated by the engine.
 //! - [`stats`]: interpolated percentiles, of values or of counted values.
+//! - [`words`]: dates, tracks, belts and languages in the words of people.
 
 pub mod bounds;
 pub mod eligibility;
@@ -27,3 +28,4 @@ pub mod plan;
 pub mod staffing;
 pub mod stats;
 pub mod tenure;
+pub mod words;

@@ -27,6 +27,7 @@ use super::enums::{
     GapKind, PlanActionKind, SixSigmaBelt,
 };
 use super::tenure::add_months;
+use super::words;
 
 /// A certificate a course awards on completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,13 +171,13 @@ pub struct Plan {
 
 impl Plan {
     /// "Team Lead: needs Coaching 3 (manager rates 2); needs leadership
-    /// training; has none — take Bar Raiser: the 2027-01-12 session (4 seats
-    /// left), completed 2027-01-15; eligible from 2027-01-15".
+    /// training; has none — take Bar Raiser: the session starting 12 Jan
+    /// 2027 (4 seats left), completed 15 Jan 2027; eligible from 15 Jan 2027".
     pub fn summary(&self, title: &str) -> String {
         let p = self;
         if p.now.status == EligibilityStatus::Eligible {
             return match p.eligible_on {
-                Some(since) => format!("{title}: eligible since {since}"),
+                Some(since) => format!("{title}: eligible since {}", words::date(since)),
                 None => format!("{title}: eligible"),
             };
         }
@@ -205,7 +206,7 @@ impl Plan {
             text.push_str(&actions.join("; "));
         }
         match p.eligible_on {
-            Some(date) => text.push_str(&format!("; eligible from {date}")),
+            Some(date) => text.push_str(&format!("; eligible from {}", words::date(date))),
             None => text.push_str("; no date yet: nothing scheduled closes every gap"),
         }
         text
@@ -303,8 +304,10 @@ impl Builder<'_> {
         self.actions.push(PlanAction {
             kind,
             description: format!(
-                "{verb} {}: the {} session ({seats}), completed {}",
-                offer.award.title, offer.starts_on, offer.ends_on
+                "{verb} {}: the session starting {} ({seats}), completed {}",
+                offer.award.title,
+                words::date(offer.starts_on),
+                words::date(offer.ends_on)
             ),
             due_on: Some(offer.ends_on),
             closes: vec![gap],
@@ -449,7 +452,7 @@ fn plan_requirement(
                 b.other(
                     PlanActionKind::NoCourseScheduled,
                     format!(
-                        "no scheduled course with free seats awards {}",
+                        "no scheduled course with free seats awards {}: ask your manager or HR to schedule one",
                         eligibility::describe_requirement(req)
                     ),
                     None,
@@ -592,7 +595,7 @@ fn plan_skills(
             b.other(
                 PlanActionKind::NoCourseScheduled,
                 format!(
-                    "no scheduled course with free seats builds {} {}",
+                    "no scheduled course with free seats builds {} {}: ask your manager or HR to schedule one",
                     req.skill_name, req.min_level
                 ),
                 None,
@@ -637,7 +640,10 @@ fn plan_performance(
                 });
                 b.other(
                     PlanActionKind::GetReviews,
-                    format!("a review of {single:.1} or better for the quarter ending {q1}"),
+                    format!(
+                        "a review of {single:.1} or better for the quarter ending {}",
+                        words::date(q1)
+                    ),
                     Some(q1),
                     gap.clone(),
                 );
@@ -657,7 +663,9 @@ fn plan_performance(
                         b.other(
                             PlanActionKind::GetReviews,
                             format!(
-                                "two reviews of {bar:.1} or better, for the quarters ending {q1} and {q2}"
+                                "two reviews of {bar:.1} or better, for the quarters ending {} and {}",
+                                words::date(q1),
+                                words::date(q2)
                             ),
                             Some(q2),
                             gap.clone(),
@@ -743,11 +751,11 @@ fn settle(
                 .cloned()
                 .unwrap_or_else(|| Gap {
                     kind: GapKind::Tenure,
-                    message: format!("months in role complete on {date}"),
+                    message: format!("months in role complete on {}", words::date(date)),
                 });
             b.other(
                 PlanActionKind::WaitForTenure,
-                format!("complete the months in role on {date}"),
+                format!("complete the months in role on {}", words::date(date)),
                 Some(date),
                 gap,
             );
@@ -823,7 +831,7 @@ fn renew(
         } else {
             GapKind::Certification
         },
-        message: format!("'{}' expires on {expires}", cert.name),
+        message: format!("'{}' expires on {}", cert.name, words::date(expires)),
     };
     match b.renewal_offer(req, cert, expires) {
         Some(offer) => {
@@ -840,7 +848,11 @@ fn renew(
             w.certs.push(renewed_cert);
             b.other(
                 PlanActionKind::RenewCertification,
-                format!("renew '{}' before it expires on {expires}", cert.name),
+                format!(
+                    "renew '{}' before it expires on {}",
+                    cert.name,
+                    words::date(expires)
+                ),
                 Some(expires),
                 gap,
             );
@@ -1139,7 +1151,7 @@ mod tests {
         assert_eq!(take.seats_left, Some(4));
         assert!(
             take.description
-                .contains("the 2027-01-12 session (4 seats left)"),
+                .contains("the session starting 12 Jan 2027 (4 seats left)"),
             "{}",
             take.description
         );
@@ -1235,7 +1247,7 @@ mod tests {
         assert_eq!(renew.due_on, Some(d(2027, 3, 1)));
         assert!(renew
             .description
-            .contains("before it expires on 2027-03-01"));
+            .contains("before it expires on 1 Mar 2027"));
         assert_eq!(p.eligible_on, Some(d(2027, 7, 10)));
     }
 
@@ -1256,7 +1268,7 @@ mod tests {
         // (2.6 + r) / 2 >= 3.0 needs r >= 3.4, for the quarter ending 2026-12-31.
         assert_eq!(
             action.description,
-            "a review of 3.4 or better for the quarter ending 2026-12-31"
+            "a review of 3.4 or better for the quarter ending 31 Dec 2026"
         );
         assert_eq!(p.eligible_on, Some(d(2026, 12, 31)));
     }

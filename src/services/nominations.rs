@@ -305,6 +305,74 @@ pub async fn approve(
     Ok(after)
 }
 
+/// What approving a nomination with a raise would pay, computed exactly as
+/// [`approve`] would (HR's decision panel shows it live as the raise
+/// changes; issue 19).
+pub struct PayPreview {
+    pub nomination: nomination::Model,
+    /// The nominee's pay today, in minor units of `currency`.
+    pub current_minor: i64,
+    pub currency: String,
+    /// The raise asked for (or the step's minimum), in basis points.
+    pub raise_bp: i64,
+    /// The step's raise range, in basis points.
+    pub raise_min_bp: i64,
+    pub raise_max_bp: i64,
+    /// The new pay, clamped into the band as the approval would.
+    pub new_minor: i64,
+    /// The target role's band in the nominee's market and currency.
+    pub band: Option<money::Band>,
+}
+
+impl PayPreview {
+    /// Whether the band moved the new pay away from the plain raise.
+    pub fn clamped(&self) -> bool {
+        money::apply_raise(self.current_minor, self.raise_bp) != Some(self.new_minor)
+    }
+}
+
+/// The pay an approval of `id` with `raise_percent` would give: only those
+/// who may decide it (HR, never for a nomination they are in or made).
+pub async fn preview(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    raise_percent: Option<f64>,
+) -> AppResult<PayPreview> {
+    policy::may_decide_nominations(principal)?;
+    let found = nomination::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("nomination"))?;
+    policy::may_decide_nomination(principal, found.nominee_id, found.nominated_by_id)?;
+    let ladder = Ladder::load(&db.conn).await?;
+    let step = ladder
+        .step(found.step_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("nomination step missing"))?;
+    let raise_bp = raise_bp(&step, raise_percent)?;
+    let nominee = employee::Entity::find_by_id(found.nominee_id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| AppError::internal("nominee missing"))?;
+    let band = ladder
+        .band(step.to_role_id, &nominee.market)
+        .map(crate::db::facts::band_fact)
+        .filter(|b| b.currency == nominee.currency);
+    let new_minor = money::promotion_pay(nominee.salary_minor, raise_bp, band.as_ref())
+        .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
+    Ok(PayPreview {
+        nomination: found,
+        current_minor: nominee.salary_minor,
+        currency: nominee.currency,
+        raise_bp,
+        raise_min_bp: step.raise_min_bp,
+        raise_max_bp: step.raise_max_bp.min(money::MAX_RAISE_BP),
+        new_minor,
+        band,
+    })
+}
+
 /// What an approval grants: the step, the raise and the day it takes effect.
 struct Grant {
     step: ladder_step::Model,

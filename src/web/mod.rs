@@ -72,10 +72,20 @@ pub fn root() -> impl IntoResponse {
     Redirect::see_other("/app")
 }
 
-/// `/app` and `/app/`: the single page.
+/// `/app` and `/app/`: the single page; on a `--demo` server its body says
+/// so (`data-demo`), and only then does the sign-in page name the demo
+/// accounts and their password.
 #[handler]
-pub fn index() -> Response {
-    asset("index.html")
+pub fn index(settings: poem::web::Data<&crate::http::HttpSettings>) -> Response {
+    if settings.demo {
+        static DEMO: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            include_str!("assets/index.html").replacen("<body>", "<body data-demo=\"1\">", 1)
+        });
+        let body: &'static str = DEMO.as_str();
+        with_headers(StatusCode::OK, HTML, body)
+    } else {
+        asset("index.html")
+    }
 }
 
 /// `/app/<file>`.

@@ -102,6 +102,7 @@ fn cases() -> Vec<Case> {
         Case { name: "recordReview outside the chain", query: "mutation($outsider: ID!) { recordReview(input: {employeeId: $outsider, periodEnd: \"2025-12-31\", rating: 3.5}) { id } }", expect: HR_ONLY },
         Case { name: "nominate outside the chain", query: "mutation($outsider: ID!) { nominate(input: {nomineeId: $outsider, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }", expect: HR_ONLY },
         Case { name: "approveNomination", query: "mutation($nomination: ID!) { approveNomination(id: $nomination) { id } }", expect: HR_ONLY },
+        Case { name: "promotionPayPreview", query: "query($nomination: ID!) { promotionPayPreview(nominationId: $nomination, raisePercent: 25) { newSalary { amount } } }", expect: HR_ONLY },
         Case { name: "rejectNomination", query: "mutation($nomination: ID!) { rejectNomination(id: $nomination, reason: \"not now\") { id } }", expect: HR_ONLY },
         Case { name: "withdrawNomination in another chain", query: "mutation($nomination: ID!) { withdrawNomination(id: $nomination) { id } }", expect: HR_SEES_IT },
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", expect: HR_ONLY },

@@ -375,14 +375,17 @@ async fn nominating_someone_not_eligible_is_refused_with_the_gaps_listed() {
         .as_str()
         .unwrap()
         .contains("needs leadership training"));
-    let eligible_from = months_ago(6).checked_add_months(Months::new(12)).unwrap();
+    let eligible_from = months_ago(6)
+        .checked_add_months(Months::new(12))
+        .unwrap()
+        .format("%-d %b %Y");
     assert_eq!(error_code(&newcomer_body), "NOT_ELIGIBLE");
     assert_eq!(
         newcomer_body["errors"][0]["extensions"]["gaps"],
         json!([{
             "kind": "TENURE",
             "message": format!(
-                "needs 12 months in role on the FAST_TRACK track; has 6 (6 more, eligible from {eligible_from})"
+                "needs 12 months in role on the fast track; has 6 (6 more, eligible from {eligible_from})"
             ),
         }])
     );
@@ -905,4 +908,81 @@ async fn a_promotion_cannot_take_effect_before_the_current_role_started() {
     let employee = employee_view(&app, &nominee).await;
     assert_eq!(employee["role"]["code"], "CSR");
     assert_eq!(employee["roleSince"], months_ago(14).to_string());
+}
+
+const PREVIEW: &str = "query($id: ID!, $p: Float) { promotionPayPreview(nominationId: $id, raisePercent: $p) { \
+    nomination { id status } currentSalary { amount currency } raisePercent raiseMinPercent raiseMaxPercent \
+    newSalary { amount currency } clampedToBand bandMin { amount } bandMidpoint { amount } bandMax { amount } \
+    compaRatioAfter rangePenetrationAfter } }";
+
+#[tokio::test]
+async fn hr_previews_the_new_pay_of_an_approval_and_the_approval_pays_exactly_that() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let nominee = app.eligible_csr("Pia Preview", app.manager.id).await;
+    let id = app.nominate(&app.manager, &nominee).await;
+    let before = counts(&app).await;
+
+    // Act: the default raise, 25 %, and a raise out of range.
+    let at_min = app.data(PREVIEW, json!({ "id": id }), Some(&app.hr)).await;
+    let at_25 = app
+        .data(PREVIEW, json!({ "id": id, "p": 25.0 }), Some(&app.hr))
+        .await;
+    let too_much = app
+        .gql(PREVIEW, json!({ "id": id, "p": 31.0 }), Some(&app.hr))
+        .await;
+
+    // Assert: previews change nothing and follow the step's range.
+    assert_eq!(counts(&app).await, before, "a preview writes nothing");
+    let p = &at_min["promotionPayPreview"];
+    assert_eq!(p["nomination"]["status"], "PENDING");
+    assert_eq!(p["raisePercent"], 20.0);
+    assert_eq!(p["raiseMinPercent"], 20.0);
+    assert_eq!(p["raiseMaxPercent"], 30.0);
+    assert_eq!(p["currentSalary"]["amount"], "450000");
+    assert_eq!(
+        p["newSalary"],
+        json!({ "amount": "540000", "currency": "JPY" })
+    );
+    assert!(p["compaRatioAfter"].as_f64().is_some(), "{p}");
+    assert!(p["rangePenetrationAfter"].as_f64().is_some(), "{p}");
+    assert_eq!(error_code(&too_much), "BAD_USER_INPUT", "{too_much}");
+
+    let approved = app
+        .data(APPROVE, json!({ "id": id, "p": 25.0 }), Some(&app.hr))
+        .await;
+    assert_eq!(
+        approved["approveNomination"]["newSalary"], at_25["promotionPayPreview"]["newSalary"],
+        "the approval pays what the preview said"
+    );
+}
+
+#[tokio::test]
+async fn nobody_previews_pay_for_a_nomination_they_could_not_decide() {
+    // Arrange: a nomination HR made, and one of HR themselves.
+    let app = TestApp::spawn().await;
+    let nominee = app.eligible_csr("Quinn Queue", app.manager.id).await;
+    let by_manager = app.nominate(&app.manager, &nominee).await;
+
+    // Act
+    let as_manager = app
+        .gql(PREVIEW, json!({ "id": by_manager }), Some(&app.manager))
+        .await;
+    let as_nominee = app
+        .gql(PREVIEW, json!({ "id": by_manager }), Some(&nominee))
+        .await;
+    let wrong_type = app
+        .gql(PREVIEW, json!({ "id": nominee.gid() }), Some(&app.hr))
+        .await;
+
+    // Assert
+    assert_eq!(error_code(&as_manager), "FORBIDDEN", "{as_manager}");
+    assert_eq!(error_code(&as_nominee), "FORBIDDEN", "{as_nominee}");
+    assert_eq!(error_code(&wrong_type), "BAD_USER_INPUT", "{wrong_type}");
+    for body in [&as_manager, &as_nominee] {
+        assert!(
+            !body.to_string().contains("450000"),
+            "a refusal leaks no pay: {body}"
+        );
+    }
 }

@@ -384,8 +384,9 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
         .await;
     let plan = &data["employee"]["plan"];
     assert_eq!(plan["status"], "INELIGIBLE");
-    let ends = days_from_today(50).to_string();
-    assert_eq!(plan["eligibleOn"], ends.as_str());
+    let ends = days_from_today(50);
+    assert_eq!(plan["eligibleOn"], ends.to_string().as_str());
+    let ends = ends.format("%-d %b %Y").to_string();
     let actions = plan["actions"].as_array().unwrap();
     assert_eq!(actions.len(), 1, "{plan}");
     assert_eq!(actions[0]["kind"], "TAKE_COURSE");
@@ -399,7 +400,7 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
         .collect();
     assert_eq!(closes, vec!["CERTIFICATION", "SKILL"]);
     let summary = plan["summary"].as_str().unwrap();
-    let starts = days_from_today(47).to_string();
+    let starts = days_from_today(47).format("%-d %b %Y").to_string();
     assert!(summary.starts_with("Team Lead: "), "{summary}");
     assert!(
         summary.contains("needs Coaching 3 (manager rates 2)"),
@@ -407,7 +408,7 @@ async fn a_plan_names_the_session_and_completion_makes_the_csr_eligible_that_day
     );
     assert!(
         summary.contains(&format!(
-            "take Bar Raiser: the {starts} session (4 seats left)"
+            "take Bar Raiser: the session starting {starts} (4 seats left)"
         )),
         "{summary}"
     );

@@ -36,6 +36,8 @@ async fn app_serves_html_with_a_strict_content_security_policy() {
         assert_eq!(headers["x-content-type-options"], "nosniff");
         let body = response.text().await.unwrap();
         assert!(body.contains(r#"<script type="module" src="/app/app.js">"#));
+        // Only a server started with --demo names the demo accounts.
+        assert!(!body.contains("data-demo"), "not a demo server: {path}");
     }
 }
 

@@ -17,6 +17,7 @@ use crate::domain::enums::{
     GapKind, PromotionTrack, SixSigmaBelt,
 };
 use crate::domain::money::{self, Band};
+use crate::domain::words;
 
 /// The SKILL gap for `req`: the level needed, the counted level and who
 /// gave it, and the self-assessed level when there is one.
@@ -70,12 +71,13 @@ pub(super) fn tenure_message(
     has: u32,
     completes_on: Option<NaiveDate>,
 ) -> String {
-    let track = track.map_or(String::new(), |t| format!(" on the {t} track"));
+    let track = track.map_or(String::new(), |t| format!(" on {}", words::track(t)));
     let base = format!("needs {required} months in role{track}; has {has}");
     match completes_on {
         Some(date) => format!(
-            "{base} ({} more, eligible from {date})",
-            required.saturating_sub(has)
+            "{base} ({} more, eligible from {})",
+            required.saturating_sub(has),
+            words::date(date)
         ),
         None => base,
     }
@@ -87,13 +89,14 @@ fn invalid_reason(cert: &CertFact, as_of: NaiveDate) -> Option<String> {
     match cert.status {
         CertificationStatus::Pending => Some(format!("'{name}' is pending verification")),
         CertificationStatus::Rejected => Some(format!("'{name}' was rejected")),
-        CertificationStatus::Verified if cert.issued_on > as_of => {
-            Some(format!("'{name}' is not valid until {}", cert.issued_on))
-        }
+        CertificationStatus::Verified if cert.issued_on > as_of => Some(format!(
+            "'{name}' is not valid until {}",
+            words::date(cert.issued_on)
+        )),
         CertificationStatus::Verified => cert
             .expires_on
             .filter(|&expires| expires <= as_of)
-            .map(|expires| format!("'{name}' expired on {expires}")),
+            .map(|expires| format!("'{name}' expired on {}", words::date(expires))),
     }
 }
 
@@ -170,19 +173,21 @@ fn six_sigma_shortfall<'c>(
     if count == 1 {
         let level = req
             .min_belt
-            .map_or(String::new(), |b| format!(" {b} or higher"));
-        let best = belts.first().map_or("none".to_string(), |b| b.to_string());
+            .map_or(String::new(), |b| format!(" {} or higher", words::belt(b)));
+        let best = belts
+            .first()
+            .map_or("none".to_string(), |&b| words::belt(b).to_string());
         return match req.min_belt {
-            Some(_) => format!("needs Six Sigma{level}; has {best}"),
+            Some(_) => format!("needs a Six Sigma{level}; has {best}"),
             None => format!("needs a Six Sigma belt; has {best}"),
         };
     }
-    let at = req
-        .min_belt
-        .map_or(String::new(), |b| format!(" at {b} or higher"));
+    let at = req.min_belt.map_or(String::new(), |b| {
+        format!(" at {} or higher", words::belt(b))
+    });
     let mut message = format!("needs {count} Six Sigma belts{at}; has {held}");
     if !belts.is_empty() {
-        let list: Vec<&str> = belts.iter().map(|b| b.as_str()).collect();
+        let list: Vec<&str> = belts.iter().map(|&b| words::belt(b)).collect();
         message.push_str(&format!(" (holds {})", list.join(", ")));
     }
     message
@@ -242,8 +247,8 @@ fn best_language_levels<'c>(
 
 fn describe_language(code: &str, level: Option<CefrLevel>) -> String {
     match level {
-        Some(level) => format!("{code} {level}"),
-        None => format!("{code} without a CEFR level"),
+        Some(level) => format!("{} {level}", words::language(code)),
+        None => format!("{} without a CEFR level", words::language(code)),
     }
 }
 
@@ -282,14 +287,17 @@ fn cert_label(cert: &CertFact) -> String {
     let name = &cert.name;
     match cert.kind {
         CertificationKind::SixSigma => match cert.belt {
-            Some(belt) => format!("Six Sigma {belt} certificate '{name}'"),
+            Some(belt) => format!("Six Sigma {} certificate '{name}'", words::belt(belt)),
             None => format!("Six Sigma certificate '{name}'"),
         },
         CertificationKind::Language => {
             let code = language_key(cert).unwrap_or_default();
             match cert.cefr {
-                Some(level) => format!("{code} {level} language certificate '{name}'"),
-                None => format!("{code} language certificate '{name}'"),
+                Some(level) => format!(
+                    "{} {level} language certificate '{name}'",
+                    words::language(&code)
+                ),
+                None => format!("{} language certificate '{name}'", words::language(&code)),
             }
         }
         CertificationKind::LeadershipTraining => {
@@ -313,14 +321,18 @@ pub(super) fn expiry_warning(
         let when = if expires == horizon {
             format!("the day eligibility for {title} would start")
         } else {
-            format!("before eligibility for {title} on {horizon}")
+            format!("before eligibility for {title} on {}", words::date(horizon))
         };
-        format!("{label} expires on {expires}, {when}: renew it")
+        format!(
+            "{label} expires on {}, {when}: renew it",
+            words::date(expires)
+        )
     } else {
         let days = (expires - as_of).num_days();
         format!(
-            "{label} expires on {expires}, in {days} days; eligibility for {title} depends on it: \
-             renew it"
+            "{label} expires on {}, in {days} days; eligibility for {title} depends on it: \
+             renew it",
+            words::date(expires)
         )
     }
 }
@@ -337,8 +349,7 @@ pub(super) fn pay_warnings(
     let mut warnings = Vec::new();
     match band {
         None => warnings.push(format!(
-            "no salary band in {currency} for {}; projected pay is not clamped",
-            step.target_role_code
+            "no salary band in {currency} for {title}; projected pay is not clamped"
         )),
         Some(band) => {
             let raised = money::apply_raise(facts.salary_minor, step.raise_min_bp);
@@ -397,18 +408,21 @@ pub(super) fn fmt_basis_points(bp: i64) -> String {
     }
 }
 
-/// A requirement in words, e.g. "Six Sigma YELLOW or higher" or
+/// A requirement in words, e.g. "Six Sigma Yellow Belt or higher" or
 /// "2 languages at CEFR B2 or higher".
 pub fn describe_requirement(req: &Requirement) -> String {
     let count = req.count.max(1);
     match req.kind {
         CertificationKind::SixSigma => {
-            let level = req
-                .min_belt
-                .map_or(String::new(), |b| format!(" {b} or higher"));
             if count == 1 {
+                let level = req.min_belt.map_or(" belt".to_string(), |b| {
+                    format!(" {} or higher", words::belt(b))
+                });
                 format!("Six Sigma{level}")
             } else {
+                let level = req.min_belt.map_or(String::new(), |b| {
+                    format!(" at {} or higher", words::belt(b))
+                });
                 format!("{count} Six Sigma belts{level}")
             }
         }
@@ -429,6 +443,7 @@ pub fn describe_requirement(req: &Requirement) -> String {
                 format!("{count} leadership trainings")
             }
         }
-        CertificationKind::Other => format!("{count} other certification(s)"),
+        CertificationKind::Other if count == 1 => "1 other certification".to_owned(),
+        CertificationKind::Other => format!("{count} other certifications"),
     }
 }

@@ -188,8 +188,8 @@ fn a_top_performer_is_not_yet_eligible_the_day_before_twelve_months() {
         o.gaps,
         vec![gap(
             GapKind::Tenure,
-            "needs 12 months in role on the FAST_TRACK track; has 11 \
-             (1 more, eligible from 2026-01-15)"
+            "needs 12 months in role on the fast track; has 11 \
+             (1 more, eligible from 15 Jan 2026)"
         )]
     );
 }
@@ -213,8 +213,8 @@ fn a_solid_performer_is_not_yet_eligible_at_seventeen_months() {
         o.gaps,
         vec![gap(
             GapKind::Tenure,
-            "needs 18 months in role on the STANDARD track; has 17 \
-             (1 more, eligible from 2026-07-15)"
+            "needs 18 months in role on the standard track; has 17 \
+             (1 more, eligible from 15 Jul 2026)"
         )]
     );
 }
@@ -227,8 +227,8 @@ fn the_tenure_gap_says_how_many_months_remain_and_from_when() {
         o.gaps,
         vec![gap(
             GapKind::Tenure,
-            "needs 18 months in role on the STANDARD track; has 11 \
-             (7 more, eligible from 2027-01-15)"
+            "needs 18 months in role on the standard track; has 11 \
+             (7 more, eligible from 15 Jan 2027)"
         )]
     );
 }
@@ -311,8 +311,8 @@ fn a_rating_below_the_bar_is_ineligible_and_still_shows_the_tenure_gap() {
         vec![
             gap(
                 GapKind::Tenure,
-                "needs 18 months in role on the STANDARD track; has 11 \
-                 (7 more, eligible from 2027-01-15)"
+                "needs 18 months in role on the standard track; has 11 \
+                 (7 more, eligible from 15 Jan 2027)"
             ),
             gap(
                 GapKind::Performance,
@@ -449,7 +449,7 @@ fn a_certificate_expiring_on_the_evaluation_day_no_longer_counts() {
         o.gaps,
         vec![gap(
             GapKind::Certification,
-            "needs Six Sigma YELLOW or higher; has none; 'Yellow Belt' expired on 2026-01-15"
+            "needs a Six Sigma Yellow Belt or higher; has none; 'Yellow Belt' expired on 15 Jan 2026"
         )]
     );
 }
@@ -479,7 +479,7 @@ fn a_rejected_certification_does_not_count() {
         o.gaps,
         vec![gap(
             GapKind::Certification,
-            "needs Six Sigma YELLOW or higher; has none; 'Green Belt' was rejected"
+            "needs a Six Sigma Yellow Belt or higher; has none; 'Green Belt' was rejected"
         )]
     );
 }
@@ -497,7 +497,7 @@ fn a_pending_certification_does_not_count_yet() {
         o.gaps,
         vec![gap(
             GapKind::Certification,
-            "needs Six Sigma YELLOW or higher; has none; 'Yellow Belt' is pending verification"
+            "needs a Six Sigma Yellow Belt or higher; has none; 'Yellow Belt' is pending verification"
         )]
     );
 }
@@ -519,7 +519,7 @@ fn a_yellow_belt_does_not_satisfy_green_or_higher_and_the_gap_names_it() {
         o.gaps,
         vec![gap(
             GapKind::Certification,
-            "needs Six Sigma GREEN or higher; has YELLOW"
+            "needs a Six Sigma Green Belt or higher; has Yellow Belt"
         )]
     );
 }
@@ -591,7 +591,7 @@ fn two_certificates_in_the_same_language_count_as_one_language() {
         o.gaps,
         vec![gap(
             GapKind::Language,
-            "needs 2 languages at CEFR B2 or higher; has 1 (ja C1)"
+            "needs 2 languages at CEFR B2 or higher; has 1 (Japanese C1)"
         )]
     );
 }
@@ -619,7 +619,7 @@ fn a_language_below_the_level_does_not_count_and_the_gap_says_so() {
         o.gaps,
         vec![gap(
             GapKind::Language,
-            "needs 2 languages at CEFR B2 or higher; has 1 (ja C1); fr B1 is below B2"
+            "needs 2 languages at CEFR B2 or higher; has 1 (Japanese C1); French B1 is below B2"
         )]
     );
 }
@@ -666,7 +666,7 @@ fn every_missing_requirement_is_listed_in_order() {
     );
     assert_eq!(
         o.gaps[1].message,
-        "needs Six Sigma GREEN or higher; has none"
+        "needs a Six Sigma Green Belt or higher; has none"
     );
     assert_eq!(
         o.gaps[3].message,
@@ -723,7 +723,7 @@ fn good_quarterly_reviews_keep_eligible_on_at_the_tenure_date_so_the_person_is_s
     let (stalled, stalled_if_nominated) = stalled_with(&f, &team_lead(vec![]), as_of);
     assert!(
         stalled,
-        "eligible since 2025-03-01 and nobody nominated them"
+        "eligible since 1 Mar 2025 and nobody nominated them"
     );
     assert!(!stalled_if_nominated, "an open nomination is the answer");
 }
@@ -1100,7 +1100,7 @@ fn a_band_in_another_currency_does_not_clamp_and_is_warned_about() {
     assert_eq!(o.projected_salary, Some(6_000_060));
     assert_eq!(
         o.warnings,
-        ["no salary band in USD for TEAM_LEAD; projected pay is not clamped"]
+        ["no salary band in USD for Team Lead; projected pay is not clamped"]
     );
     let no_band = StepRules {
         skill_requirements: Vec::new(),
@@ -1142,8 +1142,8 @@ fn a_certificate_lapsing_before_eligibility_is_warned_about() {
     assert_eq!(
         o.warnings,
         [
-            "leadership training certificate 'Lead 101' expires on 2026-01-01, \
-          before eligibility for Team Lead on 2026-01-15: renew it"
+            "leadership training certificate 'Lead 101' expires on 1 Jan 2026, \
+          before eligibility for Team Lead on 15 Jan 2026: renew it"
         ]
     );
 }
@@ -1164,7 +1164,7 @@ fn a_certificate_lapsing_on_the_eligibility_day_is_warned_about() {
     assert_eq!(
         o.warnings,
         [
-            "leadership training certificate 'Lead 101' expires on 2026-01-15, \
+            "leadership training certificate 'Lead 101' expires on 15 Jan 2026, \
           the day eligibility for Team Lead would start: renew it"
         ]
     );
@@ -1216,7 +1216,7 @@ fn an_eligible_employee_is_warned_about_a_certificate_expiring_within_90_days() 
     assert_eq!(
         o.warnings,
         [
-            "Six Sigma YELLOW certificate 'Yellow Belt' expires on 2026-05-02, in 90 days; \
+            "Six Sigma Yellow Belt certificate 'Yellow Belt' expires on 2 May 2026, in 90 days; \
           eligibility for Team Lead depends on it: renew it"
         ]
     );
@@ -1267,7 +1267,7 @@ fn absurd_caller_values_do_not_panic() {
         o.gaps,
         vec![gap(
             GapKind::Tenure,
-            "needs 4294967295 months in role on the FAST_TRACK track; has 12"
+            "needs 4294967295 months in role on the fast track; has 12"
         )]
     );
 }

@@ -4,7 +4,7 @@ use crate::graphql::context;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::connection::{page_args, NominationConnection};
 use crate::graphql::types::enums::NominationStatus;
-use crate::graphql::types::nomination::Nomination;
+use crate::graphql::types::nomination::{Nomination, PayPreview};
 use crate::services::nominations;
 
 #[derive(Default)]
@@ -54,5 +54,22 @@ impl NominationQuery {
             Err(crate::error::AppError::NotFound(_)) => Ok(None),
             Err(err) => Err(err.into()),
         }
+    }
+
+    /// HR: what approving this nomination with `raisePercent` would pay,
+    /// exactly as `approveNomination` would compute it, with the target
+    /// band and the position in it after. Only those who may decide the
+    /// nomination (never for one you are in or made).
+    async fn promotion_pay_preview(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The nomination's global id.")] nomination_id: ID,
+        #[graphql(desc = "The raise, in percent, within the step's range (default: its minimum).")]
+        raise_percent: Option<f64>,
+    ) -> Result<PayPreview> {
+        let principal = context::principal(ctx)?;
+        let id = ids::parse("nominationId", Kind::Nomination, &nomination_id)?;
+        let preview = nominations::preview(context::db(ctx), principal, id, raise_percent).await?;
+        Ok(PayPreview(preview))
     }
 }

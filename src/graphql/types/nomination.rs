@@ -101,3 +101,73 @@ impl Nomination {
         self.0.effective_on.map(Date)
     }
 }
+
+/// What approving a nomination with a given raise would pay, computed as
+/// `approveNomination` computes it: HR's decision panel asks for it as the
+/// raise changes. A value with no id of its own.
+pub struct PayPreview(pub crate::services::nominations::PayPreview);
+
+#[Object]
+impl PayPreview {
+    /// The nomination previewed.
+    async fn nomination(&self) -> Nomination {
+        Nomination(self.0.nomination.clone())
+    }
+    /// The nominee's pay today.
+    async fn current_salary(&self) -> Money {
+        Money::new(self.0.current_minor, &self.0.currency)
+    }
+    /// The raise previewed, in percent (the step's minimum when none was
+    /// asked for).
+    async fn raise_percent(&self) -> f64 {
+        self.0.raise_bp as f64 / 100.0
+    }
+    /// The smallest raise the step allows, in percent.
+    async fn raise_min_percent(&self) -> f64 {
+        self.0.raise_min_bp as f64 / 100.0
+    }
+    /// The largest raise the step allows, in percent.
+    async fn raise_max_percent(&self) -> f64 {
+        self.0.raise_max_bp as f64 / 100.0
+    }
+    /// The pay after the promotion: the raise, moved into the target band.
+    async fn new_salary(&self) -> Money {
+        Money::new(self.0.new_minor, &self.0.currency)
+    }
+    /// Whether the band moved the new pay away from the plain raise (up to
+    /// its minimum or down to its maximum).
+    async fn clamped_to_band(&self) -> bool {
+        self.0.clamped()
+    }
+    /// The lowest pay of the target role's band in the nominee's market;
+    /// null when there is no band in the nominee's currency.
+    async fn band_min(&self) -> Option<Money> {
+        self.0.band.as_ref().map(|b| Money::new(b.min, &b.currency))
+    }
+    /// The band's midpoint.
+    async fn band_midpoint(&self) -> Option<Money> {
+        self.0
+            .band
+            .as_ref()
+            .map(|b| Money::new(b.midpoint, &b.currency))
+    }
+    /// The band's highest pay.
+    async fn band_max(&self) -> Option<Money> {
+        self.0.band.as_ref().map(|b| Money::new(b.max, &b.currency))
+    }
+    /// The new pay over the band's midpoint.
+    async fn compa_ratio_after(&self) -> Option<f64> {
+        self.0
+            .band
+            .as_ref()
+            .and_then(|b| crate::domain::money::compa_ratio(self.0.new_minor, b))
+    }
+    /// Where the new pay sits in the band: 0 at its minimum, 1 at its
+    /// maximum.
+    async fn range_penetration_after(&self) -> Option<f64> {
+        self.0
+            .band
+            .as_ref()
+            .and_then(|b| crate::domain::money::range_penetration(self.0.new_minor, b))
+    }
+}

@@ -166,7 +166,8 @@ pub struct Gap {
     /// What is missing: tenure, performance, a certificate, a language or
     /// a skill level.
     pub kind: GapKind,
-    /// The gap in words, e.g. "needs Six Sigma YELLOW or higher; has none".
+    /// The gap in words, e.g. "needs a Six Sigma Yellow Belt or higher; has
+    /// none". Words for people: no enum names, dates as "26 Dec 2026".
     pub message: String,
 }
 

@@ -433,8 +433,8 @@ impl PlanAction {
     async fn kind(&self) -> PlanActionKind {
         self.0.kind.into()
     }
-    /// In words, for people: "take Bar Raiser: the 2027-01-12 session (4
-    /// seats left), completed 2027-01-15".
+    /// In words, for people: "take Bar Raiser: the session starting 12 Jan
+    /// 2027 (4 seats left), completed 15 Jan 2027".
     async fn description(&self) -> &str {
         &self.0.description
     }
