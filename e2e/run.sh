@@ -24,7 +24,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 
 cd "$ROOT/e2e"
-if [ ! -d node_modules/playwright-core ] ||
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
   [ "$(node -p 'require("./node_modules/playwright-core/package.json").version')" != \
     "$(node -p 'require("./package.json").dependencies["playwright-core"]')" ]; then
   echo "e2e: installing npm dependencies"

@@ -23,6 +23,12 @@ export class GqlError extends Error {
 }
 
 let onUnauthenticated = () => {};
+let onReachable = () => {};
+
+/** Called with true or false whenever a request reaches the server or not. */
+export function whenReachable(callback) {
+  onReachable = callback;
+}
 
 /** Called when the server says the token is missing, invalid or expired. */
 export function whenUnauthenticated(callback) {
@@ -46,14 +52,17 @@ export async function gql(query, variables = {}) {
       credentials: 'omit',
     });
   } catch {
-    throw new GqlError('Cannot reach the Rungs server. Check your connection and try again.', 'NETWORK');
+    onReachable(false);
+    throw new GqlError('Cannot reach Rungs. Check your connection, then try again.', 'NETWORK');
   }
   let body;
   try {
     body = await response.json();
   } catch {
-    throw new GqlError(`The server answered ${response.status} without GraphQL.`, 'NETWORK');
+    onReachable(false);
+    throw new GqlError('Rungs is not answering right now. Try again in a moment.', 'NETWORK');
   }
+  onReachable(true);
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
     const code = (first.extensions && first.extensions.code) || 'INTERNAL';

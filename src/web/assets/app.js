@@ -2,20 +2,20 @@
 // notices. Pages are modules with render(main, app) returning
 // { title, onEvent?, redraw? }.
 
-import { gql, getToken, setToken, whenUnauthenticated } from './api.js';
-import { clear, h } from './dom.js';
+import { gql, getToken, setToken, whenUnauthenticated, whenReachable } from './api.js';
+import { clear, h, note } from './dom.js';
 import { LiveClient } from './live.js';
 import * as signin from './signin.js';
-import * as progression from './progression.js';
-import * as team from './team.js';
-import * as dashboard from './dashboard.js';
+
+// Each page's code loads when the page is first shown, so an employee never
+// downloads the manager's and HR's pages.
 
 const ME = '{ me { id name email accessRole role { code title } } }';
 
 const ROUTES = {
-  me: { module: progression, allowed: () => true },
-  team: { module: team, allowed: (me) => me.accessRole === 'MANAGER' },
-  dashboard: { module: dashboard, allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
+  me: { load: () => import('./progression.js'), allowed: () => true },
+  team: { load: () => import('./team.js'), allowed: (me) => me.accessRole === 'MANAGER' },
+  dashboard: { load: () => import('./dashboard.js'), allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
 };
 
 const LIVE_TEXT = {
@@ -31,6 +31,12 @@ const session = document.getElementById('session');
 const who = document.getElementById('who');
 const liveBadge = document.getElementById('live');
 const toasts = document.getElementById('toasts');
+const activityList = document.getElementById('activity-list');
+const activityCount = document.getElementById('activity-count');
+
+// At most this many notices on screen; the activity list keeps them all.
+const MAX_TOASTS = 2;
+const activity = [];
 
 // What this tab just did, so that its own change coming back over the
 // subscription refreshes the page without a second notice.
@@ -46,10 +52,15 @@ const app = {
     recent.set(key, Date.now());
   },
 
+  /** A notice: on screen for a while (dismissable), and kept in Activity. */
   toast(text, kind = 'info') {
-    const item = h('div', { class: `toast toast-${kind}` }, text);
+    const close = h('button', { type: 'button', 'aria-label': 'Dismiss this notice' }, '×');
+    const item = h('div', { class: `toast toast-${kind}` }, h('span', { class: 'toast-text' }, text), close);
+    close.addEventListener('click', () => item.remove());
     toasts.append(item);
+    while (toasts.children.length > MAX_TOASTS) toasts.firstElementChild.remove();
     setTimeout(() => item.remove(), 8000);
+    remember(text);
   },
 
   async signedIn() {
@@ -71,7 +82,18 @@ const app = {
   },
 };
 
+function remember(text) {
+  const at = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  activity.unshift({ at, text });
+  activity.length = Math.min(activity.length, 20);
+  clear(activityList).append(...activity.map((a) => h('li', {}, h('span', { class: 'sub' }, `${a.at} `), a.text)));
+  activityCount.textContent = String(activity.length);
+}
+
 function endSession(message) {
+  // A dialog left open (a nomination being written) closes with the
+  // session; its draft stays in this tab for the next sign-in.
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   setToken(null);
   app.me = null;
   if (app.live) app.live.stop();
@@ -95,11 +117,25 @@ async function loadMe() {
   session.hidden = false;
 }
 
+let socketState = 'off';
+let reachable = true;
+
+/** The badge says what is true: live only while the socket is and requests get through. */
 function setLive(state) {
-  liveBadge.textContent = LIVE_TEXT[state] || state;
-  liveBadge.dataset.state = state;
-  document.body.dataset.live = state;
+  socketState = state;
+  const shown = state === 'live' && !reachable ? 'reconnecting' : state;
+  liveBadge.textContent = LIVE_TEXT[shown] || shown;
+  liveBadge.dataset.state = shown;
+  document.body.dataset.live = shown;
 }
+
+whenReachable((ok) => {
+  if (ok === reachable) return;
+  reachable = ok;
+  setLive(socketState);
+});
+window.addEventListener('offline', () => { reachable = false; setLive(socketState); });
+window.addEventListener('online', () => { reachable = true; setLive(socketState); });
 
 function describe(n) {
   const mine = app.me && n.nominee.id === app.me.id;
@@ -110,11 +146,11 @@ function describe(n) {
     case 'APPROVED':
       return mine ? `Congratulations: your promotion to ${target} was approved.` : `${n.nominee.name}'s promotion to ${target} was approved.`;
     case 'REJECTED':
-      return mine ? `Your nomination for ${target} was not approved.` : `${n.nominee.name}'s nomination for ${target} was rejected.`;
+      return mine ? `Your nomination for ${target} was not approved.` : `${n.nominee.name}'s nomination for ${target} was not approved.`;
     case 'WITHDRAWN':
       return mine ? `Your nomination for ${target} was withdrawn.` : `${n.nominee.name}'s nomination for ${target} was withdrawn.`;
     default:
-      return `A nomination changed (${n.status}).`;
+      return mine ? 'Your nomination changed.' : `${n.nominee.name}'s nomination changed.`;
   }
 }
 
@@ -153,12 +189,15 @@ function currentRoute() {
 }
 
 let firstShow = true;
+let showing = 0;
 
-function show() {
+async function show() {
   const name = currentRoute();
-  clear(main);
+  showing += 1;
+  const mine = showing;
   app.page = null;
   if (!app.me) {
+    clear(main);
     app.page = signin.render(main, app);
   } else {
     const route = ROUTES[name];
@@ -166,7 +205,16 @@ function show() {
       location.hash = '#/me';
       return;
     }
-    app.page = route.module.render(main, app);
+    let module;
+    try {
+      module = await route.load();
+    } catch {
+      clear(main).append(note('This page could not be loaded. Check your connection, then reload.', 'error'));
+      return;
+    }
+    if (mine !== showing) return;
+    clear(main);
+    app.page = module.render(main, app);
     if (!firstShow) {
       const heading = main.querySelector('h1');
       if (heading) {

@@ -5,7 +5,8 @@
 
 import { gql, allPages, GqlError } from './api.js';
 import {
-  h, clear, section, note, formatMoney, formatDate, formatPercent, newId, plural,
+  h, clear, section, note, formatMoney, formatDate, formatPercent, newId, plural, NOMINATION_LABEL,
+  STATUS_LABEL, levelLabel, BELT_ORDER,
 } from './dom.js';
 import { stackedBars, bars, boxPlots } from './charts.js';
 
@@ -34,6 +35,30 @@ const QUEUE = `query Queue($after: String) {
   }
 }`;
 
+const PREVIEW = `query PayPreview($id: ID!, $raise: Float, $nominee: ID!) {
+  promotionPayPreview(nominationId: $id, raisePercent: $raise) {
+    raisePercent clampedToBand compaRatioAfter rangePenetrationAfter
+    currentSalary { amount currency } newSalary { amount currency }
+    bandMin { amount currency } bandMax { amount currency }
+  }
+  employee(id: $nominee) {
+    id
+    progression { monthsInRole monthsOfService rating }
+    certifications { id name status }
+  }
+}`;
+
+const DECIDED = `query Decided {
+  nominations(first: 50) {
+    nodes {
+      id status decidedAt decisionReason
+      nominee { id name }
+      decidedBy { name }
+      targetRole { title }
+    }
+  }
+}`;
+
 const APPROVE = `mutation Approve($id: ID!, $raise: Float) {
   approveNomination(id: $id, raisePercent: $raise) { id status newSalary { amount currency } nominee { name } targetRole { title } }
 }`;
@@ -44,7 +69,7 @@ const REJECT = `mutation Reject($id: ID!, $reason: String!) {
 const ELIGIBILITY_KEYS = [
   { key: 'eligible', label: 'Eligible', cls: 'swatch-ELIGIBLE' },
   { key: 'notYet', label: 'Not yet', cls: 'swatch-NOT_YET' },
-  { key: 'ineligible', label: 'Ineligible', cls: 'swatch-INELIGIBLE' },
+  { key: 'ineligible', label: STATUS_LABEL.INELIGIBLE, cls: 'swatch-INELIGIBLE' },
   { key: 'other', label: 'No next step', cls: 'swatch-none' },
 ];
 
@@ -77,6 +102,8 @@ export function render(main, app) {
   main.append(h('h1', {}, isHr ? 'HR dashboard' : 'Dashboard: my reporting chain'), root);
   let data = null;
   let queue = [];
+  let queueError = null;
+  let decided = [];
   let groupBy = 'ROLE';
   let error = null;
   let version = 0;
@@ -87,74 +114,166 @@ export function render(main, app) {
     ? Math.max(260, Math.floor((root.clientWidth - 16) / 2) - 38)
     : width());
 
+  /** HR's decision panel of one nomination: evidence, live pay, confirmation. */
+  function decisionPanel(n, min, max, result) {
+    const raiseId = newId('raise');
+    const reasonId = newId('reason');
+    const panel = h('div', { class: 'decide', 'data-testid': 'decision-panel' });
+    const evidence = h('div', { class: 'evidence' }, note('Loading the evidence…'));
+    const preview = h('p', { class: 'preview', role: 'status', 'aria-live': 'polite', 'data-testid': 'pay-preview' });
+    const raise = h('input', {
+      id: raiseId, type: 'number', min, max, step: '0.01', value: String(min), inputmode: 'decimal', required: true,
+    });
+    const approve = h('button', { type: 'button', class: 'primary' }, `Approve ${n.nominee.name}…`);
+    const confirmArea = h('div');
+    const reason = h('input', { id: reasonId, type: 'text', maxlength: 2000 });
+    const reject = h('button', { type: 'button', class: 'danger', 'aria-label': `Reject ${n.nominee.name}'s nomination` }, 'Reject');
+    let latest = null;
+    let asked = 0;
+
+    async function refreshPreview(withEvidence) {
+      const value = Number(raise.value);
+      if (!raise.value || Number.isNaN(value) || value < min || value > max) {
+        latest = null;
+        preview.textContent = `Enter a raise between ${min}% and ${max}%.`;
+        return;
+      }
+      asked += 1;
+      const mine = asked;
+      try {
+        const got = await gql(PREVIEW, { id: n.id, raise: value, nominee: n.nominee.id });
+        if (mine !== asked) return;
+        latest = got.promotionPayPreview;
+        const band = latest.bandMin
+          ? ` Band ${formatMoney(latest.bandMin)}–${formatMoney(latest.bandMax)}; compa-ratio after ${latest.compaRatioAfter.toFixed(2)}, ${formatPercent(latest.rangePenetrationAfter)} of the way up the band.`
+          : ' No salary band for this role in their market.';
+        preview.textContent = `New pay ${formatMoney(latest.newSalary)} (now ${formatMoney(latest.currentSalary)}, +${latest.raisePercent}%).${band}${latest.clampedToBand ? ' The band moved it from the plain raise.' : ''}`;
+        if (withEvidence) {
+          const e = got.employee;
+          const certs = e.certifications.filter((c) => c.status === 'VERIFIED');
+          clear(evidence).append(h('dl', { class: 'facts' },
+            h('div', { class: 'fact' }, h('dt', {}, 'Service'), h('dd', {}, plural(e.progression.monthsOfService, 'month'))),
+            h('div', { class: 'fact' }, h('dt', {}, 'Time in role'), h('dd', {}, plural(e.progression.monthsInRole, 'month'))),
+            h('div', { class: 'fact' }, h('dt', {}, 'Rating'), h('dd', {}, e.progression.rating === null ? 'No reviews yet' : e.progression.rating.toFixed(2))),
+            h('div', { class: 'fact' }, h('dt', {}, 'Certificates'), h('dd', {}, certs.length ? certs.map((c) => c.name).join(', ') : 'None verified'))));
+        }
+      } catch (err) {
+        if (mine !== asked) return;
+        latest = null;
+        preview.textContent = `No preview: ${err.message}`;
+        if (withEvidence) clear(evidence).append(note(`Could not load the evidence: ${err.message}`, 'error'));
+      }
+    }
+
+    let timer = null;
+    raise.addEventListener('input', () => {
+      clear(confirmArea);
+      clearTimeout(timer);
+      timer = setTimeout(() => refreshPreview(false), 250);
+    });
+    approve.addEventListener('click', () => {
+      if (!latest) {
+        result.textContent = `Enter a raise between ${min}% and ${max}% first.`;
+        raise.focus();
+        return;
+      }
+      const chosen = latest;
+      const yes = h('button', { type: 'button', class: 'primary' }, 'Confirm approval');
+      const back = h('button', { type: 'button' }, 'Back');
+      clear(confirmArea).append(h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm the approval' },
+        h('p', {}, `Promote ${n.nominee.name} to ${n.targetRole.title} at ${formatMoney(chosen.newSalary)} (+${chosen.raisePercent}%), from today?`),
+        h('div', { class: 'actions' }, yes, back)));
+      back.addEventListener('click', () => { clear(confirmArea); approve.focus(); });
+      yes.addEventListener('click', async () => {
+        yes.disabled = true;
+        app.acted(`nomination:${n.id}`);
+        try {
+          const done = await gql(APPROVE, { id: n.id, raise: chosen.raisePercent });
+          app.toast(`Approved: ${done.approveNomination.nominee.name} is now ${done.approveNomination.targetRole.title} at ${formatMoney(done.approveNomination.newSalary)}.`, 'good');
+          load();
+        } catch (err) {
+          result.textContent = err instanceof GqlError && err.code === 'CONFLICT'
+            ? `Already decided: ${err.message}` : `Could not approve: ${err.message}`;
+          yes.disabled = false;
+        }
+      });
+      yes.focus();
+    });
+    reject.addEventListener('click', async () => {
+      if (!reason.value.trim()) {
+        result.textContent = 'A rejection needs a reason: write it in the reason field.';
+        reason.focus();
+        return;
+      }
+      reject.disabled = true;
+      app.acted(`nomination:${n.id}`);
+      try {
+        await gql(REJECT, { id: n.id, reason: reason.value.trim() });
+        app.toast(`Did not approve the nomination of ${n.nominee.name}.`);
+        load();
+      } catch (err) {
+        result.textContent = `Could not reject: ${err.message}`;
+        reject.disabled = false;
+      }
+    });
+    panel.append(
+      h('h3', {}, 'Evidence'), evidence,
+      h('h3', {}, 'Pay'),
+      h('div', { class: 'field field-inline' }, h('label', { for: raiseId }, `Raise (${min}–${max}%)`), raise),
+      preview,
+      h('div', { class: 'decision-actions' },
+        h('div', {}, approve, confirmArea),
+        h('details', { class: 'reject-instead' }, h('summary', {}, 'Not approve instead'),
+          h('div', { class: 'field' }, h('label', { for: reasonId }, 'Reason, for the nominee and the manager'), reason),
+          reject)));
+    refreshPreview(true);
+    return panel;
+  }
+
   function queueSection() {
+    if (queueError) {
+      const retry = h('button', { type: 'button' }, 'Try again');
+      retry.addEventListener('click', () => load());
+      return section('Pending nominations', { 'data-testid': 'queue' }, note(queueError, 'error'), retry);
+    }
     if (!queue.length) return section('Pending nominations', { 'data-testid': 'queue' }, note('No nominations are waiting for a decision.'));
     const items = queue.map((n) => {
       const [min, max] = raiseRange(data.ladder, n.nominee.role.code, n.targetRole.code);
-      const raiseId = newId('raise');
-      const reasonId = newId('reason');
       const result = h('p', { class: 'form-result', role: 'alert' });
       let actions = null;
       if (isHr) {
-        const raise = h('input', {
-          id: raiseId, type: 'number', min, max, step: '0.01', value: String(min), inputmode: 'decimal', required: true,
+        const open = h('button', { type: 'button', class: 'primary', 'aria-expanded': 'false' }, `Review and decide: ${n.nominee.name}`);
+        const holder = h('div');
+        open.addEventListener('click', () => {
+          const expanded = open.getAttribute('aria-expanded') === 'true';
+          open.setAttribute('aria-expanded', String(!expanded));
+          clear(holder);
+          if (!expanded) holder.append(decisionPanel(n, min, max, result));
         });
-        const reason = h('input', { id: reasonId, type: 'text', maxlength: 2000 });
-        const approve = h('button', { type: 'button', class: 'primary', 'aria-label': `Approve ${n.nominee.name}'s promotion to ${n.targetRole.title}` }, 'Approve');
-        const reject = h('button', { type: 'button', class: 'danger', 'aria-label': `Reject ${n.nominee.name}'s nomination` }, 'Reject');
-        const busy = (on) => { approve.disabled = on; reject.disabled = on; };
-        approve.addEventListener('click', async () => {
-          const value = Number(raise.value);
-          if (!raise.value || Number.isNaN(value) || value < min || value > max) {
-            result.textContent = `Enter a raise between ${min}% and ${max}%.`;
-            raise.focus();
-            return;
-          }
-          busy(true);
-          app.acted(`nomination:${n.id}`);
-          try {
-            const done = await gql(APPROVE, { id: n.id, raise: value });
-            app.toast(`Approved: ${done.approveNomination.nominee.name} is now ${done.approveNomination.targetRole.title} at ${formatMoney(done.approveNomination.newSalary)}.`, 'good');
-            load();
-          } catch (err) {
-            result.textContent = err instanceof GqlError && err.code === 'CONFLICT'
-              ? `Already decided: ${err.message}` : `Could not approve: ${err.message}`;
-            busy(false);
-          }
-        });
-        reject.addEventListener('click', async () => {
-          if (!reason.value.trim()) {
-            result.textContent = 'A rejection needs a reason: write it in the reason field.';
-            reason.focus();
-            return;
-          }
-          busy(true);
-          app.acted(`nomination:${n.id}`);
-          try {
-            await gql(REJECT, { id: n.id, reason: reason.value.trim() });
-            app.toast(`Rejected the nomination of ${n.nominee.name}.`);
-            load();
-          } catch (err) {
-            result.textContent = `Could not reject: ${err.message}`;
-            busy(false);
-          }
-        });
-        actions = h('div', { class: 'decide' },
-          h('div', { class: 'field field-inline' }, h('label', { for: raiseId }, `Raise (${min}–${max}%)`), raise),
-          approve,
-          h('div', { class: 'field field-inline' }, h('label', { for: reasonId }, 'Rejection reason'), reason),
-          reject);
+        actions = h('div', {}, open, holder);
       } else {
         actions = h('p', { class: 'hint' }, 'HR decides on this nomination.');
       }
       return h('li', { class: 'queue-item', 'data-id': n.id },
         h('p', {}, h('strong', {}, n.nominee.name), ` · ${n.nominee.role.title} → `, h('strong', {}, n.targetRole.title),
-          ` · ${n.nominee.site} · now ${formatMoney(n.nominee.salary)}`),
+          ` · ${n.nominee.site}`, n.nominee.salary ? ` · now ${formatMoney(n.nominee.salary)}` : ''),
         h('p', { class: 'sub' }, `Nominated by ${n.nominatedBy.name} on ${formatDate(n.createdAt)}: “${n.justification}”`,
           n.override ? ` (HR override: ${n.overrideReason})` : ''),
         actions, result);
     });
     return section(`Pending nominations (${queue.length})`, { 'data-testid': 'queue' }, h('ul', { class: 'queue' }, items));
+  }
+
+  function historySection() {
+    const list = decided.slice(0, 20);
+    return section('Recent decisions', { 'data-testid': 'decisions' }, list.length
+      ? h('ul', { class: 'nominations' }, list.map((n) => h('li', { 'data-status': n.status },
+        h('span', { class: `badge badge-nom-${n.status}` }, NOMINATION_LABEL[n.status] || 'Decided'), ' ',
+        h('strong', {}, n.nominee.name), ` for ${n.targetRole.title}`,
+        n.decidedAt ? ` on ${formatDate(n.decidedAt)}` : '',
+        n.decidedBy ? ` by ${n.decidedBy.name}` : '',
+        n.decisionReason ? `: “${n.decisionReason}”` : '')))
+      : note('No decisions yet.'));
   }
 
   let chartsArea = null;
@@ -163,7 +282,9 @@ export function render(main, app) {
   function draw() {
     clear(root);
     if (error) {
-      root.append(note(error, 'error'));
+      const retry = h('button', { type: 'button' }, 'Try again');
+      retry.addEventListener('click', () => { clear(root).append(note('Loading…')); load(); });
+      root.append(note(error, 'error'), retry);
       return;
     }
     if (!data) return;
@@ -171,6 +292,7 @@ export function render(main, app) {
     root.append(
       h('p', { class: 'lead' }, `Figures as of ${formatDate(data.dashboard.asOf)}${isHr ? ' for the whole organisation' : ' for your reporting chain'}.`),
       queueSection(),
+      historySection(),
       chartsArea);
     drawCharts();
     version += 1;
@@ -183,8 +305,8 @@ export function render(main, app) {
     drawnWidth = root.clientWidth;
     const d = data.dashboard;
     const funnel = d.nominationFunnel;
-    const decided = funnel.approved + funnel.rejected + funnel.withdrawn;
-    const total = funnel.pending + decided;
+    const decidedCount = funnel.approved + funnel.rejected + funnel.withdrawn;
+    const total = funnel.pending + decidedCount;
     const groupId = newId('group');
     const groupSelect = h('select', { id: groupId },
       [['ROLE', 'role'], ['SITE', 'site'], ['MARKET', 'market']].map(([value, label]) =>
@@ -199,8 +321,7 @@ export function render(main, app) {
         d.compaRatios.length
           ? boxPlots({ title: 'Salary / band midpoint', rows: d.compaRatios, width: halfWidth() })
           : note('No salaries with a band to compare to.')),
-      section('Nomination funnel', {},
-        bars({
+      section('Nomination funnel', {}, total === 0 ? note('No nominations yet.') : bars({
           title: `Nominations: ${total} in all`,
           width: halfWidth(),
           max: Math.max(1, total),
@@ -208,19 +329,19 @@ export function render(main, app) {
             { label: 'Nominated', value: total, text: String(total), cls: 'seg-plain' },
             { label: 'Pending', value: funnel.pending, text: String(funnel.pending), cls: 'seg-pending' },
             { label: 'Approved', value: funnel.approved, text: String(funnel.approved), cls: 'seg-ELIGIBLE' },
-            { label: 'Rejected', value: funnel.rejected, text: String(funnel.rejected), cls: 'seg-INELIGIBLE' },
+            { label: 'Not approved', value: funnel.rejected, text: String(funnel.rejected), cls: 'seg-INELIGIBLE' },
             { label: 'Withdrawn', value: funnel.withdrawn, text: String(funnel.withdrawn), cls: 'seg-none' },
           ],
         }),
-        h('p', {}, funnel.medianDaysToDecision === null
-          ? 'No decisions yet, so no median time to decision.'
+        h('p', {}, funnel.medianDaysToDecision === null || decidedCount === 0
+          ? 'No decisions yet, so no median time to a decision.'
           : `Median time to a decision: ${funnel.medianDaysToDecision.toFixed(1)} days.`)),
       section('Leadership coverage', {},
         bars({
           title: 'Team Leads per site, against the Team Leads needed',
           width: halfWidth(),
           rows: d.leadershipCoverage.map((b) => ({
-            label: `${b.site}: ${b.csrs} CSRs, needs ${b.neededAtMost15 === b.neededAt10 ? b.neededAtMost15 : `${b.neededAtMost15} (minimum) to ${b.neededAt10}`}${b.understaffed ? ' — UNDERSTAFFED' : ''}`,
+            label: `${b.site}: ${b.csrs} CSRs, needs ${b.neededAtMost15 === b.neededAt10 ? b.neededAtMost15 : `${b.neededAtMost15} (minimum) to ${b.neededAt10}`}${b.understaffed ? ' — understaffed' : ''}`,
             labelCls: b.understaffed ? 'label-alert' : '',
             value: b.teamLeads,
             text: plural(b.teamLeads, 'Team Lead'),
@@ -247,8 +368,11 @@ export function render(main, app) {
             title: 'Share of people holding each certificate (verified, valid)',
             width: halfWidth(),
             max: 1,
-            rows: d.certificationCoverage.map((c) => ({
-              label: `${KIND_LABEL[c.kind] || c.kind}${c.level && c.level !== 'ANY' ? ` · ${c.level}` : ''}`,
+            // By kind, then by level as people rank them (White to Black Belt).
+            rows: [...d.certificationCoverage].sort((a, b) => (a.kind === b.kind
+              ? (BELT_ORDER.indexOf(a.level) - BELT_ORDER.indexOf(b.level)) || String(a.level).localeCompare(String(b.level))
+              : a.kind.localeCompare(b.kind))).map((c) => ({
+              label: `${KIND_LABEL[c.kind] || 'Other'}${c.level && c.level !== 'ANY' ? ` · ${levelLabel(c.level)}` : ''}`,
               value: c.share,
               text: `${c.holders} (${formatPercent(c.share)})`,
               cls: 'seg-plain',
@@ -263,12 +387,15 @@ export function render(main, app) {
 
   async function load() {
     try {
-      const [dash, pending] = await Promise.all([
+      const [dash, pending, recent] = await Promise.all([
         gql(DASHBOARD, { groupBy }),
-        allPages(QUEUE, {}, (x) => x.nominations),
+        allPages(QUEUE, {}, (x) => x.nominations).then((list) => ({ list }), (err) => ({ err })),
+        gql(DECIDED).then((x) => x.nominations.nodes.filter((n) => n.status !== 'PENDING'), () => decided),
       ]);
       data = dash;
-      queue = pending;
+      queue = pending.list || [];
+      queueError = pending.err ? `Could not load the pending nominations: ${pending.err.message}` : null;
+      decided = recent;
       error = null;
     } catch (err) {
       error = `Could not load the dashboard: ${err.message}`;

@@ -54,13 +54,45 @@ export function newId(prefix) {
   return `${prefix}-${uid}`;
 }
 
+// Every word a page shows for a machine code comes from here (issue 19);
+// the API's messages (gaps, plan steps, warnings) are written for people
+// already.
+
 export const STATUS_LABEL = {
   ELIGIBLE: 'Eligible',
   NOT_YET: 'Not yet',
-  INELIGIBLE: 'Ineligible',
+  INELIGIBLE: 'Steps to take',
 };
 
-export const STATUS_ICON = { ELIGIBLE: '✓', NOT_YET: '◷', INELIGIBLE: '✗' };
+// Steps to take is work ahead, not a failure: an arrow, never a cross.
+export const STATUS_ICON = { ELIGIBLE: '✓', NOT_YET: '◷', INELIGIBLE: '→' };
+
+export const GAP_LABEL = {
+  TENURE: 'Time in role',
+  PERFORMANCE: 'Performance',
+  CERTIFICATION: 'Certifications',
+  LANGUAGE: 'Languages',
+  SKILL: 'Skills',
+};
+
+export const TRACK_LABEL = { FAST_TRACK: 'fast track', STANDARD: 'standard track' };
+
+export const NOMINATION_LABEL = {
+  PENDING: 'Waiting for HR',
+  APPROVED: 'Approved',
+  REJECTED: 'Not approved',
+  WITHDRAWN: 'Withdrawn',
+};
+
+export const BELT_ORDER = ['WHITE', 'YELLOW', 'GREEN', 'BLACK', 'MASTER_BLACK'];
+
+/** A Six Sigma belt or other level code in words: YELLOW → "Yellow Belt". */
+export function levelLabel(code) {
+  if (BELT_ORDER.includes(code)) {
+    return `${code.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ')} Belt`;
+  }
+  return code;
+}
 
 /** A status badge: colour, icon and words, never colour alone. */
 export function statusBadge(status) {

@@ -4,10 +4,10 @@
 // projected pay, and for each option not yet ELIGIBLE the dated plan that
 // closes its gaps; tenure, rating, pay, nominations and the last reviews.
 
-import { gql } from './api.js';
+import { gql, GqlError } from './api.js';
 import {
   h, s, add, clear, section, note, statusBadge, formatMoney, formatDate, daysUntil, plural,
-  formatMonths, STATUS_LABEL, STATUS_ICON,
+  formatMonths, STATUS_LABEL, STATUS_ICON, GAP_LABEL, TRACK_LABEL, NOMINATION_LABEL,
 } from './dom.js';
 import { legend } from './charts.js';
 
@@ -15,6 +15,8 @@ const QUERY = `query MyProgression {
   me {
     id name site hiredOn roleSince
     role { code title }
+    manager { id name }
+    enrolments { id status session { id } }
     salary { amount currency }
     compaRatio
     reviews { periodEnd rating csat avgResponseSeconds resolutionAccuracy interactionsPerDay }
@@ -47,15 +49,8 @@ const QUERY = `query MyProgression {
 const STATUS_KEYS = [
   { key: 'ELIGIBLE', label: 'Eligible: nothing is missing', cls: 'swatch-ELIGIBLE' },
   { key: 'NOT_YET', label: 'Not yet: only time in role is missing', cls: 'swatch-NOT_YET' },
-  { key: 'INELIGIBLE', label: 'Ineligible: something besides time is missing', cls: 'swatch-INELIGIBLE' },
+  { key: 'INELIGIBLE', label: 'Steps to take: your plan shows them', cls: 'swatch-INELIGIBLE' },
 ];
-
-const NOMINATION_LABEL = {
-  PENDING: 'Pending HR decision',
-  APPROVED: 'Approved',
-  REJECTED: 'Rejected',
-  WITHDRAWN: 'Withdrawn',
-};
 
 /** Splits text into lines of at most `max` characters at spaces. */
 function wrap(text, max) {
@@ -75,13 +70,13 @@ function wrap(text, max) {
 
 function optionDetail(option, asOf) {
   if (option.status === 'ELIGIBLE') {
-    return option.track === 'FAST_TRACK' ? 'fast track' : 'standard track';
+    return TRACK_LABEL[option.track] || 'eligible';
   }
   if (option.status === 'NOT_YET' && option.eligibleOn) {
     const days = daysUntil(option.eligibleOn, asOf);
     return `in ${plural(days, 'day')}`;
   }
-  return plural(option.gaps.length, 'gap');
+  return `${plural(option.gaps.length, 'requirement')} open`;
 }
 
 /** The ladder diagram: current role on the left (top on a phone), options on the right. */
@@ -153,7 +148,7 @@ function ladderDiagram(progression, width) {
     const title = titleLine === option.targetRole.title ? titleLine : `${titleLine}…`;
     group.append(s('text', { x: optX + 12, y: y + 22, class: 'ladder-title' }, title));
     group.append(s('text', { x: optX + 12, y: y + 44, class: 'ladder-status' },
-      `${STATUS_ICON[option.status]} ${STATUS_LABEL[option.status].toUpperCase()} · ${optionDetail(option, asOf)}`));
+      `${STATUS_ICON[option.status]} ${STATUS_LABEL[option.status]} · ${optionDetail(option, asOf)}`));
     if (option.projectedSalary) {
       group.append(s('text', { x: optX + 12, y: y + 62, class: 'ladder-sub' },
         `Projected pay ${formatMoney(option.projectedSalary)}`));
@@ -192,8 +187,8 @@ function checklist(option, progression) {
       missing.length ? missing.map((g) => g.message).join('; ') : metText));
   };
   const months = track === 'FAST_TRACK' ? step.fastTrackMonths : step.standardMonths;
-  item('Time in role', byKind('TENURE'),
-    `${plural(progression.monthsInRole, 'month')} in role; ${track === 'FAST_TRACK' ? 'the fast track' : 'the standard track'} needs ${months}`);
+  item(GAP_LABEL.TENURE, byKind('TENURE'),
+    `${plural(progression.monthsInRole, 'month')} in role; the ${TRACK_LABEL[track] || 'track'} needs ${months}`);
   item('Performance', byKind('PERFORMANCE'),
     progression.rating === null
       ? 'no rating needed'
@@ -214,7 +209,14 @@ function checklist(option, progression) {
 }
 
 const PLAN = `query MyPlan($target: String!) {
-  me { id plan(targetRoleCode: $target) { eligibleOn actions { kind description dueOn } } }
+  me { id plan(targetRoleCode: $target) {
+    eligibleOn
+    actions { kind description dueOn seatsLeft closes { kind message } session { id startsOn course { title } } }
+  } }
+}`;
+
+const ENROL = `mutation Enrol($sessionId: ID!) {
+  enrol(sessionId: $sessionId) { id status waitlistPosition session { id course { title } } }
 }`;
 
 /**
@@ -228,15 +230,59 @@ async function loadPlans(options) {
   return Object.fromEntries(targets.map((code, i) => [code, plans[i].me.plan]));
 }
 
-function planBlock(plan) {
+/** Who to ask when nothing scheduled closes a gap. */
+function whoToAsk(ctx) {
+  const manager = ctx.me.manager ? `${ctx.me.manager.name} (your manager)` : 'your manager';
+  return `Ask ${manager} or HR.`;
+}
+
+/** The enrol button of a plan step that names a session you are not in yet. */
+function enrolButton(action, ctx) {
+  if (!action.session || ctx.enrolled.has(action.session.id)) return null;
+  const title = action.session.course.title;
+  const full = action.seatsLeft === 0;
+  const button = h('button', { type: 'button', class: 'primary small', 'data-session': action.session.id },
+    full ? `Join the waitlist for ${title}` : `Enrol in ${title}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const done = await gql(ENROL, { sessionId: action.session.id });
+      const e = done.enrol;
+      ctx.app.toast(e.status === 'WAITLISTED'
+        ? `You are on the waitlist for ${e.session.course.title} (position ${e.waitlistPosition}).`
+        : `You are enrolled in ${e.session.course.title}.`, 'good');
+      ctx.reload();
+    } catch (err) {
+      const text = err instanceof GqlError && err.code === 'CONFLICT'
+        ? `You are already enrolled in ${title}.` : `Could not enrol: ${err.message}`;
+      ctx.app.toast(text, 'warn');
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function planBlock(option, plan, ctx) {
   if (!plan) return null;
+  const title = option.targetRole.title;
   const when = plan.eligibleOn
     ? `Eligible from ${formatDate(plan.eligibleOn)} if you take these steps.`
-    : 'No date yet: nothing scheduled closes every gap.';
-  return h('section', { class: 'plan', 'aria-label': 'Your plan' },
+    : `No date yet: nothing scheduled closes every requirement. ${whoToAsk(ctx)}`;
+  return h('section', { class: 'plan', 'aria-label': `Your plan for ${title}` },
     h('h4', {}, 'Your plan'),
-    h('ol', { class: 'plan-actions' }, plan.actions.map((a) => h('li', { 'data-kind': a.kind },
-      a.dueOn ? h('strong', {}, `${formatDate(a.dueOn)}: `) : null, a.description))),
+    h('ol', { class: 'plan-actions' }, plan.actions.map((a) => {
+      const enrolled = a.session && ctx.enrolled.has(a.session.id);
+      return h('li', { 'data-kind': a.kind },
+        a.dueOn ? h('strong', {}, `By ${formatDate(a.dueOn)}: `) : null,
+        a.description,
+        enrolled ? h('span', { class: 'badge badge-ELIGIBLE' }, ' ✓ Enrolled') : null,
+        a.closes.length
+          ? h('span', { class: 'closes' }, 'Closes: ',
+            a.closes.map((g) => `${GAP_LABEL[g.kind] || 'Requirement'} (${g.message})`).join('; '))
+          : null,
+        a.dueOn ? null : h('span', { class: 'closes' }, whoToAsk(ctx)),
+        enrolButton(a, ctx));
+    })),
     h('p', { class: 'plan-date' }, when));
 }
 
@@ -251,23 +297,107 @@ function countdown(option, asOf) {
     return h('p', { class: 'countdown' },
       `Eligible since ${formatDate(option.eligibleOn)} on the ${option.track === 'FAST_TRACK' ? 'fast' : 'standard'} track.`);
   }
-  return h('p', { class: 'countdown' }, `Not eligible yet: ${plural(option.gaps.length, 'requirement')} missing (below).`);
+  return h('p', { class: 'countdown' }, `${plural(option.gaps.length, 'requirement')} still open: your plan below closes them.`);
 }
 
-function optionCard(option, progression, plans) {
+function optionCard(option, progression, plans, ctx) {
   return h('article', { class: `option-card status-${option.status}`, 'data-role': option.targetRole.code },
     h('header', {}, h('h3', {}, option.targetRole.title), statusBadge(option.status)),
     countdown(option, progression.asOf),
     checklist(option, progression),
-    planBlock(plans[option.targetRole.code]),
+    planBlock(option, plans[option.targetRole.code], ctx),
     h('p', {}, h('strong', {}, 'Projected pay: '),
       option.projectedSalary
-        ? `${formatMoney(option.projectedSalary)} a month (at the minimum raise of ${option.step.raiseMinPercent}%, within the band)`
+        ? `${formatMoney(option.projectedSalary)} (at the minimum raise of ${option.step.raiseMinPercent}% on a promotion, up to ${option.step.raiseMaxPercent}%, within the band)`
         : 'no salary band for this role in your market yet'),
     option.warnings.length
       ? h('ul', { class: 'warnings', 'aria-label': 'Warnings' },
         option.warnings.map((w) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), w)))
       : null);
+}
+
+/** The tracker of an open nomination: nominated → HR review → decision. */
+function tracker(n) {
+  const step = (label, state, when) => h('li', { 'data-state': state },
+    h('span', { class: 'visually-hidden' }, { done: 'Done: ', current: 'Now: ', later: 'Next: ' }[state]),
+    label, when ? h('span', { class: 'when' }, when) : null);
+  return h('ol', { class: 'tracker', 'aria-label': 'Your nomination, step by step' },
+    step('Nominated', 'done', `by ${n.nominatedBy.name}, ${formatDate(n.createdAt)}`),
+    step('HR review', 'current', `${plural(Math.max(0, -daysUntil(n.createdAt)), 'day')} so far`),
+    step('Decision', 'later', 'you will see it here'));
+}
+
+/** The soonest option that is not eligible yet, and its plan. */
+function soonest(options, plans) {
+  const dated = (o) => (o.status === 'NOT_YET' ? o.eligibleOn : plans[o.targetRole.code]?.eligibleOn) || '9999-12-31';
+  return [...options].filter((o) => o.status !== 'ELIGIBLE')
+    .sort((a, b) => dated(a).localeCompare(dated(b)))[0] || null;
+}
+
+/** What comes next when nothing is eligible: the countdown or the first step. */
+function comingNext(option, plans, ctx, asOf) {
+  if (!option) return [h('p', {}, 'No ladder step leads out of your role yet. HR adds new steps as the organisation grows.')];
+  const title = option.targetRole.title;
+  if (option.status === 'NOT_YET') {
+    const days = daysUntil(option.eligibleOn, asOf);
+    return [h('p', {}, h('strong', { class: 'countdown-number' }, String(days)),
+      ` ${days === 1 ? 'day' : 'days'} to go: you can be nominated for ${title} from ${formatDate(option.eligibleOn)}. Nothing else is missing.`)];
+  }
+  const plan = plans[option.targetRole.code];
+  const first = plan && plan.actions.find((a) => a.kind !== 'WAIT_FOR_TENURE');
+  if (!first) return [h('p', {}, `For ${title}: ${option.gaps.map((g) => g.message).join('; ')}.`)];
+  return [
+    h('p', {}, `Your first step towards ${title}: `, h('strong', {}, first.description),
+      first.dueOn ? ` (by ${formatDate(first.dueOn)}).` : '.'),
+    plan.eligibleOn
+      ? h('p', {}, `Follow your plan and you can be nominated from ${formatDate(plan.eligibleOn)}.`)
+      : h('p', {}, `Nothing scheduled closes every requirement yet. ${whoToAsk(ctx)}`),
+    h('div', { class: 'next-actions' }, enrolButton(first, ctx)),
+  ];
+}
+
+/**
+ * The one thing to do next, at the top of the page: what a nomination is
+ * waiting for, the news of a promotion, whom to talk to when eligible, or the
+ * countdown and the first step of the plan. Never red: none of it is bad news.
+ */
+function nextStep(ctx, plans) {
+  const { me, mine } = ctx;
+  const p = me.progression;
+  const pending = mine.find((n) => n.status === 'PENDING');
+  const promoted = mine.find((n) => n.status === 'APPROVED' && n.targetRole.title === p.currentRole.title
+    && p.monthsInRole < 3);
+  const eligible = p.options.filter((o) => o.status === 'ELIGIBLE');
+  const manager = me.manager ? me.manager.name : 'your manager';
+  let title;
+  let body;
+  if (pending) {
+    title = `You are nominated for ${pending.targetRole.title}`;
+    body = [tracker(pending), h('p', {}, 'HR reviews the nomination and decides. There is nothing you need to do.')];
+  } else if (promoted) {
+    title = `Congratulations: you are now ${promoted.targetRole.title}`;
+    body = [
+      h('p', {}, `Since ${formatDate(promoted.effectiveOn || me.roleSince)}`,
+        promoted.newSalary ? `, with new pay of ${formatMoney(promoted.newSalary)} (+${promoted.raisePercent}%).` : '.'),
+      h('h3', {}, 'What comes next'),
+      ...comingNext(soonest(p.options, plans), plans, ctx, p.asOf),
+    ];
+  } else if (eligible.length) {
+    const first = eligible[0];
+    const others = eligible.slice(1).map((o) => o.targetRole.title);
+    title = `You can be nominated for ${first.targetRole.title}`;
+    body = [
+      h('p', {}, `Talk to ${manager} about ${first.targetRole.title}: your manager nominates you, then HR decides.`,
+        others.length ? ` You are also eligible for ${others.join(', ')}.` : ''),
+      p.stalled ? h('p', {}, 'You have been eligible for more than six months with no nomination: now is a good time to ask.') : null,
+    ];
+  } else {
+    const next = soonest(p.options, plans);
+    title = next ? `Next: ${next.targetRole.title}` : 'You are at the top of your ladder';
+    body = comingNext(next, plans, ctx, p.asOf);
+  }
+  return h('section', { class: 'card next-step', 'aria-labelledby': 'next-step-title', 'data-testid': 'next-step' },
+    h('h2', { id: 'next-step-title' }, title), ...body);
 }
 
 function facts(me, p) {
@@ -301,7 +431,7 @@ async function withPay(list) {
 function nominationsList(list) {
   if (!list.length) return note('No nominations yet. Your manager nominates you when you are eligible.');
   return h('ul', { class: 'nominations' }, list.map((n) => h('li', { 'data-status': n.status },
-    h('span', { class: `badge badge-nom-${n.status}` }, NOMINATION_LABEL[n.status] || n.status), ' ',
+    h('span', { class: `badge badge-nom-${n.status}` }, NOMINATION_LABEL[n.status] || 'Changed'), ' ',
     h('strong', {}, n.targetRole.title), ` — nominated by ${n.nominatedBy.name} on ${formatDate(n.createdAt)}`,
     n.status === 'APPROVED' && n.newSalary
       ? `; new pay ${formatMoney(n.newSalary)} (+${n.raisePercent}%) from ${formatDate(n.effectiveOn)}`
@@ -312,7 +442,8 @@ function nominationsList(list) {
 function reviewsTable(reviews) {
   if (!reviews.length) return note('No performance reviews on record yet.');
   const fmt = (v, digits = 1, suffix = '') => (v === null || v === undefined ? '—' : `${Number(v).toFixed(digits)}${suffix}`);
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+  // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Last reviews (scrolls sideways)' }, h('table', { class: 'data' },
     h('caption', { class: 'visually-hidden' }, 'Last performance reviews, newest first'),
     h('thead', {}, h('tr', {}, ['Period end', 'Rating', 'CSAT', 'Avg response', 'Accuracy', 'Interactions / day']
       .map((c) => h('th', { scope: 'col' }, c)))),
@@ -343,9 +474,13 @@ export function render(main, app) {
     const { me } = data;
     const p = me.progression;
     const { mine } = data;
+    const ctx = {
+      app, me, mine, reload: load,
+      enrolled: new Set(me.enrolments.filter((e) => e.status === 'ENROLLED' || e.status === 'WAITLISTED').map((e) => e.session.id)),
+    };
     add(root,
       h('p', { class: 'lead' }, `${me.name} · ${p.currentRole.title} · ${me.site}. Figures as of ${formatDate(p.asOf)}.`),
-      p.stalled ? note('You have been eligible for more than six months with no open nomination: worth a conversation with your manager.', 'warn') : null,
+      nextStep(ctx, plans),
       facts(me, p),
       section('Your next rungs', { class: 'card ladder-card' },
         h('p', { class: 'hint' }, p.eligible
@@ -353,7 +488,7 @@ export function render(main, app) {
           : 'Each next role, and what stands between you and it.'),
         ladderDiagram(p, width()),
         legend(STATUS_KEYS)),
-      h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p, plans))),
+      h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p, plans, ctx))),
       section('My nominations', { 'data-testid': 'my-nominations' }, nominationsList(mine)),
       section('Last reviews', {}, reviewsTable(me.reviews)));
     version += 1;
@@ -364,12 +499,19 @@ export function render(main, app) {
     try {
       const loaded = await gql(QUERY);
       const own = loaded.nominations.nodes.filter((n) => n.nominee.id === loaded.me.id);
-      data = { ...loaded, mine: await withPay(own) };
-      // Plans are a nicety: the page works without them.
-      plans = await loadPlans(data.me.progression.options).catch(() => ({}));
+      // The pay of approved nominations and the plans, together. Plans are
+      // a nicety: the page works without them.
+      const [mine, loadedPlans] = await Promise.all([
+        withPay(own),
+        loadPlans(loaded.me.progression.options).catch(() => ({})),
+      ]);
+      data = { ...loaded, mine };
+      plans = loadedPlans;
       draw();
     } catch (err) {
-      clear(root).append(note(`Could not load your progression: ${err.message}`, 'error'));
+      const retry = h('button', { type: 'button' }, 'Try again');
+      retry.addEventListener('click', () => { clear(root).append(note('Loading…')); load(); });
+      clear(root).append(note(`Could not load your progression: ${err.message}`, 'error'), retry);
     }
   }
 

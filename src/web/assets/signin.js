@@ -13,7 +13,7 @@ function explain(error) {
     case 'UNAUTHENTICATED':
       return 'That email and password do not match an account. Check both and try again.';
     case 'RATE_LIMITED':
-      return `Too many attempts: ${error.message}`;
+      return 'Too many sign-in attempts. Wait a few minutes, then try again.';
     case 'BAD_USER_INPUT':
       return `Please check what you typed: ${error.message}`;
     case 'NETWORK':
@@ -48,7 +48,9 @@ export function render(main, app) {
     h('div', { class: 'field' }, h('label', { for: passwordId }, 'Password'), password),
     error,
     submit,
-    h('details', { class: 'demo-hint' },
+    h('p', { class: 'hint' }, 'Forgot your password? HR resets it: ask them, then sign in with the one they give you.'),
+    // Only a server started with --demo says so (index.html's body data-demo).
+    document.body.dataset.demo === '1' && h('details', { class: 'demo-hint' },
       h('summary', {}, 'Trying the demo organisation?'),
       h('p', {}, 'With ', h('code', {}, 'rungs serve --demo'), ' every demo account uses the password ',
         h('code', {}, 'rungs-demo-2026'), '. For example:'),

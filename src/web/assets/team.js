@@ -6,6 +6,7 @@
 import { gql, allPages, GqlError } from './api.js';
 import {
   h, clear, section, note, statusBadge, formatDate, daysUntil, plural, newId, STATUS_LABEL,
+  NOMINATION_LABEL, GAP_LABEL,
 } from './dom.js';
 
 const TEAM = `query Team($after: String) {
@@ -45,6 +46,27 @@ const NOMINATE = `mutation Nominate($input: NominateInput!) {
 
 const WITHDRAW = 'mutation Withdraw($id: ID!) { withdrawNomination(id: $id) { id status } }';
 
+const DECIDED = `query TeamDecided {
+  nominations(first: 50) {
+    nodes {
+      id status decidedAt decisionReason
+      nominee { id name }
+      nominatedBy { id name }
+      targetRole { title }
+    }
+  }
+}`;
+
+const DRAFT_KEY = (id) => `rungs.draft.nominate.${id}`;
+
+/** Why an option cannot be chosen today, in a few words. */
+function whyNot(option) {
+  if (option.status === 'NOT_YET') return `not yet: from ${formatDate(option.eligibleOn)}`;
+  const first = option.gaps[0];
+  const more = option.gaps.length > 1 ? ` (+${option.gaps.length - 1} more)` : '';
+  return first ? `not yet: ${first.message}${more}` : 'not yet';
+}
+
 const RANK = { ELIGIBLE: 0, NOT_YET: 1, INELIGIBLE: 2 };
 
 /** The option closest to a promotion: eligible first, then the soonest not-yet. */
@@ -69,10 +91,16 @@ function nominateDialog(person, app, done) {
   const textId = newId('why');
   const resultId = newId('result');
   const eligible = person.progression.options.filter((o) => o.status === 'ELIGIBLE');
+  // Only eligible roles can be chosen; the others say why not.
   const select = h('select', { id: roleId, name: 'target', required: true },
-    person.progression.options.map((o) => h('option', { value: o.targetRole.code, selected: o === eligible[0] },
-      `${o.targetRole.title} — ${STATUS_LABEL[o.status]}`)));
+    person.progression.options.map((o) => h('option', {
+      value: o.targetRole.code, selected: o === eligible[0], disabled: o.status !== 'ELIGIBLE',
+    }, o.status === 'ELIGIBLE' ? `${o.targetRole.title} — eligible` : `${o.targetRole.title} — ${whyNot(o)}`)));
   const text = h('textarea', { id: textId, name: 'justification', rows: 4, required: true, maxlength: 2000 });
+  // The justification is kept in this tab while it is written, so a session
+  // that ends (or a closed dialog) does not lose it.
+  text.value = sessionStorage.getItem(DRAFT_KEY(person.id)) || '';
+  text.addEventListener('input', () => sessionStorage.setItem(DRAFT_KEY(person.id), text.value));
   const result = h('div', { id: resultId, class: 'dialog-result', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Nominate');
   const cancel = h('button', { type: 'button' }, 'Cancel');
@@ -102,13 +130,14 @@ function nominateDialog(person, app, done) {
       const data = await gql(NOMINATE, {
         input: { nomineeId: person.id, targetRoleCode: select.value, justification: text.value.trim() },
       });
+      sessionStorage.removeItem(DRAFT_KEY(person.id));
       dialog.close();
       app.toast(`Nominated ${data.nominate.nominee.name} for ${data.nominate.targetRole.title}. HR decides next.`, 'good');
       done();
     } catch (err) {
       if (err instanceof GqlError && err.code === 'NOT_ELIGIBLE') {
         show('not-eligible', `Not eligible: ${person.name} cannot be nominated for this role today.`,
-          err.gaps.map((g) => `${g.kind.toLowerCase()}: ${g.message}`));
+          err.gaps.map((g) => `${GAP_LABEL[g.kind] || 'Requirement'}: ${g.message}`));
       } else if (err instanceof GqlError && err.code === 'CONFLICT') {
         show('conflict', `Already nominated: ${err.message}. Withdraw the open nomination first, or wait for HR's decision.`);
       } else if (err instanceof GqlError && err.code === 'FORBIDDEN') {
@@ -129,10 +158,13 @@ function nominateDialog(person, app, done) {
 export function render(main, app) {
   const root = h('div', { class: 'page page-team' });
   main.append(h('h1', {}, 'My team'), root);
-  const state = { rows: [], open: [], sort: 'status', dir: 1, search: '', status: '', site: '', error: null };
+  const state = {
+    rows: [], open: [], decided: [], sort: 'status', dir: 1, search: '', status: '', site: '', error: null,
+    expanded: new Set(), tab: 'open',
+  };
   let version = 0;
 
-  const tableArea = h('div', { class: 'table-wrap' });
+  const tableArea = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Your reporting chain (scrolls sideways)' });
   const openArea = h('div');
   const countLine = h('p', { class: 'hint', role: 'status' });
 
@@ -148,6 +180,12 @@ export function render(main, app) {
   statusSelect.addEventListener('change', () => { state.status = statusSelect.value; drawTable(); });
   siteSelect.addEventListener('change', () => { state.site = siteSelect.value; drawTable(); });
 
+  const openTab = h('button', { type: 'button', role: 'tab' }, 'Open');
+  const decidedTab = h('button', { type: 'button', role: 'tab' }, 'Decided');
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Nominations' }, openTab, decidedTab);
+  openTab.addEventListener('click', () => { state.tab = 'open'; drawOpen(); });
+  decidedTab.addEventListener('click', () => { state.tab = 'decided'; drawOpen(); });
+
   root.append(
     section('Reports', { 'data-testid': 'team' },
       h('div', { class: 'filters', role: 'search' },
@@ -156,7 +194,7 @@ export function render(main, app) {
         h('div', { class: 'field' }, h('label', { for: siteId }, 'Site'), siteSelect)),
       countLine,
       tableArea),
-    section('Open nominations', { 'data-testid': 'open-nominations' }, openArea));
+    section('Nominations', { 'data-testid': 'open-nominations' }, tabs, openArea));
 
   function visibleRows() {
     const col = COLUMNS.find((c) => c.key === state.sort);
@@ -165,6 +203,11 @@ export function render(main, app) {
       .filter((r) => !state.status || (r.best && r.best.status === state.status))
       .filter((r) => !state.site || r.site === state.site)
       .sort((a, b) => {
+        // By default, people stalled (eligible for six months, nobody
+        // nominated them) come first.
+        if (state.sort === 'status' && a.progression.stalled !== b.progression.stalled) {
+          return a.progression.stalled ? -1 : 1;
+        }
         const va = col.value(a);
         const vb = col.value(b);
         const cmp = va < vb ? -1 : va > vb ? 1 : a.name.localeCompare(b.name);
@@ -214,13 +257,29 @@ export function render(main, app) {
           when = `since ${formatDate(best.eligibleOn)}`;
         }
         const open = pending.get(r.id);
-        const canNominate = best && best.status === 'ELIGIBLE';
-        let action = null;
-        if (canNominate) {
-          action = h('button', { type: 'button', class: 'primary small', 'aria-label': `Nominate ${r.name}` }, 'Nominate');
-          action.addEventListener('click', () => nominateDialog(r, app, refresh));
+        const canNominate = !open && best && best.status === 'ELIGIBLE';
+        const cells = [];
+        if (open) {
+          cells.push(h('span', { class: 'badge badge-nom-PENDING' }, `Nominated: ${open.targetRole.title}`));
+          if (app.me && open.nominatedBy.id === app.me.id) cells.push(' ', withdrawButton(open));
+        } else if (canNominate) {
+          const nominate = h('button', { type: 'button', class: 'primary small', 'aria-label': `Nominate ${r.name}` }, 'Nominate');
+          nominate.addEventListener('click', () => nominateDialog(r, app, refresh));
+          cells.push(nominate);
         }
-        return h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
+        const expanded = state.expanded.has(r.id);
+        const toggle = h('button', {
+          type: 'button', class: 'small', 'aria-expanded': String(expanded), 'aria-label': `${expanded ? 'Hide why' : 'Why'}: ${r.name}`,
+        }, expanded ? 'Hide why' : 'Why');
+        toggle.addEventListener('click', () => {
+          if (state.expanded.has(r.id)) state.expanded.delete(r.id);
+          else state.expanded.add(r.id);
+          drawTable();
+          const again = tableArea.querySelector(`tr[data-id="${r.id}"] button[aria-expanded]`);
+          if (again) again.focus();
+        });
+        cells.push(' ', toggle);
+        const row = h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
           h('th', { scope: 'row' }, h('span', { class: 'person' }, r.name), h('span', { class: 'sub' }, r.email)),
           h('td', { 'data-label': 'Role' }, r.role.title),
           h('td', { 'data-label': 'Site' }, r.site),
@@ -228,49 +287,79 @@ export function render(main, app) {
             r.eligibleCount > 1 ? h('span', { class: 'sub' }, `+${r.eligibleCount - 1} more eligible`) : null,
             r.progression.stalled ? h('span', { class: 'badge badge-stalled' }, 'Stalled') : null),
           h('td', { 'data-label': 'Eligible on' }, when),
-          h('td', {}, action, open ? h('span', { class: 'badge badge-nom-PENDING' }, `Nominated: ${open.targetRole.title}`) : null));
+          h('td', { 'data-label': 'Action' }, cells));
+        if (!expanded) return row;
+        const detail = h('tr', { class: 'row-detail', 'data-detail-for': r.id },
+          h('td', { colspan: 6 }, r.progression.options.length
+            ? h('ul', {}, r.progression.options.map((o) => h('li', {},
+              h('strong', {}, o.targetRole.title), ': ', STATUS_LABEL[o.status],
+              o.status === 'ELIGIBLE' ? '' : ` — ${o.status === 'NOT_YET' ? `from ${formatDate(o.eligibleOn)}` : o.gaps.map((g) => g.message).join('; ')}`)))
+            : 'No ladder step leads out of this role.'));
+        return [row, detail];
       }))));
     version += 1;
     root.dataset.version = String(version);
   }
 
+  function withdrawButton(n) {
+    const withdraw = h('button', { type: 'button', class: 'small', 'aria-label': `Withdraw the nomination of ${n.nominee.name}` }, 'Withdraw');
+    withdraw.addEventListener('click', async () => {
+      withdraw.disabled = true;
+      app.acted(`nomination:${n.id}`);
+      try {
+        await gql(WITHDRAW, { id: n.id });
+        app.toast(`Withdrew the nomination of ${n.nominee.name}.`);
+        refresh();
+      } catch (err) {
+        app.toast(`Could not withdraw: ${err.message}`, 'warn');
+        withdraw.disabled = false;
+      }
+    });
+    return withdraw;
+  }
+
   function drawOpen() {
     clear(openArea);
+    openTab.setAttribute('aria-selected', String(state.tab === 'open'));
+    decidedTab.setAttribute('aria-selected', String(state.tab === 'decided'));
+    if (state.error) {
+      // Never a false "nothing here" when the list could not be loaded.
+      const retry = h('button', { type: 'button' }, 'Try again');
+      retry.addEventListener('click', () => refresh());
+      openArea.append(note(state.error, 'error'), retry);
+      return;
+    }
+    if (state.tab === 'decided') {
+      openArea.append(state.decided.length
+        ? h('ul', { class: 'nominations', 'data-testid': 'decided-nominations' }, state.decided.map((n) => h('li', { 'data-id': n.id, 'data-status': n.status },
+          h('span', { class: `badge badge-nom-${n.status}` }, NOMINATION_LABEL[n.status] || 'Decided'), ' ',
+          h('strong', {}, n.nominee.name), ` for ${n.targetRole.title}`,
+          n.decidedAt ? ` on ${formatDate(n.decidedAt)}` : '',
+          n.decisionReason ? `: “${n.decisionReason}”` : '')))
+        : note('No decided nominations yet.'));
+      return;
+    }
     if (!state.open.length) {
       openArea.append(note('No open nominations in your team.'));
       return;
     }
     openArea.append(h('ul', { class: 'nominations' }, state.open.map((n) => {
       const mine = app.me && n.nominatedBy.id === app.me.id;
-      let withdraw = null;
-      if (mine) {
-        withdraw = h('button', { type: 'button', class: 'small', 'aria-label': `Withdraw the nomination of ${n.nominee.name}` }, 'Withdraw');
-        withdraw.addEventListener('click', async () => {
-          withdraw.disabled = true;
-          app.acted(`nomination:${n.id}`);
-          try {
-            await gql(WITHDRAW, { id: n.id });
-            app.toast(`Withdrew the nomination of ${n.nominee.name}.`);
-            refresh();
-          } catch (err) {
-            app.toast(`Could not withdraw: ${err.message}`, 'warn');
-            withdraw.disabled = false;
-          }
-        });
-      }
       return h('li', { 'data-id': n.id },
-        h('span', { class: 'badge badge-nom-PENDING' }, 'Pending HR decision'), ' ',
+        h('span', { class: 'badge badge-nom-PENDING' }, NOMINATION_LABEL.PENDING), ' ',
         h('strong', {}, n.nominee.name), ` (${n.nominee.role.title}) for `, h('strong', {}, n.targetRole.title),
-        ` — by ${n.nominatedBy.name} on ${formatDate(n.createdAt)}: “${n.justification}” `, withdraw);
+        ` — by ${n.nominatedBy.name} on ${formatDate(n.createdAt)}: “${n.justification}” `, mine ? withdrawButton(n) : null);
     })));
   }
 
   async function refresh() {
     try {
-      const [people, open] = await Promise.all([
+      const [people, open, decided] = await Promise.all([
         allPages(TEAM, {}, (d) => d.employees),
         allPages(OPEN, {}, (d) => d.nominations),
+        gql(DECIDED).then((d) => d.nominations.nodes.filter((n) => n.status !== 'PENDING')),
       ]);
+      state.decided = decided;
       state.rows = people
         .filter((p) => !app.me || p.id !== app.me.id)
         .map((p) => ({
