@@ -361,6 +361,30 @@ test('a manager sees the dashboard for their chain, read-only queue', async () =
   await page.context().close();
 });
 
+test('HR follows a dashboard figure to the people behind it', async () => {
+  const page = await newPage();
+  await signIn(page, 'hr@rungs.example');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('figure.chart').first().waitFor();
+  const drill = page.locator('details.drill').first();
+  await drill.locator('summary').click();
+  const link = drill.getByRole('link', { name: /^\d+ eligible$/ }).first();
+  const figure = Number((await link.textContent()).split(' ')[0]);
+  await link.click();
+  await page.getByRole('heading', { name: 'People', exact: true }).waitFor();
+  await page.locator('[data-testid="people"] p[role="status"]', { hasText: 'match' }).waitFor();
+  assert.match(await page.locator('[data-testid="people"] p[role="status"]').textContent(), new RegExp(`^${figure} (person|people) match`));
+  const rows = page.locator('[data-testid="people"] tbody tr');
+  assert.equal(await rows.count(), Math.min(figure, 50));
+  for (const badge of await page.locator('[data-testid="people"] tbody .badge[data-status]').all()) {
+    assert.equal(await badge.getAttribute('data-status'), 'ELIGIBLE');
+  }
+  await shot(page, '17-people-drill-down');
+  await page.setViewportSize(PHONE);
+  await shot(page, '18-people-phone', false);
+  await page.context().close();
+});
+
 test('the team page and the dashboard read at a phone width', async () => {
   const page = await newPage(PHONE);
   await signIn(page, 'ops.tokyo@rungs.example');

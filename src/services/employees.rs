@@ -49,6 +49,17 @@ pub struct EmployeeFilter {
     pub manager_id: Option<i64>,
     pub eligible_for: Option<String>,
     pub search: Option<String>,
+    /// Stalled today (eligibility state), or not.
+    pub stalled: Option<bool>,
+    /// The status of the best option today (eligibility state).
+    pub best_status: Option<crate::domain::enums::EligibilityStatus>,
+}
+
+impl EmployeeFilter {
+    /// Whether the filter reads today's eligibility state.
+    fn reads_state(&self) -> bool {
+        self.stalled.is_some() || self.best_status.is_some()
+    }
 }
 
 /// The SQL condition restricting rows to what `principal` may see.
@@ -95,6 +106,25 @@ fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Conditio
     }
     if let Some(manager_id) = filter.manager_id {
         cond = cond.add(employee::Column::ManagerId.eq(manager_id));
+    }
+    // The same flags the dashboard's figures sum (`eligibility_state`), so
+    // a figure and its list of people always agree. Constant SQL only.
+    let state = |flag: &str, set: bool| {
+        let op = if set { "IN" } else { "NOT IN" };
+        Expr::cust(format!(
+            "employee.id {op} (SELECT employee_id FROM eligibility_state WHERE {flag} = 1)"
+        ))
+    };
+    if let Some(stalled) = filter.stalled {
+        cond = cond.add(state("stalled", stalled));
+    }
+    if let Some(status) = filter.best_status {
+        let flag = match status {
+            crate::domain::enums::EligibilityStatus::Eligible => "eligible",
+            crate::domain::enums::EligibilityStatus::NotYet => "not_yet",
+            crate::domain::enums::EligibilityStatus::Ineligible => "ineligible",
+        };
+        cond = cond.add(state(flag, true));
     }
     if let Some(search) = filter
         .search
@@ -145,6 +175,12 @@ pub async fn list(
     count_total: bool,
 ) -> AppResult<EmployeePage> {
     check_search(filter.search.as_deref())?;
+    if filter.reads_state() {
+        // As the dashboard does: the state answers for today once nothing
+        // is due.
+        crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
+            .await?;
+    }
     let Some(cond) = filter_condition(ladder, filter) else {
         return Ok(EmployeePage {
             rows: vec![],

@@ -404,3 +404,58 @@ async fn compa_ratios_and_manager_groups_agree_with_every_person_at_fifteen_thou
     let manager = employees.iter().find(|e| e.id == id).unwrap();
     assert_eq!(labelled["label"], manager.name.as_str());
 }
+
+#[tokio::test]
+async fn each_eligibility_figure_lists_exactly_its_people() {
+    // Arrange: an organisation with eligible and stalled people.
+    let app = TestApp::spawn().await;
+    rungs::seed::seed(&app.db, 300, 7, Utc::now().date_naive())
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let figures = app
+        .data(
+            "{ dashboard { eligibility(groupBy: SITE) { key eligible notYet ineligible stalled } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    const PEOPLE: &str = "query($f: EmployeeFilter) { employees(first: 100, filter: $f) { \
+        totalCount nodes { progression { stalled } } } }";
+
+    // Act and assert: HR's drill-down from each figure (the People page).
+    let mut stalled_seen = 0;
+    for bucket in figures["dashboard"]["eligibility"].as_array().unwrap() {
+        let site = bucket["key"].as_str().unwrap();
+        for (filter, figure) in [
+            (json!({ "site": site, "stalled": true }), "stalled"),
+            (
+                json!({ "site": site, "bestStatus": "ELIGIBLE" }),
+                "eligible",
+            ),
+            (json!({ "site": site, "bestStatus": "NOT_YET" }), "notYet"),
+            (
+                json!({ "site": site, "bestStatus": "INELIGIBLE" }),
+                "ineligible",
+            ),
+        ] {
+            let listed = app
+                .data(PEOPLE, json!({ "f": filter }), Some(&app.hr))
+                .await;
+            assert_eq!(
+                listed["employees"]["totalCount"], bucket[figure],
+                "{site} {figure}: {filter}"
+            );
+            if figure == "stalled" {
+                for person in listed["employees"]["nodes"].as_array().unwrap() {
+                    assert_eq!(person["progression"]["stalled"], true, "{person}");
+                    stalled_seen += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        stalled_seen > 0,
+        "the seeded organisation has stalled people"
+    );
+}

@@ -25,6 +25,12 @@ pub struct EmployeeFilter {
     pub eligible_for: Option<String>,
     /// Part of the name or email, case-insensitive.
     pub search: Option<String>,
+    /// Only people stalled today (true), or only people not stalled
+    /// (false): the dashboard's "stalled" figure, person by person.
+    pub stalled: Option<bool>,
+    /// Only people whose best option today has this status (the
+    /// dashboard's eligibility bars, person by person).
+    pub best_status: Option<crate::graphql::types::enums::EligibilityStatus>,
 }
 
 /// The employee's row, if the principal may see it in full: the access check
@@ -105,6 +111,8 @@ impl EmployeeQuery {
                 .transpose()?,
             eligible_for: filter.eligible_for,
             search: filter.search,
+            stalled: filter.stalled,
+            best_status: filter.best_status.map(Into::into),
         };
         let ladder = context::ladder(ctx).await?;
         let count_total = ctx.look_ahead().field("totalCount").exists();

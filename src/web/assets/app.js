@@ -4,7 +4,6 @@
 
 import { gql, getToken, setToken, whenUnauthenticated, whenReachable } from './api.js';
 import { clear, h, note } from './dom.js';
-import { LiveClient } from './live.js';
 import * as signin from './signin.js';
 
 // Each page's code loads when the page is first shown, so an employee never
@@ -16,6 +15,7 @@ const ROUTES = {
   me: { load: () => import('./progression.js'), allowed: () => true },
   team: { load: () => import('./team.js'), allowed: (me) => me.accessRole === 'MANAGER' },
   dashboard: { load: () => import('./dashboard.js'), allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
+  people: { load: () => import('./people.js'), allowed: (me) => ['HR', 'ADMIN'].includes(me.accessRole) },
 };
 
 const LIVE_TEXT = {
@@ -65,7 +65,7 @@ const app = {
 
   async signedIn() {
     await loadMe();
-    startLive();
+    startLive().catch(() => setLive('off'));
     if (!location.hash || location.hash === '#/signin') location.hash = '#/me';
     else show();
   },
@@ -173,8 +173,13 @@ async function onEvent(nomination) {
   if (app.page && app.page.onEvent) app.page.onEvent(nomination);
 }
 
-function startLive() {
+// Live updates load after the first page's own code: they are not on the
+// way to its content.
+async function startLive() {
   if (app.live) app.live.stop();
+  app.live = null;
+  const { LiveClient } = await import('./live.js');
+  if (app.live || !app.me) return;
   app.live = new LiveClient(getToken, {
     onEvent,
     onStatus: setLive,
@@ -255,9 +260,13 @@ whenUnauthenticated(() => endSession('Your session has ended. Please sign in aga
 async function boot() {
   setLive('off');
   if (getToken()) {
+    // The first page's own query goes out together with `me`, not after it.
+    if (currentRoute() === 'me') {
+      ROUTES.me.load().then((page) => page.prefetch()).catch(() => {});
+    }
     try {
       await loadMe();
-      startLive();
+      startLive().catch(() => setLive('off'));
     } catch {
       setToken(null);
       app.me = null;

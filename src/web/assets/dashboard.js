@@ -299,6 +299,20 @@ export function render(main, app) {
     root.dataset.version = String(version);
   }
 
+  /** HR: each bucket's figures as links to the people behind them (#/people). */
+  function drill(buckets, param) {
+    if (!isHr || !buckets.length) return null;
+    const link = (bucket, extra, text) => {
+      const query = new URLSearchParams({ [param]: bucket.key, ...extra });
+      return h('a', { href: `#/people?${query}` }, text);
+    };
+    return h('details', { class: 'drill' }, h('summary', {}, 'Who are they?'),
+      h('ul', {}, buckets.map((b) => h('li', {}, h('strong', {}, b.label), ': ',
+        link(b, {}, plural(b.total, 'person', 'people')), ' · ',
+        link(b, { bestStatus: 'ELIGIBLE' }, `${b.eligible} eligible`),
+        b.stalled ? [' · ', link(b, { stalled: '1' }, `${b.stalled} stalled`)] : null))));
+  }
+
   /** The charts alone (a resize redraws them without touching the queue's inputs). */
   function drawCharts() {
     clear(chartsArea);
@@ -314,8 +328,10 @@ export function render(main, app) {
     groupSelect.addEventListener('change', () => { groupBy = groupSelect.value; load(); });
 
     chartsArea.append(
-      section('Eligibility by site', {}, stackedBars({ title: 'People by promotion status, per site', rows: eligibilityRows(d.bySite), keys: ELIGIBILITY_KEYS, width: halfWidth() })),
-      section('Eligibility by role', {}, stackedBars({ title: 'People by promotion status, per job role', rows: eligibilityRows(d.byRole), keys: ELIGIBILITY_KEYS, width: halfWidth() })),
+      section('Eligibility by site', {}, stackedBars({ title: 'People by promotion status, per site', rows: eligibilityRows(d.bySite), keys: ELIGIBILITY_KEYS, width: halfWidth() }),
+        drill(d.bySite, 'site')),
+      section('Eligibility by role', {}, stackedBars({ title: 'People by promotion status, per job role', rows: eligibilityRows(d.byRole), keys: ELIGIBILITY_KEYS, width: halfWidth() }),
+        drill(d.byRole, 'roleCode')),
       section('Compa-ratios', {},
         h('div', { class: 'field field-inline' }, h('label', { for: groupId }, 'Group by'), groupSelect),
         d.compaRatios.length

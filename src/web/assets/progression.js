@@ -456,6 +456,14 @@ function reviewsTable(reviews) {
       h('td', {}, fmt(r.interactionsPerDay, 0)))))));
 }
 
+let prefetched = null;
+
+/** Starts the page's query before the page is shown (the shell calls it at boot). */
+export function prefetch() {
+  prefetched = gql(QUERY);
+  prefetched.catch(() => {});
+}
+
 export function render(main, app) {
   const root = h('div', { class: 'page page-progression' });
   const live = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
@@ -497,10 +505,15 @@ export function render(main, app) {
 
   async function load() {
     try {
-      const loaded = await gql(QUERY);
+      const early = prefetched;
+      prefetched = null;
+      const loaded = await (early || gql(QUERY));
       const own = loaded.nominations.nodes.filter((n) => n.nominee.id === loaded.me.id);
-      // The pay of approved nominations and the plans, together. Plans are
-      // a nicety: the page works without them.
+      // The page shows at once; the pay of approved nominations and the
+      // plans follow together, one round trip later. Plans are a nicety:
+      // the page works without them.
+      data = { ...loaded, mine: own };
+      draw();
       const [mine, loadedPlans] = await Promise.all([
         withPay(own),
         loadPlans(loaded.me.progression.options).catch(() => ({})),
