@@ -338,6 +338,17 @@ pub fn may_complete_enrolment(rel: Relation, is_session_trainer: bool) -> AppRes
     }
 }
 
+/// The dashboard's figures, and the people behind them (`employees`
+/// filtered by today's eligibility state): HR, ADMIN and managers (for
+/// their chain); an EMPLOYEE is refused.
+pub fn may_read_eligibility_figures(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() || principal.is_manager() {
+        Ok(())
+    } else {
+        Err(refuse("dashboards are for HR, ADMIN and managers"))
+    }
+}
+
 /// A session's roster: HR and its trainer.
 pub fn may_view_roster(principal: &Principal, is_session_trainer: bool) -> AppResult<()> {
     if principal.is_hr() || is_session_trainer {

@@ -21,7 +21,7 @@ use crate::domain::enums::CertificationKind;
 use crate::domain::plan;
 use crate::domain::tenure;
 use crate::domain::{money, stats};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// Whose figures: everyone, or the chain below one manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,15 +33,12 @@ pub enum Scope {
 impl Scope {
     /// HR and ADMIN see everyone, a MANAGER their chain; EMPLOYEE: FORBIDDEN.
     pub fn for_principal(principal: &Principal) -> AppResult<Scope> {
-        if principal.is_hr() {
-            Ok(Scope::Everyone)
-        } else if principal.is_manager() {
-            Ok(Scope::ChainOf(principal.employee_id))
+        crate::auth::policy::may_read_eligibility_figures(principal)?;
+        Ok(if principal.is_hr() {
+            Scope::Everyone
         } else {
-            Err(AppError::Forbidden(
-                "dashboards are for HR, ADMIN and managers".into(),
-            ))
-        }
+            Scope::ChainOf(principal.employee_id)
+        })
     }
 
     /// The manager whose chain this is, if any.

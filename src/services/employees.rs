@@ -176,6 +176,7 @@ pub async fn list(
 ) -> AppResult<EmployeePage> {
     check_search(filter.search.as_deref())?;
     if filter.reads_state() {
+        policy::may_read_eligibility_figures(principal)?;
         // As the dashboard does: the state answers for today once nothing
         // is due.
         crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())

@@ -77,6 +77,7 @@ fn cases() -> Vec<Case> {
         Case { name: "tenure through a relation", query: "{ me { manager { tenure { monthsOfService } } } }", expect: HR_ONLY },
         Case { name: "accessRole through a relation", query: "{ me { manager { accessRole } } }", expect: HR_ONLY },
         Case { name: "employees", query: "{ employees(first: 5) { totalCount } }", expect: EVERYONE },
+        Case { name: "employees behind a dashboard figure", query: "{ employees(first: 5, filter: {stalled: true, bestStatus: ELIGIBLE}) { totalCount } }", expect: MANAGERS_AND_HR },
         Case { name: "ladder", query: "{ ladder { code steps { to { code } } } }", expect: EVERYONE },
         Case { name: "salaryBands", query: "{ salaryBands { market min { amount } } }", expect: EVERYONE },
         Case { name: "nominations", query: "{ nominations(first: 5) { totalCount } }", expect: EVERYONE },

@@ -26,10 +26,11 @@ pub struct EmployeeFilter {
     /// Part of the name or email, case-insensitive.
     pub search: Option<String>,
     /// Only people stalled today (true), or only people not stalled
-    /// (false): the dashboard's "stalled" figure, person by person.
+    /// (false): the dashboard's "stalled" figure, person by person
+    /// (managers and HR, as the dashboard; FORBIDDEN for an EMPLOYEE).
     pub stalled: Option<bool>,
     /// Only people whose best option today has this status (the
-    /// dashboard's eligibility bars, person by person).
+    /// dashboard's eligibility bars, person by person; managers and HR).
     pub best_status: Option<crate::graphql::types::enums::EligibilityStatus>,
 }
 
