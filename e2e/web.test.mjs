@@ -182,6 +182,8 @@ test('sign-in explains a wrong password', async () => {
   await error.waitFor();
   assert.match(await error.textContent(), /do not match/);
   await shot(page, '02-sign-in-error');
+  await page.setViewportSize(PHONE);
+  await shot(page, '02b-sign-in-phone', false);
   await page.context().close();
 });
 

@@ -112,10 +112,12 @@ export function boxPlots({ title, rows, width }) {
   const axisY = rows.length * ROW + PAD + 4;
   const height = axisY + 28;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart-svg' });
-  svg.append(s('line', { x1: x(1), x2: x(1), y1: PAD, y2: axisY, class: 'midpoint' },
-    s('title', {}, 'Band midpoint (compa-ratio 1.0)')));
   rows.forEach((row, i) => {
     const y = PAD + i * ROW;
+    // The midpoint is marked beside each box only, so it never crosses the
+    // row's label.
+    svg.append(s('line', { x1: x(1), x2: x(1), y1: y + 15, y2: y + 21 + BAR, class: 'midpoint' },
+      s('title', {}, 'Band midpoint (compa-ratio 1.0)')));
     const outside = [row.belowMin ? `${row.belowMin} below band` : '', row.aboveMax ? `${row.aboveMax} above band` : '']
       .filter(Boolean).join(', ');
     svg.append(s('text', { x: PAD, y: y + 12, class: 'chart-label' }, row.label,

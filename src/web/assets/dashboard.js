@@ -118,7 +118,7 @@ export function render(main, app) {
   function decisionPanel(n, min, max, result) {
     const raiseId = newId('raise');
     const reasonId = newId('reason');
-    const panel = h('div', { class: 'decide', 'data-testid': 'decision-panel' });
+    const panel = h('div', { class: 'decision-panel', 'data-testid': 'decision-panel' });
     const evidence = h('div', { class: 'evidence' }, note('Loading the evidence…'));
     const preview = h('p', { class: 'preview', role: 'status', 'aria-live': 'polite', 'data-testid': 'pay-preview' });
     const raise = h('input', {
