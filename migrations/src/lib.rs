@@ -17,6 +17,7 @@ mod m20261202_000009_dashboard_indexes;
 mod m20261202_000010_auth_notify;
 mod m20261204_000011_facts_notify;
 mod m20261204_000012_events_notify;
+mod m20261204_000013_pay_changes;
 mod sql;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_auth_notify::Migration),
             Box::new(m20261204_000011_facts_notify::Migration),
             Box::new(m20261204_000012_events_notify::Migration),
+            Box::new(m20261204_000013_pay_changes::Migration),
         ]
     }
 }

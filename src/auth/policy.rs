@@ -183,6 +183,57 @@ pub fn may_nominate(rel: Relation) -> AppResult<()> {
     }
 }
 
+/// Proposing a pay change without a promotion (issue 20): a manager above
+/// or HR; nobody proposes their own.
+pub fn may_propose_pay_change(rel: Relation) -> AppResult<()> {
+    if rel.is_self {
+        return Err(refuse("nobody proposes a change of their own pay"));
+    }
+    if rel.manager_above || rel.hr {
+        Ok(())
+    } else {
+        Err(refuse(
+            "you may only propose pay changes for people in your reporting chain",
+        ))
+    }
+}
+
+/// A pay change outside the band of the person's role: HR only, with a
+/// reason.
+pub fn may_pay_outside_band(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() {
+        Ok(())
+    } else {
+        Err(refuse("only HR may set pay outside the band"))
+    }
+}
+
+/// Deciding a pay change: HR, never for their own pay nor for a change
+/// they proposed.
+pub fn may_decide_pay_change(
+    principal: &Principal,
+    employee_id: i64,
+    proposed_by_id: Option<i64>,
+) -> AppResult<()> {
+    may_decide_pay_changes(principal)?;
+    if principal.employee_id == employee_id {
+        return Err(refuse("nobody decides a change of their own pay"));
+    }
+    if proposed_by_id == Some(principal.employee_id) {
+        return Err(refuse("nobody decides a pay change they proposed"));
+    }
+    Ok(())
+}
+
+/// The role-level half of the above, checked before any id is looked up.
+pub fn may_decide_pay_changes(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() {
+        Ok(())
+    } else {
+        Err(refuse("only HR decides pay changes"))
+    }
+}
+
 /// Nominating someone not (yet) eligible: HR only.
 pub fn may_override_eligibility(principal: &Principal) -> AppResult<()> {
     if principal.is_hr() {

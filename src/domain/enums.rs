@@ -212,6 +212,28 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Why someone's pay changed (issue 20): a promotion, or a change
+    /// without one (merit, a market adjustment, a correction), or a lateral
+    /// move.
+    PayChangeReason {
+        Promotion => "PROMOTION",
+        Merit => "MERIT",
+        MarketAdjustment => "MARKET_ADJUSTMENT",
+        Correction => "CORRECTION",
+        LateralMove => "LATERAL_MOVE",
+    }
+}
+
+wire_enum! {
+    /// Where a pay change stands: PROPOSED until HR approves or rejects it.
+    PayChangeStatus {
+        Proposed => "PROPOSED",
+        Approved => "APPROVED",
+        Rejected => "REJECTED",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +279,16 @@ mod tests {
             EligibilityStatus::ALL,
             EligibilityStatus::as_str,
             EligibilityStatus::parse,
+        );
+        round_trips(
+            PayChangeReason::ALL,
+            PayChangeReason::as_str,
+            PayChangeReason::parse,
+        );
+        round_trips(
+            PayChangeStatus::ALL,
+            PayChangeStatus::as_str,
+            PayChangeStatus::parse,
         );
         round_trips(
             PromotionTrack::ALL,

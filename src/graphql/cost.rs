@@ -75,6 +75,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Employee", "skillAssessments", bound::PERSONAL_RECORDS),
     ("Employee", "enrolments", bound::PERSONAL_RECORDS),
     ("Employee", "roleHistory", bound::PERSONAL_RECORDS),
+    ("Employee", "payHistory", bound::PERSONAL_RECORDS),
     (
         "LadderStep",
         "skillRequirements",

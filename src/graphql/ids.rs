@@ -27,6 +27,7 @@ pub enum Kind {
     Enrolment,
     LadderStep,
     Nomination,
+    PayChange,
     PerformanceReview,
     Role,
     RoleAssignment,
@@ -37,7 +38,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, for tests and for decoding.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::AuditEvent,
         Kind::Certification,
         Kind::Course,
@@ -46,6 +47,7 @@ impl Kind {
         Kind::Enrolment,
         Kind::LadderStep,
         Kind::Nomination,
+        Kind::PayChange,
         Kind::PerformanceReview,
         Kind::Role,
         Kind::RoleAssignment,
@@ -65,6 +67,7 @@ impl Kind {
             Kind::Enrolment => "Enrolment",
             Kind::LadderStep => "LadderStep",
             Kind::Nomination => "Nomination",
+            Kind::PayChange => "PayChange",
             Kind::PerformanceReview => "PerformanceReview",
             Kind::Role => "Role",
             Kind::RoleAssignment => "RoleAssignment",

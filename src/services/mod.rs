@@ -13,6 +13,7 @@ pub mod import_employees;
 pub mod import_records;
 pub mod lookup;
 pub mod nominations;
+pub mod pay;
 pub mod progression;
 pub mod records;
 pub mod report;

@@ -279,8 +279,20 @@ pub async fn approve(
     )
     .await?;
 
+    let salary_before = nominee.salary_minor;
     let promoted = promote(&txn, &ladder, &grant, nominee).await?;
     let after = record_grant(&txn, id, &grant, &promoted).await?;
+    crate::services::pay::record_promotion(
+        &txn,
+        promoted.after.id,
+        salary_before,
+        promoted.new_salary,
+        &promoted.currency,
+        grant.effective_on,
+        (id, before.nominated_by_id),
+        principal.employee_id,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(principal.employee_id),

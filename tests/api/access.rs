@@ -62,7 +62,8 @@ struct Case {
 /// chain), `$cert` (a PENDING certificate of the outsider), `$nomination`
 /// (a PENDING nomination of someone in another chain, by their manager),
 /// `$enrolment` (an ENROLLED seat of someone in another chain), `$course`,
-/// `$session`, `$skill`, `$pw`, `$email` and `$self` (the caller's own email).
+/// `$session`, `$skill`, `$pw`, `$email`, `$self` (the caller's own email)
+/// and `$payChange` (a PROPOSED pay change of someone in another chain).
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
     vec![
@@ -104,6 +105,9 @@ fn cases() -> Vec<Case> {
         Case { name: "nominate outside the chain", query: "mutation($outsider: ID!) { nominate(input: {nomineeId: $outsider, targetRoleCode: \"TEAM_LEAD\", justification: \"ready\"}) { id } }", expect: HR_ONLY },
         Case { name: "approveNomination", query: "mutation($nomination: ID!) { approveNomination(id: $nomination) { id } }", expect: HR_ONLY },
         Case { name: "promotionPayPreview", query: "query($nomination: ID!) { promotionPayPreview(nominationId: $nomination, raisePercent: 25) { newSalary { amount } } }", expect: HR_ONLY },
+        Case { name: "proposePayChange outside the chain", query: "mutation($outsider: ID!) { proposePayChange(input: {employeeId: $outsider, reason: MERIT, newSalary: \"451000\", note: \"strong year\"}) { id } }", expect: HR_ONLY },
+        Case { name: "decidePayChange", query: "mutation($payChange: ID!) { decidePayChange(id: $payChange, approve: true) { status } }", expect: HR_ONLY },
+        Case { name: "payHistory outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { payHistory { id } } }", expect: HR_SEES_IT },
         Case { name: "rejectNomination", query: "mutation($nomination: ID!) { rejectNomination(id: $nomination, reason: \"not now\") { id } }", expect: HR_ONLY },
         Case { name: "withdrawNomination in another chain", query: "mutation($nomination: ID!) { withdrawNomination(id: $nomination) { id } }", expect: HR_SEES_IT },
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", expect: HR_ONLY },
@@ -192,6 +196,28 @@ async fn pending_nomination(app: &TestApp) -> String {
     app.nominate(&app.other_manager, &nominee).await
 }
 
+/// A PROPOSED pay change of a fresh CSR in the other chain, by their
+/// manager.
+async fn proposed_pay_change(app: &TestApp) -> String {
+    let person = app
+        .person(Person {
+            name: "Pat Payrise".into(),
+            manager: Some(app.other_manager.id),
+            salary: 450_000,
+            ..Default::default()
+        })
+        .await;
+    app.data(
+        "mutation($e: ID!) { proposePayChange(input: {employeeId: $e, reason: MERIT, newSalary: \"460000\", note: \"strong year\"}) { id } }",
+        json!({ "e": person.gid() }),
+        Some(&app.other_manager),
+    )
+    .await["proposePayChange"]["id"]
+        .as_str()
+        .expect("pay change id")
+        .to_owned()
+}
+
 /// An ENROLLED seat of a fresh CSR in the other chain (HR enrols late).
 async fn enrolment(app: &TestApp, shared: &Shared) -> String {
     let person = app
@@ -235,6 +261,9 @@ async fn variables(
     }
     if query.contains("$nomination") {
         vars["nomination"] = json!(pending_nomination(app).await);
+    }
+    if query.contains("$payChange") {
+        vars["payChange"] = json!(proposed_pay_change(app).await);
     }
     if query.contains("$enrolment") {
         vars["enrolment"] = json!(enrolment(app, shared).await);

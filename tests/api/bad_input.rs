@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "course",
     "course_session",
     "enrolment",
+    "pay_change",
 ];
 
 #[tokio::test]
@@ -90,6 +91,20 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { cancelEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { completeEnrolment(id: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { completeEnrolment(id: \"1\", completedOn: \"not a date\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"-5\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"460000.5\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: 460000}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"4.6e5\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: BONUS, newSalary: \"460000\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: PROMOTION, newSalary: \"460000\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"460000\", effectiveOn: \"3026-01-01\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"460000\", effectiveOn: \"2026-02-30\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!, $v: String!) { proposePayChange(input: {employeeId: $id, reason: MERIT, newSalary: \"460000\", note: $v}) { id } }", json!({ "id": me, "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { proposePayChange(input: {employeeId: $id, reason: CORRECTION, newSalary: \"99999999\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { proposePayChange(input: {employeeId: \"999999\", reason: MERIT, newSalary: \"460000\"}) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { decidePayChange(id: \"999999\", approve: true) { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { decidePayChange(id: \"999999\", approve: false) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { decidePayChange(id: \"pay\", approve: true) { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];
     let nomination = gid(Kind::Nomination, 1);
     let wrong_type: Vec<(String, Value, &[&str])> = vec![

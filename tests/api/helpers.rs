@@ -830,6 +830,7 @@ pub fn with_global_ids(query: &str) -> String {
         ("courseSession", Kind::CourseSession),
         ("cancelEnrolment", Kind::Enrolment),
         ("completeEnrolment", Kind::Enrolment),
+        ("decidePayChange", Kind::PayChange),
     ];
     let mut out = String::with_capacity(query.len() + 64);
     let mut rest = query;

@@ -24,6 +24,7 @@ mod kept;
 mod nodes;
 mod nominations;
 mod oracles;
+mod pay;
 mod persisted;
 mod processes;
 mod replica;

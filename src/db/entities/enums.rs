@@ -226,6 +226,20 @@ db_enum!(NominationStatus {
     Withdrawn => "WITHDRAWN",
 });
 
+db_enum!(PayChangeReason {
+    Promotion => "PROMOTION",
+    Merit => "MERIT",
+    MarketAdjustment => "MARKET_ADJUSTMENT",
+    Correction => "CORRECTION",
+    LateralMove => "LATERAL_MOVE",
+});
+
+db_enum!(PayChangeStatus {
+    Proposed => "PROPOSED",
+    Approved => "APPROVED",
+    Rejected => "REJECTED",
+});
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ActiveEnum, Iterable};
@@ -281,6 +295,14 @@ mod tests {
         same_texts::<_, NominationStatus>(
             domain::NominationStatus::ALL,
             domain::NominationStatus::as_str,
+        );
+        same_texts::<_, PayChangeReason>(
+            domain::PayChangeReason::ALL,
+            domain::PayChangeReason::as_str,
+        );
+        same_texts::<_, PayChangeStatus>(
+            domain::PayChangeStatus::ALL,
+            domain::PayChangeStatus::as_str,
         );
     }
 

@@ -12,6 +12,7 @@ pub mod job_role;
 pub mod ladder_step;
 pub mod login_session;
 pub mod nomination;
+pub mod pay_change;
 pub mod performance_review;
 pub mod proficiency_level;
 pub mod role_assignment;

@@ -4,6 +4,7 @@ mod account;
 mod catalog;
 mod employees;
 mod nominations;
+mod pay;
 mod records;
 mod training;
 
@@ -19,5 +20,6 @@ pub struct MutationRoot(
     records::RecordMutation,
     catalog::CatalogMutation,
     nominations::NominationMutation,
+    pay::PayMutation,
     training::TrainingMutation,
 );

@@ -42,6 +42,7 @@ pub enum Node {
     Enrolment(Enrolment),
     LadderStep(LadderStep),
     Nomination(Nomination),
+    PayChange(crate::graphql::types::pay::PayChange),
     PerformanceReview(PerformanceReview),
     Role(Role),
     RoleAssignment(RoleAssignment),
@@ -198,6 +199,9 @@ async fn find(
         Kind::Certification => private::<certification::Entity>(ctx, id)
             .await?
             .map(|c| Node::Certification(Certification(c))),
+        Kind::PayChange => private::<crate::db::entities::pay_change::Entity>(ctx, id)
+            .await?
+            .map(|c| Node::PayChange(crate::graphql::types::pay::PayChange(c))),
         Kind::PerformanceReview => private::<performance_review::Entity>(ctx, id)
             .await?
             .map(|r| Node::PerformanceReview(PerformanceReview(r))),

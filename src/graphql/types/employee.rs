@@ -299,6 +299,25 @@ impl Employee {
         .await?;
         Ok(Plan { plan, ladder })
     }
+    /// Every change of pay, promotions included, newest first (at most
+    /// 200): old and new pay, why, from when, who proposed and who decided.
+    /// Same visibility as salary.
+    async fn pay_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::pay::PayChange>> {
+        self.require_private(ctx).await?;
+        let rows = crate::services::pay::history(
+            context::db(ctx),
+            self.0.id,
+            bound::PERSONAL_RECORDS as u64,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(crate::graphql::types::pay::PayChange)
+            .collect())
+    }
     /// Every role held, oldest first, with dates and salary.
     async fn role_history(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
         self.require_private(ctx).await?;

@@ -234,6 +234,34 @@ mirror_enum!(
     }
 );
 
+mirror_enum!(
+    /// Why someone's pay changed.
+    PayChangeReason {
+        /// A promotion approved by HR (written by `approveNomination`).
+        Promotion,
+        /// A raise for performance, without a promotion.
+        Merit,
+        /// A change to follow the market, without a promotion.
+        MarketAdjustment,
+        /// A correction of a wrong amount.
+        Correction,
+        /// A move to a role at the same level (internal mobility).
+        LateralMove,
+    }
+);
+
+mirror_enum!(
+    /// Where a pay change stands.
+    PayChangeStatus {
+        /// Proposed, waiting for HR's decision (one open change per person).
+        Proposed,
+        /// HR approved it: the person's pay changed.
+        Approved,
+        /// HR rejected it, with a note.
+        Rejected,
+    }
+);
+
 /// Straight from a column value (through the domain enum, the one place
 /// the variants are paired).
 macro_rules! from_stored {
@@ -257,6 +285,8 @@ from_stored!(
     AssessmentSource,
     EnrolmentStatus,
     NominationStatus,
+    PayChangeReason,
+    PayChangeStatus,
 );
 
 /// How dashboard figures are grouped.

@@ -102,11 +102,11 @@ impl Nomination {
     }
 }
 
+pub struct PayPreview(pub crate::services::nominations::PayPreview);
+
 /// What approving a nomination with a given raise would pay, computed as
 /// `approveNomination` computes it: HR's decision panel asks for it as the
 /// raise changes. A value with no id of its own.
-pub struct PayPreview(pub crate::services::nominations::PayPreview);
-
 #[Object]
 impl PayPreview {
     /// The nomination previewed.

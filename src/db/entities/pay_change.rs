@@ -1,0 +1,31 @@
+//! The `pay_change` table: the pay history (issue 20).
+
+use sea_orm::entity::prelude::*;
+
+use super::enums::{PayChangeReason, PayChangeStatus};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "pay_change")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub employee_id: i64,
+    pub reason: PayChangeReason,
+    pub status: PayChangeStatus,
+    pub before_minor: i64,
+    pub after_minor: i64,
+    pub currency: String,
+    pub effective_on: Date,
+    pub proposed_by_id: Option<i64>,
+    pub decided_by_id: Option<i64>,
+    pub note: Option<String>,
+    pub override_reason: Option<String>,
+    pub nomination_id: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub decided_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

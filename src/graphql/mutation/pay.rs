@@ -1,0 +1,81 @@
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use chrono::Utc;
+
+use crate::graphql::context;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::PayChangeReason;
+use crate::graphql::types::pay::PayChange;
+use crate::services::pay;
+
+#[derive(Default)]
+pub struct PayMutation;
+
+/// A change of someone's pay without a promotion.
+#[derive(InputObject)]
+pub struct PayChangeInput {
+    /// Whose pay (someone in your reporting chain; HR: anyone; never
+    /// yourself).
+    pub employee_id: ID,
+    /// MERIT, MARKET_ADJUSTMENT or CORRECTION (promotions and lateral moves
+    /// change pay through their own decisions).
+    pub reason: PayChangeReason,
+    /// The new pay, an exact decimal string in the person's currency, e.g.
+    /// "495000"; inside the band of their role unless HR overrides.
+    pub new_salary: String,
+    /// The day it applies from: today (the default) or earlier.
+    pub effective_on: Option<Date>,
+    /// Why, in words (at most 2,000 characters).
+    pub note: Option<String>,
+    /// HR only: pay outside the band, and why (at most 2,000 characters).
+    pub override_reason: Option<String>,
+}
+
+#[Object]
+impl PayMutation {
+    /// A manager (for their chain) or HR proposes a pay change without a
+    /// promotion; HR decides it. One open proposal per person (CONFLICT).
+    async fn propose_pay_change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to propose.")] input: PayChangeInput,
+    ) -> Result<PayChange> {
+        let principal = context::principal(ctx)?;
+        let employee_id = ids::parse("input.employeeId", Kind::Employee, &input.employee_id)?;
+        let proposed = pay::propose(
+            context::db(ctx),
+            principal,
+            pay::PayChangeInput {
+                employee_id,
+                reason: input.reason.into(),
+                new_salary: input.new_salary,
+                effective_on: input.effective_on.map(|d| d.0),
+                note: input.note,
+                override_reason: input.override_reason,
+            },
+            Utc::now().date_naive(),
+        )
+        .await?;
+        Ok(PayChange(proposed))
+    }
+
+    /// HR approves (the pay changes at once) or rejects (a note is needed)
+    /// a proposed pay change; never for your own pay nor a change you
+    /// proposed. A change already decided is CONFLICT.
+    async fn decide_pay_change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pay change's global id.")] id: ID,
+        #[graphql(desc = "True to approve, false to reject.")] approve: bool,
+        #[graphql(
+            desc = "For the person and the proposer; required to reject (at most 2,000 characters)."
+        )]
+        note: Option<String>,
+    ) -> Result<PayChange> {
+        let principal = context::principal(ctx)?;
+        let id = ids::parse("id", Kind::PayChange, &id)?;
+        Ok(PayChange(
+            pay::decide(context::db(ctx), principal, id, approve, note).await?,
+        ))
+    }
+}

@@ -1,0 +1,84 @@
+//! Pay changes as GraphQL (issue 20). A pay change is the person's pay:
+//! whoever sees their salary sees it (`Employee.payHistory`, `node`).
+
+use async_graphql::{Context, Object, Result, ID};
+
+use crate::db::entities::pay_change;
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::employee::Employee;
+use crate::graphql::types::enums::{PayChangeReason, PayChangeStatus};
+use crate::graphql::types::ladder::Money;
+
+#[derive(Clone)]
+pub struct PayChange(pub pay_change::Model);
+
+async fn employee(ctx: &Context<'_>, id: i64) -> Result<Option<Employee>> {
+    Ok(ctx
+        .data_unchecked::<Loaders>()
+        .employees
+        .load_one(id)
+        .await?
+        .map(Employee))
+}
+
+/// One change of someone's pay: a promotion, or a change without one
+/// (merit, market adjustment, correction) that a manager proposed and HR
+/// decided.
+#[Object]
+impl PayChange {
+    /// The pay change's global id.
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::PayChange, self.0.id)
+    }
+    /// Whose pay.
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Employee> {
+        employee(ctx, self.0.employee_id)
+            .await?
+            .ok_or_else(|| crate::error::AppError::internal("employee missing").into())
+    }
+    /// Why it changed.
+    async fn reason(&self) -> PayChangeReason {
+        self.0.reason.into()
+    }
+    /// PROPOSED, APPROVED or REJECTED.
+    async fn status(&self) -> PayChangeStatus {
+        self.0.status.into()
+    }
+    /// The pay before.
+    async fn before(&self) -> Money {
+        Money::new(self.0.before_minor, &self.0.currency)
+    }
+    /// The pay after (once approved).
+    async fn after(&self) -> Money {
+        Money::new(self.0.after_minor, &self.0.currency)
+    }
+    /// The day the new pay applies from.
+    async fn effective_on(&self) -> Date {
+        Date(self.0.effective_on)
+    }
+    /// Who proposed it (the nominator, for a promotion); null for history
+    /// recorded without one.
+    async fn proposed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.0.proposed_by_id {
+            Some(id) => employee(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Who decided it (HR); null while PROPOSED.
+    async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.0.decided_by_id {
+            Some(id) => employee(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// The proposer's note, then HR's.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Why HR set pay outside the band, when it did.
+    async fn override_reason(&self) -> Option<&str> {
+        self.0.override_reason.as_deref()
+    }
+}

@@ -1,0 +1,326 @@
+//! Pay changes and pay history (issue 20). Every change of someone's pay is
+//! a `pay_change` row: promotions (written by `nominations::approve` in its
+//! transaction) and changes without a promotion, which a manager of the
+//! chain (or HR) proposes and HR decides:
+//!
+//! - MERIT, MARKET_ADJUSTMENT or CORRECTION (PROMOTION and LATERAL_MOVE come
+//!   from their own flows);
+//! - inside the band of the person's role in their market and currency,
+//!   unless HR proposes it with a written `overrideReason`;
+//! - effective today or earlier (a future-dated change would need a
+//!   scheduler that applies it on the day: not built);
+//! - one open proposal per person (the partial unique index
+//!   `pay_change_one_open`; a second is CONFLICT);
+//! - HR approves (the pay changes, in the same transaction) or rejects
+//!   with a note; never for their own pay nor a change they proposed. A
+//!   decision claims the row with a conditional update, so two concurrent
+//!   decisions leave one winner and a CONFLICT.
+//! - The pay must still be what it was when proposed: a change decided
+//!   after another one moved the pay is CONFLICT (propose again).
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use crate::auth::{policy, Principal};
+use crate::db::entities::enums as stored;
+use crate::db::entities::{employee, pay_change};
+use crate::db::facts::Ladder;
+use crate::db::Db;
+use crate::domain::enums::PayChangeReason;
+use crate::domain::money;
+use crate::error::{AppError, AppResult};
+use crate::services::{audit, validate};
+
+/// What a manager or HR proposes (already typed by the API layer).
+pub struct PayChangeInput {
+    pub employee_id: i64,
+    pub reason: PayChangeReason,
+    pub new_salary: String,
+    pub effective_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+const OPEN_CHANGE: &str = "this employee already has an open pay change";
+
+/// Proposes a pay change without a promotion.
+pub async fn propose(
+    db: &Db,
+    principal: &Principal,
+    input: PayChangeInput,
+    today: NaiveDate,
+) -> AppResult<pay_change::Model> {
+    // Permission first, so the answer never tells whether an id exists.
+    policy::may_propose_pay_change(
+        policy::relation(&db.conn, principal, input.employee_id).await?,
+    )?;
+    if matches!(
+        input.reason,
+        PayChangeReason::Promotion | PayChangeReason::LateralMove
+    ) {
+        return Err(AppError::bad_input(
+            "reason: promotions and lateral moves change pay through their own decisions; \
+             use MERIT, MARKET_ADJUSTMENT or CORRECTION",
+        ));
+    }
+    let override_reason = match input.override_reason.as_deref() {
+        Some(raw) => {
+            policy::may_pay_outside_band(principal)?;
+            Some(validate::text("overrideReason", raw, validate::MAX_TEXT)?)
+        }
+        None => None,
+    };
+    let note = input
+        .note
+        .as_deref()
+        .map(|raw| validate::text("note", raw, validate::MAX_TEXT))
+        .transpose()?;
+    let effective_on = validate::date("effectiveOn", input.effective_on.unwrap_or(today))?;
+    if effective_on > today {
+        return Err(AppError::bad_input(
+            "effectiveOn: a pay change takes effect today or earlier (future-dated changes are not supported yet)",
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let person = employee::Entity::find_by_id(input.employee_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let after = validate::amount("newSalary", &input.new_salary, &person.currency)?;
+    if after <= 0 {
+        return Err(AppError::bad_input("newSalary: must be more than zero"));
+    }
+    if after == person.salary_minor {
+        return Err(AppError::bad_input(
+            "newSalary: the same as the current pay; nothing would change",
+        ));
+    }
+    if effective_on < person.role_since {
+        return Err(AppError::bad_input(
+            "effectiveOn: must not be before the start of the person's current role",
+        ));
+    }
+    let ladder = Ladder::load(&txn).await?;
+    let band = ladder
+        .band(person.job_role_id, &person.market)
+        .map(crate::db::facts::band_fact)
+        .filter(|b| b.currency == person.currency);
+    let inside = band
+        .as_ref()
+        .is_some_and(|b| (b.min..=b.max).contains(&after));
+    if !inside && override_reason.is_none() {
+        let range = match &band {
+            Some(b) => format!(
+                "the band is {} to {} {}",
+                money::format_amount(b.min, &b.currency),
+                money::format_amount(b.max, &b.currency),
+                b.currency
+            ),
+            None => format!("there is no band for this role in {}", person.currency),
+        };
+        return Err(AppError::bad_input(format!(
+            "newSalary: outside the band ({range}); only HR may set pay outside it, with an overrideReason"
+        )));
+    }
+    let row = pay_change::ActiveModel {
+        employee_id: Set(person.id),
+        reason: Set(input.reason.into()),
+        status: Set(stored::PayChangeStatus::Proposed),
+        before_minor: Set(person.salary_minor),
+        after_minor: Set(after),
+        currency: Set(person.currency.clone()),
+        effective_on: Set(effective_on),
+        proposed_by_id: Set(Some(principal.employee_id)),
+        decided_by_id: Set(None),
+        note: Set(note),
+        override_reason: Set(override_reason),
+        nomination_id: Set(None),
+        created_at: Set(Utc::now()),
+        decided_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict(OPEN_CHANGE.into())
+        }
+        _ => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "PROPOSE_PAY_CHANGE",
+        "pay_change",
+        row.id,
+        json!({ "after": change_json(&row) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// HR approves (the pay changes) or rejects (with a note) a proposed change.
+pub async fn decide(
+    db: &Db,
+    principal: &Principal,
+    id: i64,
+    approve: bool,
+    note: Option<String>,
+) -> AppResult<pay_change::Model> {
+    policy::may_decide_pay_changes(principal)?;
+    let note = note
+        .as_deref()
+        .map(|raw| validate::text("note", raw, validate::MAX_TEXT))
+        .transpose()?;
+    if !approve && note.is_none() {
+        return Err(AppError::bad_input(
+            "note: a rejection needs a note for the person and the proposer",
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let before = pay_change::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("pay change"))?;
+    policy::may_decide_pay_change(principal, before.employee_id, before.proposed_by_id)?;
+    let status = if approve {
+        stored::PayChangeStatus::Approved
+    } else {
+        stored::PayChangeStatus::Rejected
+    };
+    let mut claim = pay_change::Entity::update_many()
+        .col_expr(pay_change::Column::Status, Expr::value(status))
+        .col_expr(pay_change::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(
+            pay_change::Column::DecidedById,
+            Expr::value(principal.employee_id),
+        )
+        .filter(pay_change::Column::Id.eq(id))
+        .filter(pay_change::Column::Status.eq(stored::PayChangeStatus::Proposed));
+    if let Some(note) = &note {
+        let joined = match &before.note {
+            Some(first) => format!("{first}\n— HR: {note}"),
+            None => format!("HR: {note}"),
+        };
+        claim = claim.col_expr(pay_change::Column::Note, Expr::value(joined));
+    }
+    if claim.exec(&txn).await?.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "this pay change has already been decided".into(),
+        ));
+    }
+    if approve {
+        let person = employee::Entity::find_by_id(before.employee_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::internal("pay change's employee missing"))?;
+        if person.salary_minor != before.before_minor || person.currency != before.currency {
+            return Err(AppError::Conflict(
+                "the pay changed since this was proposed; propose it again".into(),
+            ));
+        }
+        let audit_before = crate::services::employees::public_json(&person);
+        let mut paid = person.into_active_model();
+        paid.salary_minor = Set(before.after_minor);
+        paid.updated_at = Set(Utc::now());
+        let after = paid.update(&txn).await?;
+        audit::record(
+            &txn,
+            Some(principal.employee_id),
+            "CHANGE_PAY",
+            "employee",
+            after.id,
+            json!({ "before": audit_before, "after": crate::services::employees::public_json(&after), "payChangeId": id }),
+        )
+        .await?;
+        crate::services::eligibility_state::refresh(&txn, db, &[after.id]).await?;
+    }
+    let decided = pay_change::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("pay change missing"))?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        if approve {
+            "APPROVE_PAY_CHANGE"
+        } else {
+            "REJECT_PAY_CHANGE"
+        },
+        "pay_change",
+        id,
+        json!({ "before": change_json(&before), "after": change_json(&decided) }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(decided)
+}
+
+/// The approved promotion of `nomination_id`, as a row of pay history (in
+/// the approval's transaction).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_promotion<C: ConnectionTrait>(
+    txn: &C,
+    employee_id: i64,
+    before_minor: i64,
+    after_minor: i64,
+    currency: &str,
+    effective_on: NaiveDate,
+    nomination: (i64, i64),
+    decided_by: i64,
+) -> AppResult<()> {
+    let (nomination_id, proposed_by) = nomination;
+    pay_change::ActiveModel {
+        employee_id: Set(employee_id),
+        reason: Set(stored::PayChangeReason::Promotion),
+        status: Set(stored::PayChangeStatus::Approved),
+        before_minor: Set(before_minor),
+        after_minor: Set(after_minor),
+        currency: Set(currency.to_owned()),
+        effective_on: Set(effective_on),
+        proposed_by_id: Set(Some(proposed_by)),
+        decided_by_id: Set(Some(decided_by)),
+        note: Set(None),
+        override_reason: Set(None),
+        nomination_id: Set(Some(nomination_id)),
+        created_at: Set(Utc::now()),
+        decided_at: Set(Some(Utc::now())),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Someone's pay history, newest first, at most `limit` rows (the caller
+/// checked that the principal sees their pay).
+pub async fn history(db: &Db, employee_id: i64, limit: u64) -> AppResult<Vec<pay_change::Model>> {
+    Ok(pay_change::Entity::find()
+        .filter(pay_change::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(pay_change::Column::EffectiveOn)
+        .order_by_desc(pay_change::Column::Id)
+        .limit(limit)
+        .all(&db.conn)
+        .await?)
+}
+
+/// The audit view of a row.
+fn change_json(row: &pay_change::Model) -> serde_json::Value {
+    json!({
+        "employeeId": row.employee_id,
+        "reason": row.reason.as_str(),
+        "status": row.status.as_str(),
+        "before": money::format_amount(row.before_minor, &row.currency),
+        "after": money::format_amount(row.after_minor, &row.currency),
+        "currency": row.currency,
+        "effectiveOn": row.effective_on.to_string(),
+        "proposedById": row.proposed_by_id,
+        "decidedById": row.decided_by_id,
+    })
+}

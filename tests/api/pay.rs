@@ -1,0 +1,411 @@
+//! Pay changes without a promotion, and the pay history (issue 20): a
+//! manager proposes for their chain inside the band, HR decides, the pay
+//! changes in the same transaction, and every change — promotions
+//! included — is a row of `payHistory`.
+
+use futures::future::join_all;
+use serde_json::{json, Value};
+
+use crate::helpers::{error_code, Person, TestApp, User};
+
+const PROPOSE: &str = "mutation($input: PayChangeInput!) { proposePayChange(input: $input) { \
+    id reason status before { amount currency } after { amount currency } effectiveOn \
+    proposedBy { id } decidedBy { id } note overrideReason employee { id } } }";
+
+const DECIDE: &str = "mutation($id: ID!, $approve: Boolean!, $note: String) { \
+    decidePayChange(id: $id, approve: $approve, note: $note) { id status decidedBy { id } note } }";
+
+const HISTORY: &str = "query($id: ID!) { employee(id: $id) { salary { amount } compaRatio \
+    payHistory { id reason status before { amount } after { amount } proposedBy { id } decidedBy { id } } } }";
+
+/// The CSR band in JP: (min, max) in yen.
+async fn csr_band(app: &TestApp) -> (i64, i64) {
+    let bands = app
+        .data(
+            "{ salaryBands { role { code } market min { amount } max { amount } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    let band = bands["salaryBands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["role"]["code"] == "CSR" && b["market"] == "JP")
+        .expect("a CSR band in JP")
+        .clone();
+    let yen = |v: &Value| v["amount"].as_str().unwrap().parse::<i64>().unwrap();
+    (yen(&band["min"]), yen(&band["max"]))
+}
+
+async fn report(app: &TestApp, name: &str, salary: i64) -> User {
+    app.person(Person {
+        name: name.into(),
+        manager: Some(app.manager.id),
+        salary,
+        ..Default::default()
+    })
+    .await
+}
+
+fn input(who: &User, salary: i64, extra: Value) -> Value {
+    let mut input = json!({
+        "employeeId": who.gid(),
+        "reason": "MERIT",
+        "newSalary": salary.to_string(),
+        "note": "led the Q3 quality drive",
+    });
+    if let (Some(map), Some(more)) = (input.as_object_mut(), extra.as_object()) {
+        map.extend(more.clone());
+    }
+    json!({ "input": input })
+}
+
+#[tokio::test]
+async fn a_manager_proposes_a_merit_raise_hr_approves_and_the_pay_and_history_change() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let start = min + (max - min) / 4;
+    let raised = min + (max - min) / 2;
+    let csr = report(&app, "Mina Merit", start).await;
+
+    // Act
+    let proposed = app
+        .data(PROPOSE, input(&csr, raised, json!({})), Some(&app.manager))
+        .await["proposePayChange"]
+        .clone();
+    let before_decision = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&csr))
+        .await;
+    let decided = app
+        .data(
+            DECIDE,
+            json!({ "id": proposed["id"], "approve": true }),
+            Some(&app.hr),
+        )
+        .await["decidePayChange"]
+        .clone();
+    let after = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&csr))
+        .await;
+
+    // Assert
+    assert_eq!(proposed["status"], "PROPOSED");
+    assert_eq!(proposed["before"]["amount"], start.to_string());
+    assert_eq!(
+        proposed["after"],
+        json!({ "amount": raised.to_string(), "currency": "JPY" })
+    );
+    assert_eq!(proposed["proposedBy"]["id"], app.manager.gid());
+    assert_eq!(
+        before_decision["employee"]["salary"]["amount"],
+        start.to_string(),
+        "a proposal changes no pay"
+    );
+    assert_eq!(decided["status"], "APPROVED");
+    assert_eq!(decided["decidedBy"]["id"], app.hr.gid());
+    assert_eq!(after["employee"]["salary"]["amount"], raised.to_string());
+    let history = after["employee"]["payHistory"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0]["reason"], "MERIT");
+    assert_eq!(history[0]["before"]["amount"], start.to_string());
+    assert_eq!(history[0]["after"]["amount"], raised.to_string());
+    assert!(
+        after["employee"]["compaRatio"].as_f64()
+            > before_decision["employee"]["compaRatio"].as_f64(),
+        "the compa-ratio follows the new pay"
+    );
+    let audit = app
+        .data(
+            "{ auditEvents(first: 20) { nodes { action } } }",
+            json!({}),
+            Some(&app.admin),
+        )
+        .await;
+    let actions: Vec<&str> = audit["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in ["PROPOSE_PAY_CHANGE", "APPROVE_PAY_CHANGE", "CHANGE_PAY"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn pay_outside_the_band_needs_hr_and_a_reason() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let csr = report(&app, "Omar Outside", min).await;
+    let above = max + 10_000;
+
+    // Act
+    let by_manager = app
+        .gql(PROPOSE, input(&csr, above, json!({})), Some(&app.manager))
+        .await;
+    let manager_override = app
+        .gql(
+            PROPOSE,
+            input(&csr, above, json!({ "overrideReason": "retention" })),
+            Some(&app.manager),
+        )
+        .await;
+    let hr_without_reason = app
+        .gql(PROPOSE, input(&csr, above, json!({})), Some(&app.hr))
+        .await;
+    let hr_with_reason = app
+        .data(
+            PROPOSE,
+            input(
+                &csr,
+                above,
+                json!({ "reason": "MARKET_ADJUSTMENT", "overrideReason": "the Tokyo market moved" }),
+            ),
+            Some(&app.hr),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(error_code(&by_manager), "BAD_USER_INPUT", "{by_manager}");
+    assert!(by_manager["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the band"));
+    assert_eq!(error_code(&manager_override), "FORBIDDEN");
+    assert_eq!(error_code(&hr_without_reason), "BAD_USER_INPUT");
+    let row = &hr_with_reason["proposePayChange"];
+    assert_eq!(row["overrideReason"], "the Tokyo market moved");
+    assert_eq!(row["reason"], "MARKET_ADJUSTMENT");
+}
+
+#[tokio::test]
+async fn nobody_proposes_their_own_pay_or_outside_their_chain_and_hr_never_decides_their_own_proposal(
+) {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let mid = (min + max) / 2;
+    let csr = report(&app, "Sam Self", min).await;
+
+    // Act
+    let own = app
+        .gql(
+            PROPOSE,
+            input(&app.manager, mid, json!({})),
+            Some(&app.manager),
+        )
+        .await;
+    let peer = app
+        .gql(
+            PROPOSE,
+            input(&csr, mid, json!({})),
+            Some(&app.other_manager),
+        )
+        .await;
+    let by_employee = app
+        .gql(PROPOSE, input(&csr, mid, json!({})), Some(&app.employee))
+        .await;
+    let by_hr = app
+        .data(PROPOSE, input(&csr, mid, json!({})), Some(&app.hr))
+        .await;
+    let id = by_hr["proposePayChange"]["id"].clone();
+    let second = app
+        .gql(
+            PROPOSE,
+            input(&csr, mid + 1000, json!({})),
+            Some(&app.manager),
+        )
+        .await;
+    let own_decision = app
+        .gql(DECIDE, json!({ "id": id, "approve": true }), Some(&app.hr))
+        .await;
+    let manager_decision = app
+        .gql(
+            DECIDE,
+            json!({ "id": id, "approve": true }),
+            Some(&app.manager),
+        )
+        .await;
+    let reject_without_note = app
+        .gql(
+            DECIDE,
+            json!({ "id": id, "approve": false }),
+            Some(&app.admin),
+        )
+        .await;
+    let rejected = app
+        .data(
+            DECIDE,
+            json!({ "id": id, "approve": false, "note": "after the review cycle" }),
+            Some(&app.admin),
+        )
+        .await;
+    let again = app
+        .gql(
+            DECIDE,
+            json!({ "id": id, "approve": true }),
+            Some(&app.admin),
+        )
+        .await;
+    let history = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&app.hr))
+        .await;
+
+    // Assert
+    assert_eq!(error_code(&own), "FORBIDDEN", "{own}");
+    assert_eq!(error_code(&peer), "FORBIDDEN", "{peer}");
+    assert_eq!(error_code(&by_employee), "FORBIDDEN", "{by_employee}");
+    assert_eq!(error_code(&second), "CONFLICT", "one open change: {second}");
+    assert_eq!(error_code(&own_decision), "FORBIDDEN", "{own_decision}");
+    assert_eq!(error_code(&manager_decision), "FORBIDDEN");
+    assert_eq!(error_code(&reject_without_note), "BAD_USER_INPUT");
+    assert_eq!(rejected["decidePayChange"]["status"], "REJECTED");
+    assert!(rejected["decidePayChange"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("after the review cycle"));
+    assert_eq!(error_code(&again), "CONFLICT", "{again}");
+    assert_eq!(
+        history["employee"]["salary"]["amount"],
+        min.to_string(),
+        "nothing refused or rejected changed the pay"
+    );
+    assert_eq!(history["employee"]["payHistory"][0]["status"], "REJECTED");
+}
+
+#[tokio::test]
+async fn simultaneous_decisions_apply_a_pay_change_exactly_once() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let csr = report(&app, "Rui Race", min).await;
+    let id = app
+        .data(
+            PROPOSE,
+            input(&csr, (min + max) / 2, json!({})),
+            Some(&app.manager),
+        )
+        .await["proposePayChange"]["id"]
+        .clone();
+
+    // Act: HR and ADMIN, ten times each, at once.
+    let attempts = (0..20).map(|i| {
+        let who = if i % 2 == 0 { &app.hr } else { &app.admin };
+        app.gql(DECIDE, json!({ "id": id, "approve": true }), Some(who))
+    });
+    let bodies = join_all(attempts).await;
+
+    // Assert
+    let approved = bodies
+        .iter()
+        .filter(|b| b["data"]["decidePayChange"]["status"] == "APPROVED")
+        .count();
+    assert_eq!(approved, 1, "{bodies:?}");
+    for body in bodies.iter().filter(|b| b["errors"].is_array()) {
+        assert_eq!(error_code(body), "CONFLICT", "{body}");
+    }
+    let history = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&app.hr))
+        .await;
+    assert_eq!(
+        history["employee"]["payHistory"].as_array().unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_promotion_is_a_row_of_pay_history_with_who_proposed_and_decided() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let nominee = app.eligible_csr("Pablo Promoted", app.manager.id).await;
+    let id = app.nominate(&app.manager, &nominee).await;
+
+    // Act
+    let approved = app
+        .data(
+            "mutation($id: ID!) { approveNomination(id: $id, raisePercent: 25) { newSalary { amount } } }",
+            json!({ "id": id }),
+            Some(&app.hr),
+        )
+        .await;
+    let history = app
+        .data(HISTORY, json!({ "id": nominee.gid() }), Some(&nominee))
+        .await;
+
+    // Assert
+    let row = &history["employee"]["payHistory"][0];
+    assert_eq!(row["reason"], "PROMOTION");
+    assert_eq!(row["status"], "APPROVED");
+    assert_eq!(row["before"]["amount"], "450000");
+    assert_eq!(
+        row["after"]["amount"],
+        approved["approveNomination"]["newSalary"]["amount"]
+    );
+    assert_eq!(row["proposedBy"]["id"], app.manager.gid());
+    assert_eq!(row["decidedBy"]["id"], app.hr.gid());
+    // The row is a node, seen by whoever sees the pay.
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { id ... on PayChange { reason } } }",
+            json!({ "id": row["id"] }),
+            Some(&app.outsider),
+        )
+        .await;
+    assert_eq!(node["data"]["node"], Value::Null, "{node}");
+    let own = app
+        .data(
+            "query($id: ID!) { node(id: $id) { id ... on PayChange { reason } } }",
+            json!({ "id": row["id"] }),
+            Some(&nominee),
+        )
+        .await;
+    assert_eq!(own["node"]["reason"], "PROMOTION");
+}
+
+#[tokio::test]
+async fn existing_promotions_become_pay_history_when_the_table_is_created() {
+    // Arrange: a promotion recorded, then the pay history dropped, as a
+    // database from before issue 20 would be.
+    use migrations::MigratorTrait;
+    let app = TestApp::spawn().await;
+    let nominee = app.eligible_csr("Hana History", app.manager.id).await;
+    let id = app.nominate(&app.manager, &nominee).await;
+    app.data(
+        "mutation($id: ID!) { approveNomination(id: $id, raisePercent: 22) { id } }",
+        json!({ "id": id }),
+        Some(&app.hr),
+    )
+    .await;
+    let written = app
+        .data(HISTORY, json!({ "id": nominee.gid() }), Some(&app.hr))
+        .await["employee"]["payHistory"]
+        .clone();
+    migrations::Migrator::down(&app.db.conn, Some(1))
+        .await
+        .unwrap();
+
+    // Act: the migration runs on that data.
+    migrations::Migrator::up(&app.db.conn, None).await.unwrap();
+    let migrated = app
+        .data(HISTORY, json!({ "id": nominee.gid() }), Some(&app.hr))
+        .await["employee"]["payHistory"]
+        .clone();
+
+    // Assert: the same change, the same people (row ids aside).
+    let strip = |rows: &Value| -> Vec<Value> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.as_object_mut().unwrap().remove("id");
+                r
+            })
+            .collect()
+    };
+    assert_eq!(strip(&migrated), strip(&written));
+    assert_eq!(migrated[0]["reason"], "PROMOTION");
+}
