@@ -338,6 +338,9 @@ test('a manager nominates, HR approves, and the employee page updates live', asy
   const approved = yui.locator('[data-testid="my-nominations"] li[data-status="APPROVED"]');
   await approved.waitFor();
   assert.match(await approved.textContent(), /\+25%/, 'the raise HR chose');
+  // The news is at the top of her page, and the raise is in her pay history.
+  assert.match(await next.textContent(), /Congratulations: you are now Team Lead/);
+  assert.match(await yui.locator('[data-testid="pay-history"]').textContent(), /Promotion from .*¥470,000 → ¥587,500/);
   assert.equal(await yui.evaluate(() => window.stillTheSamePage), true, 'updated without a reload');
   assert.match(await yui.locator('#who').textContent(), /Team Lead/);
   await shot(yui, '11-progression-after-approval-live');

@@ -409,3 +409,26 @@ async fn existing_promotions_become_pay_history_when_the_table_is_created() {
     assert_eq!(strip(&migrated), strip(&written));
     assert_eq!(migrated[0]["reason"], "PROMOTION");
 }
+
+#[tokio::test]
+async fn an_employee_sees_the_pay_range_of_every_next_step_in_their_market() {
+    let app = TestApp::spawn().await;
+    let me = app
+        .data(
+            "{ me { market progression { options { targetRole { code } targetBand { market min { amount currency } max { amount } role { code } } } } } }",
+            json!({}),
+            Some(&app.employee),
+        )
+        .await;
+    let options = me["me"]["progression"]["options"].as_array().unwrap();
+    let lead = options
+        .iter()
+        .find(|o| o["targetRole"]["code"] == "TEAM_LEAD")
+        .expect("a Team Lead option");
+    let band = &lead["targetBand"];
+    assert_eq!(band["market"], me["me"]["market"]);
+    assert_eq!(band["role"]["code"], "TEAM_LEAD");
+    let min: i64 = band["min"]["amount"].as_str().unwrap().parse().unwrap();
+    let max: i64 = band["max"]["amount"].as_str().unwrap().parse().unwrap();
+    assert!(0 < min && min < max, "{band}");
+}

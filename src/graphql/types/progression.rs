@@ -12,7 +12,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{EligibilityStatus, GapKind, PromotionTrack};
-use crate::graphql::types::ladder::{LadderStep, Money, Role};
+use crate::graphql::types::ladder::{LadderStep, Money, Role, SalaryBand};
 use crate::services::progression;
 
 pub struct Progression {
@@ -20,6 +20,7 @@ pub struct Progression {
     ladder: Arc<Ladder>,
     role_id: i64,
     currency: String,
+    market: String,
 }
 
 impl Progression {
@@ -42,6 +43,7 @@ impl Progression {
             ladder,
             role_id: employee.job_role_id,
             currency: employee.currency.clone(),
+            market: employee.market.clone(),
         })
     }
 }
@@ -93,11 +95,17 @@ impl Progression {
             .filter_map(|option| {
                 let step = self.ladder.step(option.step_id)?.clone();
                 let target = self.ladder.role(step.to_role_id)?.clone();
+                let target_band = self
+                    .ladder
+                    .band(target.id, &self.market)
+                    .cloned()
+                    .map(SalaryBand::from);
                 Some(PromotionOption {
                     step: LadderStep(step),
                     target_role: Role(target),
                     result: option.clone(),
                     currency: self.currency.clone(),
+                    target_band,
                 })
             })
             .collect()
@@ -110,6 +118,7 @@ pub struct PromotionOption {
     target_role: Role,
     result: eligibility::OptionResult,
     currency: String,
+    target_band: Option<SalaryBand>,
 }
 
 /// One ladder step out of the current role and where the person stands
@@ -142,6 +151,12 @@ impl PromotionOption {
     /// Exactly what is missing.
     async fn gaps(&self) -> Vec<Gap> {
         Gap::all(&self.result.gaps)
+    }
+    /// The pay range of the target role in the person's market (pay
+    /// transparency: the EU directive 2023/970 asks that workers know the
+    /// ranges that apply to them); null without a band there.
+    async fn target_band(&self) -> Option<&SalaryBand> {
+        self.target_band.as_ref()
     }
     /// Pay on promotion at the step's minimum raise, clamped into the target
     /// band, exact to the minor unit.

@@ -20,6 +20,7 @@ const QUERY = `query MyProgression {
     salary { amount currency }
     compaRatio
     reviews { periodEnd rating csat avgResponseSeconds resolutionAccuracy interactionsPerDay }
+    payHistory { id reason status effectiveOn before { amount currency } after { amount currency } }
     progression {
       asOf monthsInRole monthsOfService rating eligible stalled
       currentRole { code title level }
@@ -28,6 +29,7 @@ const QUERY = `query MyProgression {
         targetRole { code title level }
         gaps { kind message }
         projectedSalary { amount currency }
+        targetBand { min { amount currency } max { amount currency } }
         step {
           fastTrackMonths standardMonths minRating topPerformerRating raiseMinPercent raiseMaxPercent
           requirements { kind description }
@@ -310,8 +312,11 @@ function optionCard(option, progression, plans, ctx) {
       option.projectedSalary
         ? `${formatMoney(option.projectedSalary)} (at the minimum raise of ${option.step.raiseMinPercent}% on a promotion, up to ${option.step.raiseMaxPercent}%, within the band)`
         : 'no salary band for this role in your market yet'),
+    option.targetBand
+      ? h('p', {}, h('strong', {}, 'Pay range: '), `${formatMoney(option.targetBand.min)} to ${formatMoney(option.targetBand.max)} for ${option.targetRole.title} in your market`)
+      : null,
     option.warnings.length
-      ? h('ul', { class: 'warnings', 'aria-label': 'Warnings' },
+      ? h('ul', { class: 'warnings', 'aria-label': `Warnings for ${option.targetRole.title}` },
         option.warnings.map((w) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), w)))
       : null);
 }
@@ -439,6 +444,24 @@ function nominationsList(list) {
     n.decisionReason ? `; reason: ${n.decisionReason}` : '')));
 }
 
+const PAY_REASON = {
+  PROMOTION: 'Promotion',
+  MERIT: 'Merit raise',
+  MARKET_ADJUSTMENT: 'Market adjustment',
+  CORRECTION: 'Correction',
+  LATERAL_MOVE: 'Move to another role',
+};
+const PAY_STATUS = { PROPOSED: 'proposed, waiting for HR', APPROVED: null, REJECTED: 'not approved' };
+
+/** Every change of pay, newest first (the API's payHistory). */
+function payList(history) {
+  if (!history.length) return note('No pay changes on record yet.');
+  return h('ul', { class: 'nominations', 'data-testid': 'pay-history' }, history.slice(0, 20).map((c) => h('li', {},
+    h('strong', {}, PAY_REASON[c.reason] || 'Pay change'), ` from ${formatDate(c.effectiveOn)}: `,
+    `${formatMoney(c.before)} → ${formatMoney(c.after)}`,
+    PAY_STATUS[c.status] ? ` (${PAY_STATUS[c.status]})` : '')));
+}
+
 function reviewsTable(reviews) {
   if (!reviews.length) return note('No performance reviews on record yet.');
   const fmt = (v, digits = 1, suffix = '') => (v === null || v === undefined ? '—' : `${Number(v).toFixed(digits)}${suffix}`);
@@ -498,6 +521,7 @@ export function render(main, app) {
         legend(STATUS_KEYS)),
       h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p, plans, ctx))),
       section('My nominations', { 'data-testid': 'my-nominations' }, nominationsList(mine)),
+      section('My pay', { 'data-testid': 'my-pay' }, payList(me.payHistory)),
       section('Last reviews', {}, reviewsTable(me.reviews)));
     version += 1;
     root.dataset.version = String(version);
