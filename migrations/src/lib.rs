@@ -18,6 +18,7 @@ mod m20261202_000010_auth_notify;
 mod m20261204_000011_facts_notify;
 mod m20261204_000012_events_notify;
 mod m20261204_000013_pay_changes;
+mod m20261204_000014_gender;
 mod sql;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_facts_notify::Migration),
             Box::new(m20261204_000012_events_notify::Migration),
             Box::new(m20261204_000013_pay_changes::Migration),
+            Box::new(m20261204_000014_gender::Migration),
         ]
     }
 }

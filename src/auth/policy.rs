@@ -234,6 +234,34 @@ pub fn may_decide_pay_changes(principal: &Principal) -> AppResult<()> {
     }
 }
 
+/// Someone's declared gender (issue 20): the person and HR only; not their
+/// manager.
+pub fn may_see_gender(rel: Relation) -> AppResult<()> {
+    if rel.is_self || rel.hr {
+        Ok(())
+    } else {
+        Err(refuse("gender is for the person and HR only"))
+    }
+}
+
+/// Declaring a gender: the person (self-declared) or HR.
+pub fn may_declare_gender(rel: Relation) -> AppResult<()> {
+    if rel.is_self || rel.hr {
+        Ok(())
+    } else {
+        Err(refuse("only the person or HR may declare a gender"))
+    }
+}
+
+/// The pay-gap report: HR only.
+pub fn may_read_pay_gaps(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() {
+        Ok(())
+    } else {
+        Err(refuse("the pay-gap report is for HR"))
+    }
+}
+
 /// Nominating someone not (yet) eligible: HR only.
 pub fn may_override_eligibility(principal: &Principal) -> AppResult<()> {
     if principal.is_hr() {

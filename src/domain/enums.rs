@@ -234,6 +234,17 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Gender as the person declares it (or HR enters it), for the pay-gap
+    /// report only.
+    Gender {
+        Woman => "WOMAN",
+        Man => "MAN",
+        Other => "OTHER",
+        Undisclosed => "UNDISCLOSED",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +291,7 @@ mod tests {
             EligibilityStatus::as_str,
             EligibilityStatus::parse,
         );
+        round_trips(Gender::ALL, Gender::as_str, Gender::parse);
         round_trips(
             PayChangeReason::ALL,
             PayChangeReason::as_str,

@@ -24,6 +24,7 @@ pub mod enrolment;
 pub mod enums;
 pub mod money;
 pub mod nomination;
+pub mod pay_gap;
 pub mod plan;
 pub mod staffing;
 pub mod stats;

@@ -92,6 +92,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Query", "nodes", bound::NODES),
     ("Query", "_entities", bound::NODES),
     ("Query", "salaryBands", bound::SALARY_BANDS),
+    ("Query", "payGapReport", bound::BUCKETS),
     ("Query", "skills", bound::SKILLS),
     ("Query", "proficiencyLevels", bound::LEVELS),
     ("Query", "courses", bound::COURSES),

@@ -324,3 +324,155 @@ fn change_json(row: &pay_change::Model) -> serde_json::Value {
         "decidedById": row.decided_by_id,
     })
 }
+
+/// Someone's declared gender, if the principal may see it (the person and
+/// HR; FORBIDDEN otherwise).
+pub async fn gender_of(
+    db: &Db,
+    relation: policy::Relation,
+    employee_id: i64,
+) -> AppResult<Option<crate::domain::enums::Gender>> {
+    policy::may_see_gender(relation)?;
+    Ok(
+        crate::db::entities::employee_gender::Entity::find_by_id(employee_id)
+            .one(&db.conn)
+            .await?
+            .map(|row| row.gender.into()),
+    )
+}
+
+/// The person declares their gender, or HR enters it. The audit log says
+/// that it changed, never what it is.
+pub async fn declare_gender(
+    db: &Db,
+    principal: &Principal,
+    employee_id: i64,
+    gender: crate::domain::enums::Gender,
+) -> AppResult<employee::Model> {
+    use crate::db::entities::employee_gender;
+    policy::may_declare_gender(policy::relation(&db.conn, principal, employee_id).await?)?;
+    let txn = db.begin_write().await?;
+    let person = employee::Entity::find_by_id(employee_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let row = employee_gender::ActiveModel {
+        employee_id: Set(person.id),
+        gender: Set(gender.into()),
+        declared_by_id: Set(principal.employee_id),
+        updated_at: Set(Utc::now()),
+    };
+    let exists = employee_gender::Entity::find_by_id(person.id)
+        .one(&txn)
+        .await?
+        .is_some();
+    if exists {
+        row.update(&txn).await?;
+    } else {
+        row.insert(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "DECLARE_GENDER",
+        "employee",
+        person.id,
+        json!({ "selfDeclared": principal.employee_id == person.id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(person)
+}
+
+/// One group of the pay-gap report: people in the same role (as of the
+/// day) and market, paid in one currency.
+pub struct PayGapBucket {
+    pub role_code: String,
+    pub market: String,
+    pub currency: String,
+    pub women: usize,
+    pub men: usize,
+    pub mean_gap_percent: Option<f64>,
+    pub median_gap_percent: Option<f64>,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct GapRow {
+    job_role_id: i64,
+    market: String,
+    currency: String,
+    salary_minor: i64,
+    gender: String,
+    pay_then: Option<i64>,
+    currency_then: Option<String>,
+    role_then: Option<i64>,
+}
+
+/// HR: the gender pay gap per role and market on `as_of`, in base pay:
+/// everyone hired by then who declared WOMAN or MAN, with the role they
+/// held and the pay they had that day (from the role and pay histories).
+/// Groups with nobody on one side show their counts with no gap.
+pub async fn pay_gap_report(
+    db: &Db,
+    principal: &Principal,
+    ladder: &Ladder,
+    as_of: NaiveDate,
+    limit: usize,
+) -> AppResult<Vec<PayGapBucket>> {
+    use sea_orm::{FromQueryResult, Statement};
+    policy::may_read_pay_gaps(principal)?;
+    let backend = db.conn.get_database_backend();
+    let sql = crate::db::placeholders(
+        backend,
+        "SELECT e.job_role_id, e.market, e.currency, e.salary_minor, g.gender, \
+           (SELECT p.before_minor FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
+              AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS pay_then, \
+           (SELECT p.currency FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
+              AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS currency_then, \
+           (SELECT r.job_role_id FROM role_assignment r WHERE r.employee_id = e.id AND r.started_on <= ? \
+              ORDER BY r.started_on DESC, r.id DESC LIMIT 1) AS role_then \
+         FROM employee e JOIN employee_gender g ON g.employee_id = e.id \
+         WHERE e.hired_on <= ? AND g.gender IN ('WOMAN', 'MAN')",
+    );
+    let rows = GapRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [as_of.into(), as_of.into(), as_of.into(), as_of.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    type Key = (String, String, String);
+    let mut groups: std::collections::BTreeMap<Key, (Vec<i64>, Vec<i64>)> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let role_id = row.role_then.unwrap_or(row.job_role_id);
+        let Some(role) = ladder.role(role_id) else {
+            continue;
+        };
+        let pay = row.pay_then.unwrap_or(row.salary_minor);
+        let currency = row.currency_then.unwrap_or(row.currency);
+        let entry = groups
+            .entry((role.code.clone(), row.market, currency))
+            .or_default();
+        match row.gender.as_str() {
+            "WOMAN" => entry.0.push(pay),
+            _ => entry.1.push(pay),
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .take(limit)
+        .map(|((role_code, market, currency), (women, men))| {
+            let (mean, median) = crate::domain::pay_gap::gaps(&women, &men);
+            PayGapBucket {
+                role_code,
+                market,
+                currency,
+                women: women.len(),
+                men: men.len(),
+                mean_gap_percent: mean,
+                median_gap_percent: median,
+            }
+        })
+        .collect())
+}

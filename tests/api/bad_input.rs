@@ -26,6 +26,7 @@ const TABLES: &[&str] = &[
     "course_session",
     "enrolment",
     "pay_change",
+    "employee_gender",
 ];
 
 #[tokio::test]
@@ -105,6 +106,9 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { decidePayChange(id: \"999999\", approve: true) { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { decidePayChange(id: \"999999\", approve: false) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { decidePayChange(id: \"pay\", approve: true) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { declareGender(gender: FEMALE) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { declareGender(gender: WOMAN, employeeId: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
+        ("mutation { declareGender(gender: WOMAN, employeeId: \"x\") { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];
     let nomination = gid(Kind::Nomination, 1);
     let wrong_type: Vec<(String, Value, &[&str])> = vec![

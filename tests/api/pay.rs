@@ -432,3 +432,131 @@ async fn an_employee_sees_the_pay_range_of_every_next_step_in_their_market() {
     let max: i64 = band["max"]["amount"].as_str().unwrap().parse().unwrap();
     assert!(0 < min && min < max, "{band}");
 }
+
+const DECLARE: &str =
+    "mutation($g: Gender!, $id: ID) { declareGender(gender: $g, employeeId: $id) { id } }";
+const GAPS: &str = "query($d: Date) { payGapReport(asOf: $d) { roleCode market currency women men meanGapPercent medianGapPercent } }";
+
+#[tokio::test]
+async fn hr_reads_the_gender_pay_gap_per_role_and_market_as_of_a_day() {
+    // Arrange: four CSRs in JP who declared; one man got a raise today.
+    let app = TestApp::spawn().await;
+    let mut people = Vec::new();
+    for (name, salary, gender) in [
+        ("Wendy W", 400_000, "WOMAN"),
+        ("Wilma W", 420_000, "WOMAN"),
+        ("Mark M", 450_000, "MAN"),
+        ("Max M", 470_000, "MAN"),
+    ] {
+        let who = report(&app, name, salary).await;
+        app.data(
+            DECLARE,
+            json!({ "g": gender, "id": who.gid() }),
+            Some(&app.hr),
+        )
+        .await;
+        people.push(who);
+    }
+    let raise = app
+        .data(
+            PROPOSE,
+            input(&people[3], 490_000, json!({})),
+            Some(&app.manager),
+        )
+        .await["proposePayChange"]["id"]
+        .clone();
+    app.data(
+        DECIDE,
+        json!({ "id": raise, "approve": true }),
+        Some(&app.hr),
+    )
+    .await;
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+
+    // Act
+    let today = app.data(GAPS, json!({}), Some(&app.hr)).await;
+    let before = app
+        .data(GAPS, json!({ "d": yesterday }), Some(&app.hr))
+        .await;
+    let by_manager = app.gql(GAPS, json!({}), Some(&app.manager)).await;
+
+    // Assert
+    let csr = |body: &Value| {
+        body["payGapReport"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["roleCode"] == "CSR" && b["market"] == "JP")
+            .cloned()
+            .expect("a CSR/JP group")
+    };
+    let now = csr(&today);
+    assert_eq!(
+        (now["women"].as_i64(), now["men"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let expected = (470_000.0 - 410_000.0) / 470_000.0 * 100.0;
+    assert!(
+        (now["meanGapPercent"].as_f64().unwrap() - expected).abs() < 1e-9,
+        "{now}"
+    );
+    let then = csr(&before);
+    let expected_then = (460_000.0 - 410_000.0) / 460_000.0 * 100.0;
+    assert!(
+        (then["meanGapPercent"].as_f64().unwrap() - expected_then).abs() < 1e-9,
+        "yesterday's pay: {then}"
+    );
+    assert_eq!(error_code(&by_manager), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn gender_is_for_the_person_and_hr_only_and_never_in_the_audit_log() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let csr = report(&app, "Gale Gender", 450_000).await;
+
+    // Act
+    let declared = app.gql(DECLARE, json!({ "g": "WOMAN" }), Some(&csr)).await;
+    let for_someone_else = app
+        .gql(
+            DECLARE,
+            json!({ "g": "MAN", "id": csr.gid() }),
+            Some(&app.manager),
+        )
+        .await;
+    let own = app.data("{ me { gender } }", json!({}), Some(&csr)).await;
+    let by_manager = app
+        .gql(
+            "query($id: ID!) { employee(id: $id) { name gender } }",
+            json!({ "id": csr.gid() }),
+            Some(&app.manager),
+        )
+        .await;
+    let by_hr = app
+        .data(
+            "query($id: ID!) { employee(id: $id) { gender } }",
+            json!({ "id": csr.gid() }),
+            Some(&app.hr),
+        )
+        .await;
+    let audit = app
+        .data(
+            "{ auditEvents(first: 50) { nodes { action details } } }",
+            json!({}),
+            Some(&app.admin),
+        )
+        .await;
+
+    // Assert
+    assert!(declared["errors"].is_null(), "{declared}");
+    assert_eq!(error_code(&for_someone_else), "FORBIDDEN");
+    assert_eq!(own["me"]["gender"], "WOMAN");
+    assert_eq!(error_code(&by_manager), "FORBIDDEN", "{by_manager}");
+    assert_eq!(by_hr["employee"]["gender"], "WOMAN");
+    let events = audit["auditEvents"]["nodes"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["action"] == "DECLARE_GENDER"));
+    assert!(
+        !audit.to_string().contains("WOMAN"),
+        "the audit log never says which gender: {audit}"
+    );
+}

@@ -234,6 +234,13 @@ db_enum!(PayChangeReason {
     LateralMove => "LATERAL_MOVE",
 });
 
+db_enum!(Gender {
+    Woman => "WOMAN",
+    Man => "MAN",
+    Other => "OTHER",
+    Undisclosed => "UNDISCLOSED",
+});
+
 db_enum!(PayChangeStatus {
     Proposed => "PROPOSED",
     Approved => "APPROVED",
@@ -300,6 +307,7 @@ mod tests {
             domain::PayChangeReason::ALL,
             domain::PayChangeReason::as_str,
         );
+        same_texts::<_, Gender>(domain::Gender::ALL, domain::Gender::as_str);
         same_texts::<_, PayChangeStatus>(
             domain::PayChangeStatus::ALL,
             domain::PayChangeStatus::as_str,

@@ -4,7 +4,8 @@ use chrono::Utc;
 use crate::graphql::context;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
-use crate::graphql::types::enums::PayChangeReason;
+use crate::graphql::types::employee::Employee;
+use crate::graphql::types::enums::{Gender, PayChangeReason};
 use crate::graphql::types::pay::PayChange;
 use crate::services::pay;
 
@@ -76,6 +77,27 @@ impl PayMutation {
         let id = ids::parse("id", Kind::PayChange, &id)?;
         Ok(PayChange(
             pay::decide(context::db(ctx), principal, id, approve, note).await?,
+        ))
+    }
+
+    /// Declare your gender (or, as HR, someone's), for the pay-gap report
+    /// only: the person and HR read it; the audit log records that it
+    /// changed, never what it is.
+    async fn declare_gender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "WOMAN, MAN, OTHER or UNDISCLOSED.")] gender: Gender,
+        #[graphql(desc = "Whose (default: yourself; someone else: HR only).")] employee_id: Option<
+            ID,
+        >,
+    ) -> Result<Employee> {
+        let principal = context::principal(ctx)?;
+        let employee_id = match employee_id {
+            Some(id) => ids::parse("employeeId", Kind::Employee, &id)?,
+            None => principal.employee_id,
+        };
+        Ok(Employee(
+            pay::declare_gender(context::db(ctx), principal, employee_id, gender.into()).await?,
         ))
     }
 }

@@ -7,6 +7,7 @@ mod employees;
 mod federation;
 mod node;
 mod nominations;
+mod pay;
 mod report;
 mod training;
 
@@ -22,6 +23,7 @@ pub struct QueryRoot(
     employees::EmployeeQuery,
     catalog::CatalogQuery,
     nominations::NominationQuery,
+    pay::PayQuery,
     audit::AuditQuery,
     dashboard::DashboardQuery,
     report::ReportQuery,

@@ -299,6 +299,20 @@ impl Employee {
         .await?;
         Ok(Plan { plan, ladder })
     }
+    /// Gender as declared, for the pay-gap report: the person and HR only
+    /// (FORBIDDEN for anyone else, their manager included); null when not
+    /// declared.
+    async fn gender(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::types::enums::Gender>> {
+        let relation = context::relation(ctx, self.0.id).await?;
+        Ok(
+            crate::services::pay::gender_of(context::db(ctx), relation, self.0.id)
+                .await?
+                .map(Into::into),
+        )
+    }
     /// Every change of pay, promotions included, newest first (at most
     /// 200): old and new pay, why, from when, who proposed and who decided.
     /// Same visibility as salary.

@@ -235,6 +235,21 @@ mirror_enum!(
 );
 
 mirror_enum!(
+    /// Gender as the person declares it (or HR enters it); only the person
+    /// and HR read it, and it serves only the pay-gap report.
+    Gender {
+        /// A woman.
+        Woman,
+        /// A man.
+        Man,
+        /// Another gender.
+        Other,
+        /// The person prefers not to say.
+        Undisclosed,
+    }
+);
+
+mirror_enum!(
     /// Why someone's pay changed.
     PayChangeReason {
         /// A promotion approved by HR (written by `approveNomination`).
@@ -287,6 +302,7 @@ from_stored!(
     NominationStatus,
     PayChangeReason,
     PayChangeStatus,
+    Gender,
 );
 
 /// How dashboard figures are grouped.

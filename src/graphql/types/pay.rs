@@ -82,3 +82,42 @@ impl PayChange {
         self.0.override_reason.as_deref()
     }
 }
+
+/// One group of the pay-gap report: people in the same role and market,
+/// paid in one currency. A value with no id of its own.
+pub struct PayGapBucket(pub crate::services::pay::PayGapBucket);
+
+/// One group of the pay-gap report: people in the same role and market,
+/// paid in one currency. A value with no id of its own.
+#[Object]
+impl PayGapBucket {
+    /// The role's code, e.g. "CSR".
+    async fn role_code(&self) -> &str {
+        &self.0.role_code
+    }
+    /// The market code, e.g. "JP".
+    async fn market(&self) -> &str {
+        &self.0.market
+    }
+    /// The currency everyone in the group is paid in.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Women in the group.
+    async fn women(&self) -> i32 {
+        self.0.women as i32
+    }
+    /// Men in the group.
+    async fn men(&self) -> i32 {
+        self.0.men as i32
+    }
+    /// (mean pay of men − mean pay of women) / mean pay of men, in percent;
+    /// null without both.
+    async fn mean_gap_percent(&self) -> Option<f64> {
+        self.0.mean_gap_percent
+    }
+    /// The same with medians.
+    async fn median_gap_percent(&self) -> Option<f64> {
+        self.0.median_gap_percent
+    }
+}
