@@ -476,3 +476,42 @@ pub async fn pay_gap_report(
         })
         .collect())
 }
+
+/// Pay changes, newest first, that the principal may see as pay: HR all, a
+/// MANAGER their own and their chain's, an EMPLOYEE their own.
+pub async fn list(
+    db: &Db,
+    principal: &Principal,
+    status: Option<crate::domain::enums::PayChangeStatus>,
+    first: u64,
+    after: Option<i64>,
+) -> AppResult<(Vec<pay_change::Model>, bool, u64)> {
+    use sea_orm::{Condition, PaginatorTrait};
+    let mut query = pay_change::Entity::find();
+    if !principal.is_hr() {
+        let mine = Condition::any().add(pay_change::Column::EmployeeId.eq(principal.employee_id));
+        let cond = if principal.is_manager() {
+            mine.add(crate::db::scope::in_chain(
+                "pay_change.employee_id",
+                principal.employee_id,
+            ))
+        } else {
+            mine
+        };
+        query = query.filter(cond);
+    }
+    if let Some(status) = status {
+        query = query.filter(pay_change::Column::Status.eq(stored::PayChangeStatus::from(status)));
+    }
+    let total = query.clone().count(&db.conn).await?;
+    let (rows, has_next) = crate::db::paging::keyset(
+        &db.conn,
+        query,
+        pay_change::Column::Id,
+        crate::db::paging::Order::Descending,
+        first,
+        after,
+    )
+    .await?;
+    Ok((rows, has_next, total))
+}

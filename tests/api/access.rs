@@ -108,6 +108,7 @@ fn cases() -> Vec<Case> {
         Case { name: "proposePayChange outside the chain", query: "mutation($outsider: ID!) { proposePayChange(input: {employeeId: $outsider, reason: MERIT, newSalary: \"451000\", note: \"strong year\"}) { id } }", expect: HR_ONLY },
         Case { name: "decidePayChange", query: "mutation($payChange: ID!) { decidePayChange(id: $payChange, approve: true) { status } }", expect: HR_ONLY },
         Case { name: "payHistory outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { payHistory { id } } }", expect: HR_SEES_IT },
+        Case { name: "payChanges", query: "{ payChanges(first: 5) { totalCount } }", expect: EVERYONE },
         Case { name: "payGapReport", query: "{ payGapReport { roleCode } }", expect: HR_ONLY },
         Case { name: "declareGender yourself", query: "mutation { declareGender(gender: UNDISCLOSED) { id } }", expect: EVERYONE },
         Case { name: "declareGender for someone else", query: "mutation($outsider: ID!) { declareGender(gender: OTHER, employeeId: $outsider) { id } }", expect: HR_ONLY },

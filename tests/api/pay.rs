@@ -560,3 +560,48 @@ async fn gender_is_for_the_person_and_hr_only_and_never_in_the_audit_log() {
         "the audit log never says which gender: {audit}"
     );
 }
+
+#[tokio::test]
+async fn hr_finds_the_proposals_waiting_and_each_person_sees_only_the_pay_they_may() {
+    // Arrange: one proposal in `manager`'s chain.
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let csr = report(&app, "Lia Listed", min).await;
+    let id = app
+        .data(
+            PROPOSE,
+            input(&csr, (min + max) / 2, json!({})),
+            Some(&app.manager),
+        )
+        .await["proposePayChange"]["id"]
+        .clone();
+    const LIST: &str = "query($s: PayChangeStatus) { payChanges(status: $s, first: 50) { totalCount nodes { id employee { id } } } }";
+    let ids = |body: &Value| -> Vec<Value> {
+        body["payChanges"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].clone())
+            .collect()
+    };
+
+    // Act
+    let hr = app
+        .data(LIST, json!({ "s": "PROPOSED" }), Some(&app.hr))
+        .await;
+    let manager = app.data(LIST, json!({}), Some(&app.manager)).await;
+    let other = app.data(LIST, json!({}), Some(&app.other_manager)).await;
+    let own = app.data(LIST, json!({}), Some(&csr)).await;
+    let peer = app.data(LIST, json!({}), Some(&app.employee)).await;
+    let approved = app
+        .data(LIST, json!({ "s": "APPROVED" }), Some(&app.hr))
+        .await;
+
+    // Assert
+    assert!(ids(&hr).contains(&id), "{hr}");
+    assert!(ids(&manager).contains(&id));
+    assert!(!ids(&other).contains(&id), "another chain: {other}");
+    assert_eq!(ids(&own), vec![id.clone()]);
+    assert!(!ids(&peer).contains(&id));
+    assert!(!ids(&approved).contains(&id));
+}

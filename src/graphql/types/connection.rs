@@ -122,6 +122,11 @@ connection!(
     crate::graphql::types::nomination::Nomination
 );
 connection!(
+    PayChangeConnection,
+    PayChangeEdge,
+    crate::graphql::types::pay::PayChange
+);
+connection!(
     AuditEventConnection,
     AuditEventEdge,
     crate::graphql::types::audit::AuditEvent
