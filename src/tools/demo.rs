@@ -476,10 +476,85 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     let trainer = seeder.trainer()?;
     let logins = seeder.logins;
     crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
+    pay_stories(&txn, &ladder, today).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
     Ok(logins)
+}
+
+/// Pay (issue 20): most people declared a gender (so HR's `payGapReport`
+/// has figures; every seventh did not say), and Aoi Takahashi's Team Lead
+/// proposed a 3 % merit raise that waits for HR (`payChanges(status:
+/// PROPOSED)`, `decidePayChange`).
+async fn pay_stories(
+    txn: &sea_orm::DatabaseTransaction,
+    ladder: &Ladder,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::db::entities::{employee_gender, pay_change};
+    use sea_orm::QueryOrder;
+    let people = employee::Entity::find()
+        .order_by_asc(employee::Column::Id)
+        .all(txn)
+        .await?;
+    for (i, person) in people.iter().enumerate() {
+        if i % 7 == 6 {
+            continue;
+        }
+        employee_gender::ActiveModel {
+            employee_id: Set(person.id),
+            gender: Set(if i % 2 == 0 {
+                stored::Gender::Woman
+            } else {
+                stored::Gender::Man
+            }),
+            declared_by_id: Set(person.id),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let Some(aoi) = people
+        .iter()
+        .find(|p| p.email == "aoi.takahashi@rungs.example")
+    else {
+        return Ok(());
+    };
+    let Some(lead) = aoi.manager_id else {
+        return Ok(());
+    };
+    let band_max = ladder
+        .band(aoi.job_role_id, &aoi.market)
+        .filter(|b| b.currency == aoi.currency)
+        .map_or(i64::MAX, |b| b.max_minor);
+    let raised = (crate::domain::money::apply_raise(aoi.salary_minor, 300)
+        .unwrap_or(aoi.salary_minor)
+        / 1000
+        * 1000)
+        .min(band_max);
+    if raised > aoi.salary_minor && today >= aoi.role_since {
+        pay_change::ActiveModel {
+            employee_id: Set(aoi.id),
+            reason: Set(stored::PayChangeReason::Merit),
+            status: Set(stored::PayChangeStatus::Proposed),
+            before_minor: Set(aoi.salary_minor),
+            after_minor: Set(raised),
+            currency: Set(aoi.currency.clone()),
+            effective_on: Set(today),
+            proposed_by_id: Set(Some(lead)),
+            decided_by_id: Set(None),
+            note: Set(Some("Top CSAT for three quarters running".into())),
+            override_reason: Set(None),
+            nomination_id: Set(None),
+            created_at: Set(Utc::now()),
+            decided_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Skills every demo CSR's lead has assessed, at this level.
