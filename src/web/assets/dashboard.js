@@ -59,6 +59,24 @@ const DECIDED = `query Decided {
   }
 }`;
 
+const PAY_QUEUE = `query PayQueue {
+  payChanges(status: PROPOSED, first: 50) {
+    totalCount
+    nodes {
+      id reason effectiveOn note overrideReason
+      before { amount currency } after { amount currency }
+      employee { id name role { title } site compaRatio }
+      proposedBy { id name }
+    }
+  }
+}`;
+
+const DECIDE_PAY = `mutation DecidePay($id: ID!, $approve: Boolean!, $note: String) {
+  decidePayChange(id: $id, approve: $approve, note: $note) { id status employee { name } after { amount currency } }
+}`;
+
+const PAY_REASON = { MERIT: 'Merit raise', MARKET_ADJUSTMENT: 'Market adjustment', CORRECTION: 'Correction' };
+
 const APPROVE = `mutation Approve($id: ID!, $raise: Float) {
   approveNomination(id: $id, raisePercent: $raise) { id status newSalary { amount currency } nominee { name } targetRole { title } }
 }`;
@@ -104,6 +122,7 @@ export function render(main, app) {
   let queue = [];
   let queueError = null;
   let decided = [];
+  let payQueue = [];
   let groupBy = 'ROLE';
   let error = null;
   let version = 0;
@@ -264,6 +283,64 @@ export function render(main, app) {
     return section(`Pending nominations (${queue.length})`, { 'data-testid': 'queue' }, h('ul', { class: 'queue' }, items));
   }
 
+  /** HR: pay changes proposed by managers, each approved after a confirmation or declined with a note. */
+  function payQueueSection() {
+    if (!isHr) return null;
+    if (!payQueue.length) return section('Pay changes waiting', { 'data-testid': 'pay-queue' }, note('No pay changes are waiting for a decision.'));
+    return section(`Pay changes waiting (${payQueue.length})`, { 'data-testid': 'pay-queue' },
+      h('ul', { class: 'queue' }, payQueue.map((c) => {
+        const result = h('p', { class: 'form-result', role: 'alert' });
+        const mine = app.me && (c.proposedBy && c.proposedBy.id === app.me.id || c.employee.id === app.me.id);
+        const approve = h('button', { type: 'button', class: 'primary', disabled: mine }, `Approve ${c.employee.name}'s new pay…`);
+        const confirmArea = h('div');
+        const noteId = newId('paynote');
+        const reason = h('input', { id: noteId, type: 'text', maxlength: 2000 });
+        const decline = h('button', { type: 'button', class: 'danger', disabled: mine }, 'Not approve');
+        const decide = async (yes, text) => {
+          try {
+            const done = await gql(DECIDE_PAY, { id: c.id, approve: yes, note: text || null });
+            app.toast(yes
+              ? `Approved: ${done.decidePayChange.employee.name} is now paid ${formatMoney(done.decidePayChange.after)}.`
+              : `Did not approve the pay change of ${done.decidePayChange.employee.name}.`, yes ? 'good' : 'info');
+            load();
+          } catch (err) {
+            result.textContent = err instanceof GqlError && err.code === 'CONFLICT' ? `Already decided: ${err.message}` : `Could not decide: ${err.message}`;
+          }
+        };
+        approve.addEventListener('click', () => {
+          const yes = h('button', { type: 'button', class: 'primary' }, 'Confirm new pay');
+          const back = h('button', { type: 'button' }, 'Back');
+          clear(confirmArea).append(h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm the pay change' },
+            h('p', {}, `Pay ${c.employee.name} ${formatMoney(c.after)} (now ${formatMoney(c.before)}) from ${formatDate(c.effectiveOn)}?`),
+            h('div', { class: 'actions' }, yes, back)));
+          back.addEventListener('click', () => { clear(confirmArea); approve.focus(); });
+          yes.addEventListener('click', () => { yes.disabled = true; decide(true); });
+          yes.focus();
+        });
+        decline.addEventListener('click', () => {
+          if (!reason.value.trim()) {
+            result.textContent = 'Declining needs a note for the person and the manager.';
+            reason.focus();
+            return;
+          }
+          decline.disabled = true;
+          decide(false, reason.value.trim());
+        });
+        return h('li', { class: 'queue-item', 'data-id': c.id },
+          h('p', {}, h('strong', {}, c.employee.name), ` · ${c.employee.role.title} · ${c.employee.site} · `,
+            h('strong', {}, PAY_REASON[c.reason] || 'Pay change'), `: ${formatMoney(c.before)} → ${formatMoney(c.after)}`),
+          h('p', { class: 'sub' }, `Proposed by ${c.proposedBy ? c.proposedBy.name : 'HR'}, from ${formatDate(c.effectiveOn)}`,
+            c.note ? `: “${c.note}”` : '', c.overrideReason ? ` (outside the band: ${c.overrideReason})` : ''),
+          mine ? h('p', { class: 'hint' }, 'You proposed this change or it is your own pay: another HR person decides.') : null,
+          h('div', { class: 'decision-actions' },
+            h('div', {}, approve, confirmArea),
+            h('details', { class: 'reject-instead' }, h('summary', {}, 'Not approve instead'),
+              h('div', { class: 'field' }, h('label', { for: noteId }, 'Note, for the person and the manager'), reason),
+              decline)),
+          result);
+      })));
+  }
+
   function historySection() {
     const list = decided.slice(0, 20);
     return section('Recent decisions', { 'data-testid': 'decisions' }, list.length
@@ -292,6 +369,7 @@ export function render(main, app) {
     root.append(
       h('p', { class: 'lead' }, `Figures as of ${formatDate(data.dashboard.asOf)}${isHr ? ' for the whole organisation' : ' for your reporting chain'}.`),
       queueSection(),
+      payQueueSection(),
       historySection(),
       chartsArea);
     drawCharts();
@@ -403,11 +481,13 @@ export function render(main, app) {
 
   async function load() {
     try {
-      const [dash, pending, recent] = await Promise.all([
+      const [dash, pending, recent, pay] = await Promise.all([
         gql(DASHBOARD, { groupBy }),
         allPages(QUEUE, {}, (x) => x.nominations).then((list) => ({ list }), (err) => ({ err })),
         gql(DECIDED).then((x) => x.nominations.nodes.filter((n) => n.status !== 'PENDING'), () => decided),
+        isHr ? gql(PAY_QUEUE).then((x) => x.payChanges.nodes, () => payQueue) : [],
       ]);
+      payQueue = pay;
       data = dash;
       queue = pending.list || [];
       queueError = pending.err ? `Could not load the pending nominations: ${pending.err.message}` : null;

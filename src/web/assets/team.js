@@ -5,7 +5,7 @@
 
 import { gql, allPages, GqlError } from './api.js';
 import {
-  h, clear, section, note, statusBadge, formatDate, daysUntil, plural, newId, STATUS_LABEL,
+  h, clear, section, note, statusBadge, formatDate, formatMoney, daysUntil, plural, newId, STATUS_LABEL,
   NOMINATION_LABEL, GAP_LABEL,
 } from './dom.js';
 
@@ -13,7 +13,8 @@ const TEAM = `query Team($after: String) {
   employees(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id name email site
+      id name email site market
+      salary { amount currency }
       role { code title }
       manager { id name }
       progression {
@@ -85,6 +86,60 @@ const COLUMNS = [
   { key: 'status', label: 'Best option', value: (r) => (r.best ? RANK[r.best.status] : 9) },
   { key: 'when', label: 'Eligible on', value: (r) => (r.best && r.best.eligibleOn) || '9999' },
 ];
+
+const BANDS = 'query Bands { salaryBands { role { code } market min { amount currency } max { amount currency } } }';
+
+const PROPOSE_PAY = `mutation ProposePay($input: PayChangeInput!) {
+  proposePayChange(input: $input) { id status after { amount currency } employee { name } }
+}`;
+
+const PAY_REASONS = [['MERIT', 'Merit raise'], ['MARKET_ADJUSTMENT', 'Market adjustment'], ['CORRECTION', 'Correction']];
+
+/** Propose a pay change without a promotion: inside the band; HR decides. */
+function payDialog(person, band, app, done) {
+  const amountId = newId('pay');
+  const reasonId = newId('reason');
+  const noteId = newId('note');
+  const amount = h('input', { id: amountId, name: 'newSalary', inputmode: 'decimal', required: true, value: person.salary ? person.salary.amount : '' });
+  const reason = h('select', { id: reasonId }, PAY_REASONS.map(([value, label]) => h('option', { value }, label)));
+  const text = h('textarea', { id: noteId, rows: 3, maxlength: 2000 });
+  const result = h('div', { class: 'dialog-result', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Propose');
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': `${amountId}-title` },
+    h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: `${amountId}-title` }, `Propose a pay change for ${person.name}`),
+      h('p', {}, `Now ${formatMoney(person.salary)}.`,
+        band ? ` The ${person.role.title} band in ${person.market} is ${formatMoney(band.min)} to ${formatMoney(band.max)}; HR decides.` : ' There is no band for this role in their market; only HR may set it.'),
+      h('div', { class: 'field' }, h('label', { for: amountId }, `New pay (${person.salary ? person.salary.currency : ''})`), amount),
+      h('div', { class: 'field' }, h('label', { for: reasonId }, 'Reason'), reason),
+      h('div', { class: 'field' }, h('label', { for: noteId }, 'Why, for HR'), text),
+      result,
+      h('div', { class: 'actions' }, submit, cancel)));
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.querySelector('form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const data = await gql(PROPOSE_PAY, { input: {
+        employeeId: person.id, reason: reason.value, newSalary: amount.value.trim(), note: text.value.trim() || null,
+      } });
+      dialog.close();
+      app.toast(`Proposed ${formatMoney(data.proposePayChange.after)} for ${data.proposePayChange.employee.name}. HR decides next.`, 'good');
+      done();
+    } catch (err) {
+      clear(result).append(h('p', { class: 'result result-error' },
+        err instanceof GqlError && err.code === 'CONFLICT' ? 'A pay change for this person is already waiting for HR.' : err.message));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  amount.focus();
+  return dialog;
+}
 
 function nominateDialog(person, app, done) {
   const roleId = newId('target');
@@ -160,7 +215,7 @@ export function render(main, app) {
   main.append(h('h1', {}, 'My team'), root);
   const state = {
     rows: [], open: [], decided: [], sort: 'status', dir: 1, search: '', status: '', site: '', error: null,
-    expanded: new Set(), tab: 'open',
+    expanded: new Set(), tab: 'open', bands: [],
   };
   let version = 0;
 
@@ -279,6 +334,12 @@ export function render(main, app) {
           if (again) again.focus();
         });
         cells.push(' ', toggle);
+        if (r.salary) {
+          const pay = h('button', { type: 'button', class: 'small', 'aria-label': `Propose a pay change for ${r.name}` }, 'Pay');
+          const band = state.bands.find((b) => b.role.code === r.role.code && b.market === r.market);
+          pay.addEventListener('click', () => payDialog(r, band, app, refresh));
+          cells.push(' ', pay);
+        }
         const row = h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
           h('th', { scope: 'row' }, h('span', { class: 'person' }, r.name), h('span', { class: 'sub' }, r.email)),
           h('td', { 'data-label': 'Role' }, r.role.title),
@@ -354,11 +415,13 @@ export function render(main, app) {
 
   async function refresh() {
     try {
-      const [people, open, decided] = await Promise.all([
+      const [people, open, decided, bands] = await Promise.all([
         allPages(TEAM, {}, (d) => d.employees),
         allPages(OPEN, {}, (d) => d.nominations),
         gql(DECIDED).then((d) => d.nominations.nodes.filter((n) => n.status !== 'PENDING')),
+        gql(BANDS).then((d) => d.salaryBands, () => []),
       ]);
+      state.bands = bands;
       state.decided = decided;
       state.rows = people
         .filter((p) => !app.me || p.id !== app.me.id)
