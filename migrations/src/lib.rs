@@ -19,6 +19,7 @@ mod m20261204_000011_facts_notify;
 mod m20261204_000012_events_notify;
 mod m20261204_000013_pay_changes;
 mod m20261204_000014_gender;
+mod m20261204_000015_equity;
 mod sql;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_events_notify::Migration),
             Box::new(m20261204_000013_pay_changes::Migration),
             Box::new(m20261204_000014_gender::Migration),
+            Box::new(m20261204_000015_equity::Migration),
         ]
     }
 }

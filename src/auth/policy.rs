@@ -253,6 +253,17 @@ pub fn may_declare_gender(rel: Relation) -> AppResult<()> {
     }
 }
 
+/// Granting equity: HR, never to themselves.
+pub fn may_grant_equity(principal: &Principal, employee_id: i64) -> AppResult<()> {
+    if !principal.is_hr() {
+        return Err(refuse("only HR grants equity"));
+    }
+    if principal.employee_id == employee_id {
+        return Err(refuse("nobody grants equity to themselves"));
+    }
+    Ok(())
+}
+
 /// The pay-gap report: HR only.
 pub fn may_read_pay_gaps(principal: &Principal) -> AppResult<()> {
     if principal.is_hr() {

@@ -22,6 +22,7 @@ pub mod eligibility;
 pub mod eligibility_state;
 pub mod enrolment;
 pub mod enums;
+pub mod equity;
 pub mod money;
 pub mod nomination;
 pub mod pay_gap;

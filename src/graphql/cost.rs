@@ -76,6 +76,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Employee", "enrolments", bound::PERSONAL_RECORDS),
     ("Employee", "roleHistory", bound::PERSONAL_RECORDS),
     ("Employee", "payHistory", bound::PERSONAL_RECORDS),
+    ("Employee", "equityGrants", bound::PERSONAL_RECORDS),
     (
         "LadderStep",
         "skillRequirements",

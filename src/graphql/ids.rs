@@ -25,6 +25,7 @@ pub enum Kind {
     CourseSession,
     Employee,
     Enrolment,
+    EquityGrant,
     LadderStep,
     Nomination,
     PayChange,
@@ -38,13 +39,14 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, for tests and for decoding.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::AuditEvent,
         Kind::Certification,
         Kind::Course,
         Kind::CourseSession,
         Kind::Employee,
         Kind::Enrolment,
+        Kind::EquityGrant,
         Kind::LadderStep,
         Kind::Nomination,
         Kind::PayChange,
@@ -65,6 +67,7 @@ impl Kind {
             Kind::CourseSession => "CourseSession",
             Kind::Employee => "Employee",
             Kind::Enrolment => "Enrolment",
+            Kind::EquityGrant => "EquityGrant",
             Kind::LadderStep => "LadderStep",
             Kind::Nomination => "Nomination",
             Kind::PayChange => "PayChange",

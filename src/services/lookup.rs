@@ -43,6 +43,12 @@ impl Personal for role_assignment::Entity {
     }
 }
 
+impl Personal for crate::db::entities::equity_grant::Entity {
+    fn owner(model: &crate::db::entities::equity_grant::Model) -> i64 {
+        model.employee_id
+    }
+}
+
 impl Personal for crate::db::entities::pay_change::Entity {
     fn owner(model: &crate::db::entities::pay_change::Model) -> i64 {
         model.employee_id

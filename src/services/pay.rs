@@ -515,3 +515,86 @@ pub async fn list(
     .await?;
     Ok((rows, has_next, total))
 }
+
+/// What HR grants (already typed by the API layer).
+pub struct EquityGrantInput {
+    pub employee_id: i64,
+    pub granted_on: NaiveDate,
+    pub units: i64,
+    pub vesting_months: i32,
+    pub cliff_months: i32,
+    pub note: Option<String>,
+}
+
+/// HR grants equity on a vesting schedule (never to themselves); audited.
+pub async fn grant_equity(
+    db: &Db,
+    principal: &Principal,
+    input: EquityGrantInput,
+) -> AppResult<crate::db::entities::equity_grant::Model> {
+    use crate::db::entities::equity_grant;
+    policy::may_grant_equity(principal, input.employee_id)?;
+    let granted_on = validate::date("grantedOn", input.granted_on)?;
+    let months = |field: &str, v: i32| {
+        u32::try_from(v).map_err(|_| AppError::bad_input(format!("{field}: must not be negative")))
+    };
+    let schedule = crate::domain::equity::Schedule::new(
+        granted_on,
+        input.units,
+        months("vestingMonths", input.vesting_months)?,
+        months("cliffMonths", input.cliff_months)?,
+    )
+    .map_err(|e| AppError::bad_input(e.to_string()))?;
+    let note = input
+        .note
+        .as_deref()
+        .map(|raw| validate::text("note", raw, validate::MAX_TEXT))
+        .transpose()?;
+    let txn = db.begin_write().await?;
+    let person = employee::Entity::find_by_id(input.employee_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let row = equity_grant::ActiveModel {
+        employee_id: Set(person.id),
+        granted_on: Set(schedule.granted_on),
+        units: Set(schedule.units),
+        vesting_months: Set(input.vesting_months),
+        cliff_months: Set(input.cliff_months),
+        granted_by_id: Set(principal.employee_id),
+        note: Set(note),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "GRANT_EQUITY",
+        "employee",
+        person.id,
+        json!({ "grantId": row.id, "units": row.units, "grantedOn": row.granted_on.to_string(),
+                "vestingMonths": row.vesting_months, "cliffMonths": row.cliff_months }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Someone's equity grants, oldest first, at most `limit` (the caller
+/// checked that the principal sees their pay).
+pub async fn equity_grants(
+    db: &Db,
+    employee_id: i64,
+    limit: u64,
+) -> AppResult<Vec<crate::db::entities::equity_grant::Model>> {
+    use crate::db::entities::equity_grant;
+    Ok(equity_grant::Entity::find()
+        .filter(equity_grant::Column::EmployeeId.eq(employee_id))
+        .order_by_asc(equity_grant::Column::GrantedOn)
+        .order_by_asc(equity_grant::Column::Id)
+        .limit(limit)
+        .all(&db.conn)
+        .await?)
+}

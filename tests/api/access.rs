@@ -109,6 +109,8 @@ fn cases() -> Vec<Case> {
         Case { name: "decidePayChange", query: "mutation($payChange: ID!) { decidePayChange(id: $payChange, approve: true) { status } }", expect: HR_ONLY },
         Case { name: "payHistory outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { payHistory { id } } }", expect: HR_SEES_IT },
         Case { name: "payChanges", query: "{ payChanges(first: 5) { totalCount } }", expect: EVERYONE },
+        Case { name: "grantEquity to someone else", query: "mutation($outsider: ID!) { grantEquity(input: {employeeId: $outsider, grantedOn: \"2026-01-01\", units: 100}) { id } }", expect: HR_ONLY },
+        Case { name: "equityGrants outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { equityGrants { vestedUnits } } }", expect: HR_SEES_IT },
         Case { name: "payGapReport", query: "{ payGapReport { roleCode } }", expect: HR_ONLY },
         Case { name: "declareGender yourself", query: "mutation { declareGender(gender: UNDISCLOSED) { id } }", expect: EVERYONE },
         Case { name: "declareGender for someone else", query: "mutation($outsider: ID!) { declareGender(gender: OTHER, employeeId: $outsider) { id } }", expect: HR_ONLY },

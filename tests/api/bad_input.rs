@@ -27,6 +27,7 @@ const TABLES: &[&str] = &[
     "enrolment",
     "pay_change",
     "employee_gender",
+    "equity_grant",
 ];
 
 #[tokio::test]
@@ -107,6 +108,14 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { decidePayChange(id: \"999999\", approve: false) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { decidePayChange(id: \"pay\", approve: true) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { declareGender(gender: FEMALE) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: 0}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: -5}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: 100, vestingMonths: 0}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: 100, vestingMonths: 48, cliffMonths: 60}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: 100, cliffMonths: -1}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-02-30\", units: 100}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { grantEquity(input: {employeeId: $id, grantedOn: \"2026-01-01\", units: 100.5}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { grantEquity(input: {employeeId: \"999999\", grantedOn: \"2026-01-01\", units: 100}) { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { declareGender(gender: WOMAN, employeeId: \"999999\") { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation { declareGender(gender: WOMAN, employeeId: \"x\") { id } }", json!({}), &["BAD_USER_INPUT"]),
     ];

@@ -605,3 +605,77 @@ async fn hr_finds_the_proposals_waiting_and_each_person_sees_only_the_pay_they_m
     assert!(!ids(&peer).contains(&id));
     assert!(!ids(&approved).contains(&id));
 }
+
+const GRANT: &str = "mutation($input: EquityGrantInput!) { grantEquity(input: $input) { \
+    id grantedOn units vestingMonths cliffMonths vestedUnits } }";
+
+#[tokio::test]
+async fn hr_grants_equity_and_anyone_who_sees_the_pay_sees_it_vest() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let lead = report(&app, "Eli Equity", 600_000).await;
+
+    // Act: four years, one-year cliff, granted two years ago.
+    let two_years_ago = chrono::Utc::now().date_naive() - chrono::Months::new(24);
+    let granted = app
+        .data(
+            GRANT,
+            json!({ "input": { "employeeId": lead.gid(), "grantedOn": two_years_ago.to_string(), "units": 4800 } }),
+            Some(&app.hr),
+        )
+        .await;
+    let on = |day: chrono::NaiveDate| day.to_string();
+    let query = "query($id: ID!, $a: Date, $b: Date) { employee(id: $id) { equityGrants { units \
+        atCliffEve: vestedUnits(asOf: $a) atCliff: vestedUnits(asOf: $b) today: vestedUnits } } }";
+    let vars = json!({
+        "id": lead.gid(),
+        "a": on(two_years_ago + chrono::Months::new(12) - chrono::Days::new(1)),
+        "b": on(two_years_ago + chrono::Months::new(12)),
+    });
+    let by_self = app.gql(query, vars.clone(), Some(&lead)).await;
+    let by_manager = app.gql(query, vars.clone(), Some(&app.manager)).await;
+    let by_peer = app.gql(query, vars, Some(&app.other_manager)).await;
+    let to_self = app
+        .gql(
+            GRANT,
+            json!({ "input": { "employeeId": app.hr.gid(), "grantedOn": "2026-01-01", "units": 10 } }),
+            Some(&app.hr),
+        )
+        .await;
+    let by_manager_grant = app
+        .gql(
+            GRANT,
+            json!({ "input": { "employeeId": lead.gid(), "grantedOn": "2026-01-01", "units": 10 } }),
+            Some(&app.manager),
+        )
+        .await;
+    let bad_cliff = app
+        .gql(
+            GRANT,
+            json!({ "input": { "employeeId": lead.gid(), "grantedOn": "2026-01-01", "units": 10, "vestingMonths": 12, "cliffMonths": 13 } }),
+            Some(&app.hr),
+        )
+        .await;
+
+    // Assert
+    let g = &granted["grantEquity"];
+    assert_eq!(
+        (g["vestingMonths"].as_i64(), g["cliffMonths"].as_i64()),
+        (Some(48), Some(12))
+    );
+    assert_eq!(g["vestedUnits"], 2400, "half after two of four years");
+    for body in [&by_self, &by_manager] {
+        let grant = &body["data"]["employee"]["equityGrants"][0];
+        assert_eq!(grant["atCliffEve"], 0, "{body}");
+        assert_eq!(grant["atCliff"], 1200);
+        assert_eq!(grant["today"], 2400);
+    }
+    assert!(by_peer["data"]["employee"].is_null(), "{by_peer}");
+    assert_eq!(error_code(&to_self), "FORBIDDEN");
+    assert_eq!(error_code(&by_manager_grant), "FORBIDDEN");
+    assert_eq!(error_code(&bad_cliff), "BAD_USER_INPUT");
+    assert!(bad_cliff["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cliffMonths"));
+}

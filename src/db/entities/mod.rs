@@ -9,6 +9,7 @@ pub mod employee;
 pub mod employee_gender;
 pub mod enrolment;
 pub mod enums;
+pub mod equity_grant;
 pub mod job_role;
 pub mod ladder_step;
 pub mod login_session;

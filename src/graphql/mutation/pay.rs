@@ -32,8 +32,52 @@ pub struct PayChangeInput {
     pub override_reason: Option<String>,
 }
 
+/// Equity to grant.
+#[derive(InputObject)]
+pub struct EquityGrantInput {
+    /// To whom (never yourself).
+    pub employee_id: ID,
+    /// The day of the grant; vesting counts from it.
+    pub granted_on: Date,
+    /// Units, 1 to 1,000,000,000.
+    pub units: i32,
+    /// Months until every unit has vested, 1 to 120 (default 48).
+    #[graphql(default = 48)]
+    pub vesting_months: i32,
+    /// Months before anything vests, 0 to `vestingMonths` (default 12).
+    #[graphql(default = 12)]
+    pub cliff_months: i32,
+    /// Why, in words (at most 2,000 characters).
+    pub note: Option<String>,
+}
+
 #[Object]
 impl PayMutation {
+    /// HR grants equity on a vesting schedule (never to themselves);
+    /// audited. A schedule that does not add up is BAD_USER_INPUT.
+    async fn grant_equity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to grant.")] input: EquityGrantInput,
+    ) -> Result<crate::graphql::types::pay::EquityGrant> {
+        let principal = context::principal(ctx)?;
+        let employee_id = ids::parse("input.employeeId", Kind::Employee, &input.employee_id)?;
+        let row = pay::grant_equity(
+            context::db(ctx),
+            principal,
+            pay::EquityGrantInput {
+                employee_id,
+                granted_on: input.granted_on.0,
+                units: i64::from(input.units),
+                vesting_months: input.vesting_months,
+                cliff_months: input.cliff_months,
+                note: input.note,
+            },
+        )
+        .await?;
+        Ok(crate::graphql::types::pay::EquityGrant(row))
+    }
+
     /// A manager (for their chain) or HR proposes a pay change without a
     /// promotion; HR decides it. One open proposal per person (CONFLICT).
     async fn propose_pay_change(

@@ -40,6 +40,7 @@ pub enum Node {
     CourseSession(CourseSession),
     Employee(Employee),
     Enrolment(Enrolment),
+    EquityGrant(crate::graphql::types::pay::EquityGrant),
     LadderStep(LadderStep),
     Nomination(Nomination),
     PayChange(crate::graphql::types::pay::PayChange),
@@ -199,6 +200,9 @@ async fn find(
         Kind::Certification => private::<certification::Entity>(ctx, id)
             .await?
             .map(|c| Node::Certification(Certification(c))),
+        Kind::EquityGrant => private::<crate::db::entities::equity_grant::Entity>(ctx, id)
+            .await?
+            .map(|g| Node::EquityGrant(crate::graphql::types::pay::EquityGrant(g))),
         Kind::PayChange => private::<crate::db::entities::pay_change::Entity>(ctx, id)
             .await?
             .map(|c| Node::PayChange(crate::graphql::types::pay::PayChange(c))),

@@ -313,6 +313,24 @@ impl Employee {
                 .map(Into::into),
         )
     }
+    /// Equity granted, oldest first (at most 200), with what has vested on
+    /// any day. Same visibility as salary.
+    async fn equity_grants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::pay::EquityGrant>> {
+        self.require_private(ctx).await?;
+        let rows = crate::services::pay::equity_grants(
+            context::db(ctx),
+            self.0.id,
+            bound::PERSONAL_RECORDS as u64,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(crate::graphql::types::pay::EquityGrant)
+            .collect())
+    }
     /// Every change of pay, promotions included, newest first (at most
     /// 200): old and new pay, why, from when, who proposed and who decided.
     /// Same visibility as salary.

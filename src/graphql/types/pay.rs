@@ -121,3 +121,49 @@ impl PayGapBucket {
         self.0.median_gap_percent
     }
 }
+
+#[derive(Clone)]
+pub struct EquityGrant(pub crate::db::entities::equity_grant::Model);
+
+/// Units of equity granted on a day, vesting over whole calendar months
+/// after a cliff (for example 48 months with a 12-month cliff: nothing for a
+/// year, a quarter on the first anniversary, then monthly). Same visibility
+/// as salary.
+#[Object]
+impl EquityGrant {
+    /// The grant's global id.
+    pub async fn id(&self) -> ID {
+        ids::of(Kind::EquityGrant, self.0.id)
+    }
+    /// The day of the grant; vesting counts from it.
+    async fn granted_on(&self) -> Date {
+        Date(self.0.granted_on)
+    }
+    /// Units granted.
+    async fn units(&self) -> i32 {
+        i32::try_from(self.0.units).unwrap_or(i32::MAX)
+    }
+    /// Months until every unit has vested.
+    async fn vesting_months(&self) -> i32 {
+        self.0.vesting_months
+    }
+    /// Months before anything vests.
+    async fn cliff_months(&self) -> i32 {
+        self.0.cliff_months
+    }
+    /// Units vested on `asOf` (default today, UTC).
+    async fn vested_units(
+        &self,
+        #[graphql(desc = "The day, an ISO 8601 date; default today (UTC).")] as_of: Option<Date>,
+    ) -> Result<i32> {
+        let as_of = as_of.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let schedule = crate::domain::equity::Schedule::new(
+            self.0.granted_on,
+            self.0.units,
+            u32::try_from(self.0.vesting_months).unwrap_or(0),
+            u32::try_from(self.0.cliff_months).unwrap_or(0),
+        )
+        .map_err(|e| crate::error::AppError::internal(format!("stored grant: {e}")))?;
+        Ok(i32::try_from(schedule.vested_on(as_of)).unwrap_or(i32::MAX))
+    }
+}
