@@ -20,6 +20,7 @@ mod m20261204_000012_events_notify;
 mod m20261204_000013_pay_changes;
 mod m20261204_000014_gender;
 mod m20261204_000015_equity;
+mod m20261204_000016_leadership_pay;
 mod sql;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_pay_changes::Migration),
             Box::new(m20261204_000014_gender::Migration),
             Box::new(m20261204_000015_equity::Migration),
+            Box::new(m20261204_000016_leadership_pay::Migration),
         ]
     }
 }

@@ -42,6 +42,10 @@ pub struct BandInput {
     pub min: String,
     pub max: String,
     pub midpoint: Option<String>,
+    /// Leadership: bonus target in percent of base pay.
+    pub bonus_target_percent: Option<f64>,
+    /// Leadership: equity guideline (units, vesting months, cliff months).
+    pub equity: Option<(i32, i32, i32)>,
 }
 
 /// Creates or replaces the band of (role, market).
@@ -65,6 +69,36 @@ pub async fn upsert_salary_band(
     if midpoint < min || midpoint > max {
         return Err(AppError::bad_input("midpoint must lie between min and max"));
     }
+    let bonus_bp = input
+        .bonus_target_percent
+        .map(|p| {
+            money::percent_to_basis_points(p)
+                .filter(|bp| (0..=10_000).contains(bp))
+                .ok_or_else(|| {
+                    AppError::bad_input(
+                        "bonusTargetPercent: between 0 and 100, at most two decimals",
+                    )
+                })
+        })
+        .transpose()?;
+    let equity = input
+        .equity
+        .map(|(units, vesting, cliff)| {
+            let months = |field: &str, v: i32| {
+                u32::try_from(v).map_err(|_| {
+                    AppError::bad_input(format!("equityGuideline.{field}: must not be negative"))
+                })
+            };
+            crate::domain::equity::Schedule::new(
+                chrono::NaiveDate::MIN,
+                i64::from(units),
+                months("vestingMonths", vesting)?,
+                months("cliffMonths", cliff)?,
+            )
+            .map_err(|e| AppError::bad_input(format!("equityGuideline.{e}")))?;
+            Ok::<_, AppError>((i64::from(units), vesting, cliff))
+        })
+        .transpose()?;
     let txn = db.begin_write().await?;
     let role = job_role::Entity::find()
         .filter(job_role::Column::Code.eq(input.role_code.trim()))
@@ -84,6 +118,10 @@ pub async fn upsert_salary_band(
             active.min_minor = Set(min);
             active.max_minor = Set(max);
             active.midpoint_minor = Set(midpoint);
+            active.bonus_target_bp = Set(bonus_bp);
+            active.equity_units = Set(equity.map(|e| e.0));
+            active.equity_vesting_months = Set(equity.map(|e| e.1));
+            active.equity_cliff_months = Set(equity.map(|e| e.2));
             active.update(&txn).await?
         }
         None => {
@@ -94,6 +132,10 @@ pub async fn upsert_salary_band(
                 min_minor: Set(min),
                 max_minor: Set(max),
                 midpoint_minor: Set(midpoint),
+                bonus_target_bp: Set(bonus_bp),
+                equity_units: Set(equity.map(|e| e.0)),
+                equity_vesting_months: Set(equity.map(|e| e.1)),
+                equity_cliff_months: Set(equity.map(|e| e.2)),
                 ..Default::default()
             }
             .insert(&txn)
@@ -119,6 +161,8 @@ fn band_json(band: &salary_band::Model) -> serde_json::Value {
     json!({
         "jobRoleId": band.job_role_id, "market": band.market, "currency": band.currency,
         "minMinor": band.min_minor, "maxMinor": band.max_minor, "midpointMinor": band.midpoint_minor,
+        "bonusTargetBp": band.bonus_target_bp, "equityUnits": band.equity_units,
+        "equityVestingMonths": band.equity_vesting_months, "equityCliffMonths": band.equity_cliff_months,
     })
 }
 

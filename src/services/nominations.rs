@@ -293,6 +293,20 @@ pub async fn approve(
         principal.employee_id,
     )
     .await?;
+    // Leadership bands carry a bonus target and may grant equity.
+    if let Some(band) = ladder
+        .band(grant.step.to_role_id, &promoted.after.market)
+        .filter(|b| b.currency == promoted.currency)
+    {
+        crate::services::pay::leadership_pay(
+            &txn,
+            band,
+            promoted.after.id,
+            grant.effective_on,
+            principal.employee_id,
+        )
+        .await?;
+    }
     audit::record(
         &txn,
         Some(principal.employee_id),

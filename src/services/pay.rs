@@ -598,3 +598,82 @@ pub async fn equity_grants(
         .all(&db.conn)
         .await?)
 }
+
+/// Someone's bonus target in basis points (the caller checked that the
+/// principal sees their pay).
+pub async fn bonus_target_bp(db: &Db, employee_id: i64) -> AppResult<Option<i64>> {
+    Ok(
+        crate::db::entities::employee_bonus::Entity::find_by_id(employee_id)
+            .one(&db.conn)
+            .await?
+            .map(|row| row.bonus_target_bp),
+    )
+}
+
+/// On promotion into a leadership band (in the approval's transaction):
+/// the band's bonus target becomes the person's, and its equity guideline
+/// is granted from the effective day. Audited; nothing for a band without
+/// them.
+pub async fn leadership_pay<C: ConnectionTrait>(
+    txn: &C,
+    band: &crate::db::entities::salary_band::Model,
+    employee_id: i64,
+    effective_on: NaiveDate,
+    decided_by: i64,
+) -> AppResult<()> {
+    use crate::db::entities::{employee_bonus, equity_grant};
+    if let Some(bp) = band.bonus_target_bp {
+        let row = employee_bonus::ActiveModel {
+            employee_id: Set(employee_id),
+            bonus_target_bp: Set(bp),
+            set_by_id: Set(Some(decided_by)),
+            updated_at: Set(Utc::now()),
+        };
+        if employee_bonus::Entity::find_by_id(employee_id)
+            .one(txn)
+            .await?
+            .is_some()
+        {
+            row.update(txn).await?;
+        } else {
+            row.insert(txn).await?;
+        }
+    }
+    let grant = match (
+        band.equity_units,
+        band.equity_vesting_months,
+        band.equity_cliff_months,
+    ) {
+        (Some(units), Some(vesting), Some(cliff)) => Some(
+            equity_grant::ActiveModel {
+                employee_id: Set(employee_id),
+                granted_on: Set(effective_on),
+                units: Set(units),
+                vesting_months: Set(vesting),
+                cliff_months: Set(cliff),
+                granted_by_id: Set(decided_by),
+                note: Set(Some(
+                    "granted with the promotion (the band's guideline)".into(),
+                )),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        ),
+        _ => None,
+    };
+    if band.bonus_target_bp.is_some() || grant.is_some() {
+        audit::record(
+            txn,
+            Some(decided_by),
+            "LEADERSHIP_PAY",
+            "employee",
+            employee_id,
+            json!({ "bonusTargetBp": band.bonus_target_bp, "equityGrantId": grant.as_ref().map(|g| g.id),
+                    "equityUnits": grant.as_ref().map(|g| g.units) }),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -196,7 +196,12 @@ async fn hr_approval_promotes_the_nominee_with_role_salary_history_and_audit_tra
     let after = counts(&app).await;
     assert_eq!(after.role_assignments, before.role_assignments + 1);
     assert_eq!(after.nominations, before.nominations);
-    assert_eq!(after.audit_events, before.audit_events + 2);
+    // The approval, the promotion, and (Team Lead is a leadership band with
+    // a bonus target) the leadership pay it set.
+    assert_eq!(after.audit_events, before.audit_events + 3);
+    let leadership = audit(&app, "employee", "LEADERSHIP_PAY").await;
+    assert_eq!(leadership.len(), 1);
+    assert_eq!(details(&leadership[0])["bonusTargetBp"], 1000);
     let approvals = audit(&app, "nomination", "APPROVE_NOMINATION").await;
     assert_eq!(approvals.len(), 1);
     assert_eq!(approvals[0]["subjectId"], id);

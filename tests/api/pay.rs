@@ -679,3 +679,70 @@ async fn hr_grants_equity_and_anyone_who_sees_the_pay_sees_it_vest() {
         .unwrap()
         .contains("cliffMonths"));
 }
+
+#[tokio::test]
+async fn a_promotion_into_a_leadership_band_sets_the_bonus_target_and_grants_its_equity() {
+    // Arrange: HR gives the JP Team Lead band an equity guideline (it has a
+    // 10 % bonus target by default).
+    let app = TestApp::spawn().await;
+    let band = app
+        .data(
+            "mutation { upsertSalaryBand(input: {roleCode: \"TEAM_LEAD\", market: \"JP\", currency: \"JPY\", \
+             min: \"480000\", max: \"700000\", midpoint: \"590000\", bonusTargetPercent: 10, \
+             equityGuideline: {units: 600, vestingMonths: 48, cliffMonths: 12}}) { \
+             bonusTargetPercent equityGuideline { units vestingMonths cliffMonths } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    let nominee = app.eligible_csr("Lea Leader", app.manager.id).await;
+    let option = app
+        .data(
+            "{ me { progression { options { targetRole { code } projectedSalary { amount } \
+             projectedTotalPay { base { amount } bonusTarget { amount } equityUnits } } } } }",
+            json!({}),
+            Some(&nominee),
+        )
+        .await;
+    let id = app.nominate(&app.manager, &nominee).await;
+
+    // Act
+    app.data(
+        "mutation($id: ID!) { approveNomination(id: $id) { id } }",
+        json!({ "id": id }),
+        Some(&app.hr),
+    )
+    .await;
+    let after = app
+        .data(
+            "query($id: ID!) { employee(id: $id) { salary { amount } bonusTargetPercent \
+             equityGrants { units vestingMonths cliffMonths grantedOn vestedUnits } } }",
+            json!({ "id": nominee.gid() }),
+            Some(&nominee),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        band["upsertSalaryBand"]["equityGuideline"],
+        json!({ "units": 600, "vestingMonths": 48, "cliffMonths": 12 })
+    );
+    let lead = option["me"]["progression"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["targetRole"]["code"] == "TEAM_LEAD")
+        .unwrap()
+        .clone();
+    let total = &lead["projectedTotalPay"];
+    assert_eq!(total["base"], lead["projectedSalary"]);
+    let base: i64 = total["base"]["amount"].as_str().unwrap().parse().unwrap();
+    assert_eq!(total["bonusTarget"]["amount"], (base / 10).to_string());
+    assert_eq!(total["equityUnits"], 600);
+    let e = &after["employee"];
+    assert_eq!(e["bonusTargetPercent"], 10.0);
+    let grants = e["equityGrants"].as_array().unwrap();
+    assert_eq!(grants.len(), 1, "{e}");
+    assert_eq!(grants[0]["units"], 600);
+    assert_eq!(grants[0]["vestedUnits"], 0, "the cliff is a year away");
+}

@@ -6,6 +6,7 @@ pub mod certification;
 pub mod course;
 pub mod course_session;
 pub mod employee;
+pub mod employee_bonus;
 pub mod employee_gender;
 pub mod enrolment;
 pub mod enums;

@@ -13,6 +13,14 @@ pub struct Model {
     pub min_minor: i64,
     pub max_minor: i64,
     pub midpoint_minor: i64,
+    /// Bonus target, in basis points of base pay (leadership bands).
+    pub bonus_target_bp: Option<i64>,
+    /// Equity guideline: units granted on promotion into the band...
+    pub equity_units: Option<i64>,
+    /// ... vesting over these months ...
+    pub equity_vesting_months: Option<i32>,
+    /// ... after this cliff.
+    pub equity_cliff_months: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,23 @@ pub struct SalaryBandInput {
     pub max: String,
     /// Between min and max; defaults to halfway between them.
     pub midpoint: Option<String>,
+    /// Leadership bands: bonus target in percent of base pay (0 to 100, at
+    /// most two decimals); omitted: none.
+    pub bonus_target_percent: Option<f64>,
+    /// Leadership bands: equity granted on promotion into the band;
+    /// omitted: none.
+    pub equity_guideline: Option<EquityGuidelineInput>,
+}
+
+/// Equity a band grants on promotion into it.
+#[derive(InputObject)]
+pub struct EquityGuidelineInput {
+    /// Units, 1 to 1,000,000,000.
+    pub units: i32,
+    /// Months until every unit has vested, 1 to 120.
+    pub vesting_months: i32,
+    /// Months before anything vests, 0 to `vestingMonths`.
+    pub cliff_months: i32,
 }
 
 /// A certificate or language requirement of a ladder step.
@@ -100,6 +117,10 @@ impl CatalogMutation {
                 min: input.min,
                 max: input.max,
                 midpoint: input.midpoint,
+                bonus_target_percent: input.bonus_target_percent,
+                equity: input
+                    .equity_guideline
+                    .map(|g| (g.units, g.vesting_months, g.cliff_months)),
             },
         )
         .await?;

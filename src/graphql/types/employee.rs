@@ -313,6 +313,16 @@ impl Employee {
                 .map(Into::into),
         )
     }
+    /// Bonus target, in percent of base pay (set on promotion into a
+    /// leadership band); null without one. Same visibility as salary.
+    async fn bonus_target_percent(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        self.require_private(ctx).await?;
+        Ok(
+            crate::services::pay::bonus_target_bp(context::db(ctx), self.0.id)
+                .await?
+                .map(|bp| bp as f64 / 100.0),
+        )
+    }
     /// Equity granted, oldest first (at most 200), with what has vested on
     /// any day. Same visibility as salary.
     async fn equity_grants(

@@ -211,4 +211,29 @@ impl SalaryBand {
     async fn role(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.model.job_role_id).await
     }
+    /// Bonus target of the band, in percent of base pay (leadership
+    /// bands); null without one.
+    async fn bonus_target_percent(&self) -> Option<f64> {
+        self.model.bonus_target_bp.map(|bp| bp as f64 / 100.0)
+    }
+    /// Equity granted on promotion into the band; null without one.
+    async fn equity_guideline(&self) -> Option<EquityGuideline> {
+        Some(EquityGuideline {
+            units: i32::try_from(self.model.equity_units?).unwrap_or(i32::MAX),
+            vesting_months: self.model.equity_vesting_months?,
+            cliff_months: self.model.equity_cliff_months?,
+        })
+    }
+}
+
+/// Equity a band grants on promotion into it: units vesting over whole
+/// calendar months after a cliff. A value with no id of its own.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct EquityGuideline {
+    /// Units granted.
+    pub units: i32,
+    /// Months until every unit has vested.
+    pub vesting_months: i32,
+    /// Months before anything vests.
+    pub cliff_months: i32,
 }

@@ -165,6 +165,27 @@ impl PromotionOption {
             .projected_salary
             .map(|minor| Money::new(minor, &self.currency))
     }
+    /// Pay on promotion in full: the projected base pay, the target band's
+    /// bonus target on it and its equity guideline (leadership bands); null
+    /// without a projected base pay.
+    async fn projected_total_pay(&self) -> Option<TotalPay> {
+        let base = self.result.projected_salary?;
+        let band = self
+            .target_band
+            .as_ref()
+            .filter(|b| b.model.currency == self.currency);
+        let bonus = band
+            .and_then(|b| b.model.bonus_target_bp)
+            .and_then(|bp| crate::domain::money::apply_raise(base, bp).map(|with| with - base))
+            .map(|minor| Money::new(minor, &self.currency));
+        Some(TotalPay {
+            base: Money::new(base, &self.currency),
+            bonus_target: bonus,
+            equity_units: band
+                .and_then(|b| b.model.equity_units)
+                .map(|u| i32::try_from(u).unwrap_or(i32::MAX)),
+        })
+    }
     /// Things to watch: a required certificate expiring before `eligibleOn`,
     /// a salary above the target band, no band for the target role.
     async fn warnings(&self) -> &[String] {
@@ -197,4 +218,16 @@ impl Gap {
             })
             .collect()
     }
+}
+
+/// Pay in full: base, the bonus target on it, and equity units. A value
+/// with no id of its own.
+#[derive(async_graphql::SimpleObject)]
+pub struct TotalPay {
+    /// Base pay.
+    pub base: Money,
+    /// The bonus target on that base (leadership bands); null without one.
+    pub bonus_target: Option<Money>,
+    /// Equity units granted with it (leadership bands); null without.
+    pub equity_units: Option<i32>,
 }

@@ -30,6 +30,7 @@ const QUERY = `query MyProgression {
         gaps { kind message }
         projectedSalary { amount currency }
         targetBand { min { amount currency } max { amount currency } }
+        projectedTotalPay { bonusTarget { amount currency } equityUnits }
         step {
           fastTrackMonths standardMonths minRating topPerformerRating raiseMinPercent raiseMaxPercent
           requirements { kind description }
@@ -312,6 +313,12 @@ function optionCard(option, progression, plans, ctx) {
       option.projectedSalary
         ? `${formatMoney(option.projectedSalary)} (at the minimum raise of ${option.step.raiseMinPercent}% on a promotion, up to ${option.step.raiseMaxPercent}%, within the band)`
         : 'no salary band for this role in your market yet'),
+    option.projectedTotalPay && (option.projectedTotalPay.bonusTarget || option.projectedTotalPay.equityUnits)
+      ? h('p', {}, h('strong', {}, 'With the role: '), [
+        option.projectedTotalPay.bonusTarget ? `a bonus target of ${formatMoney(option.projectedTotalPay.bonusTarget)}` : null,
+        option.projectedTotalPay.equityUnits ? `${option.projectedTotalPay.equityUnits.toLocaleString('en')} equity units, vesting over time` : null,
+      ].filter(Boolean).join(' and '), '.')
+      : null,
     option.targetBand
       ? h('p', {}, h('strong', {}, 'Pay range: '), `${formatMoney(option.targetBand.min)} to ${formatMoney(option.targetBand.max)} for ${option.targetRole.title} in your market`)
       : null,
