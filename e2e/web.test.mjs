@@ -320,6 +320,10 @@ test('a manager nominates, HR approves, and the employee page updates live', asy
   const item = hr.locator('[data-testid="queue"] li.queue-item', { hasText: 'Yui Sato' });
   await item.waitFor();
   await hr.locator('figure.chart').first().waitFor();
+  // HR reads the gender pay gap of the demo organisation.
+  const gap = hr.locator('[data-testid="pay-gap"] tbody tr', { hasText: 'Customer Service Representative' });
+  await gap.waitFor();
+  assert.match(await gap.textContent(), /JP\d+\d+-?\d+\.\d%/);
   await shot(hr, '10-dashboard-hr');
   // The decision panel: evidence, the new pay as the raise changes, then a
   // confirmation step.

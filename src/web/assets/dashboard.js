@@ -75,6 +75,11 @@ const DECIDE_PAY = `mutation DecidePay($id: ID!, $approve: Boolean!, $note: Stri
   decidePayChange(id: $id, approve: $approve, note: $note) { id status employee { name } after { amount currency } }
 }`;
 
+const PAY_GAPS = `query PayGaps {
+  payGapReport { roleCode market women men meanGapPercent medianGapPercent }
+  ladder { code title }
+}`;
+
 const PAY_REASON = { MERIT: 'Merit raise', MARKET_ADJUSTMENT: 'Market adjustment', CORRECTION: 'Correction' };
 
 const APPROVE = `mutation Approve($id: ID!, $raise: Float) {
@@ -123,6 +128,7 @@ export function render(main, app) {
   let queueError = null;
   let decided = [];
   let payQueue = [];
+  let payGaps = null;
   let groupBy = 'ROLE';
   let error = null;
   let version = 0;
@@ -341,6 +347,25 @@ export function render(main, app) {
       })));
   }
 
+  /** HR: the gender pay gap per role and market, in base pay (a table, no chart). */
+  function payGapSection() {
+    if (!isHr || !payGaps) return null;
+    const titles = new Map(payGaps.ladder.map((r) => [r.code, r.title]));
+    const rows = payGaps.payGapReport;
+    const pct = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(1)}%`);
+    return section('Gender pay gap', { 'data-testid': 'pay-gap' },
+      h('p', { class: 'hint' }, 'Base pay of the people who declared their gender: (men − women) ÷ men. A positive gap means women are paid less.'),
+      rows.length
+        ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Gender pay gap (scrolls sideways)' }, h('table', { class: 'data' },
+          h('caption', { class: 'visually-hidden' }, 'Gender pay gap per role and market'),
+          h('thead', {}, h('tr', {}, ['Role', 'Market', 'Women', 'Men', 'Gap (mean)', 'Gap (median)'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, rows.map((r) => h('tr', {},
+            h('th', { scope: 'row' }, titles.get(r.roleCode) || 'Another role'),
+            h('td', {}, r.market), h('td', {}, String(r.women)), h('td', {}, String(r.men)),
+            h('td', {}, pct(r.meanGapPercent)), h('td', {}, pct(r.medianGapPercent)))))))
+        : note('Nobody has declared a gender yet.'));
+  }
+
   function historySection() {
     const list = decided.slice(0, 20);
     return section('Recent decisions', { 'data-testid': 'decisions' }, list.length
@@ -371,7 +396,8 @@ export function render(main, app) {
       queueSection(),
       payQueueSection(),
       historySection(),
-      chartsArea);
+      chartsArea,
+      payGapSection());
     drawCharts();
     version += 1;
     root.dataset.version = String(version);
@@ -481,13 +507,15 @@ export function render(main, app) {
 
   async function load() {
     try {
-      const [dash, pending, recent, pay] = await Promise.all([
+      const [dash, pending, recent, pay, gaps] = await Promise.all([
         gql(DASHBOARD, { groupBy }),
         allPages(QUEUE, {}, (x) => x.nominations).then((list) => ({ list }), (err) => ({ err })),
         gql(DECIDED).then((x) => x.nominations.nodes.filter((n) => n.status !== 'PENDING'), () => decided),
         isHr ? gql(PAY_QUEUE).then((x) => x.payChanges.nodes, () => payQueue) : [],
+        isHr ? gql(PAY_GAPS).catch(() => payGaps) : null,
       ]);
       payQueue = pay;
+      payGaps = gaps;
       data = dash;
       queue = pending.list || [];
       queueError = pending.err ? `Could not load the pending nominations: ${pending.err.message}` : null;
