@@ -323,7 +323,7 @@ test('a manager nominates, HR approves, and the employee page updates live', asy
   // HR reads the gender pay gap of the demo organisation.
   const gap = hr.locator('[data-testid="pay-gap"] tbody tr', { hasText: 'Customer Service Representative' });
   await gap.waitFor();
-  assert.match(await gap.textContent(), /JP\d+\d+-?\d+\.\d%/);
+  assert.match(await gap.textContent(), /JPJPY\d+\d+-?\d+\.\d%/);
   await shot(hr, '10-dashboard-hr');
   // The decision panel: evidence, the new pay as the raise changes, then a
   // confirmation step.
@@ -374,7 +374,7 @@ test('a manager proposes a raise, HR approves it, and it shows in My pay', async
   const amount = dialog.getByLabel(/New pay/);
   const now = Number(await amount.inputValue());
   await amount.fill(String(now + 1000));
-  await dialog.getByLabel('Why, for HR').fill('Mentored two new joiners this quarter.');
+  await dialog.getByLabel('Why (HR and the person read it)').fill('Mentored two new joiners this quarter.');
   await shot(manager, '19-pay-propose');
   await dialog.getByRole('button', { name: 'Propose' }).click();
   await dialog.waitFor({ state: 'detached' });

@@ -234,19 +234,20 @@ pub fn may_decide_pay_changes(principal: &Principal) -> AppResult<()> {
     }
 }
 
-/// Someone's declared gender (issue 20): the person and HR only; not their
-/// manager.
+/// Someone's declared gender (issue 20): special-category data for the
+/// person and HR only; not their manager, not ADMIN (who administers the
+/// system, not people).
 pub fn may_see_gender(rel: Relation) -> AppResult<()> {
-    if rel.is_self || rel.hr {
+    if rel.is_self || (rel.hr && !rel.admin) {
         Ok(())
     } else {
         Err(refuse("gender is for the person and HR only"))
     }
 }
 
-/// Declaring a gender: the person (self-declared) or HR.
+/// Declaring a gender: the person (self-declared) or HR (not ADMIN).
 pub fn may_declare_gender(rel: Relation) -> AppResult<()> {
-    if rel.is_self || rel.hr {
+    if rel.is_self || (rel.hr && !rel.admin) {
         Ok(())
     } else {
         Err(refuse("only the person or HR may declare a gender"))

@@ -100,6 +100,25 @@ pub async fn lock_course_session(
         .await
 }
 
+/// Reads an employee inside `txn`, locking the row on PostgreSQL (`FOR
+/// UPDATE`) so two decisions that change their pay cannot both pass a check
+/// on the old pay; SQLite's BEGIN IMMEDIATE already serialises writers.
+pub async fn lock_employee(
+    txn: &sea_orm::DatabaseTransaction,
+    employee_id: i64,
+) -> Result<Option<employee::Model>, DbErr> {
+    let backend = txn.get_database_backend();
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM employee WHERE id = $1 FOR UPDATE",
+            [employee_id.into()],
+        ))
+        .await?;
+    }
+    employee::Entity::find_by_id(employee_id).one(txn).await
+}
+
 /// Employees as readers see them: every column but `password_hash`, which
 /// reads as NULL, so a password hash never leaves the sign-in and
 /// password-change code (which read it on their own) for a loader, a page

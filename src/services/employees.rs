@@ -112,7 +112,7 @@ fn filter_condition(ladder: &Ladder, filter: &EmployeeFilter) -> Option<Conditio
     let state = |flag: &str, set: bool| {
         let op = if set { "IN" } else { "NOT IN" };
         Expr::cust(format!(
-            "employee.id {op} (SELECT employee_id FROM eligibility_state WHERE {flag} = 1)"
+            "employee.id {op} (SELECT employee_id FROM eligibility_state WHERE {flag} = 1 AND counted = 1)"
         ))
     };
     if let Some(stalled) = filter.stalled {

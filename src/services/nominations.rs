@@ -293,20 +293,19 @@ pub async fn approve(
         principal.employee_id,
     )
     .await?;
-    // Leadership bands carry a bonus target and may grant equity.
-    if let Some(band) = ladder
+    // Leadership bands carry a bonus target and may grant equity; a role
+    // without one ends the old bonus target.
+    let band = ladder
         .band(grant.step.to_role_id, &promoted.after.market)
-        .filter(|b| b.currency == promoted.currency)
-    {
-        crate::services::pay::leadership_pay(
-            &txn,
-            band,
-            promoted.after.id,
-            grant.effective_on,
-            principal.employee_id,
-        )
-        .await?;
-    }
+        .filter(|b| b.currency == promoted.currency);
+    crate::services::pay::leadership_pay(
+        &txn,
+        band,
+        promoted.after.id,
+        grant.effective_on,
+        principal.employee_id,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -432,8 +431,8 @@ async fn promotable_nominee(
     nomination: &nomination::Model,
     grant: &Grant,
 ) -> AppResult<employee::Model> {
-    let nominee = employee::Entity::find_by_id(nomination.nominee_id)
-        .one(txn)
+    // Locked: a pay change decided at the same time waits for this one.
+    let nominee = crate::db::records::lock_employee(txn, nomination.nominee_id)
         .await?
         .ok_or_else(|| AppError::internal("nominee missing"))?;
     if nominee.job_role_id != grant.step.from_role_id {

@@ -105,6 +105,8 @@ pub async fn propose(
             "effectiveOn: must not be before the start of the person's current role",
         ));
     }
+    ensure_after_latest(&txn, person.id, effective_on).await?;
+    close_stale(&txn, &person).await?;
     let ladder = Ladder::load(&txn).await?;
     let band = ladder
         .band(person.job_role_id, &person.market)
@@ -124,7 +126,7 @@ pub async fn propose(
             None => format!("there is no band for this role in {}", person.currency),
         };
         return Err(AppError::bad_input(format!(
-            "newSalary: outside the band ({range}); only HR may set pay outside it, with an overrideReason"
+            "newSalary: outside the band ({range}); only HR may set pay outside it, with a written reason"
         )));
     }
     let row = pay_change::ActiveModel {
@@ -163,6 +165,57 @@ pub async fn propose(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// A pay change applies from a day on or after the latest one approved, so
+/// the history reads in order (and "the pay on a day" is well defined).
+async fn ensure_after_latest(
+    txn: &sea_orm::DatabaseTransaction,
+    employee_id: i64,
+    effective_on: NaiveDate,
+) -> AppResult<()> {
+    let latest = pay_change::Entity::find()
+        .filter(pay_change::Column::EmployeeId.eq(employee_id))
+        .filter(pay_change::Column::Status.eq(stored::PayChangeStatus::Approved))
+        .order_by_desc(pay_change::Column::EffectiveOn)
+        .one(txn)
+        .await?;
+    match latest {
+        Some(last) if effective_on < last.effective_on => Err(AppError::bad_input(format!(
+            "effectiveOn: must not be before the latest pay change, on {}",
+            crate::domain::words::date(last.effective_on)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// An open proposal made for a pay the person no longer has can never be
+/// approved: a new proposal closes it (REJECTED, with a note saying why).
+async fn close_stale(
+    txn: &sea_orm::DatabaseTransaction,
+    person: &employee::Model,
+) -> AppResult<()> {
+    use sea_orm::Condition;
+    pay_change::Entity::update_many()
+        .col_expr(
+            pay_change::Column::Status,
+            Expr::value(stored::PayChangeStatus::Rejected),
+        )
+        .col_expr(pay_change::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(
+            pay_change::Column::Note,
+            Expr::value("closed: the pay changed after it was proposed"),
+        )
+        .filter(pay_change::Column::EmployeeId.eq(person.id))
+        .filter(pay_change::Column::Status.eq(stored::PayChangeStatus::Proposed))
+        .filter(
+            Condition::any()
+                .add(pay_change::Column::BeforeMinor.ne(person.salary_minor))
+                .add(pay_change::Column::Currency.ne(person.currency.as_str())),
+        )
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// HR approves (the pay changes) or rejects (with a note) a proposed change.
@@ -216,8 +269,7 @@ pub async fn decide(
         ));
     }
     if approve {
-        let person = employee::Entity::find_by_id(before.employee_id)
-            .one(&txn)
+        let person = crate::db::records::lock_employee(&txn, before.employee_id)
             .await?
             .ok_or_else(|| AppError::internal("pay change's employee missing"))?;
         if person.salary_minor != before.before_minor || person.currency != before.currency {
@@ -225,6 +277,22 @@ pub async fn decide(
                 "the pay changed since this was proposed; propose it again".into(),
             ));
         }
+        // The band may have changed since: pay outside it still needs HR's
+        // written reason.
+        if before.override_reason.is_none() {
+            let ladder = Ladder::load(&txn).await?;
+            let inside = ladder
+                .band(person.job_role_id, &person.market)
+                .filter(|b| b.currency == person.currency)
+                .is_some_and(|b| (b.min_minor..=b.max_minor).contains(&before.after_minor));
+            if !inside {
+                return Err(AppError::Conflict(
+                    "the new pay is no longer inside the band of the person's role; propose it again"
+                        .into(),
+                ));
+            }
+        }
+        ensure_after_latest(&txn, person.id, before.effective_on).await?;
         let audit_before = crate::services::employees::public_json(&person);
         let mut paid = person.into_active_model();
         paid.salary_minor = Set(before.after_minor);
@@ -352,24 +420,32 @@ pub async fn declare_gender(
     use crate::db::entities::employee_gender;
     policy::may_declare_gender(policy::relation(&db.conn, principal, employee_id).await?)?;
     let txn = db.begin_write().await?;
-    let person = employee::Entity::find_by_id(employee_id)
-        .one(&txn)
+    let person = crate::db::records::lock_employee(&txn, employee_id)
         .await?
         .ok_or_else(|| AppError::not_found("employee"))?;
-    let row = employee_gender::ActiveModel {
-        employee_id: Set(person.id),
-        gender: Set(gender.into()),
-        declared_by_id: Set(principal.employee_id),
-        updated_at: Set(Utc::now()),
-    };
-    let exists = employee_gender::Entity::find_by_id(person.id)
-        .one(&txn)
+    let stored_gender: stored::Gender = gender.into();
+    let updated = employee_gender::Entity::update_many()
+        .col_expr(employee_gender::Column::Gender, Expr::value(stored_gender))
+        .col_expr(
+            employee_gender::Column::DeclaredById,
+            Expr::value(principal.employee_id),
+        )
+        .col_expr(employee_gender::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(employee_gender::Column::EmployeeId.eq(person.id))
+        .exec(&txn)
         .await?
-        .is_some();
-    if exists {
-        row.update(&txn).await?;
-    } else {
-        row.insert(&txn).await?;
+        .rows_affected;
+    if updated == 0 {
+        // The person's row lock (`lock_employee`) orders concurrent
+        // declarations on PostgreSQL; SQLite serialises writers.
+        employee_gender::ActiveModel {
+            employee_id: Set(person.id),
+            gender: Set(stored_gender),
+            declared_by_id: Set(principal.employee_id),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
     }
     audit::record(
         &txn,
@@ -616,24 +692,44 @@ pub async fn bonus_target_bp(db: &Db, employee_id: i64) -> AppResult<Option<i64>
 /// them.
 pub async fn leadership_pay<C: ConnectionTrait>(
     txn: &C,
-    band: &crate::db::entities::salary_band::Model,
+    band: Option<&crate::db::entities::salary_band::Model>,
     employee_id: i64,
     effective_on: NaiveDate,
     decided_by: i64,
 ) -> AppResult<()> {
     use crate::db::entities::{employee_bonus, equity_grant};
-    if let Some(bp) = band.bonus_target_bp {
+    let bonus_bp = band.and_then(|b| b.bonus_target_bp);
+    let previous = employee_bonus::Entity::find_by_id(employee_id)
+        .one(txn)
+        .await?;
+    if bonus_bp.is_none() {
+        if previous.is_some() {
+            employee_bonus::Entity::delete_by_id(employee_id)
+                .exec(txn)
+                .await?;
+            audit::record(
+                txn,
+                Some(decided_by),
+                "LEADERSHIP_PAY",
+                "employee",
+                employee_id,
+                json!({ "bonusTargetBp": null, "previousBonusTargetBp": previous.map(|p| p.bonus_target_bp) }),
+            )
+            .await?;
+        }
+        return Ok(());
+    }
+    let Some(band) = band else {
+        return Ok(());
+    };
+    if let Some(bp) = bonus_bp {
         let row = employee_bonus::ActiveModel {
             employee_id: Set(employee_id),
             bonus_target_bp: Set(bp),
             set_by_id: Set(Some(decided_by)),
             updated_at: Set(Utc::now()),
         };
-        if employee_bonus::Entity::find_by_id(employee_id)
-            .one(txn)
-            .await?
-            .is_some()
-        {
+        if previous.is_some() {
             row.update(txn).await?;
         } else {
             row.insert(txn).await?;
@@ -675,5 +771,36 @@ pub async fn leadership_pay<C: ConnectionTrait>(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Pay history for people loaded with a role history but no pay changes
+/// (the demo, `rungs seed`): each role-history row after a person's first
+/// is an approved PROMOTION from the previous row's salary to its own, as
+/// migration `m20261204_000013_pay_changes` wrote for existing data. Only
+/// employees with an id above `after_id` who have no pay history yet.
+pub async fn backfill_from_role_history<C: ConnectionTrait>(
+    txn: &C,
+    after_id: i64,
+) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    let sql = crate::db::placeholders(
+        backend,
+        "INSERT INTO pay_change (employee_id, reason, status, before_minor, after_minor, currency, effective_on, \
+           proposed_by_id, decided_by_id, note, nomination_id, created_at, decided_at) \
+         SELECT h.employee_id, 'PROMOTION', 'APPROVED', h.before_minor, h.salary_minor, h.currency, h.started_on, \
+           NULL, NULL, 'from the role history', NULL, ?, NULL \
+         FROM (SELECT r.employee_id, r.started_on, r.salary_minor, r.currency, \
+                 LAG(r.salary_minor) OVER (PARTITION BY r.employee_id ORDER BY r.started_on, r.id) AS before_minor \
+               FROM role_assignment r WHERE r.employee_id > ?) h \
+         WHERE h.before_minor IS NOT NULL \
+           AND NOT EXISTS (SELECT 1 FROM pay_change p WHERE p.employee_id = h.employee_id)",
+    );
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [Utc::now().into(), after_id.into()],
+    ))
+    .await?;
     Ok(())
 }

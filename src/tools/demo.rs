@@ -476,6 +476,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     let trainer = seeder.trainer()?;
     let logins = seeder.logins;
     crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
+    crate::services::pay::backfill_from_role_history(&txn, 0).await?;
     pay_stories(&txn, &ladder, today).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())

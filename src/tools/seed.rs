@@ -1083,6 +1083,7 @@ async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppR
     let txn = db.begin_write().await?;
     crate::db::bulk::mark_loaded(&txn, base_id).await?;
     declare_genders(&txn, base_id).await?;
+    crate::services::pay::backfill_from_role_history(&txn, base_id).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
     load.phases.end("eligibility state");

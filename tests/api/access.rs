@@ -49,6 +49,8 @@ type Row = [Outcome; 5];
 const EVERYONE: Row = [Unauth, Allowed, Allowed, Allowed, Allowed];
 const MANAGERS_AND_HR: Row = [Unauth, Forbidden, Allowed, Allowed, Allowed];
 const HR_ONLY: Row = [Unauth, Forbidden, Forbidden, Allowed, Allowed];
+/// HR only, not even ADMIN (special-category data: gender).
+const HR_NOT_ADMIN: Row = [Unauth, Forbidden, Forbidden, Allowed, Forbidden];
 /// The target exists but only HR and ADMIN may see it.
 const HR_SEES_IT: Row = [Unauth, Hidden, Hidden, Allowed, Allowed];
 
@@ -113,8 +115,8 @@ fn cases() -> Vec<Case> {
         Case { name: "equityGrants outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { equityGrants { vestedUnits } } }", expect: HR_SEES_IT },
         Case { name: "payGapReport", query: "{ payGapReport { roleCode } }", expect: HR_ONLY },
         Case { name: "declareGender yourself", query: "mutation { declareGender(gender: UNDISCLOSED) { id } }", expect: EVERYONE },
-        Case { name: "declareGender for someone else", query: "mutation($outsider: ID!) { declareGender(gender: OTHER, employeeId: $outsider) { id } }", expect: HR_ONLY },
-        Case { name: "gender through a relation", query: "{ me { manager { gender } } }", expect: HR_ONLY },
+        Case { name: "declareGender for someone else", query: "mutation($outsider: ID!) { declareGender(gender: OTHER, employeeId: $outsider) { id } }", expect: HR_NOT_ADMIN },
+        Case { name: "gender through a relation", query: "{ me { manager { gender } } }", expect: HR_NOT_ADMIN },
         Case { name: "rejectNomination", query: "mutation($nomination: ID!) { rejectNomination(id: $nomination, reason: \"not now\") { id } }", expect: HR_ONLY },
         Case { name: "withdrawNomination in another chain", query: "mutation($nomination: ID!) { withdrawNomination(id: $nomination) { id } }", expect: HR_SEES_IT },
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", expect: HR_ONLY },

@@ -746,3 +746,82 @@ async fn a_promotion_into_a_leadership_band_sets_the_bonus_target_and_grants_its
     assert_eq!(grants[0]["units"], 600);
     assert_eq!(grants[0]["vestedUnits"], 0, "the cliff is a year away");
 }
+
+#[tokio::test]
+async fn a_stale_proposal_gives_way_to_a_new_one_and_history_stays_in_date_order() {
+    // Arrange: a merit raise waits while a promotion changes the pay.
+    let app = TestApp::spawn().await;
+    let (min, max) = csr_band(&app).await;
+    let csr = app.eligible_csr("Stella Stale", app.manager.id).await;
+    let waiting = app
+        .data(
+            PROPOSE,
+            input(&csr, (min + max) / 2, json!({})),
+            Some(&app.manager),
+        )
+        .await["proposePayChange"]["id"]
+        .clone();
+    let nomination = app.nominate(&app.manager, &csr).await;
+    app.data(
+        "mutation($id: ID!) { approveNomination(id: $id) { id } }",
+        json!({ "id": nomination }),
+        Some(&app.hr),
+    )
+    .await;
+    let promoted: i64 = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&app.hr))
+        .await["employee"]["salary"]["amount"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+
+    // Act
+    let stale = app
+        .gql(
+            DECIDE,
+            json!({ "id": waiting, "approve": true }),
+            Some(&app.hr),
+        )
+        .await;
+    let backdated = app
+        .gql(
+            PROPOSE,
+            input(
+                &csr,
+                promoted + 5_000,
+                json!({ "effectiveOn": (today - chrono::Days::new(1)).to_string() }),
+            ),
+            Some(&app.manager),
+        )
+        .await;
+    let fresh = app
+        .data(
+            PROPOSE,
+            input(&csr, promoted + 5_000, json!({})),
+            Some(&app.manager),
+        )
+        .await;
+    let history = app
+        .data(HISTORY, json!({ "id": csr.gid() }), Some(&app.hr))
+        .await;
+
+    // Assert
+    assert_eq!(error_code(&stale), "CONFLICT", "{stale}");
+    assert_eq!(error_code(&backdated), "BAD_USER_INPUT", "{backdated}");
+    // Before the promotion (the latest pay change, and the new role's start).
+    assert!(backdated["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("must not be before"));
+    assert_eq!(fresh["proposePayChange"]["status"], "PROPOSED");
+    assert_eq!(
+        fresh["proposePayChange"]["before"]["amount"],
+        promoted.to_string()
+    );
+    let rows = history["employee"]["payHistory"].as_array().unwrap();
+    let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["PROPOSED", "APPROVED", "REJECTED"], "{rows:?}");
+    assert_eq!(rows[1]["reason"], "PROMOTION");
+}

@@ -76,7 +76,7 @@ const DECIDE_PAY = `mutation DecidePay($id: ID!, $approve: Boolean!, $note: Stri
 }`;
 
 const PAY_GAPS = `query PayGaps {
-  payGapReport { roleCode market women men meanGapPercent medianGapPercent }
+  payGapReport { roleCode market currency women men meanGapPercent medianGapPercent }
   ladder { code title }
 }`;
 
@@ -310,7 +310,8 @@ export function render(main, app) {
               : `Did not approve the pay change of ${done.decidePayChange.employee.name}.`, yes ? 'good' : 'info');
             load();
           } catch (err) {
-            result.textContent = err instanceof GqlError && err.code === 'CONFLICT' ? `Already decided: ${err.message}` : `Could not decide: ${err.message}`;
+            result.textContent = err instanceof GqlError && err.code === 'CONFLICT'
+              ? `Not applied: ${err.message}.` : `Could not decide: ${err.message}`;
           }
         };
         approve.addEventListener('click', () => {
@@ -358,10 +359,10 @@ export function render(main, app) {
       rows.length
         ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Gender pay gap (scrolls sideways)' }, h('table', { class: 'data' },
           h('caption', { class: 'visually-hidden' }, 'Gender pay gap per role and market'),
-          h('thead', {}, h('tr', {}, ['Role', 'Market', 'Women', 'Men', 'Gap (mean)', 'Gap (median)'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('thead', {}, h('tr', {}, ['Role', 'Market', 'Paid in', 'Women', 'Men', 'Gap (mean)', 'Gap (median)'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, rows.map((r) => h('tr', {},
             h('th', { scope: 'row' }, titles.get(r.roleCode) || 'Another role'),
-            h('td', {}, r.market), h('td', {}, String(r.women)), h('td', {}, String(r.men)),
+            h('td', {}, r.market), h('td', {}, r.currency), h('td', {}, String(r.women)), h('td', {}, String(r.men)),
             h('td', {}, pct(r.meanGapPercent)), h('td', {}, pct(r.medianGapPercent)))))))
         : note('Nobody has declared a gender yet.'));
   }

@@ -93,6 +93,12 @@ const PROPOSE_PAY = `mutation ProposePay($input: PayChangeInput!) {
   proposePayChange(input: $input) { id status after { amount currency } employee { name } }
 }`;
 
+/** A server message without the field name it starts with ("newSalary: ..."). */
+function plainMessage(err) {
+  const text = (err && err.message) || 'The change could not be proposed.';
+  return text.replace(/^[A-Za-z.]+: /, '').replace(/^./, (c) => c.toUpperCase());
+}
+
 const PAY_REASONS = [['MERIT', 'Merit raise'], ['MARKET_ADJUSTMENT', 'Market adjustment'], ['CORRECTION', 'Correction']];
 
 /** Propose a pay change without a promotion: inside the band; HR decides. */
@@ -113,7 +119,7 @@ function payDialog(person, band, app, done) {
         band ? ` The ${person.role.title} band in ${person.market} is ${formatMoney(band.min)} to ${formatMoney(band.max)}; HR decides.` : ' There is no band for this role in their market; only HR may set it.'),
       h('div', { class: 'field' }, h('label', { for: amountId }, `New pay (${person.salary ? person.salary.currency : ''})`), amount),
       h('div', { class: 'field' }, h('label', { for: reasonId }, 'Reason'), reason),
-      h('div', { class: 'field' }, h('label', { for: noteId }, 'Why, for HR'), text),
+      h('div', { class: 'field' }, h('label', { for: noteId }, 'Why (HR and the person read it)'), text),
       result,
       h('div', { class: 'actions' }, submit, cancel)));
   cancel.addEventListener('click', () => dialog.close());
@@ -130,7 +136,7 @@ function payDialog(person, band, app, done) {
       done();
     } catch (err) {
       clear(result).append(h('p', { class: 'result result-error' },
-        err instanceof GqlError && err.code === 'CONFLICT' ? 'A pay change for this person is already waiting for HR.' : err.message));
+        err instanceof GqlError && err.code === 'CONFLICT' ? 'A pay change for this person is already waiting for HR.' : plainMessage(err)));
     } finally {
       submit.disabled = false;
     }
