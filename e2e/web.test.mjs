@@ -350,6 +350,9 @@ test('a manager nominates, HR approves, and the employee page updates live', asy
   // The news is at the top of her page, and the raise is in her pay history.
   assert.match(await next.textContent(), /Congratulations: you are now Team Lead/);
   assert.match(await yui.locator('[data-testid="pay-history"]').textContent(), /Promotion from .*¥470,000 → ¥587,500/);
+  // Team Lead is a leadership band: a bonus target and equity came with it.
+  assert.match(await yui.locator('[data-testid="my-pay"]').textContent(), /Bonus target: 10% of your pay/);
+  assert.match(await yui.locator('[data-testid="equity"]').textContent(), /500 equity units granted .*: 0 vested so far, all of them over 48 months \(nothing before 12 months\)/);
   assert.equal(await yui.evaluate(() => window.stillTheSamePage), true, 'updated without a reload');
   assert.match(await yui.locator('#who').textContent(), /Team Lead/);
   await shot(yui, '11-progression-after-approval-live');

@@ -484,7 +484,8 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     Ok(logins)
 }
 
-/// Pay (issue 20): most people declared a gender (so HR's `payGapReport`
+/// Pay (issue 20): the Team Lead band grants equity; most people declared
+/// a gender (so HR's `payGapReport`
 /// has figures; every seventh did not say), and Aoi Takahashi's Team Lead
 /// proposed a 3 % merit raise that waits for HR (`payChanges(status:
 /// PROPOSED)`, `decidePayChange`).
@@ -494,7 +495,22 @@ async fn pay_stories(
     today: NaiveDate,
 ) -> AppResult<()> {
     use crate::db::entities::{employee_gender, pay_change};
-    use sea_orm::QueryOrder;
+    use sea_orm::{IntoActiveModel, QueryOrder};
+    // The demo's Team Lead band also grants equity, so approving Yui's
+    // promotion tells the whole story: a raise, a 10 % bonus target and
+    // 500 units vesting over four years after a one-year cliff.
+    if let Some(band) = ladder
+        .roles
+        .iter()
+        .find(|r| r.code == "TEAM_LEAD")
+        .and_then(|r| ladder.band(r.id, "JP"))
+    {
+        let mut band = band.clone().into_active_model();
+        band.equity_units = Set(Some(500));
+        band.equity_vesting_months = Set(Some(48));
+        band.equity_cliff_months = Set(Some(12));
+        band.update(txn).await?;
+    }
     let people = employee::Entity::find()
         .order_by_asc(employee::Column::Id)
         .all(txn)

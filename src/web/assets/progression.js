@@ -21,6 +21,8 @@ const QUERY = `query MyProgression {
     compaRatio
     reviews { periodEnd rating csat avgResponseSeconds resolutionAccuracy interactionsPerDay }
     payHistory { id reason status effectiveOn before { amount currency } after { amount currency } }
+    bonusTargetPercent
+    equityGrants { id grantedOn units vestingMonths cliffMonths vestedUnits }
     progression {
       asOf monthsInRole monthsOfService rating eligible stalled
       currentRole { code title level }
@@ -528,7 +530,15 @@ export function render(main, app) {
         legend(STATUS_KEYS)),
       h('div', { class: 'options-grid' }, p.options.map((o) => optionCard(o, p, plans, ctx))),
       section('My nominations', { 'data-testid': 'my-nominations' }, nominationsList(mine)),
-      section('My pay', { 'data-testid': 'my-pay' }, payList(me.payHistory)),
+      section('My pay', { 'data-testid': 'my-pay' },
+        me.bonusTargetPercent ? h('p', {}, h('strong', {}, 'Bonus target: '), `${me.bonusTargetPercent}% of your pay`) : null,
+        me.equityGrants.length
+          ? h('ul', { class: 'nominations', 'data-testid': 'equity' }, me.equityGrants.map((g) => h('li', {},
+            h('strong', {}, `${g.units.toLocaleString('en')} equity units`), ` granted ${formatDate(g.grantedOn)}: `,
+            `${g.vestedUnits.toLocaleString('en')} vested so far, all of them over ${plural(g.vestingMonths, 'month')}`,
+            g.cliffMonths ? ` (nothing before ${plural(g.cliffMonths, 'month')})` : '')))
+          : null,
+        payList(me.payHistory)),
       section('Last reviews', {}, reviewsTable(me.reviews)));
     version += 1;
     root.dataset.version = String(version);
