@@ -179,6 +179,14 @@ impl Ladder {
             .find(|b| b.job_role_id == role_id && b.market == market)
     }
 
+    /// The band of `role_id` in `market` as the engine sees it, if it is
+    /// in `currency` (pay in another currency is never compared with it).
+    pub fn band_in(&self, role_id: i64, market: &str, currency: &str) -> Option<Band> {
+        self.band(role_id, market)
+            .filter(|b| b.currency == currency)
+            .map(band_fact)
+    }
+
     /// The rules of every step out of `role_id`, with the target band of
     /// `market`, in the engine's shape.
     pub fn step_rules(&self, role_id: i64, market: &str) -> Vec<StepRules> {

@@ -44,21 +44,25 @@ pub const MAX_VESTING_MONTHS: u32 = 120;
 impl Schedule {
     /// A schedule that adds up: some units, 1 to 120 months, a cliff within
     /// them.
+    /// Months come as the API and the tables hold them (signed); a
+    /// negative count does not add up either.
     pub fn new(
         granted_on: NaiveDate,
         units: i64,
-        vesting_months: u32,
-        cliff_months: u32,
+        vesting_months: i32,
+        cliff_months: i32,
     ) -> Result<Schedule, ScheduleError> {
         if !(1..=MAX_UNITS).contains(&units) {
             return Err(ScheduleError::Units);
         }
-        if !(1..=MAX_VESTING_MONTHS).contains(&vesting_months) {
-            return Err(ScheduleError::VestingMonths);
-        }
-        if cliff_months > vesting_months {
-            return Err(ScheduleError::Cliff);
-        }
+        let vesting_months = u32::try_from(vesting_months)
+            .ok()
+            .filter(|m| (1..=MAX_VESTING_MONTHS).contains(m))
+            .ok_or(ScheduleError::VestingMonths)?;
+        let cliff_months = u32::try_from(cliff_months)
+            .ok()
+            .filter(|&c| c <= vesting_months)
+            .ok_or(ScheduleError::Cliff)?;
         Ok(Schedule {
             granted_on,
             units,
@@ -119,14 +123,19 @@ mod tests {
             Err(ScheduleError::VestingMonths)
         );
         assert_eq!(Schedule::new(day, 10, 12, 13), Err(ScheduleError::Cliff));
+        assert_eq!(Schedule::new(day, 10, 12, -1), Err(ScheduleError::Cliff));
+        assert_eq!(
+            Schedule::new(day, 10, -12, 0),
+            Err(ScheduleError::VestingMonths)
+        );
     }
 
     proptest! {
         #[test]
         fn vesting_never_goes_down_never_exceeds_the_grant_and_ends_complete(
             units in 1i64..=MAX_UNITS,
-            vesting in 1u32..=MAX_VESTING_MONTHS,
-            cliff_share in 0u32..=100,
+            vesting in 1i32..=MAX_VESTING_MONTHS as i32,
+            cliff_share in 0i32..=100,
             start in 0i64..20_000,
             a in 0i64..5_000,
             b in 0i64..5_000,
@@ -138,10 +147,10 @@ mod tests {
             let on = |days: i64| g.vested_on(granted + chrono::Days::new(days as u64));
             prop_assert!(on(early) <= on(late));
             prop_assert!(on(late) <= units);
-            let end = crate::domain::tenure::add_months(granted, vesting).unwrap();
+            let end = crate::domain::tenure::add_months(granted, vesting as u32).unwrap();
             prop_assert_eq!(g.vested_on(end), units);
             if cliff > 0 {
-                let before_cliff = crate::domain::tenure::add_months(granted, cliff).unwrap() - chrono::Days::new(1);
+                let before_cliff = crate::domain::tenure::add_months(granted, cliff as u32).unwrap() - chrono::Days::new(1);
                 prop_assert_eq!(g.vested_on(before_cliff), 0);
             }
         }

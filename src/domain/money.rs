@@ -220,6 +220,13 @@ pub fn promotion_pay(current: i64, basis_points: i64, band: Option<&Band>) -> Op
     })
 }
 
+impl Band {
+    /// Whether `amount` lies within the band, both ends included.
+    pub fn contains(&self, amount: i64) -> bool {
+        (self.min..=self.max).contains(&amount)
+    }
+}
+
 /// Compa-ratio: salary / band midpoint. `None` when the midpoint is not
 /// positive.
 pub fn compa_ratio(salary: i64, band: &Band) -> Option<f64> {

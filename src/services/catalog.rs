@@ -84,16 +84,11 @@ pub async fn upsert_salary_band(
     let equity = input
         .equity
         .map(|(units, vesting, cliff)| {
-            let months = |field: &str, v: i32| {
-                u32::try_from(v).map_err(|_| {
-                    AppError::bad_input(format!("equityGuideline.{field}: must not be negative"))
-                })
-            };
             crate::domain::equity::Schedule::new(
                 chrono::NaiveDate::MIN,
                 i64::from(units),
-                months("vestingMonths", vesting)?,
-                months("cliffMonths", cliff)?,
+                vesting,
+                cliff,
             )
             .map_err(|e| AppError::bad_input(format!("equityGuideline.{e}")))?;
             Ok::<_, AppError>((i64::from(units), vesting, cliff))

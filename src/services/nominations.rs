@@ -380,10 +380,7 @@ pub async fn preview(
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::internal("nominee missing"))?;
-    let band = ladder
-        .band(step.to_role_id, &nominee.market)
-        .map(crate::db::facts::band_fact)
-        .filter(|b| b.currency == nominee.currency);
+    let band = ladder.band_in(step.to_role_id, &nominee.market, &nominee.currency);
     let new_minor = money::promotion_pay(nominee.salary_minor, raise_bp, band.as_ref())
         .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
     Ok(PayPreview {
@@ -465,10 +462,7 @@ async fn promote(
     grant: &Grant,
     nominee: employee::Model,
 ) -> AppResult<Promoted> {
-    let band = ladder
-        .band(grant.step.to_role_id, &nominee.market)
-        .map(crate::db::facts::band_fact)
-        .filter(|b| b.currency == nominee.currency);
+    let band = ladder.band_in(grant.step.to_role_id, &nominee.market, &nominee.currency);
     let new_salary = money::promotion_pay(nominee.salary_minor, grant.raise_bp, band.as_ref())
         .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
     let before = employees::public_json(&nominee);

@@ -108,13 +108,8 @@ pub async fn propose(
     ensure_after_latest(&txn, person.id, effective_on).await?;
     close_stale(&txn, &person).await?;
     let ladder = Ladder::load(&txn).await?;
-    let band = ladder
-        .band(person.job_role_id, &person.market)
-        .map(crate::db::facts::band_fact)
-        .filter(|b| b.currency == person.currency);
-    let inside = band
-        .as_ref()
-        .is_some_and(|b| (b.min..=b.max).contains(&after));
+    let band = ladder.band_in(person.job_role_id, &person.market, &person.currency);
+    let inside = band.as_ref().is_some_and(|b| b.contains(after));
     if !inside && override_reason.is_none() {
         let range = match &band {
             Some(b) => format!(
@@ -282,9 +277,8 @@ pub async fn decide(
         if before.override_reason.is_none() {
             let ladder = Ladder::load(&txn).await?;
             let inside = ladder
-                .band(person.job_role_id, &person.market)
-                .filter(|b| b.currency == person.currency)
-                .is_some_and(|b| (b.min_minor..=b.max_minor).contains(&before.after_minor));
+                .band_in(person.job_role_id, &person.market, &person.currency)
+                .is_some_and(|b| b.contains(before.after_minor));
             if !inside {
                 return Err(AppError::Conflict(
                     "the new pay is no longer inside the band of the person's role; propose it again"
@@ -611,14 +605,11 @@ pub async fn grant_equity(
     use crate::db::entities::equity_grant;
     policy::may_grant_equity(principal, input.employee_id)?;
     let granted_on = validate::date("grantedOn", input.granted_on)?;
-    let months = |field: &str, v: i32| {
-        u32::try_from(v).map_err(|_| AppError::bad_input(format!("{field}: must not be negative")))
-    };
     let schedule = crate::domain::equity::Schedule::new(
         granted_on,
         input.units,
-        months("vestingMonths", input.vesting_months)?,
-        months("cliffMonths", input.cliff_months)?,
+        input.vesting_months,
+        input.cliff_months,
     )
     .map_err(|e| AppError::bad_input(e.to_string()))?;
     let note = input

@@ -46,10 +46,7 @@ impl Employee {
     }
 
     fn band(&self, ladder: &crate::db::facts::Ladder) -> Option<money::Band> {
-        ladder
-            .band(self.0.job_role_id, &self.0.market)
-            .map(crate::db::facts::band_fact)
-            .filter(|b| b.currency == self.0.currency)
+        ladder.band_in(self.0.job_role_id, &self.0.market, &self.0.currency)
     }
 }
 

@@ -160,8 +160,8 @@ impl EquityGrant {
         let schedule = crate::domain::equity::Schedule::new(
             self.0.granted_on,
             self.0.units,
-            u32::try_from(self.0.vesting_months).unwrap_or(0),
-            u32::try_from(self.0.cliff_months).unwrap_or(0),
+            self.0.vesting_months,
+            self.0.cliff_months,
         )
         .map_err(|e| crate::error::AppError::internal(format!("stored grant: {e}")))?;
         Ok(i32::try_from(schedule.vested_on(as_of)).unwrap_or(i32::MAX))
