@@ -33,6 +33,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::db::entities::{certification, employee};
 use crate::db::facts::Facts;
 
 /// The channel the triggers on the facts' tables notify.
@@ -48,6 +49,27 @@ pub const CAPACITY: usize = 10_000;
 pub type KeptFacts = Kept<i64, Facts>;
 
 impl Default for KeptFacts {
+    fn default() -> Self {
+        Kept::new(TTL, CAPACITY)
+    }
+}
+
+/// Employees' rows (without secrets) by id, for queries' employee loader:
+/// emptied on every change to the `employee` table (channel
+/// `rungs_auth`, payload `employee`).
+pub type KeptEmployees = Kept<i64, employee::Model>;
+
+impl Default for KeptEmployees {
+    fn default() -> Self {
+        Kept::new(TTL, CAPACITY)
+    }
+}
+
+/// Employees' certificates (oldest first, none kept as an empty list) by
+/// employee id, for queries' certificate loader: emptied with the facts.
+pub type KeptCertifications = Kept<i64, Vec<certification::Model>>;
+
+impl Default for KeptCertifications {
     fn default() -> Self {
         Kept::new(TTL, CAPACITY)
     }

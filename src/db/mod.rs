@@ -52,6 +52,10 @@ pub struct Db {
     /// Employees' facts kept for queries, trusted while `notify` hears
     /// every change (see `kept`).
     pub facts: Arc<kept::KeptFacts>,
+    /// Employees' rows kept for queries (see `kept`).
+    pub kept_employees: Arc<kept::KeptEmployees>,
+    /// Employees' certificates kept for queries (see `kept`).
+    pub kept_certifications: Arc<kept::KeptCertifications>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -111,6 +115,24 @@ const HEAVY_CAPACITY: usize = 2;
 const LIGHT_CAPACITY: usize = 24;
 
 impl Db {
+    /// Forgets what queries keep between requests (facts, rows,
+    /// certificates): after a mutation of this process, whose client reads
+    /// what it wrote at once, without waiting for the database's
+    /// notification (see `kept`).
+    pub fn forget_kept(&self) {
+        self.facts.clear();
+        self.kept_employees.clear();
+        self.kept_certifications.clear();
+    }
+
+    /// Turns what queries keep on (the listener hears every change) or off
+    /// (it may have missed one), emptying it either way.
+    pub fn set_kept_live(&self, live: bool) {
+        self.facts.set_live(live);
+        self.kept_employees.set_live(live);
+        self.kept_certifications.set_live(live);
+    }
+
     /// Every change counter, in one statement.
     pub async fn versions(&self) -> Result<Versions, sea_orm::DbErr> {
         let counter = |name: &str| {
@@ -358,6 +380,8 @@ async fn connect_with(
         state_lock: Arc::new(tokio::sync::Mutex::new(())),
         sessions: Arc::default(),
         facts: Arc::default(),
+        kept_employees: Arc::default(),
+        kept_certifications: Arc::default(),
     })
 }
 

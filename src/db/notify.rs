@@ -3,10 +3,11 @@
 //! - [`AUTH_CHANNEL`], triggers (migration `m20261202_000010_auth_notify`)
 //!   notify whenever a session, an employee or the ladder changes, whoever
 //!   changed it (another instance, an import, a DBA's script); the session
-//!   cache (`auth::sessions`) empties.
+//!   cache (`auth::sessions`) empties, and on an employee's change the
+//!   kept employee rows (`db::kept`) too.
 //! - [`FACTS_CHANNEL`], a certificate, review, skill assessment or
 //!   nomination changed (migration `m20261204_000011_facts_notify`); the
-//!   kept facts (`db::kept`) empty.
+//!   kept facts and certificates (`db::kept`) empty.
 //! - [`EVENTS_CHANNEL`], an audit row about a nomination was committed
 //!   (migration `m20261204_000012_events_notify`), by any instance. The
 //!   payload holds only ids; this process re-reads the nomination and
@@ -80,7 +81,7 @@ pub fn spawn_listener(db: &Db, events: &EventBus) -> Option<tokio::task::JoinHan
         loop {
             listen(&pool, &db, &events, &mut cursor).await;
             db.sessions.set_live(false);
-            db.facts.set_live(false);
+            db.set_kept_live(false);
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }))
@@ -110,10 +111,8 @@ async fn listen(
     }
     // Subscribed: from here on nothing is missed, so what changed before is
     // forgotten and what was audited meanwhile is caught up.
-    db.sessions.clear();
-    db.facts.clear();
     db.sessions.set_live(true);
-    db.facts.set_live(true);
+    db.set_kept_live(true);
     if let Err(err) = catch_up(db, events, cursor).await {
         tracing::warn!(error = %err, "events could not be caught up");
         return;
@@ -122,14 +121,24 @@ async fn listen(
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => match notification.channel() {
-                FACTS_CHANNEL => db.facts.clear(),
+                FACTS_CHANNEL => {
+                    db.facts.clear();
+                    db.kept_certifications.clear();
+                }
                 EVENTS_CHANNEL => {
                     if let Err(err) = on_event(db, events, cursor, notification.payload()).await {
                         tracing::warn!(error = %err, "an event could not be read");
                         return;
                     }
                 }
-                _ => db.sessions.clear(),
+                _ => {
+                    db.sessions.clear();
+                    // The payload names the table; a session's or the
+                    // ladder's change leaves employees' rows as they were.
+                    if !matches!(notification.payload(), "login_session" | "ladder_version") {
+                        db.kept_employees.clear();
+                    }
+                }
             },
             // The connection dropped: what was sent meanwhile is lost.
             Ok(None) => return,

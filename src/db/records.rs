@@ -8,7 +8,7 @@ use sea_orm::{
     QueryOrder, Statement,
 };
 
-use crate::db::entities::{employee, skill_assessment};
+use crate::db::entities::{certification, employee, skill_assessment};
 use crate::domain::enrolment as enrolment_rules;
 use crate::domain::enums::EnrolmentStatus;
 
@@ -148,6 +148,56 @@ pub fn employee_columns_without_secrets(alias: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// One employee's row (without secrets) and their certificates, oldest
+/// first, in one statement (a join) where the row and then the certificates
+/// would take two: `employee(id:)` asks for both in one level.
+pub async fn employee_with_certifications<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<(employee::Model, Vec<certification::Model>)>, DbErr> {
+    use sea_orm::{FromQueryResult, IdenStatic, Iterable, Statement};
+    let employee_columns = employee::Column::iter()
+        .map(|c| {
+            if matches!(c, employee::Column::PasswordHash) {
+                "CAST(NULL AS TEXT) AS e_password_hash".to_owned()
+            } else {
+                format!("e.{0} AS e_{0}", c.as_str())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let certification_columns = certification::Column::iter()
+        .map(|c| format!("c.{0} AS c_{0}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DatabaseBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let statement = Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT {employee_columns}, {certification_columns} FROM employee e \
+             LEFT JOIN certification c ON c.employee_id = e.id \
+             WHERE e.id = {placeholder} ORDER BY c.issued_on, c.id"
+        ),
+        [id.into()],
+    );
+    let rows = db.query_all_raw(statement).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let employee = employee::Model::from_query_result(first, "e_")?;
+    let mut certifications = Vec::new();
+    for row in &rows {
+        if let Some(certification) = certification::Model::from_query_result_optional(row, "c_")? {
+            certifications.push(certification);
+        }
+    }
+    Ok(Some((employee, certifications)))
 }
 
 /// One row by its primary key (`node(id:)` reads an entity this way before

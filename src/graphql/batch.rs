@@ -204,6 +204,11 @@ impl<L: Loader> BatchLoader<L> {
         Ok(lock(&self.0.state).cache.get(&key).cloned().flatten())
     }
 
+    /// Whether `key`'s answer is known already (loaded or fed).
+    pub fn has(&self, key: i64) -> bool {
+        lock(&self.0.state).cache.contains_key(&key)
+    }
+
     /// Puts a value known already (the signed-in person's own row, say)
     /// into the cache.
     pub fn feed_one(&self, key: i64, value: L::Value) {

@@ -45,8 +45,9 @@ impl Loaders {
         Self::build(db, false)
     }
 
-    /// Loaders for a query: employees' facts come from the process's kept
-    /// facts when the database has told it of every change (`db::kept`).
+    /// Loaders for a query: employees' rows, certificates and facts come
+    /// from what the process keeps when the database has told it of every
+    /// change (`db::kept`).
     pub fn for_query(db: &Db) -> Self {
         Self::build(db, true)
     }
@@ -54,9 +55,21 @@ impl Loaders {
     fn build(db: &Db, kept_facts: bool) -> Self {
         let dispatcher = Dispatcher::default();
         Loaders {
-            employees: BatchLoader::new(EmployeeLoader(db.clone()), &dispatcher),
+            employees: BatchLoader::new(
+                EmployeeLoader {
+                    db: db.clone(),
+                    kept: kept_facts,
+                },
+                &dispatcher,
+            ),
             reports: BatchLoader::new(ReportsLoader(db.clone()), &dispatcher),
-            certifications: BatchLoader::new(CertificationsLoader(db.clone()), &dispatcher),
+            certifications: BatchLoader::new(
+                CertificationsLoader {
+                    db: db.clone(),
+                    kept: kept_facts,
+                },
+                &dispatcher,
+            ),
             reviews: BatchLoader::new(ReviewsLoader(db.clone()), &dispatcher),
             history: BatchLoader::new(HistoryLoader(db.clone()), &dispatcher),
             facts: BatchLoader::new(
@@ -111,17 +124,41 @@ fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> Has
     map
 }
 
-pub struct EmployeeLoader(Db);
+/// Employees' rows (without secrets) by id; for a query, only the rows this
+/// process does not keep (`db::kept`).
+pub struct EmployeeLoader {
+    db: Db,
+    kept: bool,
+}
 
 impl Loader for EmployeeLoader {
     type Value = employee::Model;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = crate::db::records::employees_without_secrets()
-            .filter(employee::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.conn)
-            .await?;
-        Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+        let read = |ids: Vec<i64>| async move {
+            let rows = crate::db::records::employees_without_secrets()
+                .filter(employee::Column::Id.is_in(ids))
+                .all(&self.db.conn)
+                .await?;
+            AppResult::Ok(
+                rows.into_iter()
+                    .map(|e| (e.id, e))
+                    .collect::<HashMap<_, _>>(),
+            )
+        };
+        if !self.kept {
+            return read(keys.to_vec()).await;
+        }
+        let kept = &self.db.kept_employees;
+        let generation = kept.generation();
+        let (mut found, missing) = kept.get_many(keys);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let rows = read(missing).await?;
+        kept.keep(rows.iter().map(|(id, row)| (*id, row)), generation);
+        found.extend(rows);
+        Ok(found)
     }
 }
 
@@ -141,20 +178,43 @@ impl Loader for ReportsLoader {
     }
 }
 
-/// Certifications by employee id, oldest first.
-pub struct CertificationsLoader(Db);
+/// Certifications by employee id, oldest first; for a query, only the
+/// employees' whose certificates this process does not keep (`db::kept`).
+pub struct CertificationsLoader {
+    db: Db,
+    kept: bool,
+}
 
 impl Loader for CertificationsLoader {
     type Value = Vec<certification::Model>;
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
-        let rows = certification::Entity::find()
-            .filter(certification::Column::EmployeeId.is_in(keys.iter().copied()))
-            .order_by_asc(certification::Column::IssuedOn)
-            .order_by_asc(certification::Column::Id)
-            .all(&self.0.conn)
-            .await?;
-        Ok(group(rows, |c| c.employee_id))
+        let read = |ids: Vec<i64>| async move {
+            let rows = certification::Entity::find()
+                .filter(certification::Column::EmployeeId.is_in(ids))
+                .order_by_asc(certification::Column::IssuedOn)
+                .order_by_asc(certification::Column::Id)
+                .all(&self.db.conn)
+                .await?;
+            AppResult::Ok(group(rows, |c| c.employee_id))
+        };
+        if !self.kept {
+            return read(keys.to_vec()).await;
+        }
+        let kept = &self.db.kept_certifications;
+        let generation = kept.generation();
+        let (mut found, missing) = kept.get_many(keys);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let mut read = read(missing.clone()).await?;
+        // Someone without certificates is kept too, as an empty list.
+        for id in &missing {
+            read.entry(*id).or_default();
+        }
+        kept.keep(read.iter().map(|(id, rows)| (*id, rows)), generation);
+        found.extend(read);
+        Ok(found)
     }
 }
 

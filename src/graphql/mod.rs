@@ -139,7 +139,7 @@ impl Executor for AppSchema {
             // Its client reads what it wrote at once, without waiting for
             // the database's notification (see `db::kept`).
             if let Some(db) = &self.db {
-                db.facts.clear();
+                db.forget_kept();
             }
         }
         response
@@ -186,9 +186,19 @@ impl AppSchema {
         // A subscription's events follow writes whose notification may not
         // have arrived yet: they read the database.
         let loaders = self.loaders(&mut request, false);
+        let forget = is_mutation(&mut request).then(|| self.db.clone()).flatten();
         let stream = self
             .schema
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default());
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |response| {
+                // As over HTTP: what this process keeps is forgotten after
+                // its own mutation (see `db::kept`).
+                if let Some(db) = &forget {
+                    db.forget_kept();
+                }
+                response
+            })
+            .boxed();
         match loaders {
             Some(loaders) => {
                 let dispatcher = loaders.dispatcher();

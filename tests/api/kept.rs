@@ -1,6 +1,7 @@
-//! Employees' facts kept by each instance for queries (issue 15): a review,
-//! certificate or nomination written anywhere (this instance, another one, a
-//! DBA's script) shows in every instance's `me { progression }` at once.
+//! What each instance keeps for queries (issue 15): employees' facts, rows
+//! and certificates. A review, certificate, nomination or change to an
+//! employee written anywhere (this instance, another one, a DBA's script)
+//! shows in every instance's answers at once.
 
 use std::time::{Duration, Instant};
 
@@ -133,4 +134,117 @@ async fn on_postgresql_a_second_me_progression_costs_no_statement_and_a_write_is
     .unwrap();
     let took = until(&app, &server.base, 5.0).await;
     assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+const ROW: &str =
+    "query($id: ID!) { employee(id: $id) { name site certifications { name status } } }";
+
+/// Asks `base` as HR for the employee until `check` holds (at most 2 s)
+/// and returns how long that took.
+async fn until_row(app: &TestApp, base: &str, check: impl Fn(&Value) -> bool) -> Duration {
+    let start = Instant::now();
+    loop {
+        let body = app
+            .gql_at(
+                base,
+                ROW,
+                json!({ "id": app.employee.gid() }),
+                Some(&app.hr.token),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        if check(&body["data"]["employee"]) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "still answered {body} after 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn certificate_names(employee: &Value) -> Vec<String> {
+    employee["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_employees_row_and_certificates_changed_anywhere_show_in_every_instance_at_once() {
+    let app = TestApp::spawn().await;
+    let other = app.second_instance().await;
+    if app.db.backend() == DatabaseBackend::Postgres {
+        app.wait_listening().await;
+    } else {
+        assert!(
+            !app.db.kept_employees.is_live(),
+            "SQLite has no notification"
+        );
+    }
+    // Read twice on each instance: the second read is answered from what
+    // the instance keeps, where it keeps rows.
+    for base in [app.address.as_str(), other.as_str()] {
+        for _ in 0..2 {
+            until_row(&app, base, |e| e["site"] != "Sapporo").await;
+        }
+    }
+
+    // Through the API on this instance: its very next read shows both.
+    app.data(
+        "mutation($id: ID!) { updateEmployee(id: $id, input: { site: \"Sapporo\" }) { id } }",
+        json!({ "id": app.employee.gid() }),
+        Some(&app.hr),
+    )
+    .await;
+    app.data(
+        "mutation($input: AddCertificationInput!) { addCertification(input: $input) { id } }",
+        json!({ "input": {
+            "employeeId": app.employee.gid(), "kind": "SIX_SIGMA", "name": "Kept Yellow",
+            "belt": "YELLOW", "issuedOn": "2025-05-01",
+        }}),
+        Some(&app.hr),
+    )
+    .await;
+    let body = app
+        .gql_at(
+            &app.address,
+            ROW,
+            json!({ "id": app.employee.gid() }),
+            Some(&app.hr.token),
+        )
+        .await;
+    assert_eq!(body["data"]["employee"]["site"], "Sapporo", "{body}");
+    assert!(certificate_names(&body["data"]["employee"]).contains(&"Kept Yellow".to_owned()));
+    let took = until_row(&app, &other, |e| {
+        e["site"] == "Sapporo" && certificate_names(e).contains(&"Kept Yellow".to_owned())
+    })
+    .await;
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+
+    // Behind the API's back: both instances see it.
+    let conn = &app.db.conn;
+    for sql in [
+        format!("UPDATE employee SET name = 'Renamed Behind' WHERE id = {}", app.employee.id),
+        format!(
+            "INSERT INTO certification (employee_id, kind, name, issued_on, status, created_at) \
+             VALUES ({}, 'LEADERSHIP_TRAINING', 'Behind Course', '2025-06-01', 'VERIFIED', CURRENT_TIMESTAMP)",
+            app.employee.id
+        ),
+    ] {
+        conn.execute_raw(Statement::from_string(conn.get_database_backend(), sql))
+            .await
+            .unwrap();
+    }
+    for base in [other.as_str(), app.address.as_str()] {
+        let took = until_row(&app, base, |e| {
+            e["name"] == "Renamed Behind"
+                && certificate_names(e).contains(&"Behind Course".to_owned())
+        })
+        .await;
+        assert!(took < Duration::from_secs(1), "took {took:?}");
+    }
 }

@@ -42,8 +42,25 @@ async fn viewable(
     principal: &crate::auth::Principal,
     id: i64,
 ) -> crate::error::AppResult<crate::db::entities::employee::Model> {
-    employees::check_view(context::db(ctx), principal, id).await?;
-    ctx.data_unchecked::<Loaders>()
+    let db = context::db(ctx);
+    employees::check_view(db, principal, id).await?;
+    let loaders = ctx.data_unchecked::<Loaders>();
+    // The row and the certificates asked for with it, in one statement
+    // when neither is known yet (kept by this process, or fed).
+    if ctx.look_ahead().field("certifications").exists()
+        && !loaders.employees.has(id)
+        && !loaders.certifications.has(id)
+        && db.kept_employees.get(&id).is_none()
+        && db.kept_certifications.get(&id).is_none()
+    {
+        if let Some((row, certifications)) =
+            crate::db::records::employee_with_certifications(&db.conn, id).await?
+        {
+            loaders.employees.feed_one(id, row);
+            loaders.certifications.feed_one(id, certifications);
+        }
+    }
+    loaders
         .employees
         .load_one(id)
         .await?
