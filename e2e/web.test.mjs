@@ -238,6 +238,18 @@ test('a CSR with gaps sees a dated plan naming the course session', async () => 
   await page.context().close();
 });
 
+test('a part-time CSR paid by the hour sees the rate and what it is a year full time', async () => {
+  const page = await newPage();
+  await signIn(page, 'riku.nakamura@rungs.example');
+  const salary = page.locator('dl.facts .fact', { hasText: 'Salary' });
+  await salary.waitFor();
+  const text = await salary.textContent();
+  assert.match(text, /¥220 an hour/);
+  assert.match(text, /half time · ¥457,600 a year full time · compa-ratio 0\.95/);
+  await shot(page, '05d-progression-hourly');
+  await page.context().close();
+});
+
 test('the progression page reads at a phone width', async () => {
   const page = await newPage(PHONE);
   await signIn(page, 'yui.sato@rungs.example');

@@ -111,6 +111,8 @@ pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
             role_since: None,
             salary: args.salary,
             currency: args.currency,
+            pay_basis: crate::domain::enums::PayBasis::Annual,
+            fte: 1.0,
             initial_password: Some(password),
         },
     )

@@ -21,6 +21,7 @@ mod m20261204_000013_pay_changes;
 mod m20261204_000014_gender;
 mod m20261204_000015_equity;
 mod m20261204_000016_leadership_pay;
+mod m20261204_000017_pay_basis;
 mod sql;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_gender::Migration),
             Box::new(m20261204_000015_equity::Migration),
             Box::new(m20261204_000016_leadership_pay::Migration),
+            Box::new(m20261204_000017_pay_basis::Migration),
         ]
     }
 }

@@ -114,6 +114,8 @@ mod tests {
                 role_since: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
                 salary_minor: 1,
                 currency: "USD".into(),
+                pay_basis: crate::db::entities::enums::PayBasis::Annual,
+                fte_bp: crate::domain::pay_basis::FULL_TIME_BP,
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
             },

@@ -357,7 +357,7 @@ pub const DEFERRED_INDEXES: &[&str] = &[
     "employee_site_hired",
     "employee_market_hired",
     "employee_manager_hired",
-    "employee_salary_histogram",
+    "employee_pay_histogram",
     "certification_coverage",
 ];
 

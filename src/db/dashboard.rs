@@ -13,14 +13,16 @@ use sea_orm::{
 use crate::db::eligibility_state::PersonRow;
 use crate::db::facts::Fold;
 
-/// How many people hired by the day earn one salary in one role, market
-/// and currency (and, when grouped by site or manager, share that `key`).
+/// How many people hired by the day earn one salary in one role, market,
+/// currency, basis and FTE (and, when grouped by site or manager, share that `key`).
 #[derive(Debug, FromQueryResult)]
 pub struct SalaryCount {
     pub key: Option<String>,
     pub job_role_id: i64,
     pub market: String,
     pub currency: String,
+    pub pay_basis: crate::db::entities::enums::PayBasis,
+    pub fte_bp: i64,
     pub salary_minor: i64,
     pub n: i64,
 }
@@ -29,7 +31,7 @@ pub struct SalaryCount {
 /// `scope_filter`, a condition on `e.id`, or empty), one row per distinct
 /// (`key`, role, market, currency, salary), handed to `each` as the
 /// database streams it. Grouped without `key` the database walks
-/// `employee_salary_histogram` in order; the rows are as many as distinct
+/// `employee_pay_histogram` in order; the rows are as many as distinct
 /// salaries, not people, and none is kept here.
 pub async fn salary_histogram(
     db: &DatabaseConnection,
@@ -43,9 +45,11 @@ pub async fn salary_histogram(
         None => ("CAST(NULL AS TEXT) AS key".to_owned(), String::new()),
     };
     let sql = format!(
-        "SELECT {select_key}, e.job_role_id, e.market, e.currency, e.salary_minor, COUNT(*) AS n \
+        "SELECT {select_key}, e.job_role_id, e.market, e.currency, e.pay_basis, e.fte_bp, \
+                e.salary_minor, COUNT(*) AS n \
          FROM employee e WHERE e.hired_on <= {}{scope_filter} \
-         GROUP BY {group_key}e.job_role_id, e.market, e.currency, e.salary_minor",
+         GROUP BY {group_key}e.job_role_id, e.market, e.currency, e.pay_basis, e.fte_bp, \
+                  e.salary_minor",
         day(as_of)
     );
     for_each_row(db, sql, each).await
@@ -219,7 +223,7 @@ pub async fn people_after<C: ConnectionTrait>(
     rows(
         db,
         format!(
-            "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
+            "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency, pay_basis, fte_bp \
              FROM employee WHERE id > {after} AND hired_on <= {}{} ORDER BY id LIMIT {limit}",
             day(as_of),
             chain_filter(chain, "employee.id")

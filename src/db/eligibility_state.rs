@@ -109,16 +109,28 @@ pub struct PersonRow {
     pub role_since: NaiveDate,
     pub salary_minor: i64,
     pub currency: String,
+    pub pay_basis: crate::db::entities::enums::PayBasis,
+    pub fte_bp: i64,
 }
 
 impl PersonRow {
-    /// The engine's view of this person with `facts`.
-    pub fn with<'a>(&self, facts: &'a crate::db::facts::Facts) -> EmployeeFacts<'a> {
+    /// The engine's view of this person with `facts` (the ladder gives
+    /// their market's standard hours).
+    pub fn with<'a>(
+        &self,
+        facts: &'a crate::db::facts::Facts,
+        ladder: &crate::db::facts::Ladder,
+    ) -> EmployeeFacts<'a> {
         EmployeeFacts {
             hired_on: self.hired_on,
             role_since: self.role_since,
             salary_minor: self.salary_minor,
             currency: self.currency.clone(),
+            pay: crate::domain::pay_basis::PayTerms {
+                basis: self.pay_basis.into(),
+                fte_bp: self.fte_bp,
+                annual_hours: ladder.annual_hours(&self.market),
+            },
             certifications: &facts.certifications,
             reviews: &facts.reviews,
             skills: &facts.skills,
@@ -133,7 +145,7 @@ pub async fn people<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<Perso
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency \
+        "SELECT id, job_role_id, manager_id, site, market, hired_on, role_since, salary_minor, currency, pay_basis, fte_bp \
          FROM employee WHERE id IN ({}) ORDER BY id",
         id_list(ids)
     );

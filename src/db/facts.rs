@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
 use crate::db::entities::{
-    job_role, ladder_step, salary_band, skill, step_requirement, step_skill,
+    employee, job_role, ladder_step, market_hours, salary_band, skill, step_requirement, step_skill,
 };
 use crate::domain::eligibility::{
     CertFact, Requirement, ReviewFact, SkillFact, SkillRequirement, StepRules,
@@ -18,6 +18,7 @@ use crate::domain::enums::{
     AssessmentSource, CefrLevel, CertificationKind, CertificationStatus, SixSigmaBelt,
 };
 use crate::domain::money::Band;
+use crate::domain::pay_basis::PayTerms;
 
 /// The whole ladder as of now: small (tens of rows), loaded once per request.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,8 @@ pub struct Ladder {
     pub skills: Vec<skill::Model>,
     /// Skill requirements per step id.
     pub step_skills: HashMap<i64, Vec<step_skill::Model>>,
+    /// Standard annual hours by market (`domain::pay_basis`).
+    pub market_hours: HashMap<String, i64>,
 }
 
 impl Ladder {
@@ -70,6 +73,12 @@ impl Ladder {
         {
             step_skills.entry(need.step_id).or_default().push(need);
         }
+        let market_hours = market_hours::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.market, m.annual_hours))
+            .collect();
         Ok(Ladder {
             roles,
             steps,
@@ -77,6 +86,7 @@ impl Ladder {
             bands,
             skills,
             step_skills,
+            market_hours,
         })
     }
 
@@ -179,12 +189,45 @@ impl Ladder {
             .find(|b| b.job_role_id == role_id && b.market == market)
     }
 
-    /// The band of `role_id` in `market` as the engine sees it, if it is
-    /// in `currency` (pay in another currency is never compared with it).
-    pub fn band_in(&self, role_id: i64, market: &str, currency: &str) -> Option<Band> {
-        self.band(role_id, market)
-            .filter(|b| b.currency == currency)
-            .map(band_fact)
+    /// The standard annual hours of `market` (2,080 when none is on
+    /// record).
+    pub fn annual_hours(&self, market: &str) -> i64 {
+        self.market_hours
+            .get(market)
+            .copied()
+            .unwrap_or(crate::domain::pay_basis::DEFAULT_ANNUAL_HOURS)
+    }
+
+    /// How `person` is paid: their basis and FTE, and their market's hours.
+    pub fn pay_terms(&self, person: &employee::Model) -> PayTerms {
+        PayTerms {
+            basis: person.pay_basis.into(),
+            fte_bp: person.fte_bp,
+            annual_hours: self.annual_hours(&person.market),
+        }
+    }
+
+    /// The band of `role_id` in `market` on its own basis (full time).
+    pub fn band_fact(&self, model: &salary_band::Model) -> Band {
+        band_fact(model, self.annual_hours(&model.market))
+    }
+
+    /// The band of `role_id` in the person's market and currency, on the
+    /// band's own basis (for [`crate::domain::pay_basis::compa_ratio`]).
+    pub fn band_own(&self, role_id: i64, person: &employee::Model) -> Option<Band> {
+        self.band(role_id, &person.market)
+            .filter(|b| b.currency == person.currency)
+            .map(|b| self.band_fact(b))
+    }
+
+    /// The band of `role_id` in the person's market as the engine sees it,
+    /// carried into the person's own terms (basis and FTE, see
+    /// `domain::pay_basis`), if it is in their currency (pay in another
+    /// currency is never compared with it).
+    pub fn band_in(&self, role_id: i64, person: &employee::Model) -> Option<Band> {
+        self.band(role_id, &person.market)
+            .filter(|b| b.currency == person.currency)
+            .and_then(|b| self.pay_terms(person).band(&self.band_fact(b)))
     }
 
     /// The rules of every step out of `role_id`, with the target band of
@@ -224,7 +267,9 @@ impl Ladder {
                     min_level: need.min_level.clamp(0, 5) as u8,
                 })
                 .collect(),
-            target_band: self.band(step.to_role_id, market).map(band_fact),
+            target_band: self
+                .band(step.to_role_id, market)
+                .map(|b| self.band_fact(b)),
         }
     }
 }
@@ -253,12 +298,15 @@ pub fn requirement_fact(model: &step_requirement::Model) -> Requirement {
     }
 }
 
-pub fn band_fact(model: &salary_band::Model) -> Band {
+/// A band on its own basis; `annual_hours` are its market's.
+pub fn band_fact(model: &salary_band::Model, annual_hours: i64) -> Band {
     Band {
         min: model.min_minor,
         max: model.max_minor,
         midpoint: model.midpoint_minor,
         currency: model.currency.clone(),
+        basis: model.pay_basis.into(),
+        annual_hours,
     }
 }
 

@@ -226,6 +226,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What a salary or a band amount is per: a year, a month or an hour
+    /// (issue 20). Amounts on different bases are compared as annualised
+    /// full-time equivalents (`domain::pay_basis`).
+    PayBasis {
+        Annual => "ANNUAL",
+        Monthly => "MONTHLY",
+        Hourly => "HOURLY",
+    }
+}
+
+wire_enum! {
     /// Where a pay change stands: PROPOSED until HR approves or rejects it.
     PayChangeStatus {
         Proposed => "PROPOSED",
@@ -292,6 +303,7 @@ mod tests {
             EligibilityStatus::parse,
         );
         round_trips(Gender::ALL, Gender::as_str, Gender::parse);
+        round_trips(PayBasis::ALL, PayBasis::as_str, PayBasis::parse);
         round_trips(
             PayChangeReason::ALL,
             PayChangeReason::as_str,

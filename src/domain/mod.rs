@@ -25,6 +25,7 @@ pub mod enums;
 pub mod equity;
 pub mod money;
 pub mod nomination;
+pub mod pay_basis;
 pub mod pay_gap;
 pub mod plan;
 pub mod staffing;

@@ -206,6 +206,10 @@ pub struct Band {
     pub midpoint: i64,
     /// ISO 4217 code of the band's amounts.
     pub currency: String,
+    /// What the amounts are per (a year, a month, an hour).
+    pub basis: crate::domain::enums::PayBasis,
+    /// The market's standard annual hours (for an HOURLY basis).
+    pub annual_hours: i64,
 }
 
 /// Pay on promotion: [`apply_raise`], then raised to the band minimum if
@@ -259,6 +263,8 @@ mod tests {
             max,
             midpoint: default_midpoint(min, max),
             currency: "JPY".into(),
+            basis: crate::domain::enums::PayBasis::Annual,
+            annual_hours: crate::domain::pay_basis::DEFAULT_ANNUAL_HOURS,
         }
     }
 
@@ -497,7 +503,7 @@ mod tests {
             min: i64::MIN,
             max: i64::MAX,
             midpoint: 0,
-            currency: "JPY".into(),
+            ..flat.clone()
         };
         assert_eq!(range_penetration(i64::MIN, &extreme), Some(0.0));
     }

@@ -990,6 +990,7 @@ mod tests {
             role_since,
             salary_minor: 400_000,
             currency: "JPY".into(),
+            pay: crate::domain::pay_basis::PayTerms::default(),
             certifications: certs,
             reviews,
             skills,

@@ -46,6 +46,8 @@ pub struct BandInput {
     pub bonus_target_percent: Option<f64>,
     /// Leadership: equity guideline (units, vesting months, cliff months).
     pub equity: Option<(i32, i32, i32)>,
+    /// What the amounts are per.
+    pub basis: crate::domain::enums::PayBasis,
 }
 
 /// Creates or replaces the band of (role, market).
@@ -117,6 +119,7 @@ pub async fn upsert_salary_band(
             active.equity_units = Set(equity.map(|e| e.0));
             active.equity_vesting_months = Set(equity.map(|e| e.1));
             active.equity_cliff_months = Set(equity.map(|e| e.2));
+            active.pay_basis = Set(input.basis.into());
             active.update(&txn).await?
         }
         None => {
@@ -128,6 +131,7 @@ pub async fn upsert_salary_band(
                 max_minor: Set(max),
                 midpoint_minor: Set(midpoint),
                 bonus_target_bp: Set(bonus_bp),
+                pay_basis: Set(input.basis.into()),
                 equity_units: Set(equity.map(|e| e.0)),
                 equity_vesting_months: Set(equity.map(|e| e.1)),
                 equity_cliff_months: Set(equity.map(|e| e.2)),
@@ -152,12 +156,66 @@ pub async fn upsert_salary_band(
     Ok(saved)
 }
 
+/// Sets the standard annual hours of a market (HR and ADMIN): an hourly
+/// rate times these is a year full time. Moves the ladder's version, so
+/// every answer that compares hourly pay changes at once.
+pub async fn set_standard_hours(
+    db: &Db,
+    principal: &Principal,
+    market: &str,
+    annual_hours: i32,
+) -> AppResult<crate::db::entities::market_hours::Model> {
+    use crate::db::entities::market_hours;
+    policy::may_administer(principal)?;
+    let market = validate::market(market)?;
+    if !(1..=8_784).contains(&annual_hours) {
+        return Err(AppError::bad_input(
+            "annualHours: between 1 and 8784 (the hours in a leap year), e.g. 2080 for 40 hours a week",
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let existing = market_hours::Entity::find_by_id(market.clone())
+        .one(&txn)
+        .await?;
+    let before = existing.as_ref().map(|m| m.annual_hours);
+    let now = chrono::Utc::now();
+    let saved = match existing {
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.annual_hours = Set(i64::from(annual_hours));
+            active.updated_at = Set(now);
+            active.update(&txn).await?
+        }
+        None => {
+            market_hours::ActiveModel {
+                market: Set(market.clone()),
+                annual_hours: Set(i64::from(annual_hours)),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "SET_STANDARD_HOURS",
+        "market_hours",
+        0,
+        json!({ "market": market, "before": before, "after": annual_hours }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 fn band_json(band: &salary_band::Model) -> serde_json::Value {
     json!({
         "jobRoleId": band.job_role_id, "market": band.market, "currency": band.currency,
         "minMinor": band.min_minor, "maxMinor": band.max_minor, "midpointMinor": band.midpoint_minor,
         "bonusTargetBp": band.bonus_target_bp, "equityUnits": band.equity_units,
         "equityVestingMonths": band.equity_vesting_months, "equityCliffMonths": band.equity_cliff_months,
+        "payBasis": band.pay_basis.as_str(),
     })
 }
 

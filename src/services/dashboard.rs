@@ -19,8 +19,8 @@ use crate::domain::bounds::BUCKETS;
 use crate::domain::eligibility::{self, StepRules};
 use crate::domain::enums::CertificationKind;
 use crate::domain::plan;
+use crate::domain::stats;
 use crate::domain::tenure;
-use crate::domain::{money, stats};
 use crate::error::AppResult;
 
 /// Whose figures: everyone, or the chain below one manager.
@@ -188,7 +188,7 @@ async fn load_snapshot(
             let steps = rules
                 .entry((p.job_role_id, p.market.clone()))
                 .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
-            let facts = p.with(&folded);
+            let facts = p.with(&folded, ladder);
             let progression = eligibility::evaluate(&facts, steps, as_of);
             for course in plan::unblocking_courses(&facts, steps, &progression, &awards, as_of) {
                 *course_unblocks.entry(course).or_default() += 1;
@@ -522,8 +522,20 @@ async fn compute_compa_ratios(
         let bands = ladder.bands.iter().filter(|b| {
             b.job_role_id == row.job_role_id && b.market == row.market && b.currency == row.currency
         });
-        for band in bands.map(crate::db::facts::band_fact) {
-            let Some(ratio) = money::compa_ratio(row.salary_minor, &band) else {
+        // Each band carried into the row's terms (basis, FTE): compared as
+        // annualised full-time equivalents (`domain::pay_basis`).
+        let terms = crate::domain::pay_basis::PayTerms {
+            basis: row.pay_basis.into(),
+            fte_bp: row.fte_bp,
+            annual_hours: ladder.annual_hours(&row.market),
+        };
+        for own in bands.map(|b| ladder.band_fact(b)) {
+            let Some(ratio) = crate::domain::pay_basis::compa_ratio(row.salary_minor, &terms, &own)
+            else {
+                continue;
+            };
+            // Below and above by the exact test (the band in the row's terms).
+            let Some(band) = terms.band(&own) else {
                 continue;
             };
             groups.entry(key.clone()).or_default().push(RatioCount {

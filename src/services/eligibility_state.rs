@@ -72,7 +72,7 @@ pub async fn compute<C: ConnectionTrait>(
         let steps = rules
             .entry((p.job_role_id, p.market.clone()))
             .or_insert_with(|| ladder.step_rules(p.job_role_id, &p.market));
-        let employee_facts = p.with(&f);
+        let employee_facts = p.with(&f, ladder);
         let progression = eligibility::evaluate(&employee_facts, steps, today);
         let blocked = progression
             .options

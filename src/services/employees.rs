@@ -234,7 +234,20 @@ pub struct NewEmployee {
     pub role_since: Option<NaiveDate>,
     pub salary: String,
     pub currency: String,
+    /// What `salary` is per.
+    pub pay_basis: crate::domain::enums::PayBasis,
+    /// FTE, as the API gives it (checked: in (0, 1], four decimals).
+    pub fte: f64,
     pub initial_password: Option<String>,
+}
+
+/// The FTE argument in basis points, or BAD_USER_INPUT naming `field`.
+pub fn fte_bp(field: &str, fte: f64) -> AppResult<i64> {
+    crate::domain::pay_basis::fte_from_number(fte).ok_or_else(|| {
+        AppError::bad_input(format!(
+            "{field}: a number above 0 and at most 1 with at most four decimals, e.g. 0.5 for half time"
+        ))
+    })
 }
 
 /// Creates an employee with their first role-history row. `actor` is `None`
@@ -293,6 +306,7 @@ struct NewFields {
     role_since: NaiveDate,
     employee_number: Option<String>,
     password_hash: Option<String>,
+    fte_bp: i64,
 }
 
 impl NewFields {
@@ -330,6 +344,7 @@ impl NewFields {
             role_since,
             employee_number,
             password_hash,
+            fte_bp: fte_bp("fte", input.fte)?,
         })
     }
 }
@@ -373,6 +388,8 @@ async fn insert_new(
         role_since: Set(fields.role_since),
         salary_minor: Set(fields.salary_minor),
         currency: Set(fields.currency.clone()),
+        pay_basis: Set(input.pay_basis.into()),
+        fte_bp: Set(fields.fte_bp),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -429,6 +446,10 @@ pub struct EmployeeChanges {
     pub market: Option<String>,
     pub work_arrangement: Option<WorkArrangement>,
     pub employment_type: Option<EmploymentType>,
+    /// A new basis for the salary on record (the amount stays).
+    pub pay_basis: Option<crate::domain::enums::PayBasis>,
+    /// A new FTE, as the API gives it (the amount stays).
+    pub fte: Option<f64>,
 }
 
 pub async fn update(
@@ -438,6 +459,7 @@ pub async fn update(
     changes: EmployeeChanges,
 ) -> AppResult<employee::Model> {
     policy::may_update_employee(principal, None, changes.access_role.is_some())?;
+    let new_fte = changes.fte.map(|f| fte_bp("fte", f)).transpose()?;
     let txn = db.begin_write().await?;
     let before = employee::Entity::find_by_id(id)
         .one(&txn)
@@ -483,6 +505,12 @@ pub async fn update(
     if let Some(kind) = changes.employment_type {
         active.employment_type = Set(kind.into());
     }
+    if let Some(basis) = changes.pay_basis {
+        active.pay_basis = Set(basis.into());
+    }
+    if let Some(fte) = new_fte {
+        active.fte_bp = Set(fte);
+    }
     active.updated_at = Set(Utc::now());
     let after = active.update(&txn).await?;
     audit::record(
@@ -516,5 +544,7 @@ pub fn public_json(e: &employee::Model) -> serde_json::Value {
         "roleSince": e.role_since,
         "salaryMinor": e.salary_minor,
         "currency": e.currency,
+        "payBasis": e.pay_basis.as_str(),
+        "fteBp": e.fte_bp,
     })
 }

@@ -345,8 +345,13 @@ pub struct PayPreview {
     pub raise_max_bp: i64,
     /// The new pay, clamped into the band as the approval would.
     pub new_minor: i64,
-    /// The target role's band in the nominee's market and currency.
+    /// The target role's band in the nominee's market and currency, in
+    /// the nominee's terms (basis, FTE).
     pub band: Option<money::Band>,
+    /// The same band on its own basis, and the nominee's terms: ratios
+    /// compare annualised full-time amounts (`domain::pay_basis`).
+    pub own_band: Option<money::Band>,
+    pub terms: crate::domain::pay_basis::PayTerms,
 }
 
 impl PayPreview {
@@ -380,9 +385,11 @@ pub async fn preview(
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::internal("nominee missing"))?;
-    let band = ladder.band_in(step.to_role_id, &nominee.market, &nominee.currency);
+    let band = ladder.band_in(step.to_role_id, &nominee);
     let new_minor = money::promotion_pay(nominee.salary_minor, raise_bp, band.as_ref())
         .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
+    let own_band = ladder.band_own(step.to_role_id, &nominee);
+    let terms = ladder.pay_terms(&nominee);
     Ok(PayPreview {
         nomination: found,
         current_minor: nominee.salary_minor,
@@ -392,6 +399,8 @@ pub async fn preview(
         raise_max_bp: step.raise_max_bp.min(money::MAX_RAISE_BP),
         new_minor,
         band,
+        own_band,
+        terms,
     })
 }
 
@@ -462,7 +471,7 @@ async fn promote(
     grant: &Grant,
     nominee: employee::Model,
 ) -> AppResult<Promoted> {
-    let band = ladder.band_in(grant.step.to_role_id, &nominee.market, &nominee.currency);
+    let band = ladder.band_in(grant.step.to_role_id, &nominee);
     let new_salary = money::promotion_pay(nominee.salary_minor, grant.raise_bp, band.as_ref())
         .ok_or_else(|| AppError::bad_input("the new salary would overflow"))?;
     let before = employees::public_json(&nominee);

@@ -108,7 +108,7 @@ pub async fn propose(
     ensure_after_latest(&txn, person.id, effective_on).await?;
     close_stale(&txn, &person).await?;
     let ladder = Ladder::load(&txn).await?;
-    let band = ladder.band_in(person.job_role_id, &person.market, &person.currency);
+    let band = ladder.band_in(person.job_role_id, &person);
     let inside = band.as_ref().is_some_and(|b| b.contains(after));
     if !inside && override_reason.is_none() {
         let range = match &band {
@@ -277,7 +277,7 @@ pub async fn decide(
         if before.override_reason.is_none() {
             let ladder = Ladder::load(&txn).await?;
             let inside = ladder
-                .band_in(person.job_role_id, &person.market, &person.currency)
+                .band_in(person.job_role_id, &person)
                 .is_some_and(|b| b.contains(before.after_minor));
             if !inside {
                 return Err(AppError::Conflict(
@@ -472,13 +472,16 @@ struct GapRow {
     market: String,
     currency: String,
     salary_minor: i64,
+    pay_basis: crate::db::entities::enums::PayBasis,
+    fte_bp: i64,
     gender: String,
     pay_then: Option<i64>,
     currency_then: Option<String>,
     role_then: Option<i64>,
 }
 
-/// HR: the gender pay gap per role and market on `as_of`, in base pay:
+/// HR: the gender pay gap per role and market on `as_of`, in base pay as
+/// annualised full-time equivalents:
 /// everyone hired by then who declared WOMAN or MAN, with the role they
 /// held and the pay they had that day (from the role and pay histories).
 /// Groups with nobody on one side show their counts with no gap.
@@ -494,7 +497,7 @@ pub async fn pay_gap_report(
     let backend = db.conn.get_database_backend();
     let sql = crate::db::placeholders(
         backend,
-        "SELECT e.job_role_id, e.market, e.currency, e.salary_minor, g.gender, \
+        "SELECT e.job_role_id, e.market, e.currency, e.salary_minor, e.pay_basis, e.fte_bp, g.gender, \
            (SELECT p.before_minor FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
               AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS pay_then, \
            (SELECT p.currency FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
@@ -519,7 +522,16 @@ pub async fn pay_gap_report(
         let Some(role) = ladder.role(role_id) else {
             continue;
         };
-        let pay = row.pay_then.unwrap_or(row.salary_minor);
+        // Compared as annualised full-time equivalents (`domain::pay_basis`;
+        // the person's basis and FTE today).
+        let terms = crate::domain::pay_basis::PayTerms {
+            basis: row.pay_basis.into(),
+            fte_bp: row.fte_bp,
+            annual_hours: ladder.annual_hours(&row.market),
+        };
+        let Some(pay) = terms.annualise(row.pay_then.unwrap_or(row.salary_minor)) else {
+            continue;
+        };
         let currency = row.currency_then.unwrap_or(row.currency);
         let entry = groups
             .entry((role.code.clone(), row.market, currency))

@@ -9,12 +9,17 @@ use crate::db::facts::{Facts, Ladder};
 use crate::domain::eligibility::{self, EmployeeFacts, Progression};
 
 /// The engine's view of one employee and their facts.
-pub fn employee_facts<'a>(employee: &employee::Model, facts: &'a Facts) -> EmployeeFacts<'a> {
+pub fn employee_facts<'a>(
+    ladder: &Ladder,
+    employee: &employee::Model,
+    facts: &'a Facts,
+) -> EmployeeFacts<'a> {
     EmployeeFacts {
         hired_on: employee.hired_on,
         role_since: employee.role_since,
         salary_minor: employee.salary_minor,
         currency: employee.currency.clone(),
+        pay: ladder.pay_terms(employee),
         certifications: &facts.certifications,
         reviews: &facts.reviews,
         skills: &facts.skills,
@@ -30,7 +35,7 @@ pub fn evaluate(
     as_of: NaiveDate,
 ) -> Progression {
     let steps = ladder.step_rules(employee.job_role_id, &employee.market);
-    eligibility::evaluate(&employee_facts(employee, facts), &steps, as_of)
+    eligibility::evaluate(&employee_facts(ladder, employee, facts), &steps, as_of)
 }
 
 /// The development plan towards `target_role_code` as of `as_of`: the
@@ -58,6 +63,11 @@ pub async fn plan(
         })?;
     let rules = ladder.rules_for(step, &employee.market);
     let offers = crate::services::training::offers_for(db, employee.id, as_of).await?;
-    crate::domain::plan::plan(&employee_facts(employee, facts), &rules, &offers, as_of)
-        .ok_or_else(|| AppError::internal("the engine gave no option for one step"))
+    crate::domain::plan::plan(
+        &employee_facts(ladder, employee, facts),
+        &rules,
+        &offers,
+        as_of,
+    )
+    .ok_or_else(|| AppError::internal("the engine gave no option for one step"))
 }

@@ -91,7 +91,11 @@ async fn chunk(
         let steps = rules
             .entry((person.job_role_id, person.market.clone()))
             .or_insert_with(|| ladder.step_rules(person.job_role_id, &person.market));
-        let result = eligibility::evaluate(&progression::employee_facts(&person, f), steps, as_of);
+        let result = eligibility::evaluate(
+            &progression::employee_facts(ladder, &person, f),
+            steps,
+            as_of,
+        );
         let current = ladder
             .role(person.job_role_id)
             .map(|r| r.code.clone())

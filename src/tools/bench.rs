@@ -403,6 +403,8 @@ async fn accounts(db: &Db, clients: usize) -> anyhow::Result<(String, Vec<String
             role_since: None,
             salary: "600000".into(),
             currency: "JPY".into(),
+            pay_basis: crate::domain::enums::PayBasis::Annual,
+            fte: 1.0,
             initial_password: Some(BENCH_PASSWORD.into()),
         },
     )

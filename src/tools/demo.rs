@@ -532,6 +532,29 @@ async fn pay_stories(
         .insert(txn)
         .await?;
     }
+    // Riku works half time, paid by the hour: ¥220 an hour is ¥457,600 a
+    // year full time (2,080 hours), a compa-ratio of 0.95 in the CSR band.
+    if let Some(riku) = people
+        .iter()
+        .find(|p| p.email == "riku.nakamura@rungs.example")
+    {
+        use crate::db::entities::role_assignment;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let mut active = riku.clone().into_active_model();
+        active.pay_basis = Set(stored::PayBasis::Hourly);
+        active.fte_bp = Set(5_000);
+        active.salary_minor = Set(220);
+        active.update(txn).await?;
+        for row in role_assignment::Entity::find()
+            .filter(role_assignment::Column::EmployeeId.eq(riku.id))
+            .all(txn)
+            .await?
+        {
+            let mut row = row.into_active_model();
+            row.salary_minor = Set(220);
+            row.update(txn).await?;
+        }
+    }
     let Some(aoi) = people
         .iter()
         .find(|p| p.email == "aoi.takahashi@rungs.example")

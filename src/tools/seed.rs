@@ -1072,6 +1072,35 @@ async fn declare_genders(txn: &sea_orm::DatabaseTransaction, base_id: i64) -> Ap
     Ok(())
 }
 
+/// One CSR in 40 works half time on an hourly rate: their annual salary
+/// becomes the rate that pays the same a year full time (÷ 2,080 hours),
+/// so their compa-ratio stays what it was, as the people who check it
+/// expect (issue 20). Their role history moves with them.
+async fn part_time_hourly(txn: &sea_orm::DatabaseTransaction, base_id: i64) -> AppResult<()> {
+    use sea_orm::ConnectionTrait;
+    let backend = txn.get_database_backend();
+    let who = format!(
+        "id > {base_id} AND id % 40 = 3 AND job_role_id IN (SELECT id FROM job_role WHERE code = 'CSR')"
+    );
+    let hours = crate::domain::pay_basis::DEFAULT_ANNUAL_HOURS;
+    for sql in [
+        format!(
+            "UPDATE role_assignment SET salary_minor = (salary_minor + {half}) / {hours} \
+             WHERE employee_id IN (SELECT id FROM employee WHERE {who})",
+            half = hours / 2
+        ),
+        format!(
+            "UPDATE employee SET pay_basis = 'HOURLY', fte_bp = 5000, \
+             salary_minor = (salary_minor + {half}) / {hours} WHERE {who}",
+            half = hours / 2
+        ),
+    ] {
+        txn.execute_raw(sea_orm::Statement::from_string(backend, sql))
+            .await?;
+    }
+    Ok(())
+}
+
 /// After the rows: everyone loaded before has their state recomputed (the
 /// catalogue and the bands may change their answers; the new people's is
 /// stored), then foreign keys checked, indexes restored and statistics
@@ -1083,6 +1112,7 @@ async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppR
     let txn = db.begin_write().await?;
     crate::db::bulk::mark_loaded(&txn, base_id).await?;
     declare_genders(&txn, base_id).await?;
+    part_time_hourly(&txn, base_id).await?;
     crate::services::pay::backfill_from_role_history(&txn, base_id).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
@@ -1126,6 +1156,8 @@ fn person_row(p: &Person) -> PersonRow {
         role_since: p.role_since,
         salary_minor: p.salary,
         currency: MARKETS[p.market].currency.to_owned(),
+        pay_basis: crate::db::entities::enums::PayBasis::Annual,
+        fte_bp: crate::domain::pay_basis::FULL_TIME_BP,
     }
 }
 

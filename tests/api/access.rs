@@ -119,6 +119,7 @@ fn cases() -> Vec<Case> {
         Case { name: "gender through a relation", query: "{ me { manager { gender } } }", expect: HR_NOT_ADMIN },
         Case { name: "rejectNomination", query: "mutation($nomination: ID!) { rejectNomination(id: $nomination, reason: \"not now\") { id } }", expect: HR_ONLY },
         Case { name: "withdrawNomination in another chain", query: "mutation($nomination: ID!) { withdrawNomination(id: $nomination) { id } }", expect: HR_SEES_IT },
+        Case { name: "setStandardHours", query: "mutation { setStandardHours(market: \"US\", annualHours: 2000) { market } }", expect: HR_ONLY },
         Case { name: "upsertSalaryBand", query: "mutation { upsertSalaryBand(input: {roleCode: \"CSR\", market: \"US\", currency: \"USD\", min: \"3000.00\", max: \"4500.00\"}) { id } }", expect: HR_ONLY },
         Case { name: "upsertLadderStep", query: "mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"TEAM_LEAD\", minRating: 3.2}) { id } }", expect: HR_ONLY },
         Case { name: "upsertSkill", query: "mutation($email: String!) { upsertSkill(input: {name: $email, category: \"Tools\", description: \"d\"}) { id } }", expect: HR_ONLY },

@@ -28,6 +28,7 @@ const TABLES: &[&str] = &[
     "pay_change",
     "employee_gender",
     "equity_grant",
+    "market_hours",
 ];
 
 #[tokio::test]
@@ -42,6 +43,15 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"400000.001\", currency: \"USD\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: 400000, currency: \"JPY\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { updateEmployee(id: \"abc\", input: {site: \"Nagoya\"}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        // Pay basis and FTE (issue 20): FTE outside (0, 1], a basis that is not one.
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"230\", currency: \"JPY\", payBasis: HOURLY, fte: 0}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"230\", currency: \"JPY\", payBasis: HOURLY, fte: 1.25}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"-230\", currency: \"JPY\", payBasis: HOURLY, fte: 0.5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"230\", currency: \"JPY\", payBasis: WEEKLY}) { id } }", json!({}), &["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]),
+        ("mutation { updateEmployee(id: \"1\", input: {fte: -0.5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { setStandardHours(market: \"JP\", annualHours: 0) { market } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { setStandardHours(market: \"JP\", annualHours: 9000) { market } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { setStandardHours(market: \"not a market\", annualHours: 2000) { market } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { updateEmployee(id: \"999999\", input: {site: \"Nagoya\"}) { id } }", json!({}), &["NOT_FOUND"]),
         ("mutation($id: ID!) { updateEmployee(id: $id, input: {email: \"\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
         ("mutation($id: ID!) { updateEmployee(id: $id, input: {market: \"not a market!\"}) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),

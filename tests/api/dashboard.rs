@@ -319,12 +319,17 @@ async fn compa_ratios_and_manager_groups_agree_with_every_person_at_fifteen_thou
                     "SITE" => e.site.clone(),
                     _ => manager_key(e),
                 };
+                // Annual full-time equivalents (the seed pays one CSR in 40
+                // by the hour at half time; annual bands).
+                let annual = match e.pay_basis.as_str() {
+                    "HOURLY" => (e.salary_minor * ladder.annual_hours(&e.market)) as f64,
+                    "MONTHLY" => e.salary_minor as f64 * 12.0 * 10_000.0 / e.fte_bp as f64,
+                    _ => e.salary_minor as f64 * 10_000.0 / e.fte_bp as f64,
+                };
                 let entry = expected.entry(key).or_default();
-                entry
-                    .0
-                    .push(e.salary_minor as f64 / band.midpoint_minor as f64);
-                entry.1 += (e.salary_minor < band.min_minor) as i64;
-                entry.2 += (e.salary_minor > band.max_minor) as i64;
+                entry.0.push(annual / band.midpoint_minor as f64);
+                entry.1 += (annual < band.min_minor as f64) as i64;
+                entry.2 += (annual > band.max_minor as f64) as i64;
             }
         }
         let body = app

@@ -25,6 +25,7 @@ mod nodes;
 mod nominations;
 mod oracles;
 mod pay;
+mod pay_basis;
 mod persisted;
 mod processes;
 mod replica;

@@ -34,7 +34,7 @@ async fn engine(app: &TestApp, day: NaiveDate) -> BTreeMap<i64, Answer> {
     for p in people {
         let f = facts.get(&p.id).cloned().unwrap_or_default();
         let steps = ladder.step_rules(p.job_role_id, &p.market);
-        let facts = p.with(&f);
+        let facts = p.with(&f, &ladder);
         let progression = eligibility::evaluate(&facts, &steps, day);
         let mut unblocks: Vec<i64> = awards
             .iter()

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use super::enums::{AccessRole, EmploymentType, WorkArrangement};
+use super::enums::{AccessRole, EmploymentType, PayBasis, WorkArrangement};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "employee")]
@@ -24,6 +24,10 @@ pub struct Model {
     pub role_since: Date,
     pub salary_minor: i64,
     pub currency: String,
+    /// What `salary_minor` is per (migration `m20261204_000017_pay_basis`).
+    pub pay_basis: PayBasis,
+    /// FTE in basis points: 10,000 is full time, 5,000 half time.
+    pub fte_bp: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -234,6 +234,12 @@ db_enum!(PayChangeReason {
     LateralMove => "LATERAL_MOVE",
 });
 
+db_enum!(PayBasis {
+    Annual => "ANNUAL",
+    Monthly => "MONTHLY",
+    Hourly => "HOURLY",
+});
+
 db_enum!(Gender {
     Woman => "WOMAN",
     Man => "MAN",
@@ -308,6 +314,7 @@ mod tests {
             domain::PayChangeReason::as_str,
         );
         same_texts::<_, Gender>(domain::Gender::ALL, domain::Gender::as_str);
+        same_texts::<_, PayBasis>(domain::PayBasis::ALL, domain::PayBasis::as_str);
         same_texts::<_, PayChangeStatus>(
             domain::PayChangeStatus::ALL,
             domain::PayChangeStatus::as_str,

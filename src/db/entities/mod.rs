@@ -14,6 +14,7 @@ pub mod equity_grant;
 pub mod job_role;
 pub mod ladder_step;
 pub mod login_session;
+pub mod market_hours;
 pub mod nomination;
 pub mod pay_change;
 pub mod performance_review;

@@ -21,6 +21,8 @@ pub struct Model {
     pub equity_vesting_months: Option<i32>,
     /// ... after this cliff.
     pub equity_cliff_months: Option<i32>,
+    /// What the amounts are per (migration `m20261204_000017_pay_basis`).
+    pub pay_basis: super::enums::PayBasis,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

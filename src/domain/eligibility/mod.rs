@@ -194,9 +194,13 @@ pub struct EmployeeFacts<'a> {
     pub hired_on: NaiveDate,
     /// Start date of the current job role.
     pub role_since: NaiveDate,
-    /// Current salary in minor units of `currency`.
+    /// Current salary in minor units of `currency`, on the basis of `pay`.
     pub salary_minor: i64,
     pub currency: String,
+    /// How the salary is paid (basis, FTE, the market's hours): the target
+    /// band is carried into these terms before any comparison
+    /// (`domain::pay_basis`).
+    pub pay: crate::domain::pay_basis::PayTerms,
     /// In any order.
     pub certifications: &'a [CertFact],
     /// In any order.

@@ -88,10 +88,14 @@ fn evaluate_step(
     };
     let gaps: Vec<Gap> = tenure.gap.into_iter().chain(blocking).collect();
 
+    // The band in the person's own terms (basis, FTE), so that every
+    // comparison below is one of annualised full-time equivalents.
     let band = step
         .target_band
         .as_ref()
-        .filter(|band| band.currency == facts.currency);
+        .filter(|band| band.currency == facts.currency)
+        .and_then(|band| facts.pay.band(band));
+    let band = band.as_ref();
     let projected_salary = money::promotion_pay(facts.salary_minor, step.raise_min_bp, band);
     let mut warnings = pay_warnings(facts, step, band, projected_salary);
     if let Some(horizon) = warning_horizon(status, eligible_on, as_of) {

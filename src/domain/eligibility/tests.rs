@@ -95,6 +95,8 @@ fn jpy_band() -> Band {
         max: JPY_BAND.1,
         midpoint: money::default_midpoint(JPY_BAND.0, JPY_BAND.1),
         currency: "JPY".into(),
+        basis: crate::domain::enums::PayBasis::Annual,
+        annual_hours: crate::domain::pay_basis::DEFAULT_ANNUAL_HOURS,
     }
 }
 
@@ -127,6 +129,7 @@ fn facts<'a>(
         role_since,
         salary_minor: 400_000,
         currency: "JPY".into(),
+        pay: crate::domain::pay_basis::PayTerms::default(),
         certifications,
         reviews,
         has_open_nomination: false,

@@ -31,6 +31,20 @@ pub struct SalaryBandInput {
     /// Leadership bands: equity granted on promotion into the band;
     /// omitted: none.
     pub equity_guideline: Option<EquityGuidelineInput>,
+    /// What the amounts are per (default ANNUAL). Salaries on another
+    /// basis are compared with the band as annualised full-time
+    /// equivalents.
+    #[graphql(default_with = "crate::graphql::types::enums::PayBasis::Annual")]
+    pub basis: crate::graphql::types::enums::PayBasis,
+}
+
+/// A market's standard hours. A value with no id of its own.
+#[derive(async_graphql::SimpleObject)]
+pub struct MarketHours {
+    /// Market code, e.g. "JP".
+    pub market: String,
+    /// Standard hours in a year.
+    pub standard_annual_hours: i32,
 }
 
 /// Equity a band grants on promotion into it.
@@ -121,10 +135,31 @@ impl CatalogMutation {
                 equity: input
                     .equity_guideline
                     .map(|g| (g.units, g.vesting_months, g.cliff_months)),
+                basis: input.basis.into(),
             },
         )
         .await?;
         Ok(band.into())
+    }
+
+    /// HR: the standard hours in a year of a market (an hourly rate × these
+    /// hours is what a year full time is compared with). Answers that
+    /// compare hourly pay change at once. Audited.
+    async fn set_standard_hours(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Market code, e.g. \"JP\".")] market: String,
+        #[graphql(desc = "Hours in a year, 1 to 8784 (2080 is 40 hours a week).")]
+        annual_hours: i32,
+    ) -> Result<MarketHours> {
+        let principal = context::principal(ctx)?;
+        principal.require_hr()?;
+        let saved =
+            catalog::set_standard_hours(context::db(ctx), principal, &market, annual_hours).await?;
+        Ok(MarketHours {
+            market: saved.market,
+            standard_annual_hours: i32::try_from(saved.annual_hours).unwrap_or(i32::MAX),
+        })
     }
 
     /// HR: create or change a ladder step; answers change at once. The

@@ -4,7 +4,7 @@ use crate::graphql::context;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
-use crate::graphql::types::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::graphql::types::enums::{AccessRole, EmploymentType, PayBasis, WorkArrangement};
 use crate::services::employees;
 
 #[derive(Default)]
@@ -40,11 +40,19 @@ pub struct CreateEmployeeInput {
     pub hired_on: Date,
     /// The date the job role started, not before `hiredOn` (default).
     pub role_since: Option<Date>,
-    /// Monthly salary as an exact decimal string with at most the
-    /// currency's decimal places, e.g. "400000" (JPY), "5200.50" (USD).
+    /// Salary, per `payBasis`, as an exact decimal string with at most the
+    /// currency's decimal places, e.g. "4800000" (JPY a year), "26.50" (USD
+    /// an hour).
     pub salary: String,
     /// ISO 4217 code, e.g. "JPY".
     pub currency: String,
+    /// What `salary` is per (default ANNUAL).
+    #[graphql(default_with = "PayBasis::Annual")]
+    pub pay_basis: PayBasis,
+    /// Full-time equivalent in (0, 1], at most four decimals (default 1:
+    /// full time; 0.5 is half time).
+    #[graphql(default = 1.0)]
+    pub fte: f64,
     /// The first password (12 to 128 characters, not the email or name).
     /// Without one the account cannot sign in: no mutation sets a first
     /// password later.
@@ -70,6 +78,11 @@ pub struct UpdateEmployeeInput {
     pub work_arrangement: Option<WorkArrangement>,
     /// New employment type.
     pub employment_type: Option<EmploymentType>,
+    /// A new basis for the salary on record; the amount stays (propose a
+    /// pay change for a new amount).
+    pub pay_basis: Option<PayBasis>,
+    /// A new full-time equivalent in (0, 1]; the amount stays.
+    pub fte: Option<f64>,
 }
 
 #[Object]
@@ -101,6 +114,8 @@ impl EmployeeMutation {
             role_since: input.role_since.map(|d| d.0),
             salary: input.salary,
             currency: input.currency,
+            pay_basis: input.pay_basis.into(),
+            fte: input.fte,
             initial_password: input.initial_password,
         };
         Ok(Employee(
@@ -131,6 +146,8 @@ impl EmployeeMutation {
             market: input.market,
             work_arrangement: input.work_arrangement.map(Into::into),
             employment_type: input.employment_type.map(Into::into),
+            pay_basis: input.pay_basis.map(Into::into),
+            fte: input.fte,
         };
         Ok(Employee(
             employees::update(context::db(ctx), principal, id, changes).await?,

@@ -9,12 +9,12 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 
 use crate::db::entities::employee;
-use crate::domain::{eligibility, money, tenure};
+use crate::domain::{eligibility, pay_basis, tenure};
 use crate::graphql::context;
 use crate::graphql::cost::bound;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
-use crate::graphql::types::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::graphql::types::enums::{AccessRole, EmploymentType, PayBasis, WorkArrangement};
 use crate::graphql::types::ladder::{role_by_id, Money, Role};
 use crate::graphql::types::progression::Progression;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
@@ -43,10 +43,6 @@ pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 impl Employee {
     async fn require_private(&self, ctx: &Context<'_>) -> Result<()> {
         Ok(context::require_private(ctx, self.0.id).await?)
-    }
-
-    fn band(&self, ladder: &crate::db::facts::Ladder) -> Option<money::Band> {
-        ladder.band_in(self.0.job_role_id, &self.0.market, &self.0.currency)
     }
 }
 
@@ -144,27 +140,54 @@ impl Employee {
             months_in_role: tenure::months_between(self.0.role_since, as_of) as i32,
         })
     }
-    /// Monthly salary. Visible to the person, their chain, HR and ADMIN.
+    /// Salary, per `payBasis`. Visible to the person, their chain, HR and
+    /// ADMIN.
     async fn salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         self.require_private(ctx).await?;
         Ok(Some(Money::new(self.0.salary_minor, &self.0.currency)))
+    }
+    /// What `salary` is per: a year, a month or an hour. Same visibility
+    /// as salary.
+    async fn pay_basis(&self, ctx: &Context<'_>) -> Result<PayBasis> {
+        self.require_private(ctx).await?;
+        Ok(self.0.pay_basis.into())
+    }
+    /// Full-time equivalent: 1 full time, 0.5 half time. Same visibility as
+    /// salary.
+    async fn fte(&self, ctx: &Context<'_>) -> Result<f64> {
+        self.require_private(ctx).await?;
+        Ok(crate::domain::pay_basis::fte_number(self.0.fte_bp))
+    }
+    /// The salary as a full-time equivalent per year (what compa-ratio,
+    /// range penetration and dashboards compare): ANNUAL ÷ FTE, MONTHLY ×
+    /// 12 ÷ FTE, HOURLY × the market's standard annual hours; rounded to
+    /// the currency's unit. Same visibility as salary.
+    async fn annualised_salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        self.require_private(ctx).await?;
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder
+            .pay_terms(&self.0)
+            .annualise(self.0.salary_minor)
+            .map(|annual| Money::new(annual, &self.0.currency)))
     }
     /// Salary / band midpoint for the current role and market (null without
     /// a band in the salary's currency). Same visibility as salary.
     async fn compa_ratio(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
         self.require_private(ctx).await?;
         let ladder = context::ladder(ctx).await?;
-        Ok(self
-            .band(&ladder)
-            .and_then(|b| money::compa_ratio(self.0.salary_minor, &b)))
+        let terms = ladder.pay_terms(&self.0);
+        Ok(ladder
+            .band_own(self.0.job_role_id, &self.0)
+            .and_then(|b| pay_basis::compa_ratio(self.0.salary_minor, &terms, &b)))
     }
     /// (salary - band min) / (band max - band min). Same visibility as salary.
     async fn range_penetration(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
         self.require_private(ctx).await?;
         let ladder = context::ladder(ctx).await?;
-        Ok(self
-            .band(&ladder)
-            .and_then(|b| money::range_penetration(self.0.salary_minor, &b)))
+        let terms = ladder.pay_terms(&self.0);
+        Ok(ladder
+            .band_own(self.0.job_role_id, &self.0)
+            .and_then(|b| pay_basis::range_penetration(self.0.salary_minor, &terms, &b)))
     }
     /// Every certificate on record, whatever its status (only VERIFIED,
     /// unexpired ones count), oldest issue date first (at most 200). Same

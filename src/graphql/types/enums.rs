@@ -235,6 +235,19 @@ mirror_enum!(
 );
 
 mirror_enum!(
+    /// What a salary or a band amount is per. Pay on different bases is
+    /// compared as annualised full-time equivalents.
+    PayBasis {
+        /// Per year.
+        Annual,
+        /// Per month (× 12 a year).
+        Monthly,
+        /// Per hour (× the market's standard annual hours a year).
+        Hourly,
+    }
+);
+
+mirror_enum!(
     /// Gender as the person declares it (or HR enters it); only the person
     /// and HR read it, and it serves only the pay-gap report.
     Gender {
@@ -303,6 +316,7 @@ from_stored!(
     PayChangeReason,
     PayChangeStatus,
     Gender,
+    PayBasis,
 );
 
 /// How dashboard figures are grouped.

@@ -181,7 +181,7 @@ pub struct SalaryBand {
     pub model: salary_band::Model,
     /// Market code, e.g. "JP".
     pub market: String,
-    /// Lowest pay of the band, in the band's currency.
+    /// Lowest pay of the band, in the band's currency, per `basis`.
     pub min: Money,
     /// The band's midpoint (the compa-ratio's denominator).
     pub midpoint: Money,
@@ -216,6 +216,30 @@ impl SalaryBand {
     async fn bonus_target_percent(&self) -> Option<f64> {
         self.model.bonus_target_bp.map(|bp| bp as f64 / 100.0)
     }
+    /// What the band's amounts are per: a year, a month or an hour.
+    async fn basis(&self) -> crate::graphql::types::enums::PayBasis {
+        self.model.pay_basis.into()
+    }
+    /// The band as a full-time equivalent per year (HOURLY × the market's
+    /// standard annual hours, MONTHLY × 12): what people's annualised
+    /// salaries are compared with.
+    async fn annualised(&self, ctx: &Context<'_>) -> Result<AnnualisedBand> {
+        let ladder = crate::graphql::context::ladder(ctx).await?;
+        let band = ladder.band_fact(&self.model);
+        let terms = crate::domain::pay_basis::PayTerms::full_time(band.basis, band.annual_hours);
+        let annual = |minor: i64| {
+            terms
+                .annualise(minor)
+                .map(|a| Money::new(a, &band.currency))
+                .ok_or_else(|| async_graphql::Error::new("the annualised amount is too large"))
+        };
+        Ok(AnnualisedBand {
+            min: annual(band.min)?,
+            midpoint: annual(band.midpoint)?,
+            max: annual(band.max)?,
+            standard_annual_hours: i32::try_from(band.annual_hours).unwrap_or(i32::MAX),
+        })
+    }
     /// Equity granted on promotion into the band; null without one.
     async fn equity_guideline(&self) -> Option<EquityGuideline> {
         Some(EquityGuideline {
@@ -224,6 +248,21 @@ impl SalaryBand {
             cliff_months: self.model.equity_cliff_months?,
         })
     }
+}
+
+/// A band as full-time equivalents per year. A value with no id of its
+/// own.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AnnualisedBand {
+    /// The minimum, per year full time.
+    pub min: Money,
+    /// The midpoint, per year full time.
+    pub midpoint: Money,
+    /// The maximum, per year full time.
+    pub max: Money,
+    /// The market's standard hours in a year (turns an hourly rate into a
+    /// year).
+    pub standard_annual_hours: i32,
 }
 
 /// Equity a band grants on promotion into it: units vesting over whole

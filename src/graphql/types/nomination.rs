@@ -158,16 +158,15 @@ impl PayPreview {
     /// The new pay over the band's midpoint.
     async fn compa_ratio_after(&self) -> Option<f64> {
         self.0
-            .band
+            .own_band
             .as_ref()
-            .and_then(|b| crate::domain::money::compa_ratio(self.0.new_minor, b))
+            .and_then(|b| crate::domain::pay_basis::compa_ratio(self.0.new_minor, &self.0.terms, b))
     }
     /// Where the new pay sits in the band: 0 at its minimum, 1 at its
     /// maximum.
     async fn range_penetration_after(&self) -> Option<f64> {
-        self.0
-            .band
-            .as_ref()
-            .and_then(|b| crate::domain::money::range_penetration(self.0.new_minor, b))
+        self.0.own_band.as_ref().and_then(|b| {
+            crate::domain::pay_basis::range_penetration(self.0.new_minor, &self.0.terms, b)
+        })
     }
 }

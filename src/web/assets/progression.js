@@ -18,6 +18,7 @@ const QUERY = `query MyProgression {
     manager { id name }
     enrolments { id status session { id } }
     salary { amount currency }
+    payBasis fte annualisedSalary { amount currency }
     compaRatio
     reviews { periodEnd rating csat avgResponseSeconds resolutionAccuracy interactionsPerDay }
     payHistory { id reason status effectiveOn before { amount currency } after { amount currency } }
@@ -313,7 +314,7 @@ function optionCard(option, progression, plans, ctx) {
     planBlock(option, plans[option.targetRole.code], ctx),
     h('p', {}, h('strong', {}, 'Projected pay: '),
       option.projectedSalary
-        ? `${formatMoney(option.projectedSalary)} (at the minimum raise of ${option.step.raiseMinPercent}% on a promotion, up to ${option.step.raiseMaxPercent}%, within the band)`
+        ? `${formatMoney(option.projectedSalary)}${PER_BASIS[ctx.me.payBasis] || ''} (at the minimum raise of ${option.step.raiseMinPercent}% on a promotion, up to ${option.step.raiseMaxPercent}%, within the band)`
         : 'no salary band for this role in your market yet'),
     option.projectedTotalPay && (option.projectedTotalPay.bonusTarget || option.projectedTotalPay.equityUnits)
       ? h('p', {}, h('strong', {}, 'With the role: '), [
@@ -422,8 +423,15 @@ function facts(me, p) {
     fact('Service', formatMonths(p.monthsOfService), `hired ${formatDate(me.hiredOn)}`),
     fact('Time in role', plural(p.monthsInRole, 'month')),
     fact('Rating', p.rating === null ? 'No reviews yet' : p.rating.toFixed(2), 'mean of the last two reviews'),
-    fact('Salary', formatMoney(me.salary), me.compaRatio ? `compa-ratio ${me.compaRatio.toFixed(2)}` : null));
+    fact('Salary', `${formatMoney(me.salary)}${PER_BASIS[me.payBasis] || ''}`, [
+      me.fte !== 1 ? `${me.fte === 0.5 ? 'half time' : `${me.fte} of full time`}` : null,
+      me.payBasis !== 'ANNUAL' || me.fte !== 1 ? `${formatMoney(me.annualisedSalary)} a year full time` : null,
+      me.compaRatio ? `compa-ratio ${me.compaRatio.toFixed(2)}` : null,
+    ].filter(Boolean).join(' · ') || null));
 }
+
+/** How a pay basis reads after an amount ("¥220 an hour"). */
+const PER_BASIS = { ANNUAL: ' a year', MONTHLY: ' a month', HOURLY: ' an hour' };
 
 /**
  * The pay of your own approved nominations. The listing leaves pay out: it
