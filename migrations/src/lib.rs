@@ -22,6 +22,7 @@ mod m20261204_000014_gender;
 mod m20261204_000015_equity;
 mod m20261204_000016_leadership_pay;
 mod m20261204_000017_pay_basis;
+mod m20261204_000018_merit_cycles;
 mod sql;
 
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_equity::Migration),
             Box::new(m20261204_000016_leadership_pay::Migration),
             Box::new(m20261204_000017_pay_basis::Migration),
+            Box::new(m20261204_000018_merit_cycles::Migration),
         ]
     }
 }

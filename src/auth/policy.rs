@@ -234,6 +234,60 @@ pub fn may_decide_pay_changes(principal: &Principal) -> AppResult<()> {
     }
 }
 
+/// Opening and closing merit cycles (issue 20): HR only.
+pub fn may_run_merit_cycles(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() {
+        Ok(())
+    } else {
+        Err(refuse("only HR opens and closes merit cycles"))
+    }
+}
+
+/// Reading merit cycles, their budgets and matrix: the managers who
+/// propose in them, and HR.
+pub fn may_see_merit_cycles(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() || principal.is_manager() {
+        Ok(())
+    } else {
+        Err(refuse("merit cycles are for managers and HR"))
+    }
+}
+
+/// Which merit proposals a principal reads: HR every one, a manager those
+/// they made (`Some(their id)`).
+pub fn merit_proposals_visible_to(principal: &Principal) -> AppResult<Option<i64>> {
+    may_see_merit_cycles(principal)?;
+    Ok((!principal.is_hr()).then_some(principal.employee_id))
+}
+
+/// Proposing a merit raise: as any pay change, a manager above the person
+/// or HR, never for one's own pay.
+pub fn may_propose_merit(rel: Relation) -> AppResult<()> {
+    may_propose_pay_change(rel)
+}
+
+/// Closing a cycle decides every proposal in it, so, as for any pay
+/// change, not by someone whose own pay is in it nor who proposed some of
+/// it: another HR person closes it.
+pub fn may_close_merit_cycle(
+    principal: &Principal,
+    own_pay_in_it: bool,
+    proposed_some: bool,
+) -> AppResult<()> {
+    may_run_merit_cycles(principal)?;
+    if own_pay_in_it {
+        return Err(refuse(
+            "your own pay is in this cycle: another HR person closes it",
+        ));
+    }
+    if proposed_some {
+        return Err(refuse(
+            "you proposed raises in this cycle: another HR person closes it",
+        ));
+    }
+    Ok(())
+}
+
 /// Someone's declared gender (issue 20): special-category data for the
 /// person and HR only; not their manager, not ADMIN (who administers the
 /// system, not people).

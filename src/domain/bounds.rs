@@ -40,3 +40,6 @@ pub fn cut<T>(mut items: Vec<T>, bound: usize) -> Vec<T> {
     items.truncate(bound);
     items
 }
+
+/// Merit cycles listed at most (newest first).
+pub const MERIT_CYCLES: usize = 100;

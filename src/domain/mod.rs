@@ -23,6 +23,7 @@ pub mod eligibility_state;
 pub mod enrolment;
 pub mod enums;
 pub mod equity;
+pub mod merit;
 pub mod money;
 pub mod nomination;
 pub mod pay_basis;

@@ -27,6 +27,8 @@ pub enum Kind {
     Enrolment,
     EquityGrant,
     LadderStep,
+    MeritCycle,
+    MeritProposal,
     Nomination,
     PayChange,
     PerformanceReview,
@@ -39,7 +41,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, for tests and for decoding.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::AuditEvent,
         Kind::Certification,
         Kind::Course,
@@ -48,6 +50,8 @@ impl Kind {
         Kind::Enrolment,
         Kind::EquityGrant,
         Kind::LadderStep,
+        Kind::MeritCycle,
+        Kind::MeritProposal,
         Kind::Nomination,
         Kind::PayChange,
         Kind::PerformanceReview,
@@ -69,6 +73,8 @@ impl Kind {
             Kind::Enrolment => "Enrolment",
             Kind::EquityGrant => "EquityGrant",
             Kind::LadderStep => "LadderStep",
+            Kind::MeritCycle => "MeritCycle",
+            Kind::MeritProposal => "MeritProposal",
             Kind::Nomination => "Nomination",
             Kind::PayChange => "PayChange",
             Kind::PerformanceReview => "PerformanceReview",

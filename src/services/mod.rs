@@ -12,6 +12,7 @@ pub mod import;
 pub mod import_employees;
 pub mod import_records;
 pub mod lookup;
+pub mod merit;
 pub mod nominations;
 pub mod pay;
 pub mod progression;

@@ -478,10 +478,122 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     crate::demo_courses::add(&txn, &ladder, today, trainer).await?;
     crate::services::pay::backfill_from_role_history(&txn, 0).await?;
     pay_stories(&txn, &ladder, today).await?;
+    merit_story(&txn, &ladder, today).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
     Ok(logins)
+}
+
+/// A merit cycle half done (issue 20): Kenji (ADMIN) opened "2027 merit
+/// review" with 3 % budgets per site, effective today; the Team Leads have
+/// proposed raises, at the matrix's lowest guided percent, for every other
+/// CSR (not Yui, whose promotion is the e2e story, nor Aoi, whose merit
+/// raise waits as a pay change). Naomi (HR) can close it.
+async fn merit_story(
+    txn: &sea_orm::DatabaseTransaction,
+    ladder: &Ladder,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::db::entities::{merit_budget, merit_proposal};
+    use crate::services::merit;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let Some(admin) = employee::Entity::find()
+        .filter(employee::Column::Email.eq("admin@rungs.example"))
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let payroll = merit::payroll_by_scope(txn, ladder, merit::BudgetBy::Site, None, today).await?;
+    let matrix = crate::domain::merit::default_matrix();
+    let (cycle, _) = merit::create(
+        txn,
+        admin.id,
+        merit::NewCycle {
+            name: "2027 merit review".into(),
+            effective_on: today,
+            budget_bp: 300,
+            budget_by: merit::BudgetBy::Site,
+            market: None,
+        },
+        payroll,
+        &matrix,
+    )
+    .await?;
+    let Some(csr) = ladder.role_by_code("CSR") else {
+        return Ok(());
+    };
+    let csrs = employee::Entity::find()
+        .filter(employee::Column::JobRoleId.eq(csr.id))
+        .order_by_asc(employee::Column::Id)
+        .all(txn)
+        .await?;
+    let skip = ["yui.sato@rungs.example", "aoi.takahashi@rungs.example"];
+    for person in csrs
+        .iter()
+        .filter(|p| !skip.contains(&p.email.as_str()))
+        .step_by(2)
+    {
+        let Some(lead) = person.manager_id else {
+            continue;
+        };
+        let advice = merit::advice_for(txn, ladder, &matrix, person, today).await?;
+        let (percent_bp, justification) = match advice.guideline {
+            Some(g) => (g.min_bp, None),
+            None => (200, Some("New in the role: a steady start".to_owned())),
+        };
+        if percent_bp == 0 {
+            continue;
+        }
+        let Some(new_minor) = crate::domain::money::apply_raise(person.salary_minor, percent_bp)
+        else {
+            continue;
+        };
+        let terms = ladder.pay_terms(person);
+        let (Some(after), Some(before)) = (
+            terms.annualise(new_minor),
+            terms.annualise(person.salary_minor),
+        ) else {
+            continue;
+        };
+        let Some(budget) = merit_budget::Entity::find()
+            .filter(merit_budget::Column::CycleId.eq(cycle.id))
+            .filter(merit_budget::Column::Scope.eq(person.site.as_str()))
+            .filter(merit_budget::Column::Currency.eq(person.currency.as_str()))
+            .one(txn)
+            .await?
+        else {
+            continue;
+        };
+        let charged = after - before;
+        if budget.used_minor + charged > budget.budget_minor {
+            continue;
+        }
+        let now = Utc::now();
+        merit_proposal::ActiveModel {
+            cycle_id: Set(cycle.id),
+            employee_id: Set(person.id),
+            budget_id: Set(budget.id),
+            percent_bp: Set(percent_bp),
+            before_minor: Set(person.salary_minor),
+            new_minor: Set(new_minor),
+            currency: Set(person.currency.clone()),
+            charged_minor: Set(charged),
+            justification: Set(justification),
+            proposed_by_id: Set(lead),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let used = budget.used_minor + charged;
+        let mut budget: merit_budget::ActiveModel = budget.into();
+        budget.used_minor = Set(used);
+        budget.update(txn).await?;
+    }
+    Ok(())
 }
 
 /// Pay (issue 20): the Team Lead band grants equity; most people declared

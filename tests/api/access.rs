@@ -111,6 +111,10 @@ fn cases() -> Vec<Case> {
         Case { name: "decidePayChange", query: "mutation($payChange: ID!) { decidePayChange(id: $payChange, approve: true) { status } }", expect: HR_ONLY },
         Case { name: "payHistory outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { payHistory { id } } }", expect: HR_SEES_IT },
         Case { name: "payChanges", query: "{ payChanges(first: 5) { totalCount } }", expect: EVERYONE },
+        Case { name: "meritCycles", query: "{ meritCycles { id } }", expect: MANAGERS_AND_HR },
+        Case { name: "openMeritCycle", query: "mutation { openMeritCycle(input: {name: \"Access\", effectiveOn: \"2026-01-01\", budgetPercent: 3}) { id } }", expect: HR_ONLY },
+        Case { name: "proposeMerit outside the chain", query: "mutation($cycle: ID!, $outsider: ID!) { proposeMerit(cycleId: $cycle, employeeId: $outsider, percent: 1, justification: \"steady\") { id } }", expect: HR_ONLY },
+        Case { name: "closeMeritCycle", query: "mutation($cycle: ID!) { closeMeritCycle(id: $cycle) { status } }", expect: HR_ONLY },
         Case { name: "grantEquity to someone else", query: "mutation($outsider: ID!) { grantEquity(input: {employeeId: $outsider, grantedOn: \"2026-01-01\", units: 100}) { id } }", expect: HR_ONLY },
         Case { name: "equityGrants outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { equityGrants { vestedUnits } } }", expect: HR_SEES_IT },
         Case { name: "payGapReport", query: "{ payGapReport { roleCode } }", expect: HR_ONLY },
@@ -274,6 +278,16 @@ async fn variables(
     }
     if query.contains("$payChange") {
         vars["payChange"] = json!(proposed_pay_change(app).await);
+    }
+    if query.contains("$cycle") {
+        vars["cycle"] = app
+            .data(
+                "mutation { openMeritCycle(input: {name: \"Access cycle\", effectiveOn: \"2026-01-01\", budgetPercent: 100}) { id } }",
+                json!({}),
+                Some(&app.hr),
+            )
+            .await["openMeritCycle"]["id"]
+            .clone();
     }
     if query.contains("$enrolment") {
         vars["enrolment"] = json!(enrolment(app, shared).await);

@@ -29,6 +29,10 @@ const TABLES: &[&str] = &[
     "employee_gender",
     "equity_grant",
     "market_hours",
+    "merit_cycle",
+    "merit_budget",
+    "merit_guideline",
+    "merit_proposal",
 ];
 
 #[tokio::test]
@@ -50,6 +54,12 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { createEmployee(input: {name: \"N\", email: \"n@test.example\", roleCode: \"CSR\", site: \"Tokyo\", market: \"JP\", hiredOn: \"2025-01-01\", salary: \"230\", currency: \"JPY\", payBasis: WEEKLY}) { id } }", json!({}), &["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]),
         ("mutation { updateEmployee(id: \"1\", input: {fte: -0.5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"JP\", annualHours: 0) { market } }", json!({}), &["BAD_USER_INPUT"]),
+        // Merit cycles (issue 20).
+        ("mutation { openMeritCycle(input: {name: \"x\", effectiveOn: \"2026-01-01\", budgetPercent: -3}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { openMeritCycle(input: {name: \"x\", effectiveOn: \"2026-02-30\", budgetPercent: 3}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { openMeritCycle(input: {name: \"x\", effectiveOn: \"2026-01-01\", budgetPercent: 3, matrix: [{minRating: 3, maxRating: 4, compaQuartile: 0, minPercent: 1, maxPercent: 2}]}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { proposeMerit(cycleId: \"abc\", employeeId: \"1\", percent: 3) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation { closeMeritCycle(id: \"abc\") { status } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"JP\", annualHours: 9000) { market } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"not a market\", annualHours: 2000) { market } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { updateEmployee(id: \"999999\", input: {site: \"Nagoya\"}) { id } }", json!({}), &["NOT_FOUND"]),

@@ -21,6 +21,7 @@ mod helpers;
 mod http;
 mod import;
 mod kept;
+mod merit;
 mod nodes;
 mod nominations;
 mod oracles;

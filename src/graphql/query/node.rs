@@ -42,6 +42,8 @@ pub enum Node {
     Enrolment(Enrolment),
     EquityGrant(crate::graphql::types::pay::EquityGrant),
     LadderStep(LadderStep),
+    MeritCycle(crate::graphql::types::merit::MeritCycle),
+    MeritProposal(crate::graphql::types::merit::MeritProposal),
     Nomination(Nomination),
     PayChange(crate::graphql::types::pay::PayChange),
     PerformanceReview(PerformanceReview),
@@ -227,6 +229,16 @@ async fn find(
         Kind::AuditEvent => lookup::audit_event(db, principal, id)
             .await?
             .map(|e| Node::AuditEvent(AuditEvent(e))),
+        Kind::MeritCycle => match crate::services::merit::get(db, principal, id).await {
+            Ok(cycle) => Some(Node::MeritCycle(crate::graphql::types::merit::MeritCycle(
+                cycle,
+            ))),
+            Err(AppError::NotFound(_) | AppError::Forbidden(_)) => None,
+            Err(err) => return Err(err),
+        },
+        Kind::MeritProposal => crate::services::merit::proposal(db, principal, id)
+            .await?
+            .map(|p| Node::MeritProposal(crate::graphql::types::merit::MeritProposal(p))),
         Kind::Role => None,
     })
 }

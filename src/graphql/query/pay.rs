@@ -45,6 +45,22 @@ impl PayQuery {
         ))
     }
 
+    /// Merit cycles, newest first (at most 100): for managers, who propose
+    /// in them, and HR.
+    async fn merit_cycles(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::merit::MeritCycle>> {
+        let principal = context::principal(ctx)?;
+        Ok(
+            crate::services::merit::list(context::db(ctx), principal, bound::MERIT_CYCLES as u64)
+                .await?
+                .into_iter()
+                .map(crate::graphql::types::merit::MeritCycle)
+                .collect(),
+        )
+    }
+
     /// HR: the gender pay gap per role and market (EU Pay Transparency
     /// Directive 2023/970), in base pay, among people who declared WOMAN or
     /// MAN, with the role and pay each held on `asOf`. At most 1,000 groups.

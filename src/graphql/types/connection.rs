@@ -127,6 +127,11 @@ connection!(
     crate::graphql::types::pay::PayChange
 );
 connection!(
+    MeritProposalConnection,
+    MeritProposalEdge,
+    crate::graphql::types::merit::MeritProposal
+);
+connection!(
     AuditEventConnection,
     AuditEventEdge,
     crate::graphql::types::audit::AuditEvent

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod employee;
 pub mod enums;
 pub mod ladder;
+pub mod merit;
 pub mod nomination;
 pub mod pay;
 pub mod progression;
