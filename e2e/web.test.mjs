@@ -417,6 +417,36 @@ test('a manager proposes a raise, HR approves it, and it shows in My pay', async
   for (const page of [manager, hr, mio]) await page.context().close();
 });
 
+test('a manager proposes a merit raise within the guideline and HR follows the cycle', async () => {
+  const manager = await newPage();
+  await signIn(manager, 'daichi.okada@rungs.example');
+  await manager.getByRole('link', { name: 'My team' }).click();
+  await manager.getByRole('button', { name: 'Propose a merit raise for Mio Yamamoto' }).click();
+  const dialog = manager.getByRole('dialog');
+  const guide = dialog.locator('[data-testid="merit-guideline"]');
+  await guide.filter({ hasNotText: 'Reading' }).waitFor();
+  assert.match(await guide.textContent(), /Guideline: [\d.]+% to [\d.]+% \(rating \d\.\d\d, pay in quarter [1-4] of the band\)|No guideline applies/);
+  const percent = dialog.getByLabel('Raise (%)');
+  if (!(await percent.inputValue())) {
+    await percent.fill('2');
+    await dialog.getByLabel(/Why/).fill('Steady quarter, new in the role.');
+  }
+  await shot(manager, '21b-merit-propose');
+  await dialog.getByRole('button', { name: 'Propose' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await manager.locator('.toast', { hasText: 'HR applies it when the cycle closes' }).waitFor();
+
+  const hr = await newPage();
+  await signIn(hr, 'hr@rungs.example');
+  await hr.getByRole('link', { name: 'Dashboard' }).click();
+  const cycle = hr.locator('[data-testid="merit"] .merit-cycle', { hasText: '2027 merit review' });
+  await cycle.waitFor();
+  assert.match(await cycle.textContent(), /open, from .* budget 3% of payroll; \d+ raises? proposed/);
+  assert.ok(await cycle.locator('tbody tr').count() >= 1, 'a budget per site');
+  await shot(hr, '21c-merit-progress');
+  for (const page of [manager, hr]) await page.context().close();
+});
+
 test('a manager sees the dashboard for their chain, read-only queue', async () => {
   const page = await newPage();
   await signIn(page, 'ops.tokyo@rungs.example');

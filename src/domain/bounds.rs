@@ -42,4 +42,8 @@ pub fn cut<T>(mut items: Vec<T>, bound: usize) -> Vec<T> {
 }
 
 /// Merit cycles listed at most (newest first).
-pub const MERIT_CYCLES: usize = 100;
+pub const MERIT_CYCLES: usize = 20;
+
+/// Budgets (sites or markets, per currency) of one merit cycle at most: a
+/// cycle that would have more is refused when it opens.
+pub const MERIT_BUDGETS: usize = 300;

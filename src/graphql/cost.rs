@@ -83,7 +83,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
         bound::REQUIREMENTS_PER_STEP,
     ),
     ("LadderStep", "requirements", bound::REQUIREMENTS_PER_STEP),
-    ("MeritCycle", "budgets", bound::BUCKETS),
+    ("MeritCycle", "budgets", bound::MERIT_BUDGETS),
     ("MeritCycle", "matrix", bound::BUCKETS),
     ("Plan", "gaps", bound::GAPS),
     ("Plan", "actions", bound::GAPS),

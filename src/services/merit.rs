@@ -201,6 +201,13 @@ pub async fn payroll_by_scope<C: ConnectionTrait>(
             "nobody is in this cycle's scope (hired by its effective date, in its market)",
         ));
     }
+    if payroll.len() > crate::domain::bounds::MERIT_BUDGETS {
+        return Err(AppError::bad_input(format!(
+            "budgetBy: this would make {} budgets, at most {} per cycle: split by MARKET or choose a market",
+            payroll.len(),
+            crate::domain::bounds::MERIT_BUDGETS
+        )));
+    }
     Ok(payroll)
 }
 

@@ -45,7 +45,7 @@ impl PayQuery {
         ))
     }
 
-    /// Merit cycles, newest first (at most 100): for managers, who propose
+    /// Merit cycles, newest first (at most 20): for managers, who propose
     /// in them, and HR.
     async fn merit_cycles(
         &self,

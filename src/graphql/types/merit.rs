@@ -86,10 +86,10 @@ impl MeritCycle {
     async fn market(&self) -> Option<&str> {
         self.0.market.as_deref()
     }
-    /// Budget, used and remaining per scope (exact; at most 1,000 scopes).
+    /// Budget, used and remaining per scope (exact; at most 300 scopes).
     async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<MeritBudget>> {
         Ok(
-            merit::budgets(context::db(ctx), self.0.id, bound::BUCKETS as u64)
+            merit::budgets(context::db(ctx), self.0.id, bound::MERIT_BUDGETS as u64)
                 .await?
                 .into_iter()
                 .map(MeritBudget)

@@ -75,6 +75,13 @@ const DECIDE_PAY = `mutation DecidePay($id: ID!, $approve: Boolean!, $note: Stri
   decidePayChange(id: $id, approve: $approve, note: $note) { id status employee { name } after { amount currency } }
 }`;
 
+const MERIT = `query MeritProgress {
+  meritCycles { id name status effectiveOn budgetPercent proposalCount
+    budgets { scope budget { amount currency } used { amount currency } remaining { amount currency } } }
+}`;
+
+const CLOSE_MERIT = 'mutation CloseMerit($id: ID!) { closeMeritCycle(id: $id) { id status } }';
+
 const PAY_GAPS = `query PayGaps {
   payGapReport { roleCode market currency women men meanGapPercent medianGapPercent }
   ladder { code title }
@@ -129,6 +136,7 @@ export function render(main, app) {
   let decided = [];
   let payQueue = [];
   let payGaps = null;
+  let merit = [];
   let groupBy = 'ROLE';
   let error = null;
   let version = 0;
@@ -367,6 +375,39 @@ export function render(main, app) {
         : note('Nobody has declared a gender yet.'));
   }
 
+  /** HR: merit cycles' progress (proposals, budget used per site) and Close. */
+  function meritSection() {
+    if (!isHr || !merit.length) return null;
+    const today = new Date().toISOString().slice(0, 10);
+    return section('Merit cycles', { 'data-testid': 'merit' }, merit.slice(0, 5).map((c) => {
+      const close = c.status === 'OPEN' && c.effectiveOn <= today
+        ? h('button', { type: 'button', class: 'small' }, 'Close and apply')
+        : null;
+      if (close) {
+        close.addEventListener('click', async () => {
+          if (!window.confirm(`Apply every raise proposed in “${c.name}” from ${formatDate(c.effectiveOn)}?`)) return;
+          close.disabled = true;
+          try {
+            await gql(CLOSE_MERIT, { id: c.id });
+            app.toast(`${c.name} is closed: its raises apply from ${formatDate(c.effectiveOn)}.`, 'good');
+            load();
+          } catch (err) {
+            app.toast(`Could not close ${c.name}: ${err.message}`, 'warn');
+            close.disabled = false;
+          }
+        });
+      }
+      return h('div', { class: 'merit-cycle', 'data-id': c.id, 'data-status': c.status },
+        h('p', {}, h('strong', {}, c.name), ` — ${c.status === 'OPEN' ? 'open' : 'closed'}, from ${formatDate(c.effectiveOn)}, budget ${c.budgetPercent}% of payroll; `,
+          `${c.proposalCount} ${c.proposalCount === 1 ? 'raise' : 'raises'} proposed. `, close),
+        h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `${c.name} budgets (scrolls sideways)` }, h('table', { class: 'data' },
+          h('caption', { class: 'visually-hidden' }, `${c.name}: budget per site`),
+          h('thead', {}, h('tr', {}, ['Site or market', 'Budget', 'Used', 'Left'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, c.budgets.map((b) => h('tr', {},
+            h('th', { scope: 'row' }, b.scope), h('td', {}, formatMoney(b.budget)), h('td', {}, formatMoney(b.used)), h('td', {}, formatMoney(b.remaining))))))));
+    }));
+  }
+
   function historySection() {
     const list = decided.slice(0, 20);
     return section('Recent decisions', { 'data-testid': 'decisions' }, list.length
@@ -396,6 +437,7 @@ export function render(main, app) {
       h('p', { class: 'lead' }, `Figures as of ${formatDate(data.dashboard.asOf)}${isHr ? ' for the whole organisation' : ' for your reporting chain'}.`),
       queueSection(),
       payQueueSection(),
+      meritSection(),
       historySection(),
       chartsArea,
       payGapSection());
@@ -508,13 +550,15 @@ export function render(main, app) {
 
   async function load() {
     try {
-      const [dash, pending, recent, pay, gaps] = await Promise.all([
+      const [dash, pending, recent, pay, gaps, cycles] = await Promise.all([
         gql(DASHBOARD, { groupBy }),
         allPages(QUEUE, {}, (x) => x.nominations).then((list) => ({ list }), (err) => ({ err })),
         gql(DECIDED).then((x) => x.nominations.nodes.filter((n) => n.status !== 'PENDING'), () => decided),
         isHr ? gql(PAY_QUEUE).then((x) => x.payChanges.nodes, () => payQueue) : [],
         isHr ? gql(PAY_GAPS).catch(() => payGaps) : null,
+        isHr ? gql(MERIT).then((x) => x.meritCycles, () => merit) : [],
       ]);
+      merit = cycles;
       payQueue = pay;
       payGaps = gaps;
       data = dash;

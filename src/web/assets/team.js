@@ -93,6 +93,74 @@ const PROPOSE_PAY = `mutation ProposePay($input: PayChangeInput!) {
   proposePayChange(input: $input) { id status after { amount currency } employee { name } }
 }`;
 
+const MERIT_CYCLES = 'query MeritCycles { meritCycles { id name status effectiveOn } }';
+
+const MERIT_GUIDELINE = `query MeritGuideline($cycle: ID!, $who: ID!) {
+  node(id: $cycle) { ... on MeritCycle { id guidelineFor(employeeId: $who) { rating compaQuartile guideline { minPercent maxPercent } } } }
+}`;
+
+const PROPOSE_MERIT = `mutation ProposeMerit($cycle: ID!, $who: ID!, $percent: Float!, $why: String) {
+  proposeMerit(cycleId: $cycle, employeeId: $who, percent: $percent, justification: $why) { id percent newSalary { amount currency } employee { name } }
+}`;
+
+/** Propose a merit raise in the open cycle, with the matrix's guideline. */
+async function meritDialog(person, cycle, app, done) {
+  const percentId = newId('merit');
+  const whyId = newId('why');
+  const percent = h('input', { id: percentId, name: 'percent', inputmode: 'decimal', required: true });
+  const why = h('textarea', { id: whyId, rows: 3, maxlength: 2000 });
+  const guide = h('p', { 'data-testid': 'merit-guideline' }, 'Reading the guideline…');
+  const result = h('div', { class: 'dialog-result', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Propose');
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': `${percentId}-title` },
+    h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: `${percentId}-title` }, `Merit raise for ${person.name}`),
+      h('p', {}, `${cycle.name}, from ${formatDate(cycle.effectiveOn)}. Now ${formatMoney(person.salary)}.`),
+      guide,
+      h('div', { class: 'field' }, h('label', { for: percentId }, 'Raise (%)'), percent),
+      h('div', { class: 'field' }, h('label', { for: whyId }, 'Why (needed outside the guideline)'), why),
+      result,
+      h('div', { class: 'actions' }, submit, cancel)));
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.querySelector('form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const data = await gql(PROPOSE_MERIT, {
+        cycle: cycle.id, who: person.id, percent: Number(percent.value.trim()), why: why.value.trim() || null,
+      });
+      dialog.close();
+      const p = data.proposeMerit;
+      app.toast(`Proposed ${p.percent}% (${formatMoney(p.newSalary)}) for ${p.employee.name}. HR applies it when the cycle closes.`, 'good');
+      done();
+    } catch (err) {
+      clear(result).append(h('p', { class: 'result result-error' }, plainMessage(err)));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  percent.focus();
+  try {
+    const data = await gql(MERIT_GUIDELINE, { cycle: cycle.id, who: person.id });
+    const advice = data.node && data.node.guidelineFor;
+    const rating = advice && advice.rating !== null ? `rating ${advice.rating.toFixed(2)}` : 'no rating yet';
+    const quarter = advice ? `pay in quarter ${advice.compaQuartile} of the band` : '';
+    if (advice && advice.guideline) {
+      guide.textContent = `Guideline: ${advice.guideline.minPercent}% to ${advice.guideline.maxPercent}% (${rating}, ${quarter}).`;
+      percent.value = String(advice.guideline.minPercent);
+    } else {
+      guide.textContent = `No guideline applies (${rating}): say why in a few words.`;
+    }
+  } catch (err) {
+    guide.textContent = `The guideline could not be read: ${err.message}`;
+  }
+  return dialog;
+}
+
 /** A server message without the field name it starts with ("newSalary: ..."). */
 function plainMessage(err) {
   const text = (err && err.message) || 'The change could not be proposed.';
@@ -221,7 +289,7 @@ export function render(main, app) {
   main.append(h('h1', {}, 'My team'), root);
   const state = {
     rows: [], open: [], decided: [], sort: 'status', dir: 1, search: '', status: '', site: '', error: null,
-    expanded: new Set(), tab: 'open', bands: [],
+    expanded: new Set(), tab: 'open', bands: [], merit: null,
   };
   let version = 0;
 
@@ -346,6 +414,11 @@ export function render(main, app) {
           pay.addEventListener('click', () => payDialog(r, band, app, refresh));
           cells.push(' ', pay);
         }
+        if (r.salary && state.merit) {
+          const merit = h('button', { type: 'button', class: 'small', 'aria-label': `Propose a merit raise for ${r.name}` }, 'Merit');
+          merit.addEventListener('click', () => meritDialog(r, state.merit, app, refresh));
+          cells.push(' ', merit);
+        }
         const row = h('tr', { 'data-id': r.id, 'data-status': best ? best.status : 'NONE' },
           h('th', { scope: 'row' }, h('span', { class: 'person' }, r.name), h('span', { class: 'sub' }, r.email)),
           h('td', { 'data-label': 'Role' }, r.role.title),
@@ -421,13 +494,15 @@ export function render(main, app) {
 
   async function refresh() {
     try {
-      const [people, open, decided, bands] = await Promise.all([
+      const [people, open, decided, bands, cycles] = await Promise.all([
         allPages(TEAM, {}, (d) => d.employees),
         allPages(OPEN, {}, (d) => d.nominations),
         gql(DECIDED).then((d) => d.nominations.nodes.filter((n) => n.status !== 'PENDING')),
         gql(BANDS).then((d) => d.salaryBands, () => []),
+        gql(MERIT_CYCLES).then((d) => d.meritCycles, () => []),
       ]);
       state.bands = bands;
+      state.merit = cycles.find((c) => c.status === 'OPEN') || null;
       state.decided = decided;
       state.rows = people
         .filter((p) => !app.me || p.id !== app.me.id)
