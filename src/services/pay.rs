@@ -464,6 +464,9 @@ pub struct PayGapBucket {
     pub men: usize,
     pub mean_gap_percent: Option<f64>,
     pub median_gap_percent: Option<f64>,
+    /// The same in total pay: base plus the bonus target.
+    pub mean_total_gap_percent: Option<f64>,
+    pub median_total_gap_percent: Option<f64>,
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -478,6 +481,7 @@ struct GapRow {
     pay_then: Option<i64>,
     currency_then: Option<String>,
     role_then: Option<i64>,
+    bonus_bp: Option<i64>,
 }
 
 /// HR: the gender pay gap per role and market on `as_of`, in base pay as
@@ -503,7 +507,8 @@ pub async fn pay_gap_report(
            (SELECT p.currency FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
               AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS currency_then, \
            (SELECT r.job_role_id FROM role_assignment r WHERE r.employee_id = e.id AND r.started_on <= ? \
-              ORDER BY r.started_on DESC, r.id DESC LIMIT 1) AS role_then \
+              ORDER BY r.started_on DESC, r.id DESC LIMIT 1) AS role_then, \
+           (SELECT b.bonus_target_bp FROM employee_bonus b WHERE b.employee_id = e.id) AS bonus_bp \
          FROM employee e JOIN employee_gender g ON g.employee_id = e.id \
          WHERE e.hired_on <= ? AND g.gender IN ('WOMAN', 'MAN')",
     );
@@ -515,8 +520,9 @@ pub async fn pay_gap_report(
     .all(&db.conn)
     .await?;
     type Key = (String, String, String);
-    let mut groups: std::collections::BTreeMap<Key, (Vec<i64>, Vec<i64>)> =
-        std::collections::BTreeMap::new();
+    // Per group: (women's base, men's base, women's total, men's total).
+    type Pays = (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>);
+    let mut groups: std::collections::BTreeMap<Key, Pays> = std::collections::BTreeMap::new();
     for row in rows {
         let role_id = row.role_then.unwrap_or(row.job_role_id);
         let Some(role) = ladder.role(role_id) else {
@@ -536,26 +542,43 @@ pub async fn pay_gap_report(
         let entry = groups
             .entry((role.code.clone(), row.market, currency))
             .or_default();
+        // Total pay: base plus the bonus target (equity has no price here).
+        let total = row
+            .bonus_bp
+            .and_then(|bp| money::apply_raise(pay, bp))
+            .unwrap_or(pay);
         match row.gender.as_str() {
-            "WOMAN" => entry.0.push(pay),
-            _ => entry.1.push(pay),
+            "WOMAN" => {
+                entry.0.push(pay);
+                entry.2.push(total);
+            }
+            _ => {
+                entry.1.push(pay);
+                entry.3.push(total);
+            }
         }
     }
     Ok(groups
         .into_iter()
         .take(limit)
-        .map(|((role_code, market, currency), (women, men))| {
-            let (mean, median) = crate::domain::pay_gap::gaps(&women, &men);
-            PayGapBucket {
-                role_code,
-                market,
-                currency,
-                women: women.len(),
-                men: men.len(),
-                mean_gap_percent: mean,
-                median_gap_percent: median,
-            }
-        })
+        .map(
+            |((role_code, market, currency), (women, men, women_total, men_total))| {
+                let (mean, median) = crate::domain::pay_gap::gaps(&women, &men);
+                let (mean_total, median_total) =
+                    crate::domain::pay_gap::gaps(&women_total, &men_total);
+                PayGapBucket {
+                    role_code,
+                    market,
+                    currency,
+                    women: women.len(),
+                    men: men.len(),
+                    mean_gap_percent: mean,
+                    median_gap_percent: median,
+                    mean_total_gap_percent: mean_total,
+                    median_total_gap_percent: median_total,
+                }
+            },
+        )
         .collect())
 }
 

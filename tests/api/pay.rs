@@ -435,7 +435,7 @@ async fn an_employee_sees_the_pay_range_of_every_next_step_in_their_market() {
 
 const DECLARE: &str =
     "mutation($g: Gender!, $id: ID) { declareGender(gender: $g, employeeId: $id) { id } }";
-const GAPS: &str = "query($d: Date) { payGapReport(asOf: $d) { roleCode market currency women men meanGapPercent medianGapPercent } }";
+const GAPS: &str = "query($d: Date) { payGapReport(asOf: $d) { roleCode market currency women men meanGapPercent medianGapPercent meanTotalGapPercent medianTotalGapPercent } }";
 
 #[tokio::test]
 async fn hr_reads_the_gender_pay_gap_per_role_and_market_as_of_a_day() {
@@ -472,6 +472,21 @@ async fn hr_reads_the_gender_pay_gap_per_role_and_market_as_of_a_day() {
     )
     .await;
     let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    // Max also has a 10 % bonus target: total pay widens the gap.
+    {
+        use sea_orm::ConnectionTrait;
+        let conn = &app.db.conn;
+        conn.execute_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            format!(
+                "INSERT INTO employee_bonus (employee_id, bonus_target_bp, set_by_id, updated_at) \
+                 VALUES ({}, 1000, NULL, CURRENT_TIMESTAMP)",
+                people[3].id
+            ),
+        ))
+        .await
+        .unwrap();
+    }
 
     // Act
     let today = app.data(GAPS, json!({}), Some(&app.hr)).await;
@@ -499,6 +514,15 @@ async fn hr_reads_the_gender_pay_gap_per_role_and_market_as_of_a_day() {
     assert!(
         (now["meanGapPercent"].as_f64().unwrap() - expected).abs() < 1e-9,
         "{now}"
+    );
+    let men_total = (450_000.0 + 490_000.0 * 1.1) / 2.0;
+    let expected_total = (men_total - 410_000.0) / men_total * 100.0;
+    assert!(
+        (now["meanTotalGapPercent"].as_f64().unwrap() - expected_total).abs() < 1e-9,
+        "total pay: {now}"
+    );
+    assert!(
+        now["medianTotalGapPercent"].as_f64().unwrap() > now["medianGapPercent"].as_f64().unwrap()
     );
     let then = csr(&before);
     let expected_then = (460_000.0 - 410_000.0) / 460_000.0 * 100.0;

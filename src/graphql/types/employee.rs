@@ -15,7 +15,7 @@ use crate::graphql::cost::bound;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{AccessRole, EmploymentType, PayBasis, WorkArrangement};
-use crate::graphql::types::ladder::{role_by_id, Money, Role};
+use crate::graphql::types::ladder::{role_by_id, Money, Role, SalaryBand};
 use crate::graphql::types::progression::Progression;
 use crate::graphql::types::records::{Certification, PerformanceReview, RoleAssignment};
 use crate::graphql::types::training::{EmployeeSkill, Enrolment, Plan, Skill, SkillAssessment};
@@ -145,6 +145,15 @@ impl Employee {
     async fn salary(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         self.require_private(ctx).await?;
         Ok(Some(Money::new(self.0.salary_minor, &self.0.currency)))
+    }
+    /// The band of the person's role in their market (pay transparency:
+    /// bands are public); null without one.
+    async fn salary_band(&self, ctx: &Context<'_>) -> Result<Option<SalaryBand>> {
+        let ladder = context::ladder(ctx).await?;
+        Ok(ladder
+            .band(self.0.job_role_id, &self.0.market)
+            .cloned()
+            .map(SalaryBand::from))
     }
     /// What `salary` is per: a year, a month or an hour. Same visibility
     /// as salary.

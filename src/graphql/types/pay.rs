@@ -120,6 +120,15 @@ impl PayGapBucket {
     async fn median_gap_percent(&self) -> Option<f64> {
         self.0.median_gap_percent
     }
+    /// The mean gap in total pay: base plus the bonus target (equity units
+    /// have no price in Rungs and are left out).
+    async fn mean_total_gap_percent(&self) -> Option<f64> {
+        self.0.mean_total_gap_percent
+    }
+    /// The same with medians.
+    async fn median_total_gap_percent(&self) -> Option<f64> {
+        self.0.median_total_gap_percent
+    }
 }
 
 #[derive(Clone)]

@@ -83,7 +83,7 @@ const MERIT = `query MeritProgress {
 const CLOSE_MERIT = 'mutation CloseMerit($id: ID!) { closeMeritCycle(id: $id) { id status } }';
 
 const PAY_GAPS = `query PayGaps {
-  payGapReport { roleCode market currency women men meanGapPercent medianGapPercent }
+  payGapReport { roleCode market currency women men meanGapPercent medianGapPercent meanTotalGapPercent }
   ladder { code title }
 }`;
 
@@ -363,15 +363,15 @@ export function render(main, app) {
     const rows = payGaps.payGapReport;
     const pct = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(1)}%`);
     return section('Gender pay gap', { 'data-testid': 'pay-gap' },
-      h('p', { class: 'hint' }, 'Base pay of the people who declared their gender: (men − women) ÷ men. A positive gap means women are paid less.'),
+      h('p', { class: 'hint' }, 'Pay of the people who declared their gender, a year full time: (men − women) ÷ men. A positive gap means women are paid less. Total pay adds the bonus target.'),
       rows.length
         ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Gender pay gap (scrolls sideways)' }, h('table', { class: 'data' },
           h('caption', { class: 'visually-hidden' }, 'Gender pay gap per role and market'),
-          h('thead', {}, h('tr', {}, ['Role', 'Market', 'Paid in', 'Women', 'Men', 'Gap (mean)', 'Gap (median)'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('thead', {}, h('tr', {}, ['Role', 'Market', 'Paid in', 'Women', 'Men', 'Gap (mean)', 'Gap (median)', 'Total pay gap (mean)'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, rows.map((r) => h('tr', {},
             h('th', { scope: 'row' }, titles.get(r.roleCode) || 'Another role'),
             h('td', {}, r.market), h('td', {}, r.currency), h('td', {}, String(r.women)), h('td', {}, String(r.men)),
-            h('td', {}, pct(r.meanGapPercent)), h('td', {}, pct(r.medianGapPercent)))))))
+            h('td', {}, pct(r.meanGapPercent)), h('td', {}, pct(r.medianGapPercent)), h('td', {}, pct(r.meanTotalGapPercent)))))))
         : note('Nobody has declared a gender yet.'));
   }
 
