@@ -1101,6 +1101,82 @@ async fn part_time_hourly(txn: &sea_orm::DatabaseTransaction, base_id: i64) -> A
     Ok(())
 }
 
+/// A merit cycle half done (issue 20): the first HR person loaded opens
+/// "Seeded merit review" (3 % of each site's annualised payroll, effective
+/// the seed's day), and every other CSR with a manager on ANNUAL full-time
+/// pay has their manager's 2 % proposal, charged to their site's budget.
+async fn merit_half_done(
+    txn: &sea_orm::DatabaseTransaction,
+    base_id: i64,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::services::merit;
+    use sea_orm::{ConnectionTrait, QueryOrder};
+    let Some(hr) = crate::db::entities::employee::Entity::find()
+        .filter(crate::db::entities::employee::Column::Id.gt(base_id))
+        .filter(
+            crate::db::entities::employee::Column::AccessRole
+                .eq(crate::db::entities::enums::AccessRole::Hr),
+        )
+        .order_by_asc(crate::db::entities::employee::Column::Id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let ladder = Ladder::load(txn).await?;
+    let payroll = merit::payroll_by_scope(txn, &ladder, merit::BudgetBy::Site, None, today).await?;
+    let (cycle, _) = merit::create(
+        txn,
+        hr.id,
+        merit::NewCycle {
+            name: "Seeded merit review".into(),
+            effective_on: today,
+            budget_bp: 300,
+            budget_by: merit::BudgetBy::Site,
+            market: None,
+        },
+        payroll,
+        &crate::domain::merit::default_matrix(),
+    )
+    .await?;
+    let backend = txn.get_database_backend();
+    let now = chrono::Utc::now();
+    for (sql, values) in [
+        (
+            "INSERT INTO merit_proposal (cycle_id, employee_id, budget_id, percent_bp, before_minor, new_minor, \
+               currency, charged_minor, justification, proposed_by_id, created_at, updated_at) \
+             SELECT ?, e.id, b.id, 200, e.salary_minor, e.salary_minor + (e.salary_minor * 2 + 50) / 100, \
+               e.currency, (e.salary_minor * 2 + 50) / 100, 'A steady year', e.manager_id, ?, ? \
+             FROM employee e JOIN merit_budget b ON b.cycle_id = ? AND b.scope = e.site AND b.currency = e.currency \
+             WHERE e.id > ? AND e.id % 2 = 0 AND e.manager_id IS NOT NULL AND e.hired_on <= ? \
+               AND e.pay_basis = 'ANNUAL' AND e.fte_bp = 10000 \
+               AND e.job_role_id IN (SELECT id FROM job_role WHERE code = 'CSR')",
+            vec![
+                cycle.id.into(),
+                now.into(),
+                now.into(),
+                cycle.id.into(),
+                base_id.into(),
+                today.into(),
+            ],
+        ),
+        (
+            "UPDATE merit_budget SET used_minor = (SELECT COALESCE(SUM(p.charged_minor), 0) \
+               FROM merit_proposal p WHERE p.budget_id = merit_budget.id) WHERE cycle_id = ?",
+            vec![cycle.id.into()],
+        ),
+    ] {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            crate::db::placeholders(backend, sql),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// After the rows: everyone loaded before has their state recomputed (the
 /// catalogue and the bands may change their answers; the new people's is
 /// stored), then foreign keys checked, indexes restored and statistics
@@ -1114,6 +1190,7 @@ async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppR
     declare_genders(&txn, base_id).await?;
     part_time_hourly(&txn, base_id).await?;
     crate::services::pay::backfill_from_role_history(&txn, base_id).await?;
+    merit_half_done(&txn, base_id, state_day).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
     load.phases.end("eligibility state");
