@@ -36,6 +36,8 @@ pub struct Loaders {
     pub seats: BatchLoader<SeatsLoader>,
     pub waitlists: BatchLoader<WaitlistLoader>,
     pub enrolments: BatchLoader<EnrolmentsLoader>,
+    pub pay_history: BatchLoader<PayHistoryLoader>,
+    pub equity_grants: BatchLoader<EquityGrantsLoader>,
 }
 
 impl Loaders {
@@ -87,6 +89,8 @@ impl Loaders {
             seats: BatchLoader::new(SeatsLoader(db.clone()), &dispatcher),
             waitlists: BatchLoader::new(WaitlistLoader(db.clone()), &dispatcher),
             enrolments: BatchLoader::new(EnrolmentsLoader(db.clone()), &dispatcher),
+            pay_history: BatchLoader::new(PayHistoryLoader(db.clone()), &dispatcher),
+            equity_grants: BatchLoader::new(EquityGrantsLoader(db.clone()), &dispatcher),
             dispatcher,
         }
     }
@@ -112,6 +116,8 @@ impl Loaders {
         self.seats.clear();
         self.waitlists.clear();
         self.enrolments.clear();
+        self.pay_history.clear();
+        self.equity_grants.clear();
     }
 }
 
@@ -402,5 +408,42 @@ impl Loader for EnrolmentsLoader {
             .all(&self.0.conn)
             .await?;
         Ok(group(rows, |e| e.employee_id))
+    }
+}
+
+/// Pay changes by employee id, newest first (`Employee.payHistory`): one
+/// statement for a page of people.
+pub struct PayHistoryLoader(Db);
+
+impl Loader for PayHistoryLoader {
+    type Value = Vec<crate::db::entities::pay_change::Model>;
+
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
+        use crate::db::entities::pay_change;
+        let rows = pay_change::Entity::find()
+            .filter(pay_change::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_desc(pay_change::Column::EffectiveOn)
+            .order_by_desc(pay_change::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |c| c.employee_id))
+    }
+}
+
+/// Equity grants by employee id, oldest first (`Employee.equityGrants`).
+pub struct EquityGrantsLoader(Db);
+
+impl Loader for EquityGrantsLoader {
+    type Value = Vec<crate::db::entities::equity_grant::Model>;
+
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
+        use crate::db::entities::equity_grant;
+        let rows = equity_grant::Entity::find()
+            .filter(equity_grant::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_asc(equity_grant::Column::GrantedOn)
+            .order_by_asc(equity_grant::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |g| g.employee_id))
     }
 }

@@ -22,7 +22,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -360,18 +360,6 @@ pub async fn record_promotion<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Someone's pay history, newest first, at most `limit` rows (the caller
-/// checked that the principal sees their pay).
-pub async fn history(db: &Db, employee_id: i64, limit: u64) -> AppResult<Vec<pay_change::Model>> {
-    Ok(pay_change::Entity::find()
-        .filter(pay_change::Column::EmployeeId.eq(employee_id))
-        .order_by_desc(pay_change::Column::EffectiveOn)
-        .order_by_desc(pay_change::Column::Id)
-        .limit(limit)
-        .all(&db.conn)
-        .await?)
-}
-
 /// The audit view of a row.
 fn change_json(row: &pay_change::Model) -> serde_json::Value {
     json!({
@@ -682,23 +670,6 @@ pub async fn grant_equity(
     .await?;
     txn.commit().await?;
     Ok(row)
-}
-
-/// Someone's equity grants, oldest first, at most `limit` (the caller
-/// checked that the principal sees their pay).
-pub async fn equity_grants(
-    db: &Db,
-    employee_id: i64,
-    limit: u64,
-) -> AppResult<Vec<crate::db::entities::equity_grant::Model>> {
-    use crate::db::entities::equity_grant;
-    Ok(equity_grant::Entity::find()
-        .filter(equity_grant::Column::EmployeeId.eq(employee_id))
-        .order_by_asc(equity_grant::Column::GrantedOn)
-        .order_by_asc(equity_grant::Column::Id)
-        .limit(limit)
-        .all(&db.conn)
-        .await?)
 }
 
 /// Someone's bonus target in basis points (the caller checked that the

@@ -849,3 +849,33 @@ async fn a_stale_proposal_gives_way_to_a_new_one_and_history_stays_in_date_order
     assert_eq!(statuses, ["PROPOSED", "APPROVED", "REJECTED"], "{rows:?}");
     assert_eq!(rows[1]["reason"], "PROMOTION");
 }
+
+#[tokio::test]
+async fn a_page_of_pay_histories_and_grants_costs_the_same_statements_for_two_people_or_six() {
+    let app = TestApp::spawn().await;
+    let server = app.server_process().await;
+    let count = |first: usize| {
+        let query = format!(
+            "{{ employees(first: {first}) {{ nodes {{ id payHistory {{ id }} equityGrants {{ id }} }} }} }}"
+        );
+        let server = &server;
+        let app = &app;
+        async move {
+            let before = app.statements_at(&server.base).await;
+            let body = app
+                .gql_at(&server.base, &query, json!({}), Some(&app.hr.token))
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+            assert_eq!(
+                body["data"]["employees"]["nodes"].as_array().map(Vec::len),
+                Some(first)
+            );
+            app.statements_at(&server.base).await - before
+        }
+    };
+    // Warm the session and the ladder first.
+    count(2).await;
+    let two = count(2).await;
+    let six = count(6).await;
+    assert_eq!(two, six, "one statement per relation, not per person");
+}

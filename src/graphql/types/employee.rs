@@ -359,14 +359,15 @@ impl Employee {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::types::pay::EquityGrant>> {
         self.require_private(ctx).await?;
-        let rows = crate::services::pay::equity_grants(
-            context::db(ctx),
-            self.0.id,
-            bound::PERSONAL_RECORDS as u64,
-        )
-        .await?;
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .equity_grants
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(crate::graphql::types::pay::EquityGrant)
             .collect())
     }
@@ -378,14 +379,15 @@ impl Employee {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::types::pay::PayChange>> {
         self.require_private(ctx).await?;
-        let rows = crate::services::pay::history(
-            context::db(ctx),
-            self.0.id,
-            bound::PERSONAL_RECORDS as u64,
-        )
-        .await?;
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .pay_history
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
+            .take(bound::PERSONAL_RECORDS)
             .map(crate::graphql::types::pay::PayChange)
             .collect())
     }
