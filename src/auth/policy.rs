@@ -234,6 +234,31 @@ pub fn may_decide_pay_changes(principal: &Principal) -> AppResult<()> {
     }
 }
 
+/// Whose records a principal reads in a list of people's pay or
+/// nominations (`payChanges`, `nominations`): the services turn it into
+/// their SQL condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAudience {
+    /// HR and ADMIN: everyone's.
+    Everyone,
+    /// A MANAGER: their own, and their reporting chain's (and, for
+    /// nominations, the ones they made).
+    SelfAndChain,
+    /// An EMPLOYEE: their own.
+    SelfOnly,
+}
+
+/// The audience of `payChanges` and `nominations` for `principal`.
+pub fn list_audience(principal: &Principal) -> ListAudience {
+    if principal.is_hr() {
+        ListAudience::Everyone
+    } else if principal.is_manager() {
+        ListAudience::SelfAndChain
+    } else {
+        ListAudience::SelfOnly
+    }
+}
+
 /// Opening and closing merit cycles (issue 20): HR only.
 pub fn may_run_merit_cycles(principal: &Principal) -> AppResult<()> {
     if principal.is_hr() {

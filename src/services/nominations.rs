@@ -625,19 +625,21 @@ pub async fn list(
     first: u64,
     after: Option<i64>,
 ) -> AppResult<(Vec<nomination::Model>, bool, u64)> {
+    use policy::ListAudience;
     let mut query = nomination::Entity::find();
-    if !principal.is_hr() {
-        let mine = Condition::any().add(nomination::Column::NomineeId.eq(principal.employee_id));
-        let cond = if principal.is_manager() {
-            mine.add(nomination::Column::NominatedById.eq(principal.employee_id))
-                .add(scope::in_chain(
-                    "nomination.nominee_id",
-                    principal.employee_id,
-                ))
-        } else {
-            mine
-        };
-        query = query.filter(cond);
+    let mine = Condition::any().add(nomination::Column::NomineeId.eq(principal.employee_id));
+    match policy::list_audience(principal) {
+        ListAudience::Everyone => {}
+        ListAudience::SelfAndChain => {
+            query = query.filter(
+                mine.add(nomination::Column::NominatedById.eq(principal.employee_id))
+                    .add(scope::in_chain(
+                        "nomination.nominee_id",
+                        principal.employee_id,
+                    )),
+            );
+        }
+        ListAudience::SelfOnly => query = query.filter(mine),
     }
     if let Some(status) = status {
         query = query.filter(nomination::Column::Status.eq(stored::NominationStatus::from(status)));

@@ -579,19 +579,19 @@ pub async fn list(
     first: u64,
     after: Option<i64>,
 ) -> AppResult<(Vec<pay_change::Model>, bool, u64)> {
+    use policy::ListAudience;
     use sea_orm::{Condition, PaginatorTrait};
     let mut query = pay_change::Entity::find();
-    if !principal.is_hr() {
-        let mine = Condition::any().add(pay_change::Column::EmployeeId.eq(principal.employee_id));
-        let cond = if principal.is_manager() {
-            mine.add(crate::db::scope::in_chain(
+    let mine = Condition::any().add(pay_change::Column::EmployeeId.eq(principal.employee_id));
+    match policy::list_audience(principal) {
+        ListAudience::Everyone => {}
+        ListAudience::SelfAndChain => {
+            query = query.filter(mine.add(crate::db::scope::in_chain(
                 "pay_change.employee_id",
                 principal.employee_id,
-            ))
-        } else {
-            mine
-        };
-        query = query.filter(cond);
+            )));
+        }
+        ListAudience::SelfOnly => query = query.filter(mine),
     }
     if let Some(status) = status {
         query = query.filter(pay_change::Column::Status.eq(stored::PayChangeStatus::from(status)));
