@@ -314,6 +314,8 @@ async fn run(
         // notification (see `auth::sessions`), and from the primary until
         // the replica has it (see `db::replica`).
         db.sessions.clear();
+        // Also when the answer timed out after the write committed.
+        db.forget_kept();
         if let Some(id) = principal_id {
             db.note_write(id).await;
         }

@@ -278,6 +278,14 @@ pub fn may_see_merit_cycles(principal: &Principal) -> AppResult<()> {
     }
 }
 
+/// Which merit budgets a principal reads: HR every one (`true`), a
+/// manager only those of the sites or markets their reporting chain is in
+/// (`false`): a small site's budget would tell its people's pay.
+pub fn sees_every_merit_budget(principal: &Principal) -> AppResult<bool> {
+    may_see_merit_cycles(principal)?;
+    Ok(principal.is_hr())
+}
+
 /// Which merit proposals a principal reads: HR every one, a manager those
 /// they made (`Some(their id)`).
 pub fn merit_proposals_visible_to(principal: &Principal) -> AppResult<Option<i64>> {

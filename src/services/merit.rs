@@ -294,10 +294,34 @@ pub async fn list(
         .await?)
 }
 
-/// A cycle's budgets, by scope.
-pub async fn budgets(db: &Db, cycle_id: i64, limit: u64) -> AppResult<Vec<merit_budget::Model>> {
-    Ok(merit_budget::Entity::find()
-        .filter(merit_budget::Column::CycleId.eq(cycle_id))
+/// A cycle's budgets the principal may read, by scope.
+pub async fn budgets(
+    db: &Db,
+    principal: &Principal,
+    cycle: &merit_cycle::Model,
+    limit: u64,
+) -> AppResult<Vec<merit_budget::Model>> {
+    let mut query = merit_budget::Entity::find().filter(merit_budget::Column::CycleId.eq(cycle.id));
+    if !policy::sees_every_merit_budget(principal)? {
+        let column = if cycle.budget_by == "SITE" {
+            employee::Column::Site
+        } else {
+            employee::Column::Market
+        };
+        let scopes: Vec<String> = employee::Entity::find()
+            .select_only()
+            .column(column)
+            .distinct()
+            .filter(crate::db::scope::in_chain(
+                "employee.id",
+                principal.employee_id,
+            ))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        query = query.filter(merit_budget::Column::Scope.is_in(scopes));
+    }
+    Ok(query
         .order_by_asc(merit_budget::Column::Scope)
         .order_by_asc(merit_budget::Column::Currency)
         .limit(limit)
@@ -476,7 +500,23 @@ pub async fn propose(
         .filter(merit_proposal::Column::EmployeeId.eq(person.id))
         .one(&txn)
         .await?;
-    let delta = charged - previous.as_ref().map_or(0, |p| p.charged_minor);
+    // The previous charge comes off its own budget (the person may have
+    // changed site since); the new one goes on this one.
+    let delta = match &previous {
+        Some(p) if p.budget_id == budget.id => charged - p.charged_minor,
+        Some(p) => {
+            merit_budget::Entity::update_many()
+                .col_expr(
+                    merit_budget::Column::UsedMinor,
+                    Expr::col(merit_budget::Column::UsedMinor).sub(p.charged_minor),
+                )
+                .filter(merit_budget::Column::Id.eq(p.budget_id))
+                .exec(&txn)
+                .await?;
+            charged
+        }
+        None => charged,
+    };
     let spent = merit_budget::Entity::update_many()
         .col_expr(
             merit_budget::Column::UsedMinor,
@@ -504,6 +544,8 @@ pub async fn propose(
         Some(old) => {
             let mut active: merit_proposal::ActiveModel = old.into();
             active.percent_bp = Set(percent_bp);
+            active.budget_id = Set(budget.id);
+            active.currency = Set(person.currency.clone());
             active.before_minor = Set(person.salary_minor);
             active.new_minor = Set(new_minor);
             active.charged_minor = Set(charged);
@@ -670,26 +712,39 @@ pub async fn close(
     ))
     .await?;
     policy::may_close_merit_cycle(principal, own > 0, proposed > 0)?;
+    // On PostgreSQL the people whose pay changes are locked, so a pay
+    // decision cannot commit between the checks below and the update.
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT e.id FROM employee e WHERE e.id IN (SELECT p.employee_id FROM merit_proposal p \
+             WHERE p.cycle_id = $1 AND p.new_minor <> p.before_minor) ORDER BY e.id FOR UPDATE",
+            [cycle.id.into()],
+        ))
+        .await?;
+    }
+    // A 0 % proposal changes nothing (proposing 0 % withdraws a raise).
     let moved = count(
         "SELECT COUNT(*) AS n FROM merit_proposal p JOIN employee e ON e.id = p.employee_id \
-         WHERE p.cycle_id = ? AND (e.salary_minor <> p.before_minor OR e.currency <> p.currency)",
+         WHERE p.cycle_id = ? AND p.new_minor <> p.before_minor \
+           AND (e.salary_minor <> p.before_minor OR e.currency <> p.currency)",
     )
     .await?;
     if moved > 0 {
         return Err(AppError::Conflict(format!(
-            "the pay of {moved} people changed since their merit proposal; propose again for them, then close"
+            "the pay of {moved} people changed since their merit proposal; propose again for them (0 % withdraws a raise), then close"
         )));
     }
     let later = count(&format!(
-        "SELECT COUNT(*) AS n FROM merit_proposal p WHERE p.cycle_id = ? AND EXISTS \
-         (SELECT 1 FROM pay_change c WHERE c.employee_id = p.employee_id AND c.status = 'APPROVED' \
+        "SELECT COUNT(*) AS n FROM merit_proposal p WHERE p.cycle_id = ? AND p.new_minor <> p.before_minor \
+         AND EXISTS (SELECT 1 FROM pay_change c WHERE c.employee_id = p.employee_id AND c.status = 'APPROVED' \
           AND c.effective_on > '{}')",
         cycle.effective_on
     ))
     .await?;
     if later > 0 {
         return Err(AppError::Conflict(format!(
-            "{later} people have a pay change after the cycle's effective date; remove their proposals"
+            "{later} people have a pay change after the cycle's effective date; propose 0 % for them (withdraws the raise), then close"
         )));
     }
     let now = Utc::now();
@@ -715,18 +770,37 @@ pub async fn close(
             "UPDATE employee SET salary_minor = (SELECT p.new_minor FROM merit_proposal p \
                WHERE p.cycle_id = ? AND p.employee_id = employee.id), updated_at = ? \
              WHERE id IN (SELECT p.employee_id FROM merit_proposal p WHERE p.cycle_id = ? \
-               AND p.new_minor <> p.before_minor)",
+               AND p.new_minor <> p.before_minor AND p.before_minor = employee.salary_minor \
+               AND p.currency = employee.currency)",
             vec![cycle.id.into(), now.into(), cycle.id.into()],
         ),
+        // Each person's audit trail gets its pay change, as a decided pay
+        // change's does.
+        (
+            "INSERT INTO audit_event (at, actor_id, action, entity, entity_id, details) \
+             SELECT ?, ?, 'CHANGE_PAY', 'employee', CAST(p.employee_id AS TEXT), \
+               '{\"meritCycleId\":' || CAST(p.cycle_id AS TEXT) || ',\"beforeMinor\":' || CAST(p.before_minor AS TEXT) || \
+               ',\"afterMinor\":' || CAST(p.new_minor AS TEXT) || ',\"currency\":\"' || p.currency || '\"}' \
+             FROM merit_proposal p WHERE p.cycle_id = ? AND p.new_minor <> p.before_minor",
+            vec![now.into(), principal.employee_id.into(), cycle.id.into()],
+        ),
     ];
-    let mut changed = 0;
+    let mut affected = Vec::new();
     for (sql, values) in statements {
         let sql = crate::db::placeholders(backend, sql);
-        changed = txn
-            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-            .rows_affected();
+        affected.push(
+            txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+                .rows_affected(),
+        );
     }
+    // Every pay change written applied to the pay it was proposed from.
+    if affected[0] != affected[1] {
+        return Err(AppError::Conflict(
+            "someone's pay changed while the cycle was closing; try again".into(),
+        ));
+    }
+    let changed = affected[1];
     audit::record(
         &txn,
         Some(principal.employee_id),

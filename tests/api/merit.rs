@@ -117,6 +117,22 @@ async fn a_cycle_from_opening_to_closing() {
         .gql("{ meritCycles { id } }", json!({}), Some(&app.employee))
         .await;
     assert_eq!(error_code(&cycles), "FORBIDDEN");
+    // A manager reads the budgets of their chain's sites only (a small
+    // site's budget would tell its people's pay).
+    let seen = app
+        .data(
+            "{ meritCycles { budgets { scope } } }",
+            json!({}),
+            Some(&app.manager),
+        )
+        .await;
+    let scopes: Vec<&str> = seen["meritCycles"][0]["budgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["Tokyo"], "{seen}");
 
     // HR closes it: the raise is an approved MERIT pay change from today.
     let closed = app
@@ -142,6 +158,24 @@ async fn a_cycle_from_opening_to_closing() {
     assert_eq!(merit["status"], "APPROVED");
     assert_eq!(merit["after"]["amount"], "468000");
     assert_eq!(merit["effectiveOn"], today().to_string());
+    // Each person's audit trail has their raise.
+    {
+        use sea_orm::ConnectionTrait;
+        let conn = &app.db.conn;
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                format!(
+                    "SELECT COUNT(*) AS n FROM audit_event WHERE action = 'CHANGE_PAY' AND entity_id = '{}' \
+                     AND details LIKE '%\"afterMinor\":468000%'",
+                    app.employee.id
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
+    }
     // Closed: no more proposals, no second close.
     let body = app.gql(PROPOSE, vars(4.0, None), Some(&app.manager)).await;
     assert_eq!(error_code(&body), "CONFLICT", "{body}");
@@ -209,6 +243,26 @@ async fn a_proposal_beyond_the_budget_is_refused_and_closing_is_all_or_nothing()
     assert_eq!(error_code(&body), "CONFLICT", "{body}");
     assert_eq!(app.count("pay_change").await, before);
     assert_eq!(budgets(&app, &id).await["status"], "OPEN");
+    // Proposing 0 % withdraws the raise (and its charge); the cycle closes.
+    app.data(
+        PROPOSE,
+        json!({ "cycle": id, "who": app.employee.gid(), "percent": 0.0, "why": "pay moved" }),
+        Some(&app.manager),
+    )
+    .await;
+    assert_eq!(
+        amount(&budget(&budgets(&app, &id).await, "Tokyo")["used"]),
+        0
+    );
+    let closed = app
+        .data(
+            "mutation($id: ID!) { closeMeritCycle(id: $id) { status } }",
+            json!({ "id": id }),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(closed["closeMeritCycle"]["status"], "CLOSED");
+    assert_eq!(app.count("pay_change").await, before);
 }
 
 #[tokio::test]

@@ -86,15 +86,21 @@ impl MeritCycle {
     async fn market(&self) -> Option<&str> {
         self.0.market.as_deref()
     }
-    /// Budget, used and remaining per scope (exact; at most 300 scopes).
+    /// Budget, used and remaining per scope (exact; at most 300 scopes): HR
+    /// every one, a manager those of the sites or markets of their
+    /// reporting chain.
     async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<MeritBudget>> {
-        Ok(
-            merit::budgets(context::db(ctx), self.0.id, bound::MERIT_BUDGETS as u64)
-                .await?
-                .into_iter()
-                .map(MeritBudget)
-                .collect(),
+        let principal = context::principal(ctx)?;
+        Ok(merit::budgets(
+            context::db(ctx),
+            principal,
+            &self.0,
+            bound::MERIT_BUDGETS as u64,
         )
+        .await?
+        .into_iter()
+        .map(MeritBudget)
+        .collect())
     }
     /// The merit matrix: rating band × quarter of the band → a range of
     /// percent.
