@@ -383,9 +383,30 @@ async fn existing_promotions_become_pay_history_when_the_table_is_created() {
         .data(HISTORY, json!({ "id": nominee.gid() }), Some(&app.hr))
         .await["employee"]["payHistory"]
         .clone();
-    migrations::Migrator::down(&app.db.conn, Some(1))
+    use sea_orm::ConnectionTrait;
+    // Every migration from the pay history's on is rolled back.
+    let names: Vec<String> = migrations::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let from = names
+        .iter()
+        .position(|n| n == "m20261204_000013_pay_changes")
+        .expect("the pay history's migration");
+    migrations::Migrator::down(&app.db.conn, Some((names.len() - from) as u32))
         .await
         .unwrap();
+    assert!(
+        app.db
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.backend(),
+                "SELECT COUNT(*) FROM pay_change"
+            ))
+            .await
+            .is_err(),
+        "the pay history is gone"
+    );
 
     // Act: the migration runs on that data.
     migrations::Migrator::up(&app.db.conn, None).await.unwrap();
