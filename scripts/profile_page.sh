@@ -4,7 +4,7 @@
 # database sidebyside.py seeded (rungs_side): starts `rungs serve`, logs in
 # as the harness's account, runs wrk (32 connections, 15 s, the peers' gql.lua)
 # and records 5 s of `perf --call-graph dwarf` in the middle.
-# Usage: bash scripts/profile_page.sh [target/release/rungs]   (run as root; perf installed)
+# Usage: [SHAPE=..] [ID_FILE=/tmp/rungs-side-*/ids.txt] bash scripts/profile_page.sh [target/release/rungs]   (run as root; perf installed)
 # Then: perf report -i /tmp/profile_page.perf --children --sort symbol --stdio -g none | head -80
 set -euo pipefail
 BIN=${1:-target/release/rungs}
@@ -28,7 +28,10 @@ esac > /tmp/profile_page_body.json
 curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$PORT/graphql \
   -d '{"query":"{ employees(first: 100) { nodes { id } } }"}' \
   | python3 -c 'import json,sys; print("\n".join(n["id"] for n in json.load(sys.stdin)["data"]["employees"]["nodes"]))' > /tmp/profile_page_ids.txt
-GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=$SHAPE GQL_TOKEN=$TOKEN GQL_ID_FILE=/tmp/profile_page_ids.txt \
+# ID_FILE=<sidebyside's results folder>/ids.txt draws ids from every employee
+# as sidebyside.py does (first reads, mostly); by default the first page's 100
+# ids are read again and again.
+env GQL_BODY_FILE=/tmp/profile_page_body.json GQL_NAME=$SHAPE GQL_TOKEN=$TOKEN GQL_ID_FILE=${ID_FILE:-/tmp/profile_page_ids.txt} \
   wrk -t1 -c32 -d15s --latency -s "$PEERS/gql.lua" http://127.0.0.1:$PORT/graphql > /tmp/profile_page_wrk.txt &
 WRK=$!
 sleep 4

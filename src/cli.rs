@@ -68,6 +68,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             None => println!("Demo: the database already has employees; nothing seeded."),
         }
     }
+    if args.keep_organisation {
+        app.db.keep_organisation();
+    }
     let address = app.address;
     println!("Rungs is listening on http://{address}");
     println!("  GraphiQL:  http://{address}/graphql");

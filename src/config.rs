@@ -78,6 +78,12 @@ pub struct ServeArgs {
     /// writes use the primary).
     #[arg(long, env = "RUNGS_READ_DATABASE_URL")]
     pub read_database_url: Option<String>,
+    /// PostgreSQL: keep every employee's row, certificates and facts in
+    /// memory (read at start and every 5 minutes, changes heard at once),
+    /// so reading anyone's record or progression sends no statement. Costs
+    /// memory: about 1.5 KiB per employee (see the README).
+    #[arg(long, env = "RUNGS_KEEP_ORGANISATION")]
+    pub keep_organisation: bool,
     /// Connections in the replica's pool.
     #[arg(long, env = "RUNGS_READ_DB_POOL", default_value_t = 8)]
     pub read_db_pool: u32,

@@ -299,23 +299,29 @@ async fn run(
     if let Some(on_replica) = replica {
         gql = gql.data(on_replica);
     }
+    let mut timed_out = false;
     let response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
         Ok(response) => response,
-        Err(_) => async_graphql::Response::from_errors(vec![async_graphql::Error::from(
-            crate::error::AppError::Timeout(format!(
-                "the request ran longer than {} ms: ask for less, or for a smaller page",
-                timeout.as_millis()
-            )),
-        )
-        .into_server_error(Default::default())]),
+        Err(_) => {
+            timed_out = true;
+            async_graphql::Response::from_errors(vec![async_graphql::Error::from(
+                crate::error::AppError::Timeout(format!(
+                    "the request ran longer than {} ms: ask for less, or for a smaller page",
+                    timeout.as_millis()
+                )),
+            )
+            .into_server_error(Default::default())])
+        }
     };
     if is_mutation {
         // Its client reads what it wrote without waiting for the
-        // notification (see `auth::sessions`), and from the primary until
-        // the replica has it (see `db::replica`).
-        db.sessions.clear();
-        // Also when the answer timed out after the write committed.
-        db.forget_kept();
+        // notification (`AppSchema::execute` settled what this process
+        // keeps, see `db::kept`; also when the answer timed out after the
+        // write committed), and from the primary until the replica has it
+        // (see `db::replica`).
+        if timed_out {
+            db.settle_kept().await;
+        }
         if let Some(id) = principal_id {
             db.note_write(id).await;
         }

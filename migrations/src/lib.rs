@@ -23,6 +23,7 @@ mod m20261204_000015_equity;
 mod m20261204_000016_leadership_pay;
 mod m20261204_000017_pay_basis;
 mod m20261204_000018_merit_cycles;
+mod m20261204_000019_notify_ids;
 mod sql;
 
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_leadership_pay::Migration),
             Box::new(m20261204_000017_pay_basis::Migration),
             Box::new(m20261204_000018_merit_cycles::Migration),
+            Box::new(m20261204_000019_notify_ids::Migration),
         ]
     }
 }

@@ -70,6 +70,13 @@ impl SessionCache {
         self.0.keep([(digest, &found)], generation);
     }
 
+    /// Forgets the kept answers of these employees' sessions (their row
+    /// changed: access role, name, anything a cached `me` holds).
+    pub fn forget_employees(&self, ids: &[i64]) {
+        self.0
+            .forget_matching(|found| ids.contains(&found.principal.employee_id));
+    }
+
     /// Forgets every kept answer.
     pub fn clear(&self) {
         self.0.clear();

@@ -27,9 +27,9 @@
 //! [`Kept`] is the one such cache: the session cache is one too.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -44,6 +44,17 @@ pub const TTL: Duration = Duration::from_secs(60);
 
 /// Employees whose facts are kept at most; beyond that the cache starts over.
 pub const CAPACITY: usize = 10_000;
+
+/// With `--keep-organisation`: every employee's row, certificates and
+/// facts are read into the caches when they go live and again every
+/// [`ORGANISATION_REFRESH`]; each value lives [`ORGANISATION_TTL`] at most.
+pub const ORGANISATION_TTL: Duration = Duration::from_secs(600);
+
+/// How often `--keep-organisation` reads the whole organisation again.
+pub const ORGANISATION_REFRESH: Duration = Duration::from_secs(300);
+
+/// Most employees `--keep-organisation` keeps.
+pub const ORGANISATION_CAPACITY: usize = 1_000_000;
 
 /// Employees' facts by employee id.
 pub type KeptFacts = Kept<i64, Facts>;
@@ -75,19 +86,124 @@ impl Default for KeptCertifications {
     }
 }
 
+/// The channel a process notifies itself on after its own mutation, to
+/// know when the notifications of that mutation were heard (see
+/// [`Settle`]).
+pub const SETTLE_CHANNEL: &str = "rungs_settle";
+
+/// After a mutation, its client must read what it wrote at once, but the
+/// notifications naming what changed arrive a moment later. Emptying every
+/// kept record after each mutation (as this process did) turned them all
+/// cold under a normal stream of writes. Instead the process notifies
+/// itself on [`SETTLE_CHANNEL`] and waits until its listener hears that:
+/// PostgreSQL delivers notifications in commit order, so by then the
+/// mutation's own were heard and only what it changed was forgotten.
+pub struct Settle {
+    /// Tells this process's payloads from other instances'.
+    pub instance: u64,
+    next: AtomicU64,
+    waiting: Mutex<HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
+}
+
+impl Default for Settle {
+    fn default() -> Self {
+        Settle {
+            instance: rand::random::<u64>() >> 1,
+            next: AtomicU64::new(1),
+            waiting: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Settle {
+    /// A new wait: the payload to notify, and what tells it was heard.
+    pub fn begin(&self) -> (u64, String, tokio::sync::oneshot::Receiver<()>) {
+        let nonce = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(nonce, tx);
+        (nonce, format!("{}:{nonce}", self.instance), rx)
+    }
+
+    /// Gives up a wait (its notification was not heard in time).
+    pub fn abandon(&self, nonce: u64) {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&nonce);
+    }
+
+    /// The listener heard `payload`: ends its wait if it is this
+    /// process's.
+    pub fn heard(&self, payload: &str) {
+        let Some((instance, nonce)) = payload.split_once(':') else {
+            return;
+        };
+        if instance.parse::<u64>().ok() != Some(self.instance) {
+            return;
+        }
+        let Ok(nonce) = nonce.parse::<u64>() else {
+            return;
+        };
+        let waiter = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&nonce);
+        if let Some(waiter) = waiter {
+            let _ = waiter.send(());
+        }
+    }
+}
+
+/// The table and the employee ids of a notification's payload:
+/// `"<table>:<id>,<id>"`, or `"<table>"` alone when the change touched too
+/// many to name (or named none that parse): then `None`, forget them all.
+pub fn changed_ids(payload: &str) -> (&str, Option<Vec<i64>>) {
+    match payload.split_once(':') {
+        None => (payload, None),
+        Some((table, ids)) => {
+            let ids: Option<Vec<i64>> = ids.split(',').map(|id| id.parse().ok()).collect();
+            (table, ids.filter(|ids| !ids.is_empty()))
+        }
+    }
+}
+
 struct Entry<V> {
     value: V,
     kept_at: Instant,
 }
+
+/// What one emptying forgot: everything, or some keys.
+enum Forgot<K> {
+    All,
+    Keys(Vec<K>),
+}
+
+/// The kept values and the recent emptyings, under one lock.
+struct State<K, V> {
+    entries: HashMap<K, Entry<V>>,
+    /// The last [`FORGOTTEN_LOG`] emptyings with the generation each one
+    /// started: a reader that began before some of them keeps what none
+    /// of them forgot.
+    log: VecDeque<(u64, Forgot<K>)>,
+}
+
+/// Emptyings remembered for readers still reading.
+const FORGOTTEN_LOG: usize = 256;
 
 /// Values by key, trusted while live (the session cache, `auth::sessions`,
 /// is one too).
 pub struct Kept<K, V> {
     live: AtomicBool,
     generation: AtomicU64,
-    entries: Mutex<HashMap<K, Entry<V>>>,
-    ttl: Duration,
-    capacity: usize,
+    state: Mutex<State<K, V>>,
+    /// Time to live in milliseconds and most values kept; atomics, so that
+    /// `--keep-organisation` can widen them (see [`Kept::resize`]).
+    ttl_ms: AtomicU64,
+    capacity: AtomicUsize,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
@@ -97,10 +213,27 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         Kept {
             live: AtomicBool::new(false),
             generation: AtomicU64::new(0),
-            entries: Mutex::new(HashMap::new()),
-            ttl,
-            capacity,
+            state: Mutex::new(State {
+                entries: HashMap::new(),
+                log: VecDeque::new(),
+            }),
+            ttl_ms: AtomicU64::new(ttl.as_millis() as u64),
+            capacity: AtomicUsize::new(capacity),
         }
+    }
+
+    /// Keeps each value for at most `ttl`, and at most `capacity` values.
+    pub fn resize(&self, ttl: Duration, capacity: usize) {
+        self.ttl_ms.store(ttl.as_millis() as u64, Ordering::Release);
+        self.capacity.store(capacity, Ordering::Release);
+    }
+
+    fn ttl(&self) -> Duration {
+        Duration::from_millis(self.ttl_ms.load(Ordering::Acquire))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<K, V>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The kept value of `key`, if the cache is live and the value younger
@@ -113,9 +246,9 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return None;
         }
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(key)?;
-        (entry.kept_at.elapsed() < self.ttl).then(|| entry.value.clone())
+        let state = self.lock();
+        let entry = state.entries.get(key)?;
+        (entry.kept_at.elapsed() < self.ttl()).then(|| entry.value.clone())
     }
 
     /// The kept values among `keys` (none while the cache is not live), and
@@ -124,12 +257,13 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return (HashMap::new(), keys.to_vec());
         }
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let ttl = self.ttl();
+        let state = self.lock();
         let mut found = HashMap::with_capacity(keys.len());
         let mut missing = Vec::new();
         for key in keys {
-            match entries.get(key) {
-                Some(entry) if entry.kept_at.elapsed() < self.ttl => {
+            match state.entries.get(key) {
+                Some(entry) if entry.kept_at.elapsed() < ttl => {
                     found.insert(key.clone(), entry.value.clone());
                 }
                 _ => missing.push(key.clone()),
@@ -143,9 +277,9 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Keeps values read from the database since `generation`, unless the
-    /// cache was emptied meanwhile (they may predate the change) or is not
-    /// live.
+    /// Keeps values read from the database since `generation`, except
+    /// those an emptying since then forgot (they may predate the change):
+    /// none after a whole emptying, or when the cache is not live.
     pub fn keep<'a>(&self, values: impl IntoIterator<Item = (K, &'a V)>, generation: u64)
     where
         V: 'a,
@@ -153,17 +287,36 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        // Compared under the lock `clear` takes too.
-        if self.generation.load(Ordering::Acquire) != generation {
-            return;
+        let mut state = self.lock();
+        // Compared under the lock the emptyings take too.
+        let now_generation = self.generation.load(Ordering::Acquire);
+        let mut forgotten: Vec<K> = Vec::new();
+        if now_generation != generation {
+            // Every emptying since `generation` must still be in the log.
+            match state.log.front() {
+                Some((first, _)) if *first <= generation + 1 => {}
+                _ => return,
+            }
+            for (at, forgot) in &state.log {
+                if *at <= generation {
+                    continue;
+                }
+                match forgot {
+                    Forgot::All => return,
+                    Forgot::Keys(keys) => forgotten.extend(keys.iter().cloned()),
+                }
+            }
         }
         let now = Instant::now();
+        let capacity = self.capacity.load(Ordering::Acquire);
         for (key, value) in values {
-            if entries.len() >= self.capacity {
-                entries.clear();
+            if forgotten.contains(&key) {
+                continue;
             }
-            entries.insert(
+            if state.entries.len() >= capacity {
+                state.entries.clear();
+            }
+            state.entries.insert(
                 key,
                 Entry {
                     value: value.clone(),
@@ -173,11 +326,38 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         }
     }
 
+    /// Records an emptying (under the lock): the generation moves on, so
+    /// readers that started before it keep only what it did not forget.
+    fn note(&self, state: &mut State<K, V>, forgot: Forgot<K>) {
+        let at = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        if state.log.len() >= FORGOTTEN_LOG {
+            state.log.pop_front();
+        }
+        state.log.push_back((at, forgot));
+    }
+
     /// Forgets every kept value.
     pub fn clear(&self) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.clear();
+        let mut state = self.lock();
+        state.entries.clear();
+        self.note(&mut state, Forgot::All);
+    }
+
+    /// Forgets the values of `keys` only (a notification named them).
+    pub fn forget(&self, keys: &[K]) {
+        let mut state = self.lock();
+        for key in keys {
+            state.entries.remove(key);
+        }
+        self.note(&mut state, Forgot::Keys(keys.to_vec()));
+    }
+
+    /// Forgets the values `matching` says; readers in flight keep nothing
+    /// (which of their keys match is not known before they are read).
+    pub fn forget_matching(&self, matching: impl Fn(&V) -> bool) {
+        let mut state = self.lock();
+        state.entries.retain(|_, entry| !matching(&entry.value));
+        self.note(&mut state, Forgot::All);
     }
 
     /// Turns the cache on (the listener hears every change) or off.
@@ -192,7 +372,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
 
     /// Values kept now.
     pub fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.lock().entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -236,5 +416,69 @@ mod tests {
         kept.keep(values.iter().map(|(k, v)| (*k, v)), kept.generation());
         assert!(kept.len() <= CAPACITY);
         assert!(!kept.is_empty());
+    }
+
+    #[test]
+    fn a_reader_keeps_what_a_later_forgetting_of_other_keys_left_alone() {
+        let kept = Kept::<i64, String>::new(TTL, CAPACITY);
+        kept.set_live(true);
+        let before = kept.generation();
+        kept.forget(&[2]);
+        kept.keep([(1, &"one".to_owned()), (2, &"old two".to_owned())], before);
+        let (found, missing) = kept.get_many(&[1, 2]);
+        assert_eq!(found.get(&1).map(String::as_str), Some("one"));
+        assert_eq!(missing, vec![2]);
+    }
+
+    #[test]
+    fn forgetting_some_keys_leaves_the_others_kept() {
+        let kept = Kept::<i64, String>::new(TTL, CAPACITY);
+        kept.set_live(true);
+        let values = [(1, "a".to_owned()), (2, "b".to_owned())];
+        kept.keep(values.iter().map(|(k, v)| (*k, v)), kept.generation());
+        kept.forget(&[1]);
+        let (found, missing) = kept.get_many(&[1, 2]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(missing, vec![1]);
+        kept.forget_matching(|v| v == "b");
+        assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn a_reader_older_than_the_remembered_emptyings_keeps_nothing() {
+        let kept = Kept::<i64, String>::new(TTL, CAPACITY);
+        kept.set_live(true);
+        let before = kept.generation();
+        for key in 0..(FORGOTTEN_LOG as i64 + 1) {
+            kept.forget(&[1000 + key]);
+        }
+        kept.keep([(1, &"a".to_owned())], before);
+        assert!(kept.is_empty());
+        let before = kept.generation();
+        kept.forget(&[7]);
+        kept.clear();
+        kept.keep([(1, &"a".to_owned())], before);
+        assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn payloads_name_a_table_and_maybe_ids() {
+        assert_eq!(changed_ids("employee"), ("employee", None));
+        assert_eq!(
+            changed_ids("employee:3,14"),
+            ("employee", Some(vec![3, 14]))
+        );
+        assert_eq!(changed_ids("certification:3,x"), ("certification", None));
+    }
+
+    #[test]
+    fn a_wait_ends_only_on_its_own_payload() {
+        let settle = Settle::default();
+        let (_, payload, mut rx) = settle.begin();
+        settle.heard("1:1");
+        settle.heard(&format!("{}:999", settle.instance));
+        assert!(rx.try_recv().is_err());
+        settle.heard(&payload);
+        assert!(rx.try_recv().is_ok());
     }
 }

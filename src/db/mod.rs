@@ -18,7 +18,7 @@ pub mod scope;
 pub mod throttle;
 
 use std::any::Any;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -56,6 +56,10 @@ pub struct Db {
     pub kept_employees: Arc<kept::KeptEmployees>,
     /// Employees' certificates kept for queries (see `kept`).
     pub kept_certifications: Arc<kept::KeptCertifications>,
+    /// Waits for this process's own notifications (see `kept::Settle`).
+    pub(crate) settle: Arc<kept::Settle>,
+    /// `--keep-organisation`: every employee is kept (see [`Db::warm_kept`]).
+    keep_organisation: Arc<AtomicBool>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -112,6 +116,10 @@ impl Versions {
 /// How many derived values a process keeps: a few heavy ones (snapshots of
 /// a whole organisation) and more light ones (small aggregates).
 const HEAVY_CAPACITY: usize = 2;
+
+/// How long a mutation waits for its own notifications (see
+/// [`Db::settle_kept`]) before forgetting everything kept instead.
+const SETTLE_WAIT: Duration = Duration::from_secs(2);
 const LIGHT_CAPACITY: usize = 24;
 
 impl Db {
@@ -125,12 +133,101 @@ impl Db {
         self.kept_certifications.clear();
     }
 
+    /// After a mutation of this process: returns once the listener heard
+    /// every notification of what the mutation changed, so its client reads
+    /// what it wrote while everyone else's kept records stay (see
+    /// `kept::Settle`). When it cannot tell within [`SETTLE_WAIT`], forgets
+    /// everything kept, sessions included, as a mutation used to.
+    pub async fn settle_kept(&self) {
+        use sea_orm::ConnectionTrait;
+        if !self.kept_employees.is_live() && !self.sessions.is_live() {
+            return;
+        }
+        let (nonce, payload, heard) = self.settle.begin();
+        let sent = self
+            .primary
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [kept::SETTLE_CHANNEL.into(), payload.into()],
+            ))
+            .await
+            .is_ok();
+        let settled = sent && matches!(tokio::time::timeout(SETTLE_WAIT, heard).await, Ok(Ok(())));
+        if !settled {
+            self.settle.abandon(nonce);
+            self.sessions.clear();
+            self.forget_kept();
+        }
+    }
+
     /// Turns what queries keep on (the listener hears every change) or off
     /// (it may have missed one), emptying it either way.
     pub fn set_kept_live(&self, live: bool) {
         self.facts.set_live(live);
         self.kept_employees.set_live(live);
         self.kept_certifications.set_live(live);
+    }
+
+    /// `--keep-organisation` (issue 15): keeps every employee's row,
+    /// certificates and facts for queries, read when the caches go live and
+    /// again every `kept::ORGANISATION_REFRESH`. `employee(id:)` and
+    /// `progression` for anyone then answer without a statement, at the
+    /// cost of the memory they take (the README gives the figures).
+    pub fn keep_organisation(&self) {
+        self.keep_organisation.store(true, Ordering::Release);
+        let (ttl, capacity) = (kept::ORGANISATION_TTL, kept::ORGANISATION_CAPACITY);
+        self.facts.resize(ttl, capacity);
+        self.kept_employees.resize(ttl, capacity);
+        self.kept_certifications.resize(ttl, capacity);
+    }
+
+    /// Whether `--keep-organisation` is on.
+    pub fn keeps_organisation(&self) -> bool {
+        self.keep_organisation.load(Ordering::Acquire)
+    }
+
+    /// Reads every employee's row, certificates and facts into what queries
+    /// keep, a chunk at a time. Returns how many were kept; nothing while
+    /// the kept records are not live.
+    pub async fn warm_kept(&self) -> Result<usize, sea_orm::DbErr> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        const CHUNK: u64 = 5_000;
+        let mut after = 0i64;
+        let mut kept = 0usize;
+        while self.kept_employees.is_live() {
+            let ids: Vec<i64> = entities::employee::Entity::find()
+                .select_only()
+                .column(entities::employee::Column::Id)
+                .filter(entities::employee::Column::Id.gt(after))
+                .order_by_asc(entities::employee::Column::Id)
+                .limit(CHUNK)
+                .into_tuple()
+                .all(&self.conn)
+                .await?;
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            let generations = (
+                self.kept_employees.generation(),
+                self.kept_certifications.generation(),
+                self.facts.generation(),
+            );
+            let rows = records::employees_by_id(&self.conn, &ids).await?;
+            let certifications = records::certifications_by_employee(&self.conn, &ids).await?;
+            let facts = facts::facts_of(&self.conn, &ids).await?;
+            self.kept_employees
+                .keep(rows.iter().map(|(id, row)| (*id, row)), generations.0);
+            self.kept_certifications.keep(
+                certifications.iter().map(|(id, list)| (*id, list)),
+                generations.1,
+            );
+            self.facts
+                .keep(facts.iter().map(|(id, f)| (*id, f)), generations.2);
+            kept += rows.len();
+            after = last;
+        }
+        Ok(kept)
     }
 
     /// Every change counter, in one statement.
@@ -382,6 +479,8 @@ async fn connect_with(
         facts: Arc::default(),
         kept_employees: Arc::default(),
         kept_certifications: Arc::default(),
+        settle: Arc::default(),
+        keep_organisation: Arc::default(),
     })
 }
 

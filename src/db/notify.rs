@@ -4,10 +4,15 @@
 //!   notify whenever a session, an employee or the ladder changes, whoever
 //!   changed it (another instance, an import, a DBA's script); the session
 //!   cache (`auth::sessions`) empties, and on an employee's change the
-//!   kept employee rows (`db::kept`) too.
+//!   kept employee rows (`db::kept`) too: only the changed employees' rows
+//!   and sessions when the payload names them (migration
+//!   `m20261204_000019_notify_ids`).
 //! - [`FACTS_CHANNEL`], a certificate, review, skill assessment or
 //!   nomination changed (migration `m20261204_000011_facts_notify`); the
-//!   kept facts and certificates (`db::kept`) empty.
+//!   kept facts and certificates (`db::kept`) of the employees the payload
+//!   names are forgotten (all, when it names none).
+//! - [`SETTLE_CHANNEL`], this process's own mark after a mutation
+//!   (`kept::Settle`): everything the mutation changed was heard.
 //! - [`EVENTS_CHANNEL`], an audit row about a nomination was committed
 //!   (migration `m20261204_000012_events_notify`), by any instance. The
 //!   payload holds only ids; this process re-reads the nomination and
@@ -31,7 +36,7 @@ use sea_orm::{
 
 use crate::db::entities::enums as stored;
 use crate::db::entities::{audit_event, nomination};
-use crate::db::kept::FACTS_CHANNEL;
+use crate::db::kept::{changed_ids, FACTS_CHANNEL, SETTLE_CHANNEL};
 use crate::db::Db;
 use crate::domain::enums::NominationStatus;
 use crate::events::{Event, EventBus};
@@ -103,7 +108,7 @@ async fn listen(
         }
     };
     if let Err(err) = listener
-        .listen_all([AUTH_CHANNEL, FACTS_CHANNEL, EVENTS_CHANNEL])
+        .listen_all([AUTH_CHANNEL, FACTS_CHANNEL, EVENTS_CHANNEL, SETTLE_CHANNEL])
         .await
     {
         tracing::warn!(error = %err, "notification listener cannot subscribe");
@@ -113,6 +118,10 @@ async fn listen(
     // forgotten and what was audited meanwhile is caught up.
     db.sessions.set_live(true);
     db.set_kept_live(true);
+    // Ended when this function returns (the caches go off).
+    let _warming = db
+        .keeps_organisation()
+        .then(|| Aborting(tokio::spawn(keep_organisation(db.clone()))));
     if let Err(err) = catch_up(db, events, cursor).await {
         tracing::warn!(error = %err, "events could not be caught up");
         return;
@@ -121,24 +130,15 @@ async fn listen(
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => match notification.channel() {
-                FACTS_CHANNEL => {
-                    db.facts.clear();
-                    db.kept_certifications.clear();
-                }
+                FACTS_CHANNEL => forget_facts(db, notification.payload()),
                 EVENTS_CHANNEL => {
                     if let Err(err) = on_event(db, events, cursor, notification.payload()).await {
                         tracing::warn!(error = %err, "an event could not be read");
                         return;
                     }
                 }
-                _ => {
-                    db.sessions.clear();
-                    // The payload names the table; a session's or the
-                    // ladder's change leaves employees' rows as they were.
-                    if !matches!(notification.payload(), "login_session" | "ladder_version") {
-                        db.kept_employees.clear();
-                    }
-                }
+                SETTLE_CHANNEL => db.settle.heard(notification.payload()),
+                _ => forget_auth(db, notification.payload()),
             },
             // The connection dropped: what was sent meanwhile is lost.
             Ok(None) => return,
@@ -146,6 +146,68 @@ async fn listen(
                 tracing::warn!(error = %err, "notification listener lost its connection");
                 return;
             }
+        }
+    }
+}
+
+/// Aborts its task when dropped.
+struct Aborting(tokio::task::JoinHandle<()>);
+
+impl Drop for Aborting {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// `--keep-organisation`: reads the whole organisation into the kept
+/// records now and every `kept::ORGANISATION_REFRESH`.
+async fn keep_organisation(db: Db) {
+    loop {
+        let started = std::time::Instant::now();
+        match db.warm_kept().await {
+            Ok(employees) => tracing::info!(
+                employees,
+                ms = started.elapsed().as_millis() as u64,
+                "the organisation is kept"
+            ),
+            Err(err) => tracing::warn!(error = %err, "the organisation could not be read"),
+        }
+        tokio::time::sleep(crate::db::kept::ORGANISATION_REFRESH).await;
+    }
+}
+
+/// A certificate, review, skill assessment or nomination changed: forget
+/// the facts of the employees the payload names (and their certificates,
+/// for a certificate), or all of them.
+fn forget_facts(db: &Db, payload: &str) {
+    match changed_ids(payload) {
+        (table, Some(ids)) => {
+            db.facts.forget(&ids);
+            if table == "certification" {
+                db.kept_certifications.forget(&ids);
+            }
+        }
+        (_, None) => {
+            db.facts.clear();
+            db.kept_certifications.clear();
+        }
+    }
+}
+
+/// A session, an employee or the ladder changed. A session's or the
+/// ladder's change empties the session cache and leaves employees' rows as
+/// they were; an employee's forgets that employee's row and sessions (or
+/// everyone's, when the payload names no ids).
+fn forget_auth(db: &Db, payload: &str) {
+    match changed_ids(payload) {
+        ("login_session" | "ladder_version", _) => db.sessions.clear(),
+        (_, Some(ids)) => {
+            db.sessions.forget_employees(&ids);
+            db.kept_employees.forget(&ids);
+        }
+        (_, None) => {
+            db.sessions.clear();
+            db.kept_employees.clear();
         }
     }
 }

@@ -134,6 +134,40 @@ pub fn employees_without_secrets() -> sea_orm::Select<employee::Entity> {
         )
 }
 
+/// Employees' rows (without secrets) by id.
+pub async fn employees_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, employee::Model>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rows = employees_without_secrets()
+        .filter(employee::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+}
+
+/// Employees' certificates by employee id, oldest first; everyone in `ids`
+/// has an entry, an empty list for those with none.
+pub async fn certifications_by_employee<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<certification::Model>>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let rows = certification::Entity::find()
+        .filter(certification::Column::EmployeeId.is_in(ids.iter().copied()))
+        .order_by_asc(certification::Column::IssuedOn)
+        .order_by_asc(certification::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<certification::Model>> =
+        ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        out.entry(row.employee_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
 /// The same column list for raw SQL over the employee table aliased
 /// `alias`.
 pub fn employee_columns_without_secrets(alias: &str) -> String {

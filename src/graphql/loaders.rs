@@ -22,6 +22,9 @@ use crate::graphql::batch::{BatchLoader, Dispatcher, Loader};
 #[derive(Clone)]
 pub struct Loaders {
     dispatcher: Dispatcher,
+    /// Whether this operation reads and fills what the process keeps (a
+    /// query on the primary; see `db::kept`).
+    pub kept: bool,
     pub employees: BatchLoader<EmployeeLoader>,
     pub reports: BatchLoader<ReportsLoader>,
     pub certifications: BatchLoader<CertificationsLoader>,
@@ -57,6 +60,7 @@ impl Loaders {
     fn build(db: &Db, kept_facts: bool) -> Self {
         let dispatcher = Dispatcher::default();
         Loaders {
+            kept: kept_facts,
             employees: BatchLoader::new(
                 EmployeeLoader {
                     db: db.clone(),
@@ -142,15 +146,7 @@ impl Loader for EmployeeLoader {
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let read = |ids: Vec<i64>| async move {
-            let rows = crate::db::records::employees_without_secrets()
-                .filter(employee::Column::Id.is_in(ids))
-                .all(&self.db.conn)
-                .await?;
-            AppResult::Ok(
-                rows.into_iter()
-                    .map(|e| (e.id, e))
-                    .collect::<HashMap<_, _>>(),
-            )
+            AppResult::Ok(crate::db::records::employees_by_id(&self.db.conn, &ids).await?)
         };
         if !self.kept {
             return read(keys.to_vec()).await;
@@ -196,13 +192,9 @@ impl Loader for CertificationsLoader {
 
     async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
         let read = |ids: Vec<i64>| async move {
-            let rows = certification::Entity::find()
-                .filter(certification::Column::EmployeeId.is_in(ids))
-                .order_by_asc(certification::Column::IssuedOn)
-                .order_by_asc(certification::Column::Id)
-                .all(&self.db.conn)
-                .await?;
-            AppResult::Ok(group(rows, |c| c.employee_id))
+            AppResult::Ok(
+                crate::db::records::certifications_by_employee(&self.db.conn, &ids).await?,
+            )
         };
         if !self.kept {
             return read(keys.to_vec()).await;
@@ -213,11 +205,8 @@ impl Loader for CertificationsLoader {
         if missing.is_empty() {
             return Ok(found);
         }
-        let mut read = read(missing.clone()).await?;
         // Someone without certificates is kept too, as an empty list.
-        for id in &missing {
-            read.entry(*id).or_default();
-        }
+        let read = read(missing).await?;
         kept.keep(read.iter().map(|(id, rows)| (*id, rows)), generation);
         found.extend(read);
         Ok(found)

@@ -139,7 +139,7 @@ impl Executor for AppSchema {
             // Its client reads what it wrote at once, without waiting for
             // the database's notification (see `db::kept`).
             if let Some(db) = &self.db {
-                db.forget_kept();
+                db.settle_kept().await;
             }
         }
         response
@@ -190,13 +190,16 @@ impl AppSchema {
         let stream = self
             .schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(move |response| {
-                // As over HTTP: what this process keeps is forgotten after
-                // its own mutation (see `db::kept`).
-                if let Some(db) = &forget {
-                    db.forget_kept();
+            .then(move |response| {
+                // As over HTTP: after its own mutation this process waits
+                // until what it changed is forgotten (see `db::kept`).
+                let settle = forget.clone();
+                async move {
+                    if let Some(db) = settle {
+                        db.settle_kept().await;
+                    }
+                    response
                 }
-                response
             })
             .boxed();
         match loaders {

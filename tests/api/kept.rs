@@ -248,3 +248,161 @@ async fn an_employees_row_and_certificates_changed_anywhere_show_in_every_instan
         assert!(took < Duration::from_secs(1), "took {took:?}");
     }
 }
+
+const RECORD: &str = "query($id: ID!) { employee(id: $id) { name site certifications { name } \
+    progression { rating options { status } } } }";
+
+/// The least number of statements that reading `who`'s record as HR on
+/// `base` cost over three reads (the process's background sweep may add
+/// statements to one), and the last answer.
+async fn least_statements(app: &TestApp, base: &str, who: &str) -> (u64, Value) {
+    let mut least = u64::MAX;
+    let mut last = Value::Null;
+    for _ in 0..3 {
+        let before = app.statements_at(base).await;
+        last = app
+            .gql_at(base, RECORD, json!({ "id": who }), Some(&app.hr.token))
+            .await;
+        assert!(last.get("errors").is_none(), "{last}");
+        least = least.min(app.statements_at(base).await - before);
+    }
+    (least, last)
+}
+
+/// What one read of `who`'s record as HR on `base` cost, and its answer.
+async fn one_read(app: &TestApp, base: &str, who: &str) -> (u64, Value) {
+    let before = app.statements_at(base).await;
+    let read = app
+        .gql_at(base, RECORD, json!({ "id": who }), Some(&app.hr.token))
+        .await;
+    assert!(read.get("errors").is_none(), "{read}");
+    (app.statements_at(base).await - before, read)
+}
+
+/// Reads `who` on `base` until a read costs no statement (at most 5 s).
+async fn until_kept(app: &TestApp, base: &str, who: &str) {
+    let start = Instant::now();
+    while least_statements(app, base, who).await.0 > 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "reading {who} still costs statements after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn on_postgresql_a_change_to_one_person_leaves_everyone_elses_kept_records_kept() {
+    let app = TestApp::spawn().await;
+    if app.db.backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let server = app.server_process().await;
+    let (kept, changed) = (app.outsider.gid(), app.employee.gid());
+    until_kept(&app, &server.base, &kept).await;
+    until_kept(&app, &server.base, &changed).await;
+
+    // A mutation on this process, about someone else: its client reads
+    // what it wrote at once, and the other person's records stay kept: the
+    // first read after it costs no statement (the least of three rounds,
+    // as the process's background sweep may add statements to one).
+    let mut least = u64::MAX;
+    for site in ["Naha", "Kobe", "Nara"] {
+        let body = app
+            .gql_at(
+                &server.base,
+                "mutation($id: ID!, $site: String!) { updateEmployee(id: $id, input: { site: $site }) { id } }",
+                json!({ "id": changed, "site": site }),
+                Some(&app.hr.token),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        least = least.min(one_read(&app, &server.base, &kept).await.0);
+        let (_, read) = one_read(&app, &server.base, &changed).await;
+        assert_eq!(read["data"]["employee"]["site"], site, "{read}");
+    }
+    assert_eq!(least, 0, "a change to someone else emptied what was kept");
+
+    // Behind the API's back: a certificate for one person.
+    let conn = &app.db.conn;
+    for sql in [format!(
+            "INSERT INTO certification (employee_id, kind, name, issued_on, status, created_at) \
+             VALUES ({}, 'LEADERSHIP_TRAINING', 'Per Person', '2025-06-01', 'VERIFIED', CURRENT_TIMESTAMP)",
+            app.employee.id
+    )] {
+        conn.execute_raw(Statement::from_string(conn.get_database_backend(), sql))
+            .await
+            .unwrap();
+    }
+    let start = Instant::now();
+    loop {
+        let (_, read) = least_statements(&app, &server.base, &changed).await;
+        let employee = &read["data"]["employee"];
+        if certificate_names(employee).contains(&"Per Person".to_owned()) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "not seen after 2 s: {read}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(least_statements(&app, &server.base, &kept).await.0, 0);
+}
+
+#[tokio::test]
+async fn with_keep_organisation_a_first_read_of_anyone_costs_no_statement_and_changes_show() {
+    let app = TestApp::spawn().await;
+    if app.db.backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let server = app
+        .server_process_with(
+            crate::helpers::free_port(),
+            &[("RUNGS_KEEP_ORGANISATION", "true")],
+        )
+        .await;
+    // The organisation was read when the process started listening: once
+    // one person's first read is free, so is everyone's.
+    until_kept(&app, &server.base, &app.outsider.gid()).await;
+    let mut least = u64::MAX;
+    for who in [&app.top, &app.manager, &app.other_manager] {
+        least = least.min(one_read(&app, &server.base, &who.gid()).await.0);
+    }
+    assert_eq!(least, 0, "first reads cost statements");
+
+    let conn = &app.db.conn;
+    conn.execute_raw(Statement::from_string(
+        conn.get_database_backend(),
+        format!(
+            "UPDATE employee SET name = 'Kept Renamed' WHERE id = {}",
+            app.top.id
+        ),
+    ))
+    .await
+    .unwrap();
+    let start = Instant::now();
+    loop {
+        let (_, read) = one_read(&app, &server.base, &app.top.gid()).await;
+        if read["data"]["employee"]["name"] == "Kept Renamed" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "not seen after 1 s: {read}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        least_statements(&app, &server.base, &app.outsider.gid())
+            .await
+            .0,
+        0
+    );
+    assert_eq!(
+        least_statements(&app, &server.base, &app.employee.gid())
+            .await
+            .0,
+        0
+    );
+}

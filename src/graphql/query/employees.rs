@@ -46,16 +46,26 @@ async fn viewable(
     employees::check_view(db, principal, id).await?;
     let loaders = ctx.data_unchecked::<Loaders>();
     // The row and the certificates asked for with it, in one statement
-    // when neither is known yet (kept by this process, or fed).
+    // when neither is known yet (kept by this process, or fed), then kept
+    // as the loaders would keep them.
     if ctx.look_ahead().field("certifications").exists()
         && !loaders.employees.has(id)
         && !loaders.certifications.has(id)
         && db.kept_employees.get(&id).is_none()
         && db.kept_certifications.get(&id).is_none()
     {
+        let generations = (
+            db.kept_employees.generation(),
+            db.kept_certifications.generation(),
+        );
         if let Some((row, certifications)) =
             crate::db::records::employee_with_certifications(&db.conn, id).await?
         {
+            if loaders.kept {
+                db.kept_employees.keep([(id, &row)], generations.0);
+                db.kept_certifications
+                    .keep([(id, &certifications)], generations.1);
+            }
             loaders.employees.feed_one(id, row);
             loaders.certifications.feed_one(id, certifications);
         }
