@@ -24,6 +24,7 @@ mod m20261204_000016_leadership_pay;
 mod m20261204_000017_pay_basis;
 mod m20261204_000018_merit_cycles;
 mod m20261204_000019_notify_ids;
+mod m20261204_000020_mobility;
 mod sql;
 
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_pay_basis::Migration),
             Box::new(m20261204_000018_merit_cycles::Migration),
             Box::new(m20261204_000019_notify_ids::Migration),
+            Box::new(m20261204_000020_mobility::Migration),
         ]
     }
 }

@@ -321,6 +321,85 @@ pub fn may_close_merit_cycle(
     Ok(())
 }
 
+/// Posting openings (issue 21): managers and HR.
+pub fn may_post_openings(principal: &Principal) -> AppResult<()> {
+    if principal.is_hr() || principal.is_manager() {
+        Ok(())
+    } else {
+        Err(refuse("only managers and HR post openings"))
+    }
+}
+
+/// Posting one opening: HR anywhere, for any hiring manager who manages
+/// people (MANAGER, HR or ADMIN); a MANAGER only as its hiring manager,
+/// at a site where they or their reporting chain work.
+pub fn may_post_opening(
+    principal: &Principal,
+    hiring_manager_id: i64,
+    hiring_manager_manages: bool,
+    site_in_chain: bool,
+) -> AppResult<()> {
+    may_post_openings(principal)?;
+    if !hiring_manager_manages {
+        return Err(AppError::bad_input(
+            "the hiring manager must be a manager (or HR)",
+        ));
+    }
+    if principal.is_hr() {
+        return Ok(());
+    }
+    if hiring_manager_id != principal.employee_id {
+        return Err(refuse("a manager posts openings for their own team"));
+    }
+    if !site_in_chain {
+        return Err(refuse(
+            "a manager posts openings only at the sites their reporting chain works at",
+        ));
+    }
+    Ok(())
+}
+
+/// Closing an opening and moving its applications: its hiring manager,
+/// who posted it, or HR.
+pub fn may_manage_opening(
+    principal: &Principal,
+    posted_by_id: i64,
+    hiring_manager_id: i64,
+) -> AppResult<()> {
+    if principal.is_hr()
+        || principal.employee_id == posted_by_id
+        || principal.employee_id == hiring_manager_id
+    {
+        Ok(())
+    } else {
+        Err(refuse(
+            "only the opening's hiring manager, who posted it, and HR manage it",
+        ))
+    }
+}
+
+/// Applying: anyone signed in, except the opening's hiring manager (who
+/// would decide on themselves).
+pub fn may_apply_to_opening(principal: &Principal, hiring_manager_id: i64) -> AppResult<()> {
+    if principal.employee_id == hiring_manager_id {
+        Err(refuse("you are this opening's hiring manager"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Who sees an application: the applicant, the opening's hiring manager
+/// or poster, HR. Anyone else finds nothing ([`hidden`]).
+pub fn may_see_application(
+    principal: &Principal,
+    applicant_id: i64,
+    posted_by_id: i64,
+    hiring_manager_id: i64,
+) -> bool {
+    principal.employee_id == applicant_id
+        || may_manage_opening(principal, posted_by_id, hiring_manager_id).is_ok()
+}
+
 /// Someone's declared gender (issue 20): special-category data for the
 /// person and HR only; not their manager, not ADMIN (who administers the
 /// system, not people).

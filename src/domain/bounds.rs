@@ -41,6 +41,10 @@ pub fn cut<T>(mut items: Vec<T>, bound: usize) -> Vec<T> {
     items
 }
 
+/// One's own applications listed at most (newest first), and an
+/// opening's applications ranked at most (issue 21).
+pub const APPLICATIONS: usize = 500;
+
 /// Merit cycles listed at most (newest first).
 pub const MERIT_CYCLES: usize = 20;
 

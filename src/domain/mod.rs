@@ -21,9 +21,12 @@ pub mod bounds;
 pub mod eligibility;
 pub mod eligibility_state;
 pub mod enrolment;
+// `wire_enum!` serves `mobility` too.
+#[macro_use]
 pub mod enums;
 pub mod equity;
 pub mod merit;
+pub mod mobility;
 pub mod money;
 pub mod nomination;
 pub mod pay_basis;

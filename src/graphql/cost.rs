@@ -97,6 +97,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Query", "salaryBands", bound::SALARY_BANDS),
     ("Query", "payGapReport", bound::BUCKETS),
     ("Query", "meritCycles", bound::MERIT_CYCLES),
+    ("Query", "myApplications", bound::APPLICATIONS),
     ("Query", "skills", bound::SKILLS),
     ("Query", "proficiencyLevels", bound::LEVELS),
     ("Query", "courses", bound::COURSES),

@@ -19,6 +19,7 @@ use crate::services::validate::clip;
 /// The types that implement `Node`: every entity the API returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    Application,
     AuditEvent,
     Certification,
     Course,
@@ -30,6 +31,7 @@ pub enum Kind {
     MeritCycle,
     MeritProposal,
     Nomination,
+    Opening,
     PayChange,
     PerformanceReview,
     Role,
@@ -41,7 +43,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, for tests and for decoding.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 20] = [
+        Kind::Application,
         Kind::AuditEvent,
         Kind::Certification,
         Kind::Course,
@@ -53,6 +56,7 @@ impl Kind {
         Kind::MeritCycle,
         Kind::MeritProposal,
         Kind::Nomination,
+        Kind::Opening,
         Kind::PayChange,
         Kind::PerformanceReview,
         Kind::Role,
@@ -65,6 +69,7 @@ impl Kind {
     /// The GraphQL type name, which is also the id's prefix.
     pub fn type_name(self) -> &'static str {
         match self {
+            Kind::Application => "Application",
             Kind::AuditEvent => "AuditEvent",
             Kind::Certification => "Certification",
             Kind::Course => "Course",
@@ -76,6 +81,7 @@ impl Kind {
             Kind::MeritCycle => "MeritCycle",
             Kind::MeritProposal => "MeritProposal",
             Kind::Nomination => "Nomination",
+            Kind::Opening => "Opening",
             Kind::PayChange => "PayChange",
             Kind::PerformanceReview => "PerformanceReview",
             Kind::Role => "Role",

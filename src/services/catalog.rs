@@ -245,6 +245,8 @@ pub struct StepInput {
     pub requirements: Option<Vec<RequirementInput>>,
     /// (skill id, minimum level); given, they replace the old ones.
     pub skill_requirements: Option<Vec<(i64, i32)>>,
+    /// PROMOTION or LATERAL; omitted keeps the step's (a new one: PROMOTION).
+    pub kind: Option<&'static str>,
 }
 
 fn percent_bp(field: &str, value: f64) -> AppResult<i64> {
@@ -386,9 +388,21 @@ fn step_model(
             top_performer_rating: Set(4.0),
             raise_min_bp: Set(2000),
             raise_max_bp: Set(3000),
+            kind: Set("PROMOTION".to_owned()),
             ..Default::default()
         },
     };
+    if let Some(kind) = input.kind {
+        active.kind = Set(kind.to_owned());
+        // A lateral move has no raise unless one is given (and refused).
+        if kind == "LATERAL"
+            && input.raise_min_percent.is_none()
+            && input.raise_max_percent.is_none()
+        {
+            active.raise_min_bp = Set(0);
+            active.raise_max_bp = Set(0);
+        }
+    }
     if let Some(v) = input.fast_track_months {
         active.fast_track_months = Set(months("fastTrackMonths", v)?);
     }
@@ -424,6 +438,11 @@ fn step_model(
     if *active.raise_min_bp.as_ref() > *active.raise_max_bp.as_ref() {
         return Err(AppError::bad_input(
             "raiseMinPercent must not exceed raiseMaxPercent",
+        ));
+    }
+    if active.kind.as_ref() == "LATERAL" && *active.raise_max_bp.as_ref() > 0 {
+        return Err(AppError::bad_input(
+            "a LATERAL step has no raise: pay stays inside the target band (raiseMaxPercent 0)",
         ));
     }
     Ok(active)

@@ -13,6 +13,7 @@ pub mod import_employees;
 pub mod import_records;
 pub mod lookup;
 pub mod merit;
+pub mod mobility;
 pub mod nominations;
 pub mod pay;
 pub mod progression;

@@ -282,15 +282,24 @@ pub async fn approve(
     let salary_before = nominee.salary_minor;
     let promoted = promote(&txn, &ladder, &grant, nominee).await?;
     let after = record_grant(&txn, id, &grant, &promoted).await?;
-    crate::services::pay::record_promotion(
+    crate::services::pay::record_move(
         &txn,
-        promoted.after.id,
-        salary_before,
-        promoted.new_salary,
-        &promoted.currency,
-        grant.effective_on,
-        (id, before.nominated_by_id),
-        principal.employee_id,
+        crate::services::pay::Move {
+            employee_id: promoted.after.id,
+            // A lateral step (no raise) is a lateral move in pay history.
+            reason: if grant.step.kind == "LATERAL" {
+                stored::PayChangeReason::LateralMove
+            } else {
+                stored::PayChangeReason::Promotion
+            },
+            before_minor: salary_before,
+            after_minor: promoted.new_salary,
+            currency: &promoted.currency,
+            effective_on: grant.effective_on,
+            proposed_by: before.nominated_by_id,
+            decided_by: principal.employee_id,
+            nomination_id: Some(id),
+        },
     )
     .await?;
     // Leadership bands carry a bonus target and may grant equity; a role

@@ -324,33 +324,36 @@ pub async fn decide(
     Ok(decided)
 }
 
-/// The approved promotion of `nomination_id`, as a row of pay history (in
-/// the approval's transaction).
-#[allow(clippy::too_many_arguments)]
-pub async fn record_promotion<C: ConnectionTrait>(
-    txn: &C,
-    employee_id: i64,
-    before_minor: i64,
-    after_minor: i64,
-    currency: &str,
-    effective_on: NaiveDate,
-    nomination: (i64, i64),
-    decided_by: i64,
-) -> AppResult<()> {
-    let (nomination_id, proposed_by) = nomination;
+/// A move decided elsewhere (a promotion's approval, an accepted offer),
+/// as one row of pay history.
+pub struct Move<'a> {
+    pub employee_id: i64,
+    pub reason: stored::PayChangeReason,
+    pub before_minor: i64,
+    pub after_minor: i64,
+    pub currency: &'a str,
+    pub effective_on: NaiveDate,
+    pub proposed_by: i64,
+    pub decided_by: i64,
+    pub nomination_id: Option<i64>,
+}
+
+/// Records `m` as an APPROVED row of pay history (in the move's
+/// transaction).
+pub async fn record_move<C: ConnectionTrait>(txn: &C, m: Move<'_>) -> AppResult<()> {
     pay_change::ActiveModel {
-        employee_id: Set(employee_id),
-        reason: Set(stored::PayChangeReason::Promotion),
+        employee_id: Set(m.employee_id),
+        reason: Set(m.reason),
         status: Set(stored::PayChangeStatus::Approved),
-        before_minor: Set(before_minor),
-        after_minor: Set(after_minor),
-        currency: Set(currency.to_owned()),
-        effective_on: Set(effective_on),
-        proposed_by_id: Set(Some(proposed_by)),
-        decided_by_id: Set(Some(decided_by)),
+        before_minor: Set(m.before_minor),
+        after_minor: Set(m.after_minor),
+        currency: Set(m.currency.to_owned()),
+        effective_on: Set(m.effective_on),
+        proposed_by_id: Set(Some(m.proposed_by)),
+        decided_by_id: Set(Some(m.decided_by)),
         note: Set(None),
         override_reason: Set(None),
-        nomination_id: Set(Some(nomination_id)),
+        nomination_id: Set(m.nomination_id),
         created_at: Set(Utc::now()),
         decided_at: Set(Some(Utc::now())),
         ..Default::default()

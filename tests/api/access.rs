@@ -53,6 +53,9 @@ const HR_ONLY: Row = [Unauth, Forbidden, Forbidden, Allowed, Allowed];
 const HR_NOT_ADMIN: Row = [Unauth, Forbidden, Forbidden, Allowed, Forbidden];
 /// The target exists but only HR and ADMIN may see it.
 const HR_SEES_IT: Row = [Unauth, Hidden, Hidden, Allowed, Allowed];
+/// Someone else's: hidden from those who may not see it, and HR, who
+/// sees it, may not do it for them.
+const THEIRS_ALONE: Row = [Unauth, Hidden, Hidden, Forbidden, Forbidden];
 
 struct Case {
     name: &'static str,
@@ -132,6 +135,15 @@ fn cases() -> Vec<Case> {
         Case { name: "scheduleSession", query: "mutation($course: ID!) { scheduleSession(input: {courseId: $course, startsOn: \"2030-01-01\", endsOn: \"2030-01-02\", capacity: 5}) { id } }", expect: HR_ONLY },
         Case { name: "enrol yourself", query: "mutation($session: ID!) { enrol(sessionId: $session) { id } }", expect: EVERYONE },
         Case { name: "enrol someone outside the chain", query: "mutation($session: ID!, $outsider: ID!) { enrol(sessionId: $session, employeeId: $outsider) { id } }", expect: HR_ONLY },
+        Case { name: "openings", query: "{ openings(first: 5) { totalCount nodes { myStanding { status } } } }", expect: EVERYONE },
+        Case { name: "myApplications", query: "{ myApplications { id } }", expect: EVERYONE },
+        Case { name: "postOpening", query: "mutation($closes: Date!) { postOpening(input: {roleCode: \"TEAM_LEAD\", site: \"Tokyo\", market: \"JP\", workArrangement: ONSITE, closesOn: $closes}) { id } }", expect: MANAGERS_AND_HR },
+        Case { name: "closeOpening of another hiring manager", query: "mutation($opening: ID!) { closeOpening(id: $opening) { status } }", expect: HR_ONLY },
+        Case { name: "applyToOpening", query: "mutation($opening: ID!) { applyToOpening(openingId: $opening, note: \"me\") { id } }", expect: EVERYONE },
+        Case { name: "applicants of another hiring manager", query: "query($opening: ID!) { node(id: $opening) { ... on Opening { applications { totalCount } } } }", expect: HR_ONLY },
+        Case { name: "withdrawApplication of someone else", query: "mutation($application: ID!) { withdrawApplication(id: $application) { status } }", expect: THEIRS_ALONE },
+        Case { name: "moveApplication of another hiring manager", query: "mutation($application: ID!) { moveApplication(id: $application, to: SHORTLISTED) { status } }", expect: HR_SEES_IT },
+        Case { name: "acceptOffer of someone else", query: "mutation($application: ID!) { acceptOffer(applicationId: $application) { status } }", expect: THEIRS_ALONE },
         Case { name: "cancelEnrolment in another chain", query: "mutation($enrolment: ID!) { cancelEnrolment(id: $enrolment) { status } }", expect: HR_SEES_IT },
         Case { name: "completeEnrolment", query: "mutation($enrolment: ID!) { completeEnrolment(id: $enrolment) { status } }", expect: HR_ONLY },
     ]
@@ -269,6 +281,7 @@ async fn variables(
         "course": shared.course,
         "session": shared.session,
         "skill": gid(Kind::Skill, 1),
+        "closes": (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string(),
     });
     if query.contains("$cert") {
         vars["cert"] = json!(pending_cert(app).await);
@@ -291,6 +304,30 @@ async fn variables(
     }
     if query.contains("$enrolment") {
         vars["enrolment"] = json!(enrolment(app, shared).await);
+    }
+    if query.contains("$opening") || query.contains("$application") {
+        let opening = app
+            .data(
+                "mutation($top: ID!, $closes: Date!) { postOpening(input: {roleCode: \"TEAM_LEAD\", site: \"Tokyo\", market: \"JP\", workArrangement: HYBRID, closesOn: $closes, hiringManagerId: $top}) { id } }",
+                json!({ "top": app.top.gid(), "closes": vars["closes"] }),
+                Some(&app.hr),
+            )
+            .await["postOpening"]["id"]
+            .clone();
+        if query.contains("$application") {
+            let applicant = app
+                .eligible_csr(&format!("Applicant {case}"), app.manager.id)
+                .await;
+            vars["application"] = app
+                .data(
+                    "mutation($opening: ID!) { applyToOpening(openingId: $opening) { id } }",
+                    json!({ "opening": opening }),
+                    Some(&applicant),
+                )
+                .await["applyToOpening"]["id"]
+                .clone();
+        }
+        vars["opening"] = opening;
     }
     vars
 }

@@ -33,6 +33,8 @@ const TABLES: &[&str] = &[
     "merit_budget",
     "merit_guideline",
     "merit_proposal",
+    "opening",
+    "application",
 ];
 
 #[tokio::test]
@@ -59,6 +61,30 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation { openMeritCycle(input: {name: \"x\", effectiveOn: \"2026-02-30\", budgetPercent: 3}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { openMeritCycle(input: {name: \"x\", effectiveOn: \"2026-01-01\", budgetPercent: 3, matrix: [{minRating: 3, maxRating: 4, compaQuartile: 0, minPercent: 1, maxPercent: 2}]}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { proposeMerit(cycleId: \"abc\", employeeId: \"1\", percent: 3) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        // Internal mobility (issue 21).
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "seats": 0 })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "seats": 501 })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "closesOn": "2020-01-01" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "closesOn": "2026-02-30" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "closesOn": "2099-01-01" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "notYetWindowDays": -1 })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "roleCode": "ASTRONAUT" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "market": "not a market!" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "site": huge })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "hiringManagerId": "abc" })) }), &["BAD_USER_INPUT"]),
+        ("mutation($o: OpeningInput!) { postOpening(input: $o) { id } }", json!({ "o": opening_input(json!({ "workArrangement": "ON_THE_MOON" })) }), &["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]),
+        ("mutation { closeOpening(id: \"abc\") { status } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { closeOpening(id: $id) { status } }", json!({ "id": gid(Kind::Opening, 999_999) }), &["NOT_FOUND"]),
+        ("mutation($id: ID!) { closeOpening(id: $id) { status } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation { applyToOpening(openingId: \"abc\") { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!, $v: String!) { applyToOpening(openingId: $id, note: $v) { id } }", json!({ "id": gid(Kind::Opening, 999_999), "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { withdrawApplication(id: $id) { id } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { moveApplication(id: $id, to: ACCEPTED) { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!, $v: String!) { moveApplication(id: $id, to: REJECTED, reason: $v) { id } }", json!({ "id": gid(Kind::Application, 999_999), "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { moveApplication(id: $id, to: SHORTLISTED) { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["NOT_FOUND"]),
+        ("mutation($id: ID!) { acceptOffer(applicationId: $id, effectiveOn: \"2026-13-01\") { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { acceptOffer(applicationId: $id, effectiveOn: \"2099-01-01\") { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["BAD_USER_INPUT"]),
+        ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"VENDOR_MANAGER\", kind: LATERAL, raiseMaxPercent: 5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { closeMeritCycle(id: \"abc\") { status } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"JP\", annualHours: 9000) { market } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"not a market\", annualHours: 2000) { market } }", json!({}), &["BAD_USER_INPUT"]),
@@ -189,4 +215,17 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         before,
         "a refused mutation changed something"
     );
+}
+
+/// A valid opening (HR posting a Team Lead seat in Tokyo) with `changes`.
+fn opening_input(changes: Value) -> Value {
+    let mut input = json!({
+        "roleCode": "TEAM_LEAD", "site": "Tokyo", "market": "JP", "workArrangement": "ONSITE",
+        "seats": 1,
+        "closesOn": (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string(),
+    });
+    for (key, value) in changes.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    input
 }

@@ -669,10 +669,16 @@ impl TestApp {
     /// track: 14 months in role, two reviews at 4.5, verified leadership
     /// training.
     pub async fn eligible_csr(&self, name: &str, manager: i64) -> User {
+        self.eligible_csr_at(name, manager, "Tokyo").await
+    }
+
+    /// The same at `site`.
+    pub async fn eligible_csr_at(&self, name: &str, manager: i64, site: &'static str) -> User {
         let who = self
             .person(Person {
                 name: name.into(),
                 manager: Some(manager),
+                site,
                 hired_on: months_ago(36),
                 role_since: months_ago(14),
                 ..Default::default()

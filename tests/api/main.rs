@@ -22,6 +22,7 @@ mod http;
 mod import;
 mod kept;
 mod merit;
+mod mobility;
 mod nodes;
 mod nominations;
 mod oracles;

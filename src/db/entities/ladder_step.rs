@@ -15,6 +15,8 @@ pub struct Model {
     pub top_performer_rating: f64,
     pub raise_min_bp: i64,
     pub raise_max_bp: i64,
+    /// PROMOTION or LATERAL (migration `m20261204_000020_mobility`).
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

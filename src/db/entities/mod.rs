@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. They never leave `db/` and `services/`:
 //! GraphQL output types wrap them and pick fields explicitly.
 
+pub mod application;
 pub mod audit_event;
 pub mod certification;
 pub mod course;
@@ -20,6 +21,7 @@ pub mod merit_cycle;
 pub mod merit_guideline;
 pub mod merit_proposal;
 pub mod nomination;
+pub mod opening;
 pub mod pay_change;
 pub mod performance_review;
 pub mod proficiency_level;

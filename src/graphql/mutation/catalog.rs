@@ -99,6 +99,10 @@ pub struct LadderStepInput {
     pub requirements: Option<Vec<RequirementInput>>,
     /// Replaces the step's skill requirements when given (none by default).
     pub skill_requirements: Option<Vec<SkillRequirementInput>>,
+    /// PROMOTION (a step up, with a raise) or LATERAL (a move across: no
+    /// raise, raises then default to 0); omitted keeps the step's kind (a
+    /// new step: PROMOTION).
+    pub kind: Option<crate::graphql::types::mobility::StepKind>,
 }
 
 /// A skill a ladder step asks for, at a minimum level.
@@ -183,6 +187,7 @@ impl CatalogMutation {
                 top_performer_rating: input.top_performer_rating,
                 raise_min_percent: input.raise_min_percent,
                 raise_max_percent: input.raise_max_percent,
+                kind: input.kind.map(|k| k.as_str()),
                 requirements: input.requirements.map(|list| {
                     list.into_iter()
                         .map(|r| catalog::RequirementInput {

@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod employees;
+mod mobility;
 mod nominations;
 mod pay;
 mod records;
@@ -21,5 +22,6 @@ pub struct MutationRoot(
     catalog::CatalogMutation,
     nominations::NominationMutation,
     pay::PayMutation,
+    mobility::MobilityMutation,
     training::TrainingMutation,
 );

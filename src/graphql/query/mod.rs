@@ -5,6 +5,7 @@ mod catalog;
 mod dashboard;
 mod employees;
 mod federation;
+mod mobility;
 mod node;
 mod nominations;
 mod pay;
@@ -24,6 +25,7 @@ pub struct QueryRoot(
     catalog::CatalogQuery,
     nominations::NominationQuery,
     pay::PayQuery,
+    mobility::MobilityQuery,
     audit::AuditQuery,
     dashboard::DashboardQuery,
     report::ReportQuery,

@@ -34,6 +34,7 @@ use crate::graphql::cost::bound::NODES as MAX_NODES;
     desc = "The object's global id: opaque (never parse it), unique across all types."
 ))]
 pub enum Node {
+    Application(crate::graphql::types::mobility::Application),
     AuditEvent(AuditEvent),
     Certification(Certification),
     Course(Course),
@@ -45,6 +46,7 @@ pub enum Node {
     MeritCycle(crate::graphql::types::merit::MeritCycle),
     MeritProposal(crate::graphql::types::merit::MeritProposal),
     Nomination(Nomination),
+    Opening(crate::graphql::types::mobility::Opening),
     PayChange(crate::graphql::types::pay::PayChange),
     PerformanceReview(PerformanceReview),
     Role(Role),
@@ -239,6 +241,18 @@ async fn find(
         Kind::MeritProposal => crate::services::merit::proposal(db, principal, id)
             .await?
             .map(|p| Node::MeritProposal(crate::graphql::types::merit::MeritProposal(p))),
+        Kind::Opening => hidden_is_none(
+            crate::services::mobility::get(db, id)
+                .await
+                .map(|o| Node::Opening(crate::graphql::types::mobility::Opening(o))),
+        )?,
+        Kind::Application => hidden_is_none(
+            crate::services::mobility::get_application(db, principal, id)
+                .await
+                .map(|(a, _)| {
+                    Node::Application(crate::graphql::types::mobility::Application::of(a))
+                }),
+        )?,
         Kind::Role => None,
     })
 }

@@ -132,6 +132,18 @@ connection!(
     crate::graphql::types::merit::MeritProposal
 );
 connection!(
+    OpeningConnection,
+    OpeningEdge,
+    crate::graphql::types::mobility::Opening
+);
+
+connection!(
+    ApplicationConnection,
+    ApplicationEdge,
+    crate::graphql::types::mobility::Application
+);
+
+connection!(
     AuditEventConnection,
     AuditEventEdge,
     crate::graphql::types::audit::AuditEvent

@@ -95,6 +95,11 @@ impl LadderStep {
     async fn to(&self, ctx: &Context<'_>) -> Result<Role> {
         role_by_id(ctx, self.0.to_role_id).await
     }
+    /// PROMOTION (a step up, with a raise) or LATERAL (a move across to
+    /// another department: no raise, pay stays inside the target band).
+    async fn kind(&self) -> crate::graphql::types::mobility::StepKind {
+        crate::graphql::types::mobility::StepKind::of(&self.0.kind)
+    }
     /// Months in the current role after which a top performer is eligible.
     async fn fast_track_months(&self) -> i32 {
         self.0.fast_track_months

@@ -8,6 +8,7 @@ pub mod employee;
 pub mod enums;
 pub mod ladder;
 pub mod merit;
+pub mod mobility;
 pub mod nomination;
 pub mod pay;
 pub mod progression;

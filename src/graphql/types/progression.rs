@@ -93,20 +93,7 @@ impl Progression {
             .iter()
             .take(crate::graphql::cost::bound::STEPS_PER_ROLE)
             .filter_map(|option| {
-                let step = self.ladder.step(option.step_id)?.clone();
-                let target = self.ladder.role(step.to_role_id)?.clone();
-                let target_band = self
-                    .ladder
-                    .band(target.id, &self.market)
-                    .cloned()
-                    .map(SalaryBand::from);
-                Some(PromotionOption {
-                    step: LadderStep(step),
-                    target_role: Role(target),
-                    result: option.clone(),
-                    currency: self.currency.clone(),
-                    target_band,
-                })
+                PromotionOption::new(&self.ladder, option.clone(), &self.currency, &self.market)
             })
             .collect()
     }
@@ -119,6 +106,31 @@ pub struct PromotionOption {
     result: eligibility::OptionResult,
     currency: String,
     target_band: Option<SalaryBand>,
+}
+
+impl PromotionOption {
+    /// The engine's verdict on one step, with the step, its target role
+    /// and the target band in `market` (for someone paid in `currency`).
+    pub fn new(
+        ladder: &Ladder,
+        result: eligibility::OptionResult,
+        currency: &str,
+        market: &str,
+    ) -> Option<PromotionOption> {
+        let step = ladder.step(result.step_id)?.clone();
+        let target = ladder.role(step.to_role_id)?.clone();
+        let target_band = ladder
+            .band(target.id, market)
+            .cloned()
+            .map(SalaryBand::from);
+        Some(PromotionOption {
+            step: LadderStep(step),
+            target_role: Role(target),
+            result,
+            currency: currency.to_owned(),
+            target_band,
+        })
+    }
 }
 
 /// One ladder step out of the current role and where the person stands
