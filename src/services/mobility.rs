@@ -790,12 +790,30 @@ pub async fn ranked_applications(
 }
 
 /// The caller's own applications, newest first (at most
-/// [`MAX_APPLICANTS`]).
-pub async fn mine(db: &Db, principal: &Principal) -> AppResult<Vec<application::Model>> {
-    Ok(application::Entity::find()
+/// [`MAX_APPLICANTS`]), each with its opening (two statements).
+pub async fn mine(
+    db: &Db,
+    principal: &Principal,
+) -> AppResult<Vec<(application::Model, Option<opening::Model>)>> {
+    let rows = application::Entity::find()
         .filter(application::Column::EmployeeId.eq(principal.employee_id))
         .order_by_desc(application::Column::Id)
         .limit(MAX_APPLICANTS)
         .all(&db.conn)
-        .await?)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|a| a.opening_id).collect();
+    let openings: HashMap<i64, opening::Model> = opening::Entity::find()
+        .filter(opening::Column::Id.is_in(ids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let found = openings.get(&a.opening_id).cloned();
+            (a, found)
+        })
+        .collect())
 }

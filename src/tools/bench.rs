@@ -72,6 +72,11 @@ pub struct BenchArgs {
     /// per person, one transaction).
     #[arg(long)]
     pub merit_only: bool,
+    /// Only internal mobility at scale (issue 21): an employee's list of
+    /// the open openings with their standing, and an opening's ranked
+    /// applicants (500), through the API.
+    #[arg(long)]
+    pub mobility_only: bool,
 }
 
 const BENCH_PASSWORD: &str = "benchmark-password-2026";
@@ -630,6 +635,91 @@ async fn merit_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+const OPENINGS_PAGE: &str =
+    "query($after: String) { openings(first: 100, after: $after, filter: { status: OPEN }) { \
+    totalCount pageInfo { endCursor hasNextPage } nodes { id site role { code } \
+    myStanding { status eligibleOn gaps { kind message } } } } }";
+const RANKED_APPLICANTS: &str =
+    "query($id: ID!) { node(id: $id) { ... on Opening { applications(first: 100) { \
+    totalCount nodes { status applicant { name } standing { status eligibleOn } } } } } }";
+
+/// `--mobility-only` (issue 21): with `rungs seed`'s openings (one per 500
+/// people, at most 200, the first with 500 applications), the medians of
+/// an employee's list of open openings with their standing (every page,
+/// targets <= 50 ms) and of the first opening's ranked applicants (all 500
+/// ranked, first page returned; target <= 100 ms), through the API.
+async fn mobility_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<()> {
+    use crate::db::entities::opening;
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    println!(
+        "\n== {backend}: internal mobility at {} employees ==",
+        args.employees
+    );
+    let (url, seed_seconds, email, tokens) =
+        seeded(backend, args, args.employees, "mobility").await?;
+    println!("seed {} employees: {seed_seconds:.1} s", args.employees);
+    let db = db::connect(&url, 2).await?;
+    let openings = opening::Entity::find().count(&db.conn).await?;
+    let first = opening::Entity::find()
+        .order_by_asc(opening::Column::Id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| anyhow!("the seed posted no opening"))?;
+    let _ = db.conn.close().await;
+    let server = Server::start(&url).await?;
+    let hr = login(&server, &email).await?;
+    let employee = tokens
+        .first()
+        .ok_or_else(|| anyhow!("no employee account"))?;
+    let every_page = || async {
+        let started = Instant::now();
+        let mut after = Value::Null;
+        let mut pages = 0;
+        loop {
+            let body = server
+                .gql(OPENINGS_PAGE, json!({ "after": after }), employee)
+                .await?;
+            if body.get("errors").is_some() {
+                return Err(anyhow!("openings failed: {body}"));
+            }
+            pages += 1;
+            let info = &body["data"]["openings"]["pageInfo"];
+            if info["hasNextPage"] != true {
+                break;
+            }
+            after = info["endCursor"].clone();
+        }
+        Ok::<_, anyhow::Error>((started.elapsed().as_secs_f64() * 1000.0, pages))
+    };
+    every_page().await?;
+    let mut list = Vec::new();
+    let mut pages = 0;
+    for _ in 0..args.runs.max(3) {
+        let (ms, n) = every_page().await?;
+        list.push(ms);
+        pages = n;
+    }
+    let id = crate::graphql::ids::of(crate::graphql::ids::Kind::Opening, first.id);
+    let vars = json!({ "id": id.to_string() });
+    let probe = server.gql(RANKED_APPLICANTS, vars.clone(), &hr).await?;
+    let ranked = probe["data"]["node"]["applications"]["totalCount"].clone();
+    let mut applicants = Vec::new();
+    for _ in 0..args.runs.max(3) {
+        applicants.push(timed(&server, RANKED_APPLICANTS, vars.clone(), &hr).await?);
+    }
+    println!(
+        "an employee's open openings with their standing ({openings} openings, {pages} pages of 100): median {:.1} ms (target: <= 50 ms)",
+        median(list)
+    );
+    println!(
+        "an opening's ranked applicants ({ranked} ranked, first 100 returned): median {:.1} ms (target: <= 100 ms)",
+        median(applicants)
+    );
+    drop(server);
+    drop_database(backend, args, &url).await;
+    Ok(())
+}
+
 /// `--dashboards-only`: the issue-14 figures at any size, one backend.
 async fn dashboards_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<()> {
     println!(
@@ -750,6 +840,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.merit_only {
         for backend in backends {
             merit_at_scale(&args, backend).await?;
+        }
+        return Ok(());
+    }
+    if args.mobility_only {
+        for backend in backends {
+            mobility_at_scale(&args, backend).await?;
         }
         return Ok(());
     }

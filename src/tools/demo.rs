@@ -479,10 +479,108 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     crate::services::pay::backfill_from_role_history(&txn, 0).await?;
     pay_stories(&txn, &ladder, today).await?;
     merit_story(&txn, &ladder, today).await?;
+    mobility_story(&txn, &ladder, today).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
     Ok(logins)
+}
+
+/// Internal mobility (issue 21): Takeshi (Operations Manager, Tokyo) has
+/// posted a hybrid Team Lead seat in Tokyo, and Koharu (CSR in Osaka,
+/// ELIGIBLE for Team Lead) has applied; Naomi (HR) has posted a Vendor
+/// Manager seat in Osaka (a LATERAL step from CSR) for Yoko, and a Tokyo
+/// Quality Analyst seat that takes people within 60 days of eligibility.
+/// The e2e story takes Koharu's application from there.
+async fn mobility_story(
+    txn: &sea_orm::DatabaseTransaction,
+    ladder: &Ladder,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::db::entities::enums::WorkArrangement;
+    use crate::db::entities::{application, opening};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let person = |email: &'static str| async move {
+        employee::Entity::find()
+            .filter(employee::Column::Email.eq(email))
+            .one(txn)
+            .await
+    };
+    let (Some(takeshi), Some(naomi), Some(yoko), Some(koharu)) = (
+        person("ops.tokyo@rungs.example").await?,
+        person("hr@rungs.example").await?,
+        person("ops.osaka@rungs.example").await?,
+        person("koharu.yoshida@rungs.example").await?,
+    ) else {
+        return Ok(());
+    };
+    let closes_on = today + chrono::Days::new(30);
+    let seats = [
+        (
+            "TEAM_LEAD",
+            "Tokyo",
+            WorkArrangement::Hybrid,
+            &takeshi,
+            &takeshi,
+            None,
+        ),
+        (
+            "VENDOR_MANAGER",
+            "Osaka",
+            WorkArrangement::Onsite,
+            &naomi,
+            &yoko,
+            None,
+        ),
+        (
+            "QUALITY_ANALYST",
+            "Tokyo",
+            WorkArrangement::Remote,
+            &naomi,
+            &takeshi,
+            Some(60),
+        ),
+    ];
+    let mut posted = Vec::new();
+    for (role, site, arrangement, by, hiring, window) in seats {
+        let role_id = ladder
+            .role_by_code(role)
+            .map(|r| r.id)
+            .ok_or_else(|| AppError::internal("demo role missing"))?;
+        posted.push(
+            opening::ActiveModel {
+                job_role_id: Set(role_id),
+                site: Set(site.to_owned()),
+                market: Set("JP".to_owned()),
+                work_arrangement: Set(arrangement),
+                seats: Set(1),
+                filled: Set(0),
+                closes_on: Set(closes_on),
+                status: Set("OPEN".to_owned()),
+                not_yet_window_days: Set(window),
+                posted_by_id: Set(by.id),
+                hiring_manager_id: Set(hiring.id),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        );
+    }
+    application::ActiveModel {
+        opening_id: Set(posted[0].id),
+        employee_id: Set(koharu.id),
+        status: Set("APPLIED".to_owned()),
+        note: Set(Some("I would like to lead a team in Tokyo.".to_owned())),
+        reason: Set(None),
+        created_at: Set(Utc::now()),
+        decided_at: Set(None),
+        decided_by_id: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// A merit cycle half done (issue 20): Kenji (ADMIN) opened "2027 merit

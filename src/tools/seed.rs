@@ -1177,6 +1177,114 @@ async fn merit_half_done(
     Ok(())
 }
 
+/// Internal mobility (issue 21): one open opening per 500 people (3 to
+/// 200), each posted by a manager at its site for their own team, of the
+/// level-2 roles in turn (Team Lead, Quality Analyst, Training Specialist,
+/// and the lateral HR, logistics and vendor-management seats), closing in
+/// 30 days; the first has up to 500 applications (CSRs of any site), the
+/// others a few, so the ranked-applicants figure has its 500.
+async fn openings(
+    txn: &sea_orm::DatabaseTransaction,
+    base_id: i64,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::db::entities::{employee, enums as stored, opening};
+    use sea_orm::{ConnectionTrait, PaginatorTrait, QueryOrder, Set};
+    let ladder = Ladder::load(txn).await?;
+    let managers = employee::Entity::find()
+        .filter(employee::Column::Id.gt(base_id))
+        .filter(employee::Column::AccessRole.eq(stored::AccessRole::Manager))
+        .order_by_asc(employee::Column::Id)
+        .all(txn)
+        .await?;
+    let employees = employee::Entity::find()
+        .filter(employee::Column::Id.gt(base_id))
+        .count(txn)
+        .await?;
+    if managers.is_empty() {
+        return Ok(());
+    }
+    let roles: Vec<i64> = [
+        "TEAM_LEAD",
+        "QUALITY_ANALYST",
+        "TRAINING_SPECIALIST",
+        "HR_GENERALIST",
+        "LOGISTICS_COORDINATOR",
+        "VENDOR_MANAGER",
+    ]
+    .iter()
+    .filter_map(|code| ladder.role_by_code(code).map(|r| r.id))
+    .collect();
+    let count = (employees / 500).clamp(3, 200) as usize;
+    let arrangements = [
+        stored::WorkArrangement::Onsite,
+        stored::WorkArrangement::Hybrid,
+        stored::WorkArrangement::Remote,
+    ];
+    let now = Utc::now();
+    let rows: Vec<opening::ActiveModel> = (0..count)
+        .map(|i| {
+            let manager = &managers[i * 7 % managers.len()];
+            opening::ActiveModel {
+                job_role_id: Set(roles[i % roles.len()]),
+                site: Set(manager.site.clone()),
+                market: Set(manager.market.clone()),
+                work_arrangement: Set(arrangements[i % arrangements.len()]),
+                seats: Set(1 + (i % 3) as i32),
+                filled: Set(0),
+                closes_on: Set(today + chrono::Days::new(30)),
+                status: Set("OPEN".to_owned()),
+                not_yet_window_days: Set((i % 4 == 0).then_some(60)),
+                posted_by_id: Set(manager.id),
+                hiring_manager_id: Set(manager.id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    opening::Entity::insert_many(rows).exec(txn).await?;
+    let first = opening::Entity::find()
+        .order_by_asc(opening::Column::Id)
+        .one(txn)
+        .await?
+        .map(|o| (o.id, o.hiring_manager_id));
+    let Some((first, hiring)) = first else {
+        return Ok(());
+    };
+    let backend = txn.get_database_backend();
+    let csr = ladder.role_by_code("CSR").map(|r| r.id).unwrap_or_default();
+    for (sql, values) in [
+        (
+            "INSERT INTO application (opening_id, employee_id, status, note, created_at) \
+             SELECT ?, e.id, 'APPLIED', 'Ready for the next step', ? FROM employee e \
+             WHERE e.id > ? AND e.job_role_id = ? AND e.id <> ? ORDER BY e.id LIMIT 500",
+            vec![
+                first.into(),
+                now.into(),
+                base_id.into(),
+                csr.into(),
+                hiring.into(),
+            ],
+        ),
+        (
+            "INSERT INTO application (opening_id, employee_id, status, note, created_at) \
+             SELECT o.id, e.id, 'APPLIED', NULL, ? FROM opening o \
+             JOIN employee e ON e.id = (SELECT MIN(x.id) FROM employee x WHERE x.id > ? \
+               AND x.job_role_id = ? AND x.site = o.site AND x.id <> o.hiring_manager_id) \
+             WHERE o.id <> ?",
+            vec![now.into(), base_id.into(), csr.into(), first.into()],
+        ),
+    ] {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            crate::db::placeholders(backend, sql),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// After the rows: everyone loaded before has their state recomputed (the
 /// catalogue and the bands may change their answers; the new people's is
 /// stored), then foreign keys checked, indexes restored and statistics
@@ -1191,6 +1299,7 @@ async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppR
     part_time_hourly(&txn, base_id).await?;
     crate::services::pay::backfill_from_role_history(&txn, base_id).await?;
     merit_half_done(&txn, base_id, state_day).await?;
+    openings(&txn, base_id, state_day).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
     load.phases.end("eligibility state");

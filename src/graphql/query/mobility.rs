@@ -71,7 +71,10 @@ impl MobilityQuery {
         Ok(mobility::mine(context::db(ctx), principal)
             .await?
             .into_iter()
-            .map(Application::of)
+            .map(|(row, opening)| Application {
+                opening: opening.map(Box::new),
+                ..Application::of(row)
+            })
             .collect())
     }
 }

@@ -247,8 +247,9 @@ impl Opening {
                     r.application.id,
                     Application {
                         row: r.application,
-                        applicant: Some(r.applicant),
-                        standing: Some(r.standing),
+                        opening: Some(Box::new(self.0.clone())),
+                        applicant: Some(Box::new(r.applicant)),
+                        standing: Some(Box::new(r.standing)),
                     },
                 )
             })
@@ -279,17 +280,29 @@ async fn employee_by_id(ctx: &Context<'_>, id: i64) -> Result<Employee> {
 #[derive(Clone)]
 pub struct Application {
     pub row: application::Model,
-    pub applicant: Option<employee::Model>,
+    /// The opening, when the list that returns it already read it (boxed:
+    /// the value stays small in the `Node` union).
+    pub opening: Option<Box<opening::Model>>,
+    pub applicant: Option<Box<employee::Model>>,
     /// `Some(None)`: worked out, and no step leads to the role.
-    pub standing: Option<Option<OptionResult>>,
+    pub standing: Option<Box<Option<OptionResult>>>,
 }
 
 impl Application {
     pub fn of(row: application::Model) -> Application {
         Application {
             row,
+            opening: None,
             applicant: None,
             standing: None,
+        }
+    }
+
+    /// Its opening: the one the list read, else read now.
+    async fn opening_row(&self, ctx: &Context<'_>) -> Result<opening::Model> {
+        match &self.opening {
+            Some(found) => Ok(found.as_ref().clone()),
+            None => Ok(service::get(context::db(ctx), self.row.opening_id).await?),
         }
     }
 }
@@ -303,14 +316,12 @@ impl Application {
     }
     /// The opening applied to.
     async fn opening(&self, ctx: &Context<'_>) -> Result<Opening> {
-        Ok(Opening(
-            service::get(context::db(ctx), self.row.opening_id).await?,
-        ))
+        Ok(Opening(self.opening_row(ctx).await?))
     }
     /// Who applied.
     async fn applicant(&self, ctx: &Context<'_>) -> Result<Employee> {
         match &self.applicant {
-            Some(found) => Ok(Employee(found.clone())),
+            Some(found) => Ok(Employee(found.as_ref().clone())),
             None => employee_by_id(ctx, self.row.employee_id).await,
         }
     }
@@ -327,15 +338,15 @@ impl Application {
         let loaders = ctx.data_unchecked::<Loaders>();
         let ladder = context::ladder(ctx).await?;
         let applicant = match &self.applicant {
-            Some(found) => found.clone(),
+            Some(found) => found.as_ref().clone(),
             None => match loaders.employees.load_one(self.row.employee_id).await? {
                 Some(found) => found,
                 None => return Ok(None),
             },
         };
-        let opening = service::get(context::db(ctx), self.row.opening_id).await?;
+        let opening = self.opening_row(ctx).await?;
         let option = match &self.standing {
-            Some(known) => known.clone(),
+            Some(known) => known.as_ref().clone(),
             None => {
                 let facts = loaders
                     .facts
