@@ -299,29 +299,24 @@ async fn run(
     if let Some(on_replica) = replica {
         gql = gql.data(on_replica);
     }
-    let mut timed_out = false;
     let response = match tokio::time::timeout(timeout, schema.execute(gql)).await {
         Ok(response) => response,
-        Err(_) => {
-            timed_out = true;
-            async_graphql::Response::from_errors(vec![async_graphql::Error::from(
-                crate::error::AppError::Timeout(format!(
-                    "the request ran longer than {} ms: ask for less, or for a smaller page",
-                    timeout.as_millis()
-                )),
-            )
-            .into_server_error(Default::default())])
-        }
+        Err(_) => async_graphql::Response::from_errors(vec![async_graphql::Error::from(
+            crate::error::AppError::Timeout(format!(
+                "the request ran longer than {} ms: ask for less, or for a smaller page",
+                timeout.as_millis()
+            )),
+        )
+        .into_server_error(Default::default())]),
     };
     if is_mutation {
         // Its client reads what it wrote without waiting for the
-        // notification (`AppSchema::execute` settled what this process
-        // keeps, see `db::kept`; also when the answer timed out after the
-        // write committed), and from the primary until the replica has it
-        // (see `db::replica`).
-        if timed_out {
-            db.settle_kept().await;
-        }
+        // notification: this process settles what it keeps (`db::kept`),
+        // outside the time limit, so a committed write never answers
+        // TIMEOUT for the wait (also when the answer timed out after the
+        // write committed); and it reads from the primary until the replica
+        // has it (see `db::replica`).
+        db.settle_kept().await;
         if let Some(id) = principal_id {
             db.note_write(id).await;
         }

@@ -9,7 +9,8 @@
 //!   table name when a statement touched more (an import, a merit cycle's
 //!   close), which empties the cache as before.
 //! - Same channels as before (`rungs_auth` for `employee`, `rungs_facts`
-//!   for the facts' tables); `TRUNCATE` still sends the bare table name.
+//!   for the facts' tables); `TRUNCATE` sends the bare table name (now on
+//!   `employee` and `login_session` too, which sent nothing).
 //! - Nothing on SQLite, where nothing is kept.
 
 use sea_orm_migration::prelude::*;
@@ -64,6 +65,12 @@ CREATE TRIGGER employee_notify_auth_update AFTER UPDATE ON employee
 CREATE TRIGGER employee_notify_auth_delete AFTER DELETE ON employee
     REFERENCING OLD TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION rungs_notify_ids('rungs_auth', 'id')
+--;;
+CREATE TRIGGER employee_notify_auth_truncate AFTER TRUNCATE ON employee
+    FOR EACH STATEMENT EXECUTE FUNCTION rungs_notify_auth()
+--;;
+CREATE TRIGGER login_session_notify_auth_truncate AFTER TRUNCATE ON login_session
+    FOR EACH STATEMENT EXECUTE FUNCTION rungs_notify_auth()
 "#,
     );
     for (table, column) in [
@@ -103,6 +110,10 @@ fn down_script() -> String {
 DROP TRIGGER employee_notify_auth_update ON employee
 --;;
 DROP TRIGGER employee_notify_auth_delete ON employee
+--;;
+DROP TRIGGER employee_notify_auth_truncate ON employee
+--;;
+DROP TRIGGER login_session_notify_auth_truncate ON login_session
 --;;
 CREATE TRIGGER employee_notify_auth AFTER UPDATE OR DELETE ON employee
     FOR EACH STATEMENT EXECUTE FUNCTION rungs_notify_auth()

@@ -4,7 +4,9 @@
 //! - `ladder_step.kind`: every step so far is a PROMOTION, except the
 //!   seeded moves from CSR into HR, logistics and vendor management, which
 //!   the article calls transitions to other departments: LATERAL, with no
-//!   raise (pay stays inside the target band).
+//!   raise (pay stays inside the target band). Raises HR had set on those
+//!   three steps are replaced by 0; rolling back sets every LATERAL step to
+//!   the seeded 20-30 %, not to what it was before.
 //! - `opening`: a role at a site and market, its work arrangement, seats
 //!   (`filled` never passes `seats`: a CHECK and a guarded update), a
 //!   closing date, who posted it and the hiring manager the person will

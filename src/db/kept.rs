@@ -290,7 +290,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         let mut state = self.lock();
         // Compared under the lock the emptyings take too.
         let now_generation = self.generation.load(Ordering::Acquire);
-        let mut forgotten: Vec<K> = Vec::new();
+        let mut forgotten: std::collections::HashSet<K> = std::collections::HashSet::new();
         if now_generation != generation {
             // Every emptying since `generation` must still be in the log.
             match state.log.front() {

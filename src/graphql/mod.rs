@@ -135,13 +135,8 @@ impl Executor for AppSchema {
             }
             None => self.schema.execute(request).await,
         };
-        if mutation {
-            // Its client reads what it wrote at once, without waiting for
-            // the database's notification (see `db::kept`).
-            if let Some(db) = &self.db {
-                db.settle_kept().await;
-            }
-        }
+        // After a mutation, `http::execute` settles what this process keeps
+        // (`Db::settle_kept`), outside the request's time limit.
         response
     }
 

@@ -89,6 +89,11 @@ pub async fn post(
             "closesOn must be between today ({today}) and {MAX_OPEN_DAYS} days ahead"
         )));
     }
+    if input.not_yet_window_days.is_some() && !principal.is_hr() {
+        return Err(AppError::Forbidden(
+            "only HR lets an opening take people who are not yet eligible".into(),
+        ));
+    }
     if let Some(days) = input.not_yet_window_days {
         if !(0..=MAX_WINDOW_DAYS).contains(&days) {
             return Err(AppError::bad_input(format!(
@@ -259,8 +264,13 @@ pub async fn close(db: &Db, principal: &Principal, id: i64) -> AppResult<opening
             found.status
         )));
     }
-    let rejected =
-        reject_in_progress(&txn, id, principal.employee_id, "the opening was closed").await?;
+    let rejected = reject_in_progress(
+        &txn,
+        id,
+        Some(principal.employee_id),
+        "the opening was closed",
+    )
+    .await?;
     let closed = get_in(&txn, id).await?;
     audit::record(
         &txn,
@@ -287,7 +297,7 @@ async fn get_in<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<opening::Model
 async fn reject_in_progress<C: ConnectionTrait>(
     txn: &C,
     opening_id: i64,
-    by: i64,
+    by: Option<i64>,
     reason: &str,
 ) -> AppResult<u64> {
     let done = application::Entity::update_many()
@@ -397,6 +407,9 @@ pub async fn apply(
         });
     }
     let txn = db.begin_write().await?;
+    // Still open: a guarded no-op update that locks the opening's row on
+    // PostgreSQL, so closing or filling it meanwhile cannot be missed.
+    still_open(&txn, found.id).await?;
     let inserted = application::ActiveModel {
         opening_id: Set(found.id),
         employee_id: Set(me.id),
@@ -432,6 +445,23 @@ pub async fn apply(
     .await?;
     txn.commit().await?;
     Ok(inserted)
+}
+
+/// CONFLICT unless the opening is OPEN; locks its row until the
+/// transaction ends (PostgreSQL), serialising with closing and filling.
+async fn still_open<C: ConnectionTrait>(txn: &C, opening_id: i64) -> AppResult<()> {
+    let touched = opening::Entity::update_many()
+        .col_expr(opening::Column::Status, Expr::col(opening::Column::Status))
+        .filter(opening::Column::Id.eq(opening_id))
+        .filter(opening::Column::Status.eq(OpeningStatus::Open.as_str()))
+        .exec(txn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Err(AppError::Conflict(
+            "the opening was closed or filled meanwhile".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// An application and its opening, if the principal may see it (the
@@ -494,6 +524,12 @@ pub async fn move_application(
         ));
     }
     let txn = db.begin_write().await?;
+    if matches!(
+        to,
+        ApplicationStatus::Shortlisted | ApplicationStatus::Offered
+    ) {
+        still_open(&txn, opening.id).await?;
+    }
     let moved = claim(&txn, &found, from, to, principal.employee_id, reason).await?;
     audit::record(
         &txn,
@@ -564,6 +600,14 @@ pub async fn accept_offer(
         ));
     }
     let (found, opening) = get_application(db, principal, application_id).await?;
+    // The applicant cannot date their own move before the offer was made
+    // (an earlier role start would make them eligible for more at once).
+    let offered_on = found.decided_at.map(|at| at.date_naive()).unwrap_or(today);
+    if effective_on < offered_on {
+        return Err(AppError::bad_input(format!(
+            "effectiveOn must be between the day of the offer ({offered_on}) and today"
+        )));
+    }
     if found.employee_id != principal.employee_id {
         return Err(AppError::Forbidden(
             "only the applicant accepts their offer".into(),
@@ -616,6 +660,13 @@ pub async fn accept_offer(
     if effective_on < person.role_since {
         return Err(AppError::bad_input(
             "effectiveOn must not be before the start of your current role",
+        ));
+    }
+    // Reporting to someone in one's own chain would close a loop.
+    if crate::db::scope::is_above(&txn, person.id, opening.hiring_manager_id).await? {
+        return Err(AppError::Conflict(
+            "the hiring manager reports to you: the move would make a loop in the reporting chain"
+                .into(),
         ));
     }
     let ladder = Ladder::load(&txn).await?;
@@ -686,21 +737,16 @@ pub async fn accept_offer(
             after_minor: new_salary,
             currency: &currency,
             effective_on,
-            proposed_by: opening.hiring_manager_id,
-            decided_by: opening.hiring_manager_id,
+            // Whoever made the offer decided the pay it carries.
+            proposed_by: found.decided_by_id.unwrap_or(opening.hiring_manager_id),
+            decided_by: found.decided_by_id.unwrap_or(opening.hiring_manager_id),
             nomination_id: None,
         },
     )
     .await?;
     let now_full = get_in(&txn, opening.id).await?;
     let rejected = if now_full.status == OpeningStatus::Filled.as_str() {
-        reject_in_progress(
-            &txn,
-            opening.id,
-            principal.employee_id,
-            "every seat was filled",
-        )
-        .await?
+        reject_in_progress(&txn, opening.id, None, "every seat was filled").await?
     } else {
         0
     };
@@ -746,12 +792,27 @@ pub async fn ranked_applications(
     as_of: NaiveDate,
 ) -> AppResult<Vec<Ranked>> {
     policy::may_manage_opening(principal, opening.posted_by_id, opening.hiring_manager_id)?;
-    let rows = application::Entity::find()
+    // Those in progress first (finished ones only fill what is left of
+    // the bound), so a long history never hides a live applicant.
+    let mut rows = application::Entity::find()
         .filter(application::Column::OpeningId.eq(opening.id))
+        .filter(application::Column::Status.is_in(in_progress()))
         .order_by_asc(application::Column::Id)
         .limit(MAX_APPLICANTS)
         .all(&db.conn)
         .await?;
+    let room = MAX_APPLICANTS.saturating_sub(rows.len() as u64);
+    if room > 0 {
+        rows.extend(
+            application::Entity::find()
+                .filter(application::Column::OpeningId.eq(opening.id))
+                .filter(application::Column::Status.is_not_in(in_progress()))
+                .order_by_desc(application::Column::Id)
+                .limit(room)
+                .all(&db.conn)
+                .await?,
+        );
+    }
     let ids: Vec<i64> = rows.iter().map(|a| a.employee_id).collect();
     let people: HashMap<i64, employee::Model> =
         crate::db::records::employees_by_id(&db.conn, &ids).await?;

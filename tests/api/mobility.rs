@@ -76,7 +76,7 @@ async fn a_csr_in_osaka_moves_to_a_team_lead_seat_in_tokyo_keeping_their_service
     // The hiring manager ranks, shortlists and offers; the CSR accepts.
     let ranked = app
         .data(
-            "query($id: ID!) { node(id: $id) { ... on Opening { applications { totalCount nodes { applicant { name } standing { status } } } } } }",
+            "query($id: ID!) { node(id: $id) { ... on Opening { applications { totalCount nodes { applicant { name } standing { status projectedSalary { amount } } } } } } }",
             json!({ "id": opening }),
             Some(&app.top),
         )
@@ -85,10 +85,24 @@ async fn a_csr_in_osaka_moves_to_a_team_lead_seat_in_tokyo_keeping_their_service
         ranked["node"]["applications"]["nodes"][0]["applicant"]["name"],
         "Kaito Kansai"
     );
+    // The Osaka CSR is outside Takeshi's chain: their standing shows, not
+    // the pay projected from their salary.
+    let standing = &ranked["node"]["applications"]["nodes"][0]["standing"];
+    assert_eq!(standing["status"], "ELIGIBLE");
+    assert!(standing["projectedSalary"].is_null(), "{standing}");
     for to in ["SHORTLISTED", "OFFERED"] {
         let body = move_to(&app, &app.top, &application, to).await;
         assert_eq!(body["data"]["moveApplication"]["status"], to, "{body}");
     }
+    // Not dated before the offer.
+    let body = app
+        .gql(
+            "mutation($id: ID!) { acceptOffer(applicationId: $id, effectiveOn: \"2020-01-01\") { id } }",
+            json!({ "id": application }),
+            Some(&csr),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     let accepted = app
         .data(ACCEPT, json!({ "id": application }), Some(&csr))
         .await;
@@ -201,6 +215,11 @@ async fn who_may_post_apply_and_move_and_what_each_refusal_says() {
     let body = app
         .gql(POST, opening("TEAM_LEAD", "Sapporo", 1), Some(&app.top))
         .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    // Only HR lets people who are not yet eligible apply.
+    let mut windowed = opening("TEAM_LEAD", "Tokyo", 1);
+    windowed["input"]["notYetWindowDays"] = json!(30);
+    let body = app.gql(POST, windowed, Some(&app.top)).await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     let mut bad = opening("TEAM_LEAD", "Tokyo", 0);
     let body = app.gql(POST, bad.clone(), Some(&app.top)).await;

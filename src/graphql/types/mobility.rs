@@ -230,12 +230,19 @@ impl Opening {
         let ranked =
             service::ranked_applications(context::db(ctx), principal, &self.0, as_of).await?;
         let total = ranked.len() as u64;
+        // The cursor is the last application seen; one no longer in the
+        // ranked list (it moved out of the bound) is BAD_USER_INPUT rather
+        // than a silently empty page.
         let start = match after_id {
             Some(after) => ranked
                 .iter()
                 .position(|r| r.application.id == after)
                 .map(|i| i + 1)
-                .unwrap_or(ranked.len()),
+                .ok_or_else(|| {
+                    crate::error::AppError::bad_input(
+                        "after: that application is no longer in the ranked list; start again",
+                    )
+                })?,
             None => 0,
         };
         let page: Vec<(i64, Application)> = ranked
@@ -333,7 +340,9 @@ impl Application {
     }
     /// The applicant's standing for the opening's role today, from the
     /// eligibility engine; null when no ladder step leads there from their
-    /// current role.
+    /// current role. Projected pay (and its warnings) only for those who
+    /// may see the applicant's pay: a hiring manager outside their chain
+    /// sees the standing without it.
     async fn standing(&self, ctx: &Context<'_>) -> Result<Option<PromotionOption>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let ladder = context::ladder(ctx).await?;
@@ -362,8 +371,17 @@ impl Application {
                 )
             }
         };
-        Ok(option
-            .and_then(|o| PromotionOption::new(&ladder, o, &applicant.currency, &opening.market)))
+        // Projected pay and its warnings come from the applicant's salary:
+        // only for those who may see it (the applicant, their chain, HR).
+        let private =
+            crate::auth::policy::may_view_private(context::relation(ctx, applicant.id).await?);
+        Ok(option.and_then(|mut o| {
+            if !private {
+                o.projected_salary = None;
+                o.warnings.clear();
+            }
+            PromotionOption::new(&ladder, o, &applicant.currency, &opening.market)
+        }))
     }
     /// The applicant's short note.
     async fn note(&self) -> Option<&str> {
