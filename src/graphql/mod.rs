@@ -10,6 +10,7 @@ pub mod documents;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
+pub mod order;
 pub mod persisted;
 pub mod query;
 pub mod scalars;
@@ -129,12 +130,16 @@ impl Executor for AppSchema {
             return Response::from_errors(vec![error]);
         }
         let mutation = is_mutation(&mut request);
-        let response = match self.loaders(&mut request, !mutation) {
+        let keys = order::root_keys(&mut request);
+        let mut response = match self.loaders(&mut request, !mutation) {
             Some(loaders) => {
                 batch::Dispatching::new(self.schema.execute(request), loaders.dispatcher()).await
             }
             None => self.schema.execute(request).await,
         };
+        if let Some(keys) = &keys {
+            order::reorder(&mut response, keys);
+        }
         // After a mutation, `http::execute` settles what this process keeps
         // (`Db::settle_kept`), outside the request's time limit.
         response
@@ -181,11 +186,13 @@ impl AppSchema {
         // A subscription's events follow writes whose notification may not
         // have arrived yet: they read the database.
         let loaders = self.loaders(&mut request, false);
+        let keys = order::root_keys(&mut request).unwrap_or_default();
         let forget = is_mutation(&mut request).then(|| self.db.clone()).flatten();
         let stream = self
             .schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .then(move |response| {
+            .then(move |mut response| {
+                order::reorder(&mut response, &keys);
                 // As over HTTP: after its own mutation this process waits
                 // until what it changed is forgotten (see `db::kept`).
                 let settle = forget.clone();

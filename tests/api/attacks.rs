@@ -473,6 +473,39 @@ async fn answers_keep_the_order_of_the_selection() {
     let id = text.find("\"id\"").unwrap();
     let email = text.find("\"email\"").unwrap();
     assert!(name < id && id < email, "{text}");
+    // The root too, though its fields come from different areas of the
+    // schema: in the selection's order, aliases included.
+    for (query, first, second) in [
+        (
+            "{ payChanges { totalCount } me { id } }",
+            "\"payChanges\"",
+            "\"me\"",
+        ),
+        (
+            "{ me { id } payChanges { totalCount } }",
+            "\"me\"",
+            "\"payChanges\"",
+        ),
+        (
+            "{ z: openings { totalCount } a: myApplications { id } }",
+            "\"z\"",
+            "\"a\"",
+        ),
+    ] {
+        let text = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&app.employee.token)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let (a, b) = (text.find(first).unwrap(), text.find(second).unwrap());
+        assert!(a < b, "{query}: {text}");
+    }
 }
 
 #[tokio::test]
