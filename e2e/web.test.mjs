@@ -496,6 +496,55 @@ test('the team page and the dashboard read at a phone width', async () => {
   await page.context().close();
 });
 
+/** The value of one fact of My progression ("Service", "Manager", ...). */
+function fact(page, label) {
+  return page.locator('.fact').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+}
+
+test('a CSR in Osaka applies for a Team Lead seat in Tokyo, is offered it and moves, keeping her service', async () => {
+  const koharu = await newPage();
+  await signIn(koharu, 'koharu.yoshida@rungs.example');
+  await koharu.locator('.facts').waitFor();
+  const service = await fact(koharu, 'Service').textContent();
+  await koharu.getByRole('link', { name: 'Openings' }).click();
+  const seat = koharu.locator('[data-testid="opening"]', { hasText: 'Team Lead, Tokyo' });
+  await seat.waitFor();
+  assert.match(await seat.textContent(), /Eligible/);
+  const form = seat.getByRole('form', { name: 'Apply for Team Lead, Tokyo' });
+  await form.getByLabel('Why you (the hiring manager reads it)').fill('I have coached new joiners in Osaka for a year.');
+  await shot(koharu, '30-openings');
+  await form.getByRole('button', { name: 'Send application' }).click();
+  await koharu.locator('.toast', { hasText: 'Applied: Team Lead, Tokyo' }).waitFor();
+
+  const takeshi = await newPage();
+  await signIn(takeshi, 'ops.tokyo@rungs.example');
+  await takeshi.getByRole('link', { name: 'Openings' }).click();
+  const applicant = takeshi.locator('[data-testid="applicant"]', { hasText: 'Koharu Yoshida' });
+  await applicant.waitFor();
+  await shot(takeshi, '31-applicants');
+  await applicant.getByRole('button', { name: 'Shortlist Koharu Yoshida' }).click();
+  await takeshi.locator('.toast', { hasText: 'Shortlisted: Koharu Yoshida' }).waitFor();
+  await takeshi.locator('[data-testid="applicant"]', { hasText: 'Koharu Yoshida' })
+    .getByRole('button', { name: 'Offer the seat to Koharu Yoshida' }).click();
+  await takeshi.locator('.toast', { hasText: 'Offered: Koharu Yoshida' }).waitFor();
+
+  await koharu.reload();
+  const accept = koharu.getByRole('button', { name: 'Accept the offer for Team Lead, Tokyo' });
+  await accept.waitFor();
+  await accept.click();
+  await koharu.locator('.toast', { hasText: 'You accepted: Team Lead, Tokyo' }).waitFor();
+
+  await koharu.getByRole('link', { name: 'My progression' }).click();
+  const lead = koharu.locator('p.lead');
+  await lead.waitFor();
+  assert.match(await lead.textContent(), /Koharu Yoshida · Team Lead · Tokyo/);
+  assert.equal(await fact(koharu, 'Service').textContent(), service);
+  assert.match(await fact(koharu, 'Manager').textContent(), /Takeshi Ogawa/);
+  assert.match(await fact(koharu, 'Time in role').textContent(), /0 months/);
+  await shot(koharu, '32-moved');
+  for (const page of [koharu, takeshi]) await page.context().close();
+});
+
 test('no page logged an error or broke its Content-Security-Policy', () => {
   assert.deepEqual(problems, []);
 });

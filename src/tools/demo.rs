@@ -487,11 +487,11 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
 }
 
 /// Internal mobility (issue 21): Takeshi (Operations Manager, Tokyo) has
-/// posted a hybrid Team Lead seat in Tokyo, and Koharu (CSR in Osaka,
-/// ELIGIBLE for Team Lead) has applied; Naomi (HR) has posted a Vendor
-/// Manager seat in Osaka (a LATERAL step from CSR) for Yoko, and a Tokyo
-/// Quality Analyst seat that takes people within 60 days of eligibility.
-/// The e2e story takes Koharu's application from there.
+/// posted a hybrid Team Lead seat in Tokyo; Naomi (HR) has posted a
+/// Vendor Manager seat in Osaka (a LATERAL step from CSR) for Yoko, which
+/// Koharu (CSR in Osaka) has applied to, and a Tokyo Quality Analyst seat
+/// that takes people within 60 days of eligibility. The e2e story has
+/// Koharu apply for the Team Lead seat in Tokyo and move there.
 async fn mobility_story(
     txn: &sea_orm::DatabaseTransaction,
     ladder: &Ladder,
@@ -568,10 +568,10 @@ async fn mobility_story(
         );
     }
     application::ActiveModel {
-        opening_id: Set(posted[0].id),
+        opening_id: Set(posted[1].id),
         employee_id: Set(koharu.id),
         status: Set("APPLIED".to_owned()),
-        note: Set(Some("I would like to lead a team in Tokyo.".to_owned())),
+        note: Set(Some("Vendor management interests me.".to_owned())),
         reason: Set(None),
         created_at: Set(Utc::now()),
         decided_at: Set(None),

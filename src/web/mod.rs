@@ -45,6 +45,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("team.js", JS, include_str!("assets/team.js")),
     ("dashboard.js", JS, include_str!("assets/dashboard.js")),
     ("people.js", JS, include_str!("assets/people.js")),
+    ("openings.js", JS, include_str!("assets/openings.js")),
 ];
 
 /// The app's scripts, by file name (their GraphQL operations are the

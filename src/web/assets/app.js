@@ -13,6 +13,7 @@ const ME = '{ me { id name email accessRole role { code title } } }';
 
 const ROUTES = {
   me: { load: () => import('./progression.js'), allowed: () => true },
+  openings: { load: () => import('./openings.js'), allowed: () => true },
   team: { load: () => import('./team.js'), allowed: (me) => me.accessRole === 'MANAGER' },
   dashboard: { load: () => import('./dashboard.js'), allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
   people: { load: () => import('./people.js'), allowed: (me) => ['HR', 'ADMIN'].includes(me.accessRole) },

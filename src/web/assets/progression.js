@@ -422,6 +422,7 @@ function facts(me, p) {
     fact('Current role', p.currentRole.title, `since ${formatDate(me.roleSince)}`),
     fact('Service', formatMonths(p.monthsOfService), `hired ${formatDate(me.hiredOn)}`),
     fact('Time in role', plural(p.monthsInRole, 'month')),
+    fact('Manager', me.manager ? me.manager.name : 'Nobody'),
     fact('Rating', p.rating === null ? 'No reviews yet' : p.rating.toFixed(2), 'mean of the last two reviews'),
     fact('Salary', `${formatMoney(me.salary)}${PER_BASIS[me.payBasis] || ''}`, [
       me.fte !== 1 ? `${me.fte === 0.5 ? 'half time' : `${me.fte} of full time`}` : null,
