@@ -161,9 +161,22 @@ fn drop_database(database_url: &str) {
         .strip_prefix("sqlite://")
         .and_then(|rest| rest.split('?').next())
     {
-        for suffix in ["", "-wal", "-shm", ".migrate.lock"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
+        let remove = |path: &str| {
+            for suffix in ["", "-wal", "-shm", ".migrate.lock"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        };
+        remove(path);
+        // The test's runtime (its server, its background sweep) ends just
+        // after this guard: a write in that moment recreates `-wal` and
+        // `-shm` beside the removed file. Remove them again once it is over.
+        let path = path.to_owned();
+        std::thread::spawn(move || {
+            for wait in [200, 1_000, 3_000] {
+                std::thread::sleep(std::time::Duration::from_millis(wait));
+                remove(&path);
+            }
+        });
         return;
     }
     let Ok(admin_url) = std::env::var("DATABASE_URL") else {
