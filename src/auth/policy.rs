@@ -332,14 +332,21 @@ pub fn may_post_openings(principal: &Principal) -> AppResult<()> {
 
 /// Posting one opening: HR anywhere, for any hiring manager who manages
 /// people (MANAGER, HR or ADMIN); a MANAGER only as its hiring manager,
-/// at a site where they or their reporting chain work.
+/// at a site where they or their reporting chain work. Only HR lets an
+/// opening take people who are not yet eligible (`not_yet_window`).
 pub fn may_post_opening(
     principal: &Principal,
     hiring_manager_id: i64,
     hiring_manager_manages: bool,
     site_in_chain: bool,
+    not_yet_window: bool,
 ) -> AppResult<()> {
     may_post_openings(principal)?;
+    if not_yet_window && !principal.is_hr() {
+        return Err(refuse(
+            "only HR lets an opening take people who are not yet eligible",
+        ));
+    }
     if !hiring_manager_manages {
         return Err(AppError::bad_input(
             "the hiring manager must be a manager (or HR)",

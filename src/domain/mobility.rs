@@ -271,6 +271,23 @@ pub enum Standing {
     },
 }
 
+impl Standing {
+    /// The engine's verdict on the step towards the role (`None`: no step
+    /// leads there, one gap) in the shape of these rules.
+    pub fn of(option: Option<&crate::domain::eligibility::OptionResult>) -> Standing {
+        use crate::domain::enums::EligibilityStatus;
+        match option {
+            Some(o) if o.status == EligibilityStatus::Eligible => Standing::Eligible,
+            Some(o) if o.status == EligibilityStatus::NotYet => match o.eligible_on {
+                Some(eligible_on) => Standing::NotYet { eligible_on },
+                None => Standing::Ineligible { gaps: o.gaps.len() },
+            },
+            Some(o) => Standing::Ineligible { gaps: o.gaps.len() },
+            None => Standing::Ineligible { gaps: 1 },
+        }
+    }
+}
+
 /// Why someone may not apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyRefusal {

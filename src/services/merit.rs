@@ -603,16 +603,15 @@ pub async fn proposals(
         query = query.filter(merit_proposal::Column::ProposedById.eq(by));
     }
     let total = query.clone().count(&db.conn).await?;
-    if let Some(after) = after {
-        query = query.filter(merit_proposal::Column::Id.gt(after));
-    }
-    let mut rows = query
-        .order_by_asc(merit_proposal::Column::Id)
-        .limit(first + 1)
-        .all(&db.conn)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = crate::db::paging::keyset(
+        &db.conn,
+        query,
+        merit_proposal::Column::Id,
+        crate::db::paging::Order::Ascending,
+        first,
+        after,
+    )
+    .await?;
     Ok((rows, has_next, total))
 }
 

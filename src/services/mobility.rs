@@ -33,7 +33,6 @@ use crate::db::entities::{application, employee, opening, role_assignment};
 use crate::db::facts::{facts_of, Facts, Ladder};
 use crate::db::Db;
 use crate::domain::eligibility::OptionResult;
-use crate::domain::enums::EligibilityStatus;
 use crate::domain::mobility::{self, Actor, ApplicationStatus, OpeningStatus, Standing};
 use crate::domain::money;
 use crate::error::{AppError, AppResult};
@@ -89,11 +88,6 @@ pub async fn post(
             "closesOn must be between today ({today}) and {MAX_OPEN_DAYS} days ahead"
         )));
     }
-    if input.not_yet_window_days.is_some() && !principal.is_hr() {
-        return Err(AppError::Forbidden(
-            "only HR lets an opening take people who are not yet eligible".into(),
-        ));
-    }
     if let Some(days) = input.not_yet_window_days {
         if !(0..=MAX_WINDOW_DAYS).contains(&days) {
             return Err(AppError::bad_input(format!(
@@ -105,7 +99,9 @@ pub async fn post(
     let role = ladder
         .role_by_code(&input.role_code)
         .cloned()
-        .ok_or_else(|| AppError::bad_input(format!("unknown role {}", clip(&input.role_code))))?;
+        .ok_or_else(|| {
+            AppError::bad_input(format!("unknown role {}", validate::clip(&input.role_code)))
+        })?;
     let hiring_manager_id = input.hiring_manager_id.unwrap_or(principal.employee_id);
     let hiring_manager = employee::Entity::find_by_id(hiring_manager_id)
         .one(&db.conn)
@@ -121,6 +117,7 @@ pub async fn post(
         hiring_manager_id,
         !matches!(hiring_manager.access_role, stored::AccessRole::Employee),
         chain_sites.contains(&site),
+        input.not_yet_window_days.is_some(),
     )?;
     let txn = db.begin_write().await?;
     let posted = opening::ActiveModel {
@@ -151,10 +148,6 @@ pub async fn post(
     .await?;
     txn.commit().await?;
     Ok(posted)
-}
-
-fn clip(raw: &str) -> String {
-    validate::clip(raw)
 }
 
 /// The sites the people in a manager's reporting chain (and the manager)
@@ -227,16 +220,15 @@ pub async fn list(
         query = query.filter(opening::Column::JobRoleId.eq(role_id));
     }
     let total = query.clone().count(&db.conn).await?;
-    if let Some(after) = after_id {
-        query = query.filter(opening::Column::Id.lt(after));
-    }
-    let mut rows = query
-        .order_by_desc(opening::Column::Id)
-        .limit(first + 1)
-        .all(&db.conn)
-        .await?;
-    let has_next = rows.len() as u64 > first;
-    rows.truncate(first as usize);
+    let (rows, has_next) = crate::db::paging::keyset(
+        &db.conn,
+        query,
+        opening::Column::Id,
+        crate::db::paging::Order::Descending,
+        first,
+        after_id,
+    )
+    .await?;
     Ok((rows, has_next, total))
 }
 
@@ -333,25 +325,24 @@ pub fn standing_for(
     role_id: i64,
     as_of: NaiveDate,
 ) -> Option<OptionResult> {
-    let result = progression::evaluate(ladder, person, facts, as_of);
-    result.options.into_iter().find(|option| {
+    option_towards(
+        ladder,
+        progression::evaluate(ladder, person, facts, as_of).options,
+        role_id,
+    )
+}
+
+/// The option among `options` whose step leads to `role_id`.
+fn option_towards(
+    ladder: &Ladder,
+    options: Vec<OptionResult>,
+    role_id: i64,
+) -> Option<OptionResult> {
+    options.into_iter().find(|option| {
         ladder
             .step(option.step_id)
             .is_some_and(|step| step.to_role_id == role_id)
     })
-}
-
-/// The engine's verdict in the shape of the mobility rules.
-pub fn standing_of(option: Option<&OptionResult>) -> Standing {
-    match option {
-        Some(o) if o.status == EligibilityStatus::Eligible => Standing::Eligible,
-        Some(o) if o.status == EligibilityStatus::NotYet => match o.eligible_on {
-            Some(eligible_on) => Standing::NotYet { eligible_on },
-            None => Standing::Ineligible { gaps: o.gaps.len() },
-        },
-        Some(o) => Standing::Ineligible { gaps: o.gaps.len() },
-        None => Standing::Ineligible { gaps: 1 },
-    }
 }
 
 /// Applies to an open opening with a short note: the caller's standing
@@ -387,7 +378,7 @@ pub async fn apply(
         .unwrap_or_default();
     let option = standing_for(&ladder, &me, &facts, found.job_role_id, today);
     let window = found.not_yet_window_days.map(|d| Ord::max(d, 0) as u32);
-    if let Err(refusal) = mobility::may_apply(standing_of(option.as_ref()), today, window) {
+    if let Err(refusal) = mobility::may_apply(Standing::of(option.as_ref()), today, window) {
         let gaps = option
             .map(|o| {
                 o.gaps
@@ -824,18 +815,14 @@ pub async fn ranked_applications(
             let applicant = people.get(&application.employee_id)?.clone();
             let person_facts = facts.remove(&applicant.id).unwrap_or_default();
             let result = progression::evaluate(&ladder, &applicant, &person_facts, as_of);
-            let standing = result.options.iter().find(|o| {
-                ladder
-                    .step(o.step_id)
-                    .is_some_and(|s| s.to_role_id == opening.job_role_id)
-            });
+            let (months_of_service, rating) = (result.months_of_service, result.rating);
+            let standing = option_towards(&ladder, result.options, opening.job_role_id);
             let candidate = mobility::Candidate {
                 id: application.id,
-                standing: standing_of(standing),
-                months_of_service: result.months_of_service,
-                rating_cp: result.rating.map(|r| (r * 100.0).round() as i64),
+                standing: Standing::of(standing.as_ref()),
+                months_of_service,
+                rating_cp: rating.map(|r| (r * 100.0).round() as i64),
             };
-            let standing = standing.cloned();
             Some((
                 candidate,
                 Ranked {

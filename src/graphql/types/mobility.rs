@@ -245,7 +245,7 @@ impl Opening {
                 })?,
             None => 0,
         };
-        let page: Vec<(i64, Application)> = ranked
+        let rows: Vec<(i64, Application)> = ranked
             .into_iter()
             .skip(start)
             .take(first as usize + 1)
@@ -261,8 +261,7 @@ impl Opening {
                 )
             })
             .collect();
-        let has_next = page.len() as u64 > first;
-        let page = page.into_iter().take(first as usize).collect();
+        let (page, has_next) = crate::db::paging::split(rows, first);
         Ok(ApplicationConnection::new(
             page,
             has_next,
