@@ -348,6 +348,7 @@ impl CostModel {
                 missing.join(", ")
             ));
         }
+        stats.finish();
         model.bound_introspection(&stats);
         Ok(model)
     }
@@ -606,24 +607,32 @@ struct SchemaStats {
     max_values: u64,
     members: u64,
     max_members: u64,
+    /// Implementers per interface: an interface's `possibleTypes`.
+    implementers: HashMap<String, u64>,
 }
 
 impl SchemaStats {
     fn add_type(&mut self, def: &TypeDefinition) {
         self.types += 1;
         let (fields, args, values, members) = match &def.kind {
-            TypeKind::Object(o) => (
-                o.fields.len(),
-                o.fields.iter().map(|f| f.node.arguments.len()).collect(),
-                0,
-                o.implements.len(),
-            ),
-            TypeKind::Interface(i) => (
-                i.fields.len(),
-                i.fields.iter().map(|f| f.node.arguments.len()).collect(),
-                0,
-                i.implements.len(),
-            ),
+            TypeKind::Object(o) => {
+                self.implemented(&o.implements);
+                (
+                    o.fields.len(),
+                    o.fields.iter().map(|f| f.node.arguments.len()).collect(),
+                    0,
+                    o.implements.len(),
+                )
+            }
+            TypeKind::Interface(i) => {
+                self.implemented(&i.implements);
+                (
+                    i.fields.len(),
+                    i.fields.iter().map(|f| f.node.arguments.len()).collect(),
+                    0,
+                    i.implements.len(),
+                )
+            }
             TypeKind::InputObject(i) => (i.fields.len(), Vec::new(), 0, 0),
             TypeKind::Enum(e) => (0, Vec::new(), e.values.len(), 0),
             TypeKind::Union(u) => (0, Vec::new(), 0, u.members.len()),
@@ -638,10 +647,26 @@ impl SchemaStats {
             .max(args.iter().copied().max().unwrap_or(0) as u64);
         self.values += values as u64;
         self.max_values = self.max_values.max(values as u64);
-        // Interfaces list their implementers as possible types: at most
-        // every type.
         self.members += members as u64 + 1;
         self.max_members = self.max_members.max(members as u64 + 1);
+    }
+
+    fn implemented(&mut self, interfaces: &[Positioned<Name>]) {
+        for interface in interfaces {
+            *self
+                .implementers
+                .entry(interface.node.to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// An interface's `possibleTypes` are its implementers: counted once
+    /// every type is read (a type's own `members` counts what it
+    /// implements or, for a union, holds).
+    fn finish(&mut self) {
+        self.members += self.implementers.values().sum::<u64>();
+        let most = self.implementers.values().copied().max().unwrap_or(0);
+        self.max_members = self.max_members.max(most + 1);
     }
 }
 
