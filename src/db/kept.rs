@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 
 use crate::db::entities::{certification, employee};
 use crate::db::facts::Facts;
+use crate::db::packed::{PackedCertifications, PackedEmployee, PackedFacts};
 
 /// The channel the triggers on the facts' tables notify.
 pub const FACTS_CHANNEL: &str = "rungs_facts";
@@ -57,7 +58,7 @@ pub const ORGANISATION_REFRESH: Duration = Duration::from_secs(300);
 pub const ORGANISATION_CAPACITY: usize = 1_000_000;
 
 /// Employees' facts by employee id.
-pub type KeptFacts = Kept<i64, Facts>;
+pub type KeptFacts = Kept<i64, Facts, PackedFacts>;
 
 impl Default for KeptFacts {
     fn default() -> Self {
@@ -68,7 +69,7 @@ impl Default for KeptFacts {
 /// Employees' rows (without secrets) by id, for queries' employee loader:
 /// emptied on every change to the `employee` table (channel
 /// `rungs_auth`, payload `employee`).
-pub type KeptEmployees = Kept<i64, employee::Model>;
+pub type KeptEmployees = Kept<i64, employee::Model, PackedEmployee>;
 
 impl Default for KeptEmployees {
     fn default() -> Self {
@@ -78,7 +79,7 @@ impl Default for KeptEmployees {
 
 /// Employees' certificates (oldest first, none kept as an empty list) by
 /// employee id, for queries' certificate loader: emptied with the facts.
-pub type KeptCertifications = Kept<i64, Vec<certification::Model>>;
+pub type KeptCertifications = Kept<i64, Vec<certification::Model>, PackedCertifications>;
 
 impl Default for KeptCertifications {
     fn default() -> Self {
@@ -171,9 +172,29 @@ pub fn changed_ids(payload: &str) -> (&str, Option<Vec<i64>>) {
     }
 }
 
-struct Entry<V> {
-    value: V,
-    kept_at: Instant,
+/// How a value is kept: itself, or a compact form of it (`db::packed`).
+pub trait Packed<V>: Sized {
+    fn pack(value: &V) -> Self;
+    /// The value again; `None` for a form that does not decode (then it
+    /// counts as not kept).
+    fn unpack(&self) -> Option<V>;
+}
+
+impl<V: Clone> Packed<V> for V {
+    fn pack(value: &V) -> Self {
+        value.clone()
+    }
+
+    fn unpack(&self) -> Option<V> {
+        Some(self.clone())
+    }
+}
+
+struct Entry<P> {
+    value: P,
+    /// Milliseconds after the cache's `epoch` (8 bytes, where an `Instant`
+    /// takes 16: a kept organisation has 100,000s of entries).
+    kept_at: u64,
 }
 
 /// What one emptying forgot: everything, or some keys.
@@ -183,8 +204,8 @@ enum Forgot<K> {
 }
 
 /// The kept values and the recent emptyings, under one lock.
-struct State<K, V> {
-    entries: HashMap<K, Entry<V>>,
+struct State<K, P> {
+    entries: HashMap<K, Entry<P>>,
     /// The last [`FORGOTTEN_LOG`] emptyings with the generation each one
     /// started: a reader that began before some of them keeps what none
     /// of them forgot.
@@ -196,17 +217,19 @@ const FORGOTTEN_LOG: usize = 256;
 
 /// Values by key, trusted while live (the session cache, `auth::sessions`,
 /// is one too).
-pub struct Kept<K, V> {
+pub struct Kept<K, V, P = V> {
     live: AtomicBool,
     generation: AtomicU64,
-    state: Mutex<State<K, V>>,
+    state: Mutex<State<K, P>>,
+    epoch: Instant,
+    _values: std::marker::PhantomData<fn() -> V>,
     /// Time to live in milliseconds and most values kept; atomics, so that
     /// `--keep-organisation` can widen them (see [`Kept::resize`]).
     ttl_ms: AtomicU64,
     capacity: AtomicUsize,
 }
 
-impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
+impl<K: Eq + Hash + Clone, V, P: Packed<V>> Kept<K, V, P> {
     /// Off until [`Kept::set_live`]; each value kept for at most `ttl`, at
     /// most `capacity` values.
     pub fn new(ttl: Duration, capacity: usize) -> Self {
@@ -219,7 +242,28 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
             }),
             ttl_ms: AtomicU64::new(ttl.as_millis() as u64),
             capacity: AtomicUsize::new(capacity),
+            epoch: Instant::now(),
+            _values: std::marker::PhantomData,
         }
+    }
+
+    fn now(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    /// Whether a value kept at `kept_at` is still alive at `now`.
+    fn alive(&self, kept_at: u64, now: u64) -> bool {
+        now.saturating_sub(kept_at) < self.ttl_ms.load(Ordering::Acquire)
+    }
+
+    /// Makes room for `additional` more values at once, so that a kept
+    /// organisation's table is allocated once instead of doubling (and
+    /// briefly holding both tables) as it fills.
+    pub fn reserve(&self, additional: usize) {
+        let capacity = self.capacity.load(Ordering::Acquire);
+        let mut state = self.lock();
+        let room = additional.min(capacity.saturating_sub(state.entries.len()));
+        state.entries.reserve(room);
     }
 
     /// Keeps each value for at most `ttl`, and at most `capacity` values.
@@ -228,11 +272,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         self.capacity.store(capacity, Ordering::Release);
     }
 
-    fn ttl(&self) -> Duration {
-        Duration::from_millis(self.ttl_ms.load(Ordering::Acquire))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State<K, V>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<K, P>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -246,9 +286,13 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return None;
         }
+        let now = self.now();
         let state = self.lock();
         let entry = state.entries.get(key)?;
-        (entry.kept_at.elapsed() < self.ttl()).then(|| entry.value.clone())
+        if !self.alive(entry.kept_at, now) {
+            return None;
+        }
+        entry.value.unpack()
     }
 
     /// The kept values among `keys` (none while the cache is not live), and
@@ -257,16 +301,20 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return (HashMap::new(), keys.to_vec());
         }
-        let ttl = self.ttl();
+        let now = self.now();
         let state = self.lock();
         let mut found = HashMap::with_capacity(keys.len());
         let mut missing = Vec::new();
         for key in keys {
-            match state.entries.get(key) {
-                Some(entry) if entry.kept_at.elapsed() < ttl => {
-                    found.insert(key.clone(), entry.value.clone());
+            let value = match state.entries.get(key) {
+                Some(entry) if self.alive(entry.kept_at, now) => entry.value.unpack(),
+                _ => None,
+            };
+            match value {
+                Some(value) => {
+                    found.insert(key.clone(), value);
                 }
-                _ => missing.push(key.clone()),
+                None => missing.push(key.clone()),
             }
         }
         (found, missing)
@@ -287,6 +335,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         if !self.live.load(Ordering::Acquire) {
             return;
         }
+        // Packed before taking the lock, which readers wait for.
+        let values: Vec<(K, P)> = values.into_iter().map(|(k, v)| (k, P::pack(v))).collect();
         let mut state = self.lock();
         // Compared under the lock the emptyings take too.
         let now_generation = self.generation.load(Ordering::Acquire);
@@ -307,7 +357,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
                 }
             }
         }
-        let now = Instant::now();
+        let now = self.now();
         let capacity = self.capacity.load(Ordering::Acquire);
         for (key, value) in values {
             if forgotten.contains(&key) {
@@ -319,7 +369,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
             state.entries.insert(
                 key,
                 Entry {
-                    value: value.clone(),
+                    value,
                     kept_at: now,
                 },
             );
@@ -328,7 +378,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
 
     /// Records an emptying (under the lock): the generation moves on, so
     /// readers that started before it keep only what it did not forget.
-    fn note(&self, state: &mut State<K, V>, forgot: Forgot<K>) {
+    fn note(&self, state: &mut State<K, P>, forgot: Forgot<K>) {
         let at = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         if state.log.len() >= FORGOTTEN_LOG {
             state.log.pop_front();
@@ -354,7 +404,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
 
     /// Forgets the values `matching` says; readers in flight keep nothing
     /// (which of their keys match is not known before they are read).
-    pub fn forget_matching(&self, matching: impl Fn(&V) -> bool) {
+    pub fn forget_matching(&self, matching: impl Fn(&P) -> bool) {
         let mut state = self.lock();
         state.entries.retain(|_, entry| !matching(&entry.value));
         self.note(&mut state, Forgot::All);

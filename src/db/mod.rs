@@ -11,6 +11,7 @@ pub mod entities;
 pub mod facts;
 pub mod kept;
 pub mod notify;
+pub mod packed;
 pub mod paging;
 pub mod records;
 pub mod replica;
@@ -191,10 +192,16 @@ impl Db {
     /// keep, a chunk at a time. Returns how many were kept; nothing while
     /// the kept records are not live.
     pub async fn warm_kept(&self) -> Result<usize, sea_orm::DbErr> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-        const CHUNK: u64 = 5_000;
+        use sea_orm::{
+            ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+        };
+        const CHUNK: u64 = 1_000;
         let mut after = 0i64;
         let mut kept = 0usize;
+        let everyone = entities::employee::Entity::find().count(&self.conn).await? as usize;
+        self.kept_employees.reserve(everyone);
+        self.kept_certifications.reserve(everyone);
+        self.facts.reserve(everyone);
         while self.kept_employees.is_live() {
             let ids: Vec<i64> = entities::employee::Entity::find()
                 .select_only()
