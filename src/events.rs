@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, OnceCell};
 
-use crate::db::entities::nomination;
+use crate::db::entities::{application, nomination};
 use crate::tally::{Held, Tally};
 
 /// Events a slow subscriber may fall behind before it skips some.
@@ -32,6 +32,18 @@ pub enum Event {
     /// A nomination was created or decided (approved, rejected, withdrawn):
     /// the row as it stands after the commit.
     NominationChanged(nomination::Model),
+    /// An application was made, moved, withdrawn, accepted or rejected (one
+    /// by one, or with the rest when its opening closed or filled).
+    ApplicationChanged(ApplicationChange),
+}
+
+/// An application as committed, with who manages its opening (who may see
+/// it besides the applicant).
+#[derive(Debug, Clone)]
+pub struct ApplicationChange {
+    pub application: application::Model,
+    pub posted_by_id: i64,
+    pub hiring_manager_id: i64,
 }
 
 /// An event as subscribers receive it, with room for what they work out
@@ -160,7 +172,9 @@ mod tests {
         bus.publish(Event::NominationChanged(sample(2)));
         for receiver in [&mut first, &mut second] {
             let published = receiver.recv().await.expect("event");
-            let Event::NominationChanged(n) = &published.event;
+            let Event::NominationChanged(n) = &published.event else {
+                panic!("a nomination event")
+            };
             assert_eq!(n.id, 2);
         }
     }
@@ -173,7 +187,9 @@ mod tests {
         bus.publish(Event::NominationChanged(sample(4)));
         bus.deliver(Event::NominationChanged(sample(5)));
         let published = receiver.recv().await.expect("event");
-        let Event::NominationChanged(n) = &published.event;
+        let Event::NominationChanged(n) = &published.event else {
+            panic!("a nomination event")
+        };
         assert_eq!(n.id, 5);
         assert!(receiver.try_recv().is_err());
     }

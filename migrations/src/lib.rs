@@ -25,6 +25,8 @@ mod m20261204_000017_pay_basis;
 mod m20261204_000018_merit_cycles;
 mod m20261204_000019_notify_ids;
 mod m20261204_000020_mobility;
+mod m20261204_000021_application_events;
+mod m20261204_000022_succession;
 mod sql;
 
 pub struct Migrator;
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_merit_cycles::Migration),
             Box::new(m20261204_000019_notify_ids::Migration),
             Box::new(m20261204_000020_mobility::Migration),
+            Box::new(m20261204_000021_application_events::Migration),
+            Box::new(m20261204_000022_succession::Migration),
         ]
     }
 }

@@ -407,6 +407,55 @@ pub fn may_see_application(
         || may_manage_opening(principal, posted_by_id, hiring_manager_id).is_ok()
 }
 
+/// Who succession planning and the 9-box cover for `principal` (issue
+/// 21): HR and ADMIN everyone (`None`); a MANAGER their reporting chain
+/// (`Some(their id)`); an EMPLOYEE nothing (FORBIDDEN): potential and
+/// slates are calibration data about other people.
+pub fn succession_scope(principal: &Principal) -> AppResult<Option<i64>> {
+    if principal.is_hr() {
+        Ok(None)
+    } else if principal.is_manager() {
+        Ok(Some(principal.employee_id))
+    } else {
+        Err(refuse("succession plans are for managers and HR"))
+    }
+}
+
+/// Assessing someone's potential: a manager above or HR; nobody assesses
+/// their own.
+pub fn may_assess_potential(rel: Relation) -> AppResult<()> {
+    if rel.is_self {
+        return Err(refuse("nobody assesses their own potential"));
+    }
+    if rel.manager_above || rel.hr {
+        Ok(())
+    } else {
+        Err(refuse("potential is assessed by the reporting chain or HR"))
+    }
+}
+
+/// Seeing someone's potential and its history: a manager above and HR.
+/// Not the person: like a 9-box placement, it is the calibration of the
+/// people who plan succession, not a rating given to them.
+pub fn may_see_potential(rel: Relation) -> bool {
+    rel.manager_above || rel.hr
+}
+
+/// Confirming someone on a succession slate: a manager above or HR;
+/// nobody confirms themselves.
+pub fn may_confirm_successor(rel: Relation) -> AppResult<()> {
+    if rel.is_self {
+        return Err(refuse("nobody confirms themselves as a successor"));
+    }
+    if rel.manager_above || rel.hr {
+        Ok(())
+    } else {
+        Err(refuse(
+            "successors are confirmed by their reporting chain or HR",
+        ))
+    }
+}
+
 /// Someone's declared gender (issue 20): special-category data for the
 /// person and HR only; not their manager, not ADMIN (who administers the
 /// system, not people).

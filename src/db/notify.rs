@@ -13,9 +13,10 @@
 //!   names are forgotten (all, when it names none).
 //! - [`SETTLE_CHANNEL`], this process's own mark after a mutation
 //!   (`kept::Settle`): everything the mutation changed was heard.
-//! - [`EVENTS_CHANNEL`], an audit row about a nomination was committed
-//!   (migration `m20261204_000012_events_notify`), by any instance. The
-//!   payload holds only ids; this process re-reads the nomination and
+//! - [`EVENTS_CHANNEL`], an audit row about a nomination or an application
+//!   was committed (migrations `m20261204_000012_events_notify` and
+//!   `m20261204_000021_application_events`), by any instance. The
+//!   payload holds only ids; this process re-reads the row and
 //!   delivers it on its event bus, where each subscription decides whether
 //!   its subscriber may see it (`graphql::subscription`).
 //!
@@ -35,11 +36,11 @@ use sea_orm::{
 };
 
 use crate::db::entities::enums as stored;
-use crate::db::entities::{audit_event, nomination};
+use crate::db::entities::{application, audit_event, nomination, opening};
 use crate::db::kept::{changed_ids, FACTS_CHANNEL, SETTLE_CHANNEL};
 use crate::db::Db;
 use crate::domain::enums::NominationStatus;
-use crate::events::{Event, EventBus};
+use crate::events::{ApplicationChange, Event, EventBus};
 
 /// The channel the auth triggers notify.
 pub const AUTH_CHANNEL: &str = "rungs_auth";
@@ -213,7 +214,7 @@ fn forget_auth(db: &Db, payload: &str) {
 }
 
 /// Where this process stands in the audit log: the audit ids of the
-/// nomination changes it delivered lately, and the newest.
+/// nomination and application changes it delivered lately, and the newest.
 #[derive(Debug, Default)]
 pub struct EventCursor {
     /// The newest audit id delivered (or seen at start), once known.
@@ -293,7 +294,7 @@ async fn catch_up(db: &Db, events: &EventBus, cursor: &mut EventCursor) -> Resul
     };
     loop {
         let rows = audit_event::Entity::find()
-            .filter(audit_event::Column::Entity.eq("nomination"))
+            .filter(audit_event::Column::Entity.is_in(["nomination", "application"]))
             .filter(audit_event::Column::Id.gt(floor))
             .order_by_asc(audit_event::Column::Id)
             .limit(CATCH_UP_BATCH)
@@ -315,35 +316,123 @@ async fn catch_up(db: &Db, events: &EventBus, cursor: &mut EventCursor) -> Resul
     }
 }
 
-/// Re-reads the audited nominations (one statement) and hands each, as it
-/// stood after its audited change, to this process's subscribers, in the
-/// audit log's order.
+/// Re-reads the audited nominations and applications (one statement each,
+/// and one for the applications' openings) and hands each, as it stood
+/// after its audited change, to this process's subscribers, in the audit
+/// log's order.
 async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> Result<(), DbErr> {
     if audits.is_empty() || events.subscribers() == 0 {
         return Ok(());
     }
-    let ids: Vec<i64> = audits
-        .iter()
-        .filter_map(|audit| audit.entity_id.parse().ok())
-        .collect();
-    let rows: HashMap<i64, nomination::Model> = nomination::Entity::find()
-        .filter(nomination::Column::Id.is_in(ids))
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|row| (row.id, row))
-        .collect();
+    let ids_of = |entity: &str| -> Vec<i64> {
+        audits
+            .iter()
+            .filter(|audit| audit.entity == entity)
+            .filter_map(|audit| audit.entity_id.parse().ok())
+            .collect()
+    };
+    let nomination_ids = ids_of("nomination");
+    let application_ids = ids_of("application");
+    let nominations: HashMap<i64, nomination::Model> = if nomination_ids.is_empty() {
+        HashMap::new()
+    } else {
+        nomination::Entity::find()
+            .filter(nomination::Column::Id.is_in(nomination_ids))
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect()
+    };
+    let applications: HashMap<i64, application::Model> = if application_ids.is_empty() {
+        HashMap::new()
+    } else {
+        application::Entity::find()
+            .filter(application::Column::Id.is_in(application_ids))
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect()
+    };
+    let openings: HashMap<i64, opening::Model> = if applications.is_empty() {
+        HashMap::new()
+    } else {
+        opening::Entity::find()
+            .filter(opening::Column::Id.is_in(applications.values().map(|a| a.opening_id)))
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect()
+    };
     for audit in audits {
-        let row = audit
-            .entity_id
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| rows.get(&id));
-        if let Some(row) = row {
-            events.deliver(Event::NominationChanged(as_audited(row.clone(), audit)));
+        let Ok(id) = audit.entity_id.parse::<i64>() else {
+            continue;
+        };
+        match audit.entity.as_str() {
+            "nomination" => {
+                if let Some(row) = nominations.get(&id) {
+                    events.deliver(Event::NominationChanged(as_audited(row.clone(), audit)));
+                }
+            }
+            "application" => {
+                let Some(row) = applications.get(&id) else {
+                    continue;
+                };
+                let Some(opening) = openings.get(&row.opening_id) else {
+                    continue;
+                };
+                events.deliver(Event::ApplicationChanged(ApplicationChange {
+                    application: application_as_audited(row.clone(), audit),
+                    posted_by_id: opening.posted_by_id,
+                    hiring_manager_id: opening.hiring_manager_id,
+                }));
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// What an application's audit row records of it (`services::mobility`
+/// writes it: the application itself when it is made, `before` and `after`
+/// when it moves).
+#[derive(serde::Deserialize)]
+struct AuditedApplication {
+    status: String,
+    reason: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ApplicationDetails {
+    Moved { after: AuditedApplication },
+    Made(AuditedApplication),
+}
+
+/// The application as it stood right after the audited change (a later
+/// move must not show in the event of an earlier one).
+fn application_as_audited(
+    mut row: application::Model,
+    audit: &audit_event::Model,
+) -> application::Model {
+    let after = match serde_json::from_str::<ApplicationDetails>(&audit.details) {
+        Ok(ApplicationDetails::Moved { after } | ApplicationDetails::Made(after)) => after,
+        Err(_) => return row,
+    };
+    if after.status == row.status {
+        return row;
+    }
+    row.decided_at = (after.status != "APPLIED").then_some(audit.at);
+    row.decided_by_id = if after.status == "APPLIED" {
+        None
+    } else {
+        audit.actor_id
+    };
+    row.status = after.status;
+    row.reason = after.reason;
+    row
 }
 
 /// What a nomination's audit row records of its state after the change

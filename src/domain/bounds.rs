@@ -51,3 +51,20 @@ pub const MERIT_CYCLES: usize = 20;
 /// Budgets (sites or markets, per currency) of one merit cycle at most: a
 /// cycle that would have more is refused when it opens.
 pub const MERIT_BUDGETS: usize = 300;
+
+/// Succession slates (site and leadership role) listed at most (issue 21).
+pub const SUCCESSION_SLATES: usize = 200;
+
+/// Successors on one slate at most: the confirmed ones first, then the
+/// engine's suggestions (confirming past it is refused).
+pub const SUCCESSORS: usize = 25;
+
+/// Cells of a 9-box (performance × potential).
+pub const NINE_BOX_CELLS: usize = 9;
+
+/// People listed in one 9-box cell at most (its `count` has them all).
+pub const NINE_BOX_PEOPLE: usize = 100;
+
+/// People a 9-box or a set of slates looks at at once at most: beyond it
+/// the caller narrows by site or manager.
+pub const SUCCESSION_POPULATION: usize = 20_000;

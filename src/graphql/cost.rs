@@ -67,6 +67,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Dashboard", "compaRatios", bound::BUCKETS),
     ("Dashboard", "leadershipCoverage", bound::BUCKETS),
     ("Dashboard", "promotionVelocity", bound::BUCKETS),
+    ("Dashboard", "benchStrength", bound::BUCKETS),
     ("EligibilityReportRow", "gaps", bound::GAPS),
     ("Employee", "reports", bound::REPORTS),
     ("Employee", "certifications", bound::PERSONAL_RECORDS),
@@ -77,6 +78,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Employee", "roleHistory", bound::PERSONAL_RECORDS),
     ("Employee", "payHistory", bound::PERSONAL_RECORDS),
     ("Employee", "equityGrants", bound::PERSONAL_RECORDS),
+    ("Employee", "potentialHistory", bound::PERSONAL_RECORDS),
     (
         "LadderStep",
         "skillRequirements",
@@ -85,6 +87,7 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("LadderStep", "requirements", bound::REQUIREMENTS_PER_STEP),
     ("MeritCycle", "budgets", bound::MERIT_BUDGETS),
     ("MeritCycle", "matrix", bound::BUCKETS),
+    ("NineBoxCell", "employees", bound::NINE_BOX_PEOPLE),
     ("Plan", "gaps", bound::GAPS),
     ("Plan", "actions", bound::GAPS),
     ("PlanAction", "closes", bound::GAPS),
@@ -98,11 +101,14 @@ const LIST_BOUNDS: &[(&str, &str, usize)] = &[
     ("Query", "payGapReport", bound::BUCKETS),
     ("Query", "meritCycles", bound::MERIT_CYCLES),
     ("Query", "myApplications", bound::APPLICATIONS),
+    ("Query", "successionSlates", bound::SUCCESSION_SLATES),
+    ("Query", "nineBox", bound::NINE_BOX_CELLS),
     ("Query", "skills", bound::SKILLS),
     ("Query", "proficiencyLevels", bound::LEVELS),
     ("Query", "courses", bound::COURSES),
     ("Query", "courseSessions", bound::COURSES),
     ("Role", "steps", bound::STEPS_PER_ROLE),
+    ("SuccessionSlate", "successors", bound::SUCCESSORS),
 ];
 
 /// The introspection types, for costing `__schema` and `__type` like any

@@ -1,4 +1,4 @@
-//! The subscription root: `nominationChanged`, served over WebSocket at
+//! The subscription root: `nominationChanged` and `applicationChanged`, served over WebSocket at
 //! `/graphql/ws` (graphql-ws, subprotocol `graphql-transport-ws`; the older
 //! `graphql-ws` subprotocol is accepted too).
 //!
@@ -40,8 +40,9 @@ use crate::auth::{policy, Principal};
 use crate::db::entities::nomination;
 use crate::db::{audience, Db};
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, EventBus, Published, SessionGuard};
+use crate::events::{ApplicationChange, Event, EventBus, Published, SessionGuard};
 use crate::graphql::context::{self, RequestState};
+use crate::graphql::types::mobility::Application;
 use crate::graphql::types::nomination::Nomination;
 use crate::services::accounts;
 use crate::ws::{OpenSockets, WsLimits, TOO_MANY_SOCKETS_REASON};
@@ -116,23 +117,56 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Nomination>>> {
-        let principal = context::principal(ctx)?.clone();
-        let bus = event_bus(ctx)?;
-        // Registered before listening, so every event heard checks this
-        // session too.
-        let session = bus.register_session(principal.session_id);
-        let watch = Watch {
-            db: context::db(ctx).clone(),
-            bus: bus.clone(),
-            principal,
-            receiver: bus.subscribe(),
-            _session: session,
-        };
+        let watch = Watch::new(ctx, Interest::Nominations)?;
         Ok(stream::unfold(watch, |mut watch| async move {
             let item = watch.next().await?;
-            Some((item.map(Nomination).map_err(Into::into), watch))
+            Some((
+                item.and_then(|change| match change {
+                    Change::Nomination(row) => Ok(Nomination(row)),
+                    Change::Application(_) => Err(AppError::internal("an application event")),
+                })
+                .map_err(Into::into),
+                watch,
+            ))
         }))
     }
+
+    /// An application was made, shortlisted, offered, accepted, declined,
+    /// rejected or withdrawn, one by one or with the others when its opening
+    /// closed or its last seat was filled (as committed). Each subscriber
+    /// hears only about applications they may read: the applicant, the
+    /// opening's hiring manager and whoever posted it, and HR. Same socket,
+    /// token and rules of ending as `nominationChanged`.
+    async fn application_changed(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Application>>> {
+        let watch = Watch::new(ctx, Interest::Applications)?;
+        Ok(stream::unfold(watch, |mut watch| async move {
+            let item = watch.next().await?;
+            Some((
+                item.and_then(|change| match change {
+                    Change::Application(change) => Ok(Application::of(change.application)),
+                    Change::Nomination(_) => Err(AppError::internal("a nomination event")),
+                })
+                .map_err(Into::into),
+                watch,
+            ))
+        }))
+    }
+}
+
+/// Which events a subscription listens to.
+#[derive(Clone, Copy)]
+enum Interest {
+    Nominations,
+    Applications,
+}
+
+/// An event a subscriber may see.
+enum Change {
+    Nomination(nomination::Model),
+    Application(ApplicationChange),
 }
 
 /// One subscriber's view of the bus.
@@ -140,6 +174,7 @@ struct Watch {
     db: Db,
     bus: EventBus,
     principal: Principal,
+    interest: Interest,
     receiver: Receiver<Arc<Published>>,
     _session: SessionGuard,
 }
@@ -152,8 +187,24 @@ enum Delivery {
 }
 
 impl Watch {
+    fn new(ctx: &Context<'_>, interest: Interest) -> AppResult<Watch> {
+        let principal = context::principal(ctx)?.clone();
+        let bus = event_bus(ctx)?;
+        // Registered before listening, so every event heard checks this
+        // session too.
+        let session = bus.register_session(principal.session_id);
+        Ok(Watch {
+            db: context::db(ctx).clone(),
+            bus: bus.clone(),
+            principal,
+            interest,
+            receiver: bus.subscribe(),
+            _session: session,
+        })
+    }
+
     /// The next event this subscriber may see; `None` ends the stream.
-    async fn next(&mut self) -> Option<AppResult<nomination::Model>> {
+    async fn next(&mut self) -> Option<AppResult<Change>> {
         loop {
             let published = match self.receiver.recv().await {
                 Ok(published) => published,
@@ -163,11 +214,17 @@ impl Watch {
                 }
                 Err(RecvError::Closed) => return None,
             };
-            match self.delivery(&published).await {
-                Ok(Delivery::Send) => {
-                    let Event::NominationChanged(changed) = &published.event;
-                    return Some(Ok(changed.clone()));
+            let change = match (&published.event, self.interest) {
+                (Event::NominationChanged(row), Interest::Nominations) => {
+                    Change::Nomination(row.clone())
                 }
+                (Event::ApplicationChanged(change), Interest::Applications) => {
+                    Change::Application(change.clone())
+                }
+                _ => continue,
+            };
+            match self.delivery(&published, &change).await {
+                Ok(Delivery::Send) => return Some(Ok(change)),
                 Ok(Delivery::Skip) => continue,
                 Ok(Delivery::End) => return None,
                 Err(err) => return Some(Err(err)),
@@ -177,14 +234,17 @@ impl Watch {
 
     /// The event's audience is loaded once, by whichever subscriber gets
     /// there first; the rest is decided in memory.
-    async fn delivery(&self, published: &Published) -> AppResult<Delivery> {
-        let Event::NominationChanged(changed) = &published.event;
+    async fn delivery(&self, published: &Published, change: &Change) -> AppResult<Delivery> {
+        let subject = match change {
+            Change::Nomination(row) => row.nominee_id,
+            Change::Application(change) => change.application.employee_id,
+        };
         let audience = published
             .audience
             .get_or_try_init(|| async {
                 let sessions = self.bus.sessions();
                 Ok::<_, AppError>(Arc::new(
-                    audience::load(&self.db.conn, changed.nominee_id, &sessions).await?,
+                    audience::load(&self.db.conn, subject, &sessions).await?,
                 ))
             })
             .await?;
@@ -193,15 +253,20 @@ impl Watch {
             _ => return Ok(Delivery::End),
         }
         let me = &self.principal;
-        let above = audience.managers_above.contains(&me.employee_id);
-        let relation = policy::Relation::new(me, changed.nominee_id, above);
-        Ok(
-            if policy::may_see_nomination(me, relation, changed.nominated_by_id) {
-                Delivery::Send
-            } else {
-                Delivery::Skip
-            },
-        )
+        let may = match change {
+            Change::Nomination(row) => {
+                let above = audience.managers_above.contains(&me.employee_id);
+                let relation = policy::Relation::new(me, row.nominee_id, above);
+                policy::may_see_nomination(me, relation, row.nominated_by_id)
+            }
+            Change::Application(change) => policy::may_see_application(
+                me,
+                change.application.employee_id,
+                change.posted_by_id,
+                change.hiring_manager_id,
+            ),
+        };
+        Ok(if may { Delivery::Send } else { Delivery::Skip })
     }
 }
 

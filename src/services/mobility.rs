@@ -36,6 +36,7 @@ use crate::domain::eligibility::OptionResult;
 use crate::domain::mobility::{self, Actor, ApplicationStatus, OpeningStatus, Standing};
 use crate::domain::money;
 use crate::error::{AppError, AppResult};
+use crate::events::{ApplicationChange, Event, EventBus};
 use crate::services::{audit, employees, progression, validate};
 
 /// Most seats one opening may have.
@@ -179,6 +180,22 @@ fn opening_json(o: &opening::Model, role_code: &str) -> serde_json::Value {
     })
 }
 
+/// Tells subscribers (`applicationChanged`) of committed changes to
+/// applications to `opening`.
+fn publish(
+    events: &EventBus,
+    opening: &opening::Model,
+    changed: impl IntoIterator<Item = application::Model>,
+) {
+    for application in changed {
+        events.publish(Event::ApplicationChanged(ApplicationChange {
+            application,
+            posted_by_id: opening.posted_by_id,
+            hiring_manager_id: opening.hiring_manager_id,
+        }));
+    }
+}
+
 fn application_json(a: &application::Model) -> serde_json::Value {
     json!({
         "openingId": a.opening_id, "employeeId": a.employee_id, "status": a.status,
@@ -234,7 +251,12 @@ pub async fn list(
 
 /// Closes an opening (the hiring manager, who posted it, or HR): it takes
 /// no more applications, and those still in progress are REJECTED.
-pub async fn close(db: &Db, principal: &Principal, id: i64) -> AppResult<opening::Model> {
+pub async fn close(
+    db: &Db,
+    events: &EventBus,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<opening::Model> {
     let txn = db.begin_write().await?;
     let found = opening::Entity::find_by_id(id)
         .one(&txn)
@@ -270,10 +292,11 @@ pub async fn close(db: &Db, principal: &Principal, id: i64) -> AppResult<opening
         "CLOSE_OPENING",
         "opening",
         id,
-        json!({ "before": found.status, "after": closed.status, "applicationsRejected": rejected }),
+        json!({ "before": found.status, "after": closed.status, "applicationsRejected": rejected.len() }),
     )
     .await?;
     txn.commit().await?;
+    publish(events, &found, rejected);
     Ok(closed)
 }
 
@@ -291,8 +314,18 @@ async fn reject_in_progress<C: ConnectionTrait>(
     opening_id: i64,
     by: Option<i64>,
     reason: &str,
-) -> AppResult<u64> {
-    let done = application::Entity::update_many()
+) -> AppResult<Vec<application::Model>> {
+    let before = application::Entity::find()
+        .filter(application::Column::OpeningId.eq(opening_id))
+        .filter(application::Column::Status.is_in(in_progress()))
+        .order_by_asc(application::Column::Id)
+        .all(txn)
+        .await?;
+    if before.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = before.iter().map(|a| a.id).collect();
+    application::Entity::update_many()
         .col_expr(
             application::Column::Status,
             Expr::value(ApplicationStatus::Rejected.as_str()),
@@ -300,11 +333,38 @@ async fn reject_in_progress<C: ConnectionTrait>(
         .col_expr(application::Column::Reason, Expr::value(reason))
         .col_expr(application::Column::DecidedAt, Expr::value(Utc::now()))
         .col_expr(application::Column::DecidedById, Expr::value(by))
-        .filter(application::Column::OpeningId.eq(opening_id))
+        .filter(application::Column::Id.is_in(ids.iter().copied()))
         .filter(application::Column::Status.is_in(in_progress()))
         .exec(txn)
         .await?;
-    Ok(done.rows_affected)
+    let after: HashMap<i64, application::Model> = application::Entity::find()
+        .filter(application::Column::Id.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    // Each rejection is audited (and so heard by subscribers on every
+    // instance), as a rejection one by one is.
+    let mut rejected = Vec::with_capacity(before.len());
+    let mut audits = Vec::with_capacity(before.len());
+    for found in before {
+        let Some(now) = after.get(&found.id) else {
+            continue;
+        };
+        if now.status != ApplicationStatus::Rejected.as_str()
+            || now.reason.as_deref() != Some(reason)
+        {
+            continue;
+        }
+        audits.push((
+            found.id,
+            json!({ "before": application_json(&found), "after": application_json(now) }),
+        ));
+        rejected.push(now.clone());
+    }
+    audit::record_many(txn, by, "MOVE_APPLICATION", "application", audits).await?;
+    Ok(rejected)
 }
 
 fn in_progress() -> [&'static str; 3] {
@@ -349,6 +409,7 @@ fn option_towards(
 /// for its role must be ELIGIBLE (or NOT_YET within the opening's window).
 pub async fn apply(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     opening_id: i64,
     note: Option<String>,
@@ -435,6 +496,7 @@ pub async fn apply(
     )
     .await?;
     txn.commit().await?;
+    publish(events, &found, [inserted.clone()]);
     Ok(inserted)
 }
 
@@ -483,6 +545,7 @@ pub async fn get_application(
 /// shortlists, offers or rejects (a rejection gives its reason).
 pub async fn move_application(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     id: i64,
     to: ApplicationStatus,
@@ -532,6 +595,7 @@ pub async fn move_application(
     )
     .await?;
     txn.commit().await?;
+    publish(events, &opening, [moved.clone()]);
     Ok(moved)
 }
 
@@ -579,6 +643,7 @@ async fn claim<C: ConnectionTrait>(
 /// rejects the applications still in progress.
 pub async fn accept_offer(
     db: &Db,
+    events: &EventBus,
     principal: &Principal,
     application_id: i64,
     effective_on: Option<NaiveDate>,
@@ -739,7 +804,7 @@ pub async fn accept_offer(
     let rejected = if now_full.status == OpeningStatus::Filled.as_str() {
         reject_in_progress(&txn, opening.id, None, "every seat was filled").await?
     } else {
-        0
+        Vec::new()
     };
     audit::record(
         &txn,
@@ -748,7 +813,7 @@ pub async fn accept_offer(
         "application",
         accepted.id,
         json!({ "before": application_json(&found), "after": application_json(&accepted),
-                "seatsFilled": now_full.filled, "applicationsRejected": rejected }),
+                "seatsFilled": now_full.filled, "applicationsRejected": rejected.len() }),
     )
     .await?;
     audit::record(
@@ -763,6 +828,11 @@ pub async fn accept_offer(
     .await?;
     crate::services::eligibility_state::refresh(&txn, db, &[after.id]).await?;
     txn.commit().await?;
+    publish(
+        events,
+        &opening,
+        std::iter::once(accepted.clone()).chain(rejected),
+    );
     Ok(accepted)
 }
 

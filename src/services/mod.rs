@@ -20,6 +20,7 @@ pub mod progression;
 pub mod records;
 pub mod report;
 pub mod skills;
+pub mod succession;
 pub mod throttle;
 pub mod training;
 pub mod validate;

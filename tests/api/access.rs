@@ -144,6 +144,12 @@ fn cases() -> Vec<Case> {
         Case { name: "withdrawApplication of someone else", query: "mutation($application: ID!) { withdrawApplication(id: $application) { status } }", expect: THEIRS_ALONE },
         Case { name: "moveApplication of another hiring manager", query: "mutation($application: ID!) { moveApplication(id: $application, to: SHORTLISTED) { status } }", expect: HR_SEES_IT },
         Case { name: "acceptOffer of someone else", query: "mutation($application: ID!) { acceptOffer(applicationId: $application) { status } }", expect: THEIRS_ALONE },
+        Case { name: "successionSlates", query: "{ successionSlates(site: \"Osaka\") { site successors { readiness } } }", expect: MANAGERS_AND_HR },
+        Case { name: "nineBox", query: "{ nineBox { count } }", expect: MANAGERS_AND_HR },
+        Case { name: "benchStrength", query: "{ dashboard { benchStrength { site atRisk } } }", expect: MANAGERS_AND_HR },
+        Case { name: "potential outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { potential potentialHistory { potential } } }", expect: HR_SEES_IT },
+        Case { name: "assessPotential outside the chain", query: "mutation($outsider: ID!) { assessPotential(employeeId: $outsider, potential: HIGH) { id } }", expect: HR_SEES_IT },
+        Case { name: "confirmSuccessor outside the chain", query: "mutation($outsider: ID!) { confirmSuccessor(input: {site: \"Osaka\", roleCode: \"TEAM_LEAD\", employeeId: $outsider, readiness: READY_NOW}) { site } }", expect: HR_SEES_IT },
         Case { name: "cancelEnrolment in another chain", query: "mutation($enrolment: ID!) { cancelEnrolment(id: $enrolment) { status } }", expect: HR_SEES_IT },
         Case { name: "completeEnrolment", query: "mutation($enrolment: ID!) { completeEnrolment(id: $enrolment) { status } }", expect: HR_ONLY },
     ]

@@ -35,6 +35,8 @@ const TABLES: &[&str] = &[
     "merit_proposal",
     "opening",
     "application",
+    "potential_assessment",
+    "successor",
 ];
 
 #[tokio::test]
@@ -85,6 +87,16 @@ async fn every_mutation_refuses_bad_input_and_changes_nothing() {
         ("mutation($id: ID!) { acceptOffer(applicationId: $id, effectiveOn: \"2026-13-01\") { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["BAD_USER_INPUT"]),
         ("mutation($id: ID!) { acceptOffer(applicationId: $id, effectiveOn: \"2099-01-01\") { id } }", json!({ "id": gid(Kind::Application, 999_999) }), &["BAD_USER_INPUT"]),
         ("mutation { upsertLadderStep(input: {fromRoleCode: \"CSR\", toRoleCode: \"VENDOR_MANAGER\", kind: LATERAL, raiseMaxPercent: 5}) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        // Succession (issue 21).
+        ("mutation { assessPotential(employeeId: \"abc\", potential: HIGH) { id } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { assessPotential(employeeId: $id, potential: HIGH) { id } }", json!({ "id": gid(Kind::Employee, 999_999) }), &["NOT_FOUND"]),
+        ("mutation($id: ID!) { assessPotential(employeeId: $id, potential: SKY_HIGH) { id } }", json!({ "id": me }), &["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]),
+        ("mutation($id: ID!) { confirmSuccessor(input: {site: \"Tokyo\", roleCode: \"CSR\", employeeId: $id, readiness: READY_NOW}) { site } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { confirmSuccessor(input: {site: \"Atlantis\", roleCode: \"TEAM_LEAD\", employeeId: $id, readiness: READY_NOW}) { site } }", json!({ "id": me }), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!, $v: String!) { confirmSuccessor(input: {site: $v, roleCode: \"TEAM_LEAD\", employeeId: $id, readiness: READY_NOW}) { site } }", json!({ "id": me, "v": huge }), &["BAD_USER_INPUT"]),
+        ("mutation { confirmSuccessor(input: {site: \"Tokyo\", roleCode: \"TEAM_LEAD\", employeeId: \"abc\", readiness: READY_NOW}) { site } }", json!({}), &["BAD_USER_INPUT"]),
+        ("mutation($id: ID!) { confirmSuccessor(input: {site: \"Tokyo\", roleCode: \"TEAM_LEAD\", employeeId: $id, readiness: SOON}) { site } }", json!({ "id": me }), &["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"]),
+        ("{ nineBox(managerId: \"abc\") { count } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { closeMeritCycle(id: \"abc\") { status } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"JP\", annualHours: 9000) { market } }", json!({}), &["BAD_USER_INPUT"]),
         ("mutation { setStandardHours(market: \"not a market\", annualHours: 2000) { market } }", json!({}), &["BAD_USER_INPUT"]),

@@ -35,6 +35,7 @@ mod schema;
 mod sessions;
 mod shutdown;
 mod state;
+mod succession;
 mod throttle;
 mod training;
 mod trusted;

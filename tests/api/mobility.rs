@@ -4,7 +4,7 @@
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, TestApp, User};
+use crate::helpers::{error_code, ws_connect, ws_receive, ws_send, Socket, TestApp, User};
 
 const POST: &str = "mutation($input: OpeningInput!) { postOpening(input: $input) { id status seats filled site role { code } hiringManager { name } } }";
 const APPLY: &str = "mutation($id: ID!, $note: String) { applyToOpening(openingId: $id, note: $note) { id status standing { status } } }";
@@ -366,4 +366,120 @@ async fn a_lateral_move_keeps_pay_inside_the_band_without_a_raise() {
     assert_eq!(change["before"]["amount"], "450000");
     assert_eq!(change["after"]["amount"], "480000");
     assert_eq!(me["me"]["salary"]["amount"], "480000");
+}
+
+/// An `applicationChanged` subscriber, registered before it returns.
+async fn watch_applications(app: &TestApp, user: &User) -> Socket {
+    let mut socket = ws_connect(app, None).await.expect("WebSocket connects");
+    ws_send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", user.token) } }),
+    )
+    .await;
+    assert_eq!(ws_receive(&mut socket).await["type"], "connection_ack");
+    ws_send(
+        &mut socket,
+        json!({ "id": "a", "type": "subscribe", "payload": { "query":
+            "subscription { applicationChanged { id status reason applicant { name } } }" } }),
+    )
+    .await;
+    // Completes only once the server has polled the subscription.
+    ws_send(
+        &mut socket,
+        json!({ "id": "ready", "type": "subscribe", "payload": { "query": "{ me { id } }" } }),
+    )
+    .await;
+    loop {
+        let message = ws_receive(&mut socket).await;
+        if message["id"] == "ready" && message["type"] == "complete" {
+            return socket;
+        }
+    }
+}
+
+/// The next application event: (applicant, status).
+async fn application_event(socket: &mut Socket) -> (String, String) {
+    loop {
+        let message = ws_receive(socket).await;
+        if message["id"] != "a" {
+            continue;
+        }
+        assert_eq!(message["type"], "next", "{message}");
+        let a = &message["payload"]["data"]["applicationChanged"];
+        return (
+            a["applicant"]["name"].as_str().unwrap().to_owned(),
+            a["status"].as_str().unwrap().to_owned(),
+        );
+    }
+}
+
+#[tokio::test]
+async fn applicants_and_the_hiring_side_hear_of_each_change_and_no_one_else_does() {
+    let app = TestApp::spawn().await;
+    let kaito = app
+        .eligible_csr_at("Kaito Kansai", app.other_manager.id, "Osaka")
+        .await;
+    let mei = app
+        .eligible_csr_at("Mei Minami", app.other_manager.id, "Osaka")
+        .await;
+    let opening = tokyo_team_lead(&app, 1).await;
+    let mut hiring = watch_applications(&app, &app.top).await;
+    let mut hr = watch_applications(&app, &app.hr).await;
+    let mut kaito_socket = watch_applications(&app, &kaito).await;
+    let mut mei_socket = watch_applications(&app, &mei).await;
+
+    let first = apply(&app, &kaito, &opening).await;
+    apply(&app, &mei, &opening).await;
+    let shortlisted = move_to(&app, &app.top, &first, "SHORTLISTED").await;
+    assert!(shortlisted.get("errors").is_none(), "{shortlisted}");
+    // Closing the opening rejects both: each rejection is an event.
+    let closed = app
+        .gql(
+            "mutation($id: ID!) { closeOpening(id: $id) { status } }",
+            json!({ "id": opening }),
+            Some(&app.top),
+        )
+        .await;
+    assert_eq!(
+        closed["data"]["closeOpening"]["status"], "CLOSED",
+        "{closed}"
+    );
+
+    let everything = [
+        ("Kaito Kansai", "APPLIED"),
+        ("Mei Minami", "APPLIED"),
+        ("Kaito Kansai", "SHORTLISTED"),
+        ("Kaito Kansai", "REJECTED"),
+        ("Mei Minami", "REJECTED"),
+    ];
+    for socket in [&mut hiring, &mut hr] {
+        for expected in everything {
+            let (who, status) = application_event(socket).await;
+            assert_eq!((who.as_str(), status.as_str()), expected);
+        }
+    }
+    // Each applicant hears only of their own application: Kaito's first
+    // three, never Mei's (which came in between).
+    for (socket, name) in [
+        (&mut kaito_socket, "Kaito Kansai"),
+        (&mut mei_socket, "Mei Minami"),
+    ] {
+        for expected in everything.iter().filter(|(who, _)| *who == name) {
+            let (who, status) = application_event(socket).await;
+            assert_eq!((who.as_str(), status.as_str()), *expected);
+        }
+    }
+    // Every change is in the audit log, the rejections on closing too.
+    let audited = app
+        .data(
+            "{ auditEvents(first: 20, entity: \"application\") { nodes { action } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(
+        audited["auditEvents"]["nodes"].as_array().unwrap().len(),
+        everything.len(),
+        "{audited}"
+    );
 }

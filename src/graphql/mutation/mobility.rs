@@ -6,6 +6,7 @@ use chrono::Utc;
 use crate::graphql::context;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::Date;
+use crate::graphql::subscription::event_bus;
 use crate::graphql::types::enums::WorkArrangement;
 use crate::graphql::types::mobility::{Application, ApplicationStatus, Opening};
 use crate::services::mobility;
@@ -77,7 +78,7 @@ impl MobilityMutation {
         let principal = context::principal(ctx)?;
         let id = ids::parse("id", Kind::Opening, &id)?;
         Ok(Opening(
-            mobility::close(context::db(ctx), principal, id).await?,
+            mobility::close(context::db(ctx), event_bus(ctx)?, principal, id).await?,
         ))
     }
 
@@ -98,6 +99,7 @@ impl MobilityMutation {
         Ok(Application::of(
             mobility::apply(
                 context::db(ctx),
+                event_bus(ctx)?,
                 principal,
                 opening_id,
                 note,
@@ -119,6 +121,7 @@ impl MobilityMutation {
         Ok(Application::of(
             mobility::move_application(
                 context::db(ctx),
+                event_bus(ctx)?,
                 principal,
                 id,
                 mobility_status(ApplicationStatus::Withdrawn),
@@ -148,6 +151,7 @@ impl MobilityMutation {
         Ok(Application::of(
             mobility::move_application(
                 context::db(ctx),
+                event_bus(ctx)?,
                 principal,
                 id,
                 mobility_status(to),
@@ -176,6 +180,7 @@ impl MobilityMutation {
         Ok(Application::of(
             mobility::accept_offer(
                 context::db(ctx),
+                event_bus(ctx)?,
                 principal,
                 id,
                 effective_on.map(|d| d.0),

@@ -7,6 +7,7 @@ mod mobility;
 mod nominations;
 mod pay;
 mod records;
+mod succession;
 mod training;
 
 use async_graphql::MergedObject;
@@ -23,5 +24,6 @@ pub struct MutationRoot(
     nominations::NominationMutation,
     pay::PayMutation,
     mobility::MobilityMutation,
+    succession::SuccessionMutation,
     training::TrainingMutation,
 );

@@ -10,6 +10,7 @@ mod node;
 mod nominations;
 mod pay;
 mod report;
+mod succession;
 mod training;
 
 use async_graphql::MergedObject;
@@ -26,6 +27,7 @@ pub struct QueryRoot(
     nominations::NominationQuery,
     pay::PayQuery,
     mobility::MobilityQuery,
+    succession::SuccessionQuery,
     audit::AuditQuery,
     dashboard::DashboardQuery,
     report::ReportQuery,

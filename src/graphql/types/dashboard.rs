@@ -400,6 +400,27 @@ impl Dashboard {
         })
     }
 
+    /// Per site: the Team Lead seats its CSRs need against the READY_NOW
+    /// successors on its Team Lead slate (issue 21); `atRisk` when it
+    /// could not fill its next two openings. Worked out from the engine
+    /// for every CSR in scope on `asOf` (not cached).
+    async fn bench_strength(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::succession::BenchBucket>> {
+        let db = context::db(ctx);
+        let principal = context::principal(ctx)?;
+        let coverage =
+            service::leadership_coverage(db, &self.ladder, self.scope, self.as_of).await?;
+        Ok(
+            crate::services::succession::bench_strength(db, principal, &coverage, self.as_of)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
+    }
+
     /// Per site: CSRs, Team Leads and the Team Leads the CSRs need (one
     /// per 15 at least, one per 10 comfortably), by site.
     async fn leadership_coverage(&self, ctx: &Context<'_>) -> Result<Vec<LeadershipBucket>> {

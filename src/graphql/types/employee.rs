@@ -41,6 +41,18 @@ pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 }
 
 impl Employee {
+    async fn require_potential(&self, ctx: &Context<'_>) -> Result<()> {
+        let relation = context::relation(ctx, self.0.id).await?;
+        if crate::auth::policy::may_see_potential(relation) {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden(
+                "potential is for the reporting chain and HR".into(),
+            )
+            .into())
+        }
+    }
+
     async fn require_private(&self, ctx: &Context<'_>) -> Result<()> {
         Ok(context::require_private(ctx, self.0.id).await?)
     }
@@ -340,6 +352,39 @@ impl Employee {
             crate::services::pay::gender_of(context::db(ctx), relation, self.0.id)
                 .await?
                 .map(Into::into),
+        )
+    }
+    /// Potential for the 9-box (issue 21): the latest assessment on or
+    /// before `asOf`, null when none. Their managers and HR only: not the
+    /// person (FORBIDDEN), as it is calibration, not a rating given to them.
+    async fn potential(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to read it for (default today).")] as_of: Option<Date>,
+    ) -> Result<Option<crate::graphql::types::succession::PotentialLevel>> {
+        self.require_potential(ctx).await?;
+        Ok(crate::services::succession::latest_potential(
+            &context::db(ctx).conn,
+            &[self.0.id],
+            as_of_or_today(as_of),
+        )
+        .await?
+        .remove(&self.0.id)
+        .map(Into::into))
+    }
+    /// Every assessment of potential, newest first (at most 200). Same
+    /// visibility as `potential`.
+    async fn potential_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::types::succession::PotentialAssessment>> {
+        self.require_potential(ctx).await?;
+        Ok(
+            crate::services::succession::potential_history(context::db(ctx), self.0.id)
+                .await?
+                .into_iter()
+                .map(crate::graphql::types::succession::PotentialAssessment)
+                .collect(),
         )
     }
     /// Bonus target, in percent of base pay (set on promotion into a

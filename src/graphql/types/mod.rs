@@ -14,4 +14,5 @@ pub mod pay;
 pub mod progression;
 pub mod records;
 pub mod report;
+pub mod succession;
 pub mod training;
