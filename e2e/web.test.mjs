@@ -545,6 +545,26 @@ test('a CSR in Osaka applies for a Team Lead seat in Tokyo, is offered it and mo
   for (const page of [koharu, takeshi]) await page.context().close();
 });
 
+test('HR sees the bench, the slates and the 9-box, and changes a successor\'s readiness', async () => {
+  const naomi = await newPage();
+  await signIn(naomi, 'hr@rungs.example');
+  await naomi.getByRole('link', { name: 'Succession' }).click();
+  await naomi.locator('[data-testid="bench"]').waitFor();
+  await naomi.getByRole('button', { name: 'Open Tokyo' }).click();
+  const riku = naomi.locator('[data-testid="successor"]', { hasText: 'Riku Nakamura' });
+  await riku.waitFor();
+  assert.match(await riku.textContent(), /Ready now · confirmed by Takeshi Ogawa/);
+  await naomi.locator('[data-testid="nine-box"]').waitFor();
+  await riku.getByLabel('Readiness of Riku Nakamura for Team Lead').selectOption('ONE_TO_TWO_YEARS');
+  await riku.getByRole('button', { name: 'Save' }).click();
+  await naomi.locator('.toast', { hasText: 'Riku Nakamura: 1–2 years for Team Lead' }).waitFor();
+  const after = naomi.locator('[data-testid="successor"]', { hasText: 'Riku Nakamura' });
+  await after.filter({ hasText: '1–2 years · confirmed by Naomi' }).waitFor();
+  // Last: a screenshot resizes the page, which redraws it.
+  await shot(naomi, '33-succession');
+  await naomi.context().close();
+});
+
 test('no page logged an error or broke its Content-Security-Policy', () => {
   assert.deepEqual(problems, []);
 });

@@ -480,6 +480,7 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     pay_stories(&txn, &ladder, today).await?;
     merit_story(&txn, &ladder, today).await?;
     mobility_story(&txn, &ladder, today).await?;
+    succession_story(&txn, &ladder, today).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, chrono::Utc::now().date_naive())
         .await?;
@@ -580,6 +581,84 @@ async fn mobility_story(
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Succession (issue 21): Takeshi (Tokyo) and Yoko (Osaka) assessed the
+/// potential of everyone in their chains a week ago (HIGH, MEDIUM and LOW
+/// in turn: the 9-box has people in most cells); Takeshi confirmed his
+/// senior-most Team Lead as a ONE_TO_TWO_YEARS successor for his own seat
+/// and Riku as READY_NOW for the next Team Lead seat in Tokyo; the engine
+/// suggests the rest.
+async fn succession_story(
+    txn: &sea_orm::DatabaseTransaction,
+    ladder: &Ladder,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::db::entities::{potential_assessment, successor};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let person = |email: &'static str| async move {
+        employee::Entity::find()
+            .filter(employee::Column::Email.eq(email))
+            .one(txn)
+            .await
+    };
+    let (Some(takeshi), Some(yoko), Some(riku)) = (
+        person("ops.tokyo@rungs.example").await?,
+        person("ops.osaka@rungs.example").await?,
+        person("riku.nakamura@rungs.example").await?,
+    ) else {
+        return Ok(());
+    };
+    let levels = ["HIGH", "MEDIUM", "LOW"];
+    for head in [&takeshi, &yoko] {
+        let chain = employee::Entity::find()
+            .filter(crate::db::scope::in_chain("employee.id", head.id))
+            .order_by_asc(employee::Column::Id)
+            .all(txn)
+            .await?;
+        for (i, member) in chain.iter().enumerate() {
+            potential_assessment::ActiveModel {
+                employee_id: Set(member.id),
+                potential: Set(levels[i % levels.len()].to_owned()),
+                assessed_by_id: Set(member.manager_id.unwrap_or(head.id)),
+                assessed_on: Set(today - chrono::Days::new(7)),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    let (Some(lead), Some(ops)) = (
+        ladder.role_by_code("TEAM_LEAD"),
+        ladder.role_by_code("OPERATIONS_MANAGER"),
+    ) else {
+        return Ok(());
+    };
+    let senior_lead = employee::Entity::find()
+        .filter(employee::Column::ManagerId.eq(takeshi.id))
+        .filter(employee::Column::JobRoleId.eq(lead.id))
+        .order_by_asc(employee::Column::HiredOn)
+        .one(txn)
+        .await?;
+    let mut confirmed = vec![(riku.id, lead.id, "READY_NOW")];
+    if let Some(senior) = senior_lead {
+        confirmed.push((senior.id, ops.id, "ONE_TO_TWO_YEARS"));
+    }
+    for (employee_id, role_id, readiness) in confirmed {
+        successor::ActiveModel {
+            site: Set("Tokyo".to_owned()),
+            job_role_id: Set(role_id),
+            employee_id: Set(employee_id),
+            readiness: Set(readiness.to_owned()),
+            confirmed_by_id: Set(takeshi.id),
+            confirmed_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
 }
 

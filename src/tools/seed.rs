@@ -1285,6 +1285,57 @@ async fn openings(
     Ok(())
 }
 
+/// Succession (issue 21): every other person with a manager has a
+/// potential their manager assessed a week ago (LOW, MEDIUM and HIGH in
+/// turn), so the 9-box has people in every cell; at each site the two
+/// senior-most Team Leads are confirmed by their manager as
+/// ONE_TO_TWO_YEARS successors for the Operations Manager seat, next to
+/// the engine's suggestions.
+async fn succession(
+    txn: &sea_orm::DatabaseTransaction,
+    base_id: i64,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use sea_orm::ConnectionTrait;
+    let ladder = Ladder::load(txn).await?;
+    let backend = txn.get_database_backend();
+    let now = Utc::now();
+    let assessed_on = today - chrono::Days::new(7);
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        crate::db::placeholders(
+            backend,
+            "INSERT INTO potential_assessment (employee_id, potential, assessed_by_id, assessed_on, created_at) \
+             SELECT e.id, CASE (e.id / 2) % 3 WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' ELSE 'HIGH' END, \
+               e.manager_id, ?, ? FROM employee e \
+             WHERE e.id > ? AND e.manager_id IS NOT NULL AND e.id % 2 = 0",
+        ),
+        vec![assessed_on.into(), now.into(), base_id.into()],
+    ))
+    .await?;
+    let (Some(lead), Some(ops)) = (
+        ladder.role_by_code("TEAM_LEAD").map(|r| r.id),
+        ladder.role_by_code("OPERATIONS_MANAGER").map(|r| r.id),
+    ) else {
+        return Ok(());
+    };
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        crate::db::placeholders(
+            backend,
+            "INSERT INTO successor (site, job_role_id, employee_id, readiness, confirmed_by_id, confirmed_at) \
+             SELECT t.site, ?, t.id, 'ONE_TO_TWO_YEARS', t.manager_id, ? FROM \
+               (SELECT e.site, e.id, e.manager_id, \
+                  ROW_NUMBER() OVER (PARTITION BY e.site ORDER BY e.id) AS n \
+                FROM employee e WHERE e.id > ? AND e.job_role_id = ? AND e.manager_id IS NOT NULL) t \
+             WHERE t.n <= 2",
+        ),
+        vec![ops.into(), now.into(), base_id.into(), lead.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// After the rows: everyone loaded before has their state recomputed (the
 /// catalogue and the bands may change their answers; the new people's is
 /// stored), then foreign keys checked, indexes restored and statistics
@@ -1300,6 +1351,7 @@ async fn finish(load: &mut Load<'_>, base_id: i64, state_day: NaiveDate) -> AppR
     crate::services::pay::backfill_from_role_history(&txn, base_id).await?;
     merit_half_done(&txn, base_id, state_day).await?;
     openings(&txn, base_id, state_day).await?;
+    succession(&txn, base_id, state_day).await?;
     txn.commit().await?;
     crate::services::eligibility_state::bring_up_to_date(db, state_day).await?;
     load.phases.end("eligibility state");

@@ -46,6 +46,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("dashboard.js", JS, include_str!("assets/dashboard.js")),
     ("people.js", JS, include_str!("assets/people.js")),
     ("openings.js", JS, include_str!("assets/openings.js")),
+    ("succession.js", JS, include_str!("assets/succession.js")),
 ];
 
 /// The app's scripts, by file name (their GraphQL operations are the

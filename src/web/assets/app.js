@@ -17,6 +17,7 @@ const ROUTES = {
   team: { load: () => import('./team.js'), allowed: (me) => me.accessRole === 'MANAGER' },
   dashboard: { load: () => import('./dashboard.js'), allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
   people: { load: () => import('./people.js'), allowed: (me) => ['HR', 'ADMIN'].includes(me.accessRole) },
+  succession: { load: () => import('./succession.js'), allowed: (me) => ['MANAGER', 'HR', 'ADMIN'].includes(me.accessRole) },
 };
 
 const LIVE_TEXT = {
