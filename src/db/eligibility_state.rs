@@ -41,7 +41,7 @@ pub struct StateRow {
 /// `due` of a row no dated fact will change.
 const NEVER: &str = "9999-12-31";
 
-fn day(date: NaiveDate) -> String {
+pub(crate) fn day(date: NaiveDate) -> String {
     format!("'{}'", date.format("%Y-%m-%d"))
 }
 
@@ -490,4 +490,34 @@ pub struct StoredRow {
     pub options: String,
     pub due: NaiveDate,
     pub unblocks: Option<String>,
+}
+
+/// A stored row's site and options (succession's bench, issue 21).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SiteOptions {
+    pub employee_id: i64,
+    pub site: String,
+    pub options: String,
+}
+
+/// The site and options of everyone hired by `today` on one of `roles`,
+/// with `filter` (an ` AND ...` over `employee_id`, or nothing).
+pub async fn site_options<C: ConnectionTrait>(
+    db: &C,
+    today: NaiveDate,
+    roles: &[i64],
+    filter: &str,
+) -> Result<Vec<SiteOptions>, DbErr> {
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT employee_id, site, options FROM eligibility_state \
+         WHERE job_role_id IN ({}) AND hired_on <= {}{filter}",
+        id_list(roles),
+        day(today)
+    );
+    SiteOptions::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await
 }

@@ -528,6 +528,75 @@ pub async fn confirm(
     Ok(slate)
 }
 
+/// READY_NOW successors for Team Lead per site today, from the stored
+/// eligibility state (`services::eligibility_state`, brought up to date
+/// first): the people at the site ELIGIBLE for a step into Team Lead, and
+/// the confirmed ones, a confirmation overriding the suggestion. The same
+/// count as the slates' (which run the engine, as any other `asOf` does),
+/// without evaluating every CSR on each read.
+async fn ready_now_today(
+    db: &Db,
+    principal: &Principal,
+    today: NaiveDate,
+) -> AppResult<HashMap<String, i64>> {
+    use crate::domain::enums::EligibilityStatus;
+    let chain = policy::succession_scope(principal)?;
+    let ladder = Ladder::current(db).await?;
+    let Some(lead) = ladder.role_by_code("TEAM_LEAD") else {
+        return Ok(HashMap::new());
+    };
+    let steps: HashSet<i64> = ladder
+        .steps
+        .iter()
+        .filter(|s| s.to_role_id == lead.id)
+        .map(|s| s.id)
+        .collect();
+    let from_roles: Vec<i64> = ladder
+        .steps
+        .iter()
+        .filter(|s| s.to_role_id == lead.id)
+        .map(|s| s.from_role_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    crate::services::eligibility_state::bring_up_to_date(db, today).await?;
+    let rows = crate::db::eligibility_state::site_options(
+        &db.conn,
+        today,
+        &from_roles,
+        &crate::db::dashboard::chain_filter(chain, "employee_id"),
+    )
+    .await?;
+    // (site, person) -> READY_NOW?
+    let mut ready: HashMap<(String, i64), bool> = HashMap::new();
+    for row in rows {
+        let eligible = crate::domain::eligibility_state::decode_options(&row.options)
+            .unwrap_or_default()
+            .iter()
+            .any(|o| steps.contains(&o.step_id) && o.status == EligibilityStatus::Eligible);
+        if eligible {
+            ready.insert((row.site, row.employee_id), true);
+        }
+    }
+    let mut confirmed = successor::Entity::find().filter(successor::Column::JobRoleId.eq(lead.id));
+    if let Some(manager) = chain {
+        confirmed = confirmed.filter(scope::in_chain("successor.employee_id", manager));
+    }
+    for row in confirmed.all(&db.conn).await? {
+        ready.insert(
+            (row.site, row.employee_id),
+            row.readiness == Readiness::ReadyNow.as_str(),
+        );
+    }
+    let mut per_site: HashMap<String, i64> = HashMap::new();
+    for ((site, _), now) in ready {
+        if now {
+            *per_site.entry(site).or_default() += 1;
+        }
+    }
+    Ok(per_site)
+}
+
 /// One site's bench for Team Lead seats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenchBucket {
@@ -548,21 +617,27 @@ pub async fn bench_strength(
     coverage: &[crate::services::dashboard::LeadershipBucket],
     as_of: NaiveDate,
 ) -> AppResult<Vec<BenchBucket>> {
-    let mut ready: HashMap<String, i64> = HashMap::new();
-    // Site by site, so that no one call passes the population bound.
-    for site in coverage {
-        for slate in whole_slates(db, principal, Some(&site.site), as_of).await? {
-            if slate.role_code != "TEAM_LEAD" {
-                continue;
+    let today = Utc::now().date_naive();
+    let ready: HashMap<String, i64> = if as_of == today {
+        ready_now_today(db, principal, today).await?
+    } else {
+        let mut ready = HashMap::new();
+        // Site by site, so that no one call passes the population bound.
+        for site in coverage {
+            for slate in whole_slates(db, principal, Some(&site.site), as_of).await? {
+                if slate.role_code != "TEAM_LEAD" {
+                    continue;
+                }
+                let n = slate
+                    .successors
+                    .iter()
+                    .filter(|s| s.readiness == Readiness::ReadyNow)
+                    .count() as i64;
+                ready.insert(slate.site, n);
             }
-            let n = slate
-                .successors
-                .iter()
-                .filter(|s| s.readiness == Readiness::ReadyNow)
-                .count() as i64;
-            ready.insert(slate.site, n);
         }
-    }
+        ready
+    };
     let mut out: Vec<BenchBucket> = coverage
         .iter()
         .map(|site| {

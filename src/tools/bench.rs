@@ -643,6 +643,11 @@ const RANKED_APPLICANTS: &str =
     "query($id: ID!) { node(id: $id) { ... on Opening { applications(first: 100) { \
     totalCount nodes { status applicant { name } standing { status eligibleOn } } } } } }";
 
+const SLATES_TOKYO: &str =
+    "{ successionSlates(site: \"Tokyo\") { roleCode successors { readiness employee { name } } } }";
+const NINE_BOX_TOKYO: &str = "{ nineBox(site: \"Tokyo\") { count employees { name } } }";
+const BENCH_STRENGTH: &str = "{ dashboard { benchStrength { site readyNow atRisk } } }";
+
 /// `--mobility-only` (issue 21): with `rungs seed`'s openings (one per 500
 /// people, at most 200, the first with 500 applications), the medians of
 /// an employee's list of open openings with their standing (every page,
@@ -715,6 +720,27 @@ async fn mobility_at_scale(args: &BenchArgs, backend: &str) -> anyhow::Result<()
         "an opening's ranked applicants ({ranked} ranked, first 100 returned): median {:.1} ms (target: <= 100 ms)",
         median(applicants)
     );
+    // Succession as HR: one site's slates and 9-box, and every site's
+    // bench (the engine over every CSR; no target in the issue).
+    for (label, query, vars) in [
+        ("successionSlates(site: Tokyo)", SLATES_TOKYO, json!({})),
+        ("nineBox(site: Tokyo)", NINE_BOX_TOKYO, json!({})),
+        (
+            "dashboard { benchStrength } (every site)",
+            BENCH_STRENGTH,
+            json!({}),
+        ),
+    ] {
+        let probe = server.gql(query, vars.clone(), &hr).await?;
+        if probe.get("errors").is_some() {
+            return Err(anyhow!("{label} failed: {probe}"));
+        }
+        let mut times = Vec::new();
+        for _ in 0..args.runs.clamp(3, 5) {
+            times.push(timed(&server, query, vars.clone(), &hr).await?);
+        }
+        println!("{label}: median {:.1} ms", median(times));
+    }
     drop(server);
     drop_database(backend, args, &url).await;
     Ok(())

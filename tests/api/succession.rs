@@ -116,6 +116,19 @@ async fn the_engine_suggests_a_slate_a_manager_confirms_it_and_the_bench_counts_
     assert_eq!(bench["readyNow"], 2, "{bench}");
     assert_eq!(bench["shortfall"], 0, "{bench}");
     assert_eq!(bench["atRisk"], false, "{bench}");
+    // Today's figure comes from the stored eligibility state; another day's
+    // from the engine, person by person: they agree (nothing changed since
+    // yesterday for these people).
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let engine = tokyo(
+        &app.data(
+            "query($d: Date) { dashboard(asOf: $d) { benchStrength { site teamLeadSeatsNeeded readyNow shortfall atRisk } } }",
+            json!({ "d": yesterday }),
+            Some(&app.hr),
+        )
+        .await,
+    );
+    assert_eq!(engine, bench);
 
     // Refusals: oneself, a role without a slate, a site nobody works at,
     // someone outside the chain, someone already in the role; employees
