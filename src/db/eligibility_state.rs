@@ -500,24 +500,33 @@ pub struct SiteOptions {
     pub options: String,
 }
 
-/// The site and options of everyone hired by `today` on one of `roles`,
-/// with `filter` (an ` AND ...` over `employee_id`, or nothing).
+/// The site and options of everyone hired by `today` on one of `roles`
+/// (at `site` when given), with `filter` (an ` AND ...` over
+/// `employee_id`, or nothing).
 pub async fn site_options<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
     roles: &[i64],
+    site: Option<&str>,
     filter: &str,
 ) -> Result<Vec<SiteOptions>, DbErr> {
     if roles.is_empty() {
         return Ok(Vec::new());
     }
+    let backend = db.get_database_backend();
     let sql = format!(
         "SELECT employee_id, site, options FROM eligibility_state \
-         WHERE job_role_id IN ({}) AND hired_on <= {}{filter}",
+         WHERE job_role_id IN ({}) AND hired_on <= {}{}{filter}",
         id_list(roles),
-        day(today)
+        day(today),
+        if site.is_some() { " AND site = ?" } else { "" }
     );
-    SiteOptions::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-        .all(db)
-        .await
+    let values: Vec<sea_orm::Value> = site.map(|s| s.to_owned().into()).into_iter().collect();
+    SiteOptions::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        crate::db::placeholders(backend, &sql),
+        values,
+    ))
+    .all(db)
+    .await
 }

@@ -146,9 +146,13 @@ async fn population(
     site: Option<&str>,
     chain: Option<i64>,
     roles: Option<&[i64]>,
+    only: Option<&[i64]>,
 ) -> AppResult<Vec<employee::Model>> {
     use sea_orm::QuerySelect;
     let mut query = crate::db::records::employees_without_secrets();
+    if let Some(only) = only {
+        query = query.filter(employee::Column::Id.is_in(only.iter().copied()));
+    }
     if let Some(site) = site {
         query = query.filter(employee::Column::Site.eq(site));
     }
@@ -215,7 +219,7 @@ pub async fn nine_box(
     as_of: NaiveDate,
 ) -> AppResult<Vec<Cell>> {
     let chain = narrowed_chain(db, principal, manager_id).await?;
-    let people = population(db, site, chain, None).await?;
+    let people = population(db, site, chain, None, None).await?;
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let potentials = latest_potential(&db.conn, &ids, as_of).await?;
     let assessed: Vec<i64> = ids
@@ -319,7 +323,59 @@ async fn whole_slates(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let candidates = population(db, site, chain, Some(&from_roles)).await?;
+    // Today the stored eligibility state (the engine's answer, kept up to
+    // date) narrows the candidates to those ELIGIBLE or NOT_YET for a step
+    // into a leadership role; the engine then runs on those only. Others
+    // can only be THREE_PLUS_YEARS, which is never suggested.
+    let today = Utc::now().date_naive();
+    let narrowed: Option<Vec<i64>> = if as_of == today {
+        use crate::domain::enums::EligibilityStatus;
+        let into_targets: HashSet<i64> = ladder
+            .steps
+            .iter()
+            .filter(|s| targets.iter().any(|(_, id)| *id == s.to_role_id))
+            .map(|s| s.id)
+            .collect();
+        crate::services::eligibility_state::bring_up_to_date(db, today).await?;
+        let rows = crate::db::eligibility_state::site_options(
+            &db.conn,
+            today,
+            &from_roles,
+            site,
+            &crate::db::dashboard::chain_filter(chain, "employee_id"),
+        )
+        .await?;
+        Some(
+            rows.into_iter()
+                .filter(|row| {
+                    crate::domain::eligibility_state::decode_options(&row.options)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|o| {
+                            into_targets.contains(&o.step_id)
+                                && matches!(
+                                    o.status,
+                                    EligibilityStatus::Eligible | EligibilityStatus::NotYet
+                                )
+                        })
+                })
+                .map(|row| row.employee_id)
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let candidates = match &narrowed {
+        Some(ids) if ids.is_empty() => Vec::new(),
+        Some(ids) => {
+            let mut found = Vec::new();
+            for chunk in ids.chunks(5_000) {
+                found.extend(population(db, site, chain, Some(&from_roles), Some(chunk)).await?);
+            }
+            found
+        }
+        None => population(db, site, chain, Some(&from_roles), None).await?,
+    };
     // Confirmed rows, with their people (who may sit on another role now).
     let mut confirmed_query = successor::Entity::find()
         .filter(successor::Column::JobRoleId.is_in(targets.iter().map(|(_, id)| *id)));
@@ -564,6 +620,7 @@ async fn ready_now_today(
         &db.conn,
         today,
         &from_roles,
+        None,
         &crate::db::dashboard::chain_filter(chain, "employee_id"),
     )
     .await?;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_code, TestApp, User};
 
-const SLATES: &str = "query($site: String) { successionSlates(site: $site) { site roleCode successors { employee { name } readiness suggested confirmedBy { name } } } }";
+const SLATES: &str = "query($site: String, $asOf: Date) { successionSlates(site: $site, asOf: $asOf) { site roleCode successors { employee { name } readiness suggested confirmedBy { name } } } }";
 const CONFIRM: &str = "mutation($id: ID!, $readiness: Readiness!, $role: String!, $site: String!) { confirmSuccessor(input: {site: $site, roleCode: $role, employeeId: $id, readiness: $readiness}) { site roleCode successors { employee { name } readiness suggested confirmedBy { name } } } }";
 const BENCH: &str =
     "{ dashboard { benchStrength { site teamLeadSeatsNeeded readyNow shortfall atRisk } } }";
@@ -70,6 +70,17 @@ async fn the_engine_suggests_a_slate_a_manager_confirms_it_and_the_bench_counts_
         names(team_lead),
         vec![("Kaito Kanda".to_owned(), "READY_NOW".to_owned(), true)]
     );
+    // Today the stored state narrows who the engine looks at; yesterday
+    // the engine looks at everyone: the same slate.
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let engine = app
+        .data(
+            SLATES,
+            json!({ "site": "Tokyo", "asOf": yesterday }),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(engine["successionSlates"], data["successionSlates"]);
     // Tokyo: two CSRs need one Team Lead and have Mika; the next two
     // openings need two READY_NOW successors and there is one.
     let bench = tokyo(&app.data(BENCH, json!({}), Some(&app.hr)).await);
@@ -119,7 +130,6 @@ async fn the_engine_suggests_a_slate_a_manager_confirms_it_and_the_bench_counts_
     // Today's figure comes from the stored eligibility state; another day's
     // from the engine, person by person: they agree (nothing changed since
     // yesterday for these people).
-    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
     let engine = tokyo(
         &app.data(
             "query($d: Date) { dashboard(asOf: $d) { benchStrength { site teamLeadSeatsNeeded readyNow shortfall atRisk } } }",
