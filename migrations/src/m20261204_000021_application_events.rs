@@ -1,7 +1,8 @@
 //! Live application events across instances (issue 21): the audit rows
-//! about applications (made, moved, accepted, rejected with the rest when
-//! an opening closes or fills) notify channel `rungs_events` as the
-//! nominations' do (migration `m20261204_000012_events_notify`), so every
+//! about applications (made, moved, accepted) and the one row that rejects
+//! those still in progress when an opening closes or fills
+//! (`REJECT_APPLICATIONS`, naming them all) notify channel `rungs_events`
+//! as the nominations' do (migration `m20261204_000012_events_notify`), so every
 //! instance delivers `applicationChanged`. Nothing on SQLite (one process).
 
 use sea_orm_migration::prelude::*;
@@ -21,7 +22,8 @@ const UP: &str = r#"
 DROP TRIGGER audit_event_notify_event ON audit_event
 --;;
 CREATE TRIGGER audit_event_notify_event AFTER INSERT ON audit_event
-    FOR EACH ROW WHEN (NEW.entity IN ('nomination', 'application'))
+    FOR EACH ROW WHEN (NEW.entity IN ('nomination', 'application')
+                       OR NEW.action = 'REJECT_APPLICATIONS')
     EXECUTE FUNCTION rungs_notify_event()
 "#;
 

@@ -435,10 +435,10 @@ pub fn may_assess_potential(rel: Relation) -> AppResult<()> {
 }
 
 /// Seeing someone's potential and its history: a manager above and HR.
-/// Not the person: like a 9-box placement, it is the calibration of the
+/// Not the person, HR included: like a 9-box placement, it is the calibration of the
 /// people who plan succession, not a rating given to them.
 pub fn may_see_potential(rel: Relation) -> bool {
-    rel.manager_above || rel.hr
+    !rel.is_self && (rel.manager_above || rel.hr)
 }
 
 /// Confirming someone on a succession slate: a manager above or HR;

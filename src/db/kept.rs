@@ -256,13 +256,16 @@ impl<K: Eq + Hash + Clone, V, P: Packed<V>> Kept<K, V, P> {
         now.saturating_sub(kept_at) < self.ttl_ms.load(Ordering::Acquire)
     }
 
-    /// Makes room for `additional` more values at once, so that a kept
+    /// Makes room for `everyone` values in all at once, so that a kept
     /// organisation's table is allocated once instead of doubling (and
     /// briefly holding both tables) as it fills.
-    pub fn reserve(&self, additional: usize) {
+    pub fn reserve(&self, everyone: usize) {
         let capacity = self.capacity.load(Ordering::Acquire);
         let mut state = self.lock();
-        let room = additional.min(capacity.saturating_sub(state.entries.len()));
+        // `HashMap::reserve` makes room for `len + n`: ask only for what is
+        // missing, so that a refresh (everyone kept already) grows nothing.
+        let wanted = everyone.min(capacity);
+        let room = wanted.saturating_sub(state.entries.len());
         state.entries.reserve(room);
     }
 
@@ -509,6 +512,18 @@ mod tests {
         kept.clear();
         kept.keep([(1, &"a".to_owned())], before);
         assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn reserving_everyone_again_grows_nothing() {
+        let kept = Kept::<i64, i64>::new(TTL, CAPACITY);
+        kept.set_live(true);
+        kept.reserve(1_000);
+        let first = kept.lock().entries.capacity();
+        let values: Vec<(i64, i64)> = (0..1_000).map(|k| (k, k)).collect();
+        kept.keep(values.iter().map(|(k, v)| (*k, v)), kept.generation());
+        kept.reserve(1_000);
+        assert_eq!(kept.lock().entries.capacity(), first);
     }
 
     #[test]

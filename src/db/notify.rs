@@ -41,6 +41,7 @@ use crate::db::kept::{changed_ids, FACTS_CHANNEL, SETTLE_CHANNEL};
 use crate::db::Db;
 use crate::domain::enums::NominationStatus;
 use crate::events::{ApplicationChange, Event, EventBus};
+use crate::services::mobility::REJECT_APPLICATIONS;
 
 /// The channel the auth triggers notify.
 pub const AUTH_CHANNEL: &str = "rungs_auth";
@@ -294,7 +295,11 @@ async fn catch_up(db: &Db, events: &EventBus, cursor: &mut EventCursor) -> Resul
     };
     loop {
         let rows = audit_event::Entity::find()
-            .filter(audit_event::Column::Entity.is_in(["nomination", "application"]))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(audit_event::Column::Entity.is_in(["nomination", "application"]))
+                    .add(audit_event::Column::Action.eq(REJECT_APPLICATIONS)),
+            )
             .filter(audit_event::Column::Id.gt(floor))
             .order_by_asc(audit_event::Column::Id)
             .limit(CATCH_UP_BATCH)
@@ -332,7 +337,8 @@ async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> R
             .collect()
     };
     let nomination_ids = ids_of("nomination");
-    let application_ids = ids_of("application");
+    let mut application_ids = ids_of("application");
+    application_ids.extend(audits.iter().flat_map(rejected_ids));
     let nominations: HashMap<i64, nomination::Model> = if nomination_ids.is_empty() {
         HashMap::new()
     } else {
@@ -370,6 +376,22 @@ async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> R
         let Ok(id) = audit.entity_id.parse::<i64>() else {
             continue;
         };
+        if audit.action == REJECT_APPLICATIONS {
+            for application_id in rejected_ids(audit) {
+                let Some(row) = applications.get(&application_id) else {
+                    continue;
+                };
+                let Some(opening) = openings.get(&row.opening_id) else {
+                    continue;
+                };
+                events.deliver(Event::ApplicationChanged(ApplicationChange {
+                    application: application_as_audited(row.clone(), audit),
+                    posted_by_id: opening.posted_by_id,
+                    hiring_manager_id: opening.hiring_manager_id,
+                }));
+            }
+            continue;
+        }
         match audit.entity.as_str() {
             "nomination" => {
                 if let Some(row) = nominations.get(&id) {
@@ -393,6 +415,21 @@ async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> R
         }
     }
     Ok(())
+}
+
+/// The applications a `REJECT_APPLICATIONS` audit row names (none for any
+/// other row).
+fn rejected_ids(audit: &audit_event::Model) -> Vec<i64> {
+    #[derive(serde::Deserialize)]
+    struct Rejected {
+        applications: Vec<i64>,
+    }
+    if audit.action != REJECT_APPLICATIONS {
+        return Vec::new();
+    }
+    serde_json::from_str::<Rejected>(&audit.details)
+        .map(|r| r.applications)
+        .unwrap_or_default()
 }
 
 /// What an application's audit row records of it (`services::mobility`

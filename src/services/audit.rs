@@ -32,32 +32,6 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Appends one event per `(entity id, details)` inside the caller's
-/// transaction, in one statement per 500.
-pub async fn record_many<C: ConnectionTrait>(
-    db: &C,
-    actor_id: Option<i64>,
-    action: &str,
-    entity: &str,
-    events: Vec<(i64, Value)>,
-) -> AppResult<()> {
-    use sea_orm::EntityTrait;
-    let at = Utc::now();
-    for chunk in events.chunks(500) {
-        let rows = chunk.iter().map(|(id, details)| audit_event::ActiveModel {
-            at: Set(at),
-            actor_id: Set(actor_id),
-            action: Set(action.to_owned()),
-            entity: Set(entity.to_owned()),
-            entity_id: Set(id.to_string()),
-            details: Set(details.to_string()),
-            ..Default::default()
-        });
-        audit_event::Entity::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
-}
-
 /// Audit events for HR and ADMIN, newest first, optionally by entity and
 /// actor.
 pub async fn list(

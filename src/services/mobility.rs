@@ -315,57 +315,54 @@ async fn reject_in_progress<C: ConnectionTrait>(
     by: Option<i64>,
     reason: &str,
 ) -> AppResult<Vec<application::Model>> {
-    let before = application::Entity::find()
-        .filter(application::Column::OpeningId.eq(opening_id))
-        .filter(application::Column::Status.is_in(in_progress()))
-        .order_by_asc(application::Column::Id)
-        .all(txn)
-        .await?;
-    if before.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = before.iter().map(|a| a.id).collect();
+    use chrono::SubsecRound;
+    // Microseconds: what PostgreSQL keeps, so the read-back matches.
+    let at = Utc::now().trunc_subsecs(6);
     application::Entity::update_many()
         .col_expr(
             application::Column::Status,
             Expr::value(ApplicationStatus::Rejected.as_str()),
         )
         .col_expr(application::Column::Reason, Expr::value(reason))
-        .col_expr(application::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(application::Column::DecidedAt, Expr::value(at))
         .col_expr(application::Column::DecidedById, Expr::value(by))
-        .filter(application::Column::Id.is_in(ids.iter().copied()))
+        .filter(application::Column::OpeningId.eq(opening_id))
         .filter(application::Column::Status.is_in(in_progress()))
         .exec(txn)
         .await?;
-    let after: HashMap<i64, application::Model> = application::Entity::find()
-        .filter(application::Column::Id.is_in(ids))
+    // The rows this statement rejected: REJECTED with this reason at this
+    // instant (read back under the write's locks).
+    let rejected: Vec<application::Model> = application::Entity::find()
+        .filter(application::Column::OpeningId.eq(opening_id))
+        .filter(application::Column::Status.eq(ApplicationStatus::Rejected.as_str()))
+        .filter(application::Column::Reason.eq(reason))
+        .filter(application::Column::DecidedAt.eq(at))
+        .order_by_asc(application::Column::Id)
         .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    // Each rejection is audited (and so heard by subscribers on every
-    // instance), as a rejection one by one is.
-    let mut rejected = Vec::with_capacity(before.len());
-    let mut audits = Vec::with_capacity(before.len());
-    for found in before {
-        let Some(now) = after.get(&found.id) else {
-            continue;
-        };
-        if now.status != ApplicationStatus::Rejected.as_str()
-            || now.reason.as_deref() != Some(reason)
-        {
-            continue;
-        }
-        audits.push((
-            found.id,
-            json!({ "before": application_json(&found), "after": application_json(now) }),
-        ));
-        rejected.push(now.clone());
+        .await?;
+    if rejected.is_empty() {
+        return Ok(rejected);
     }
-    audit::record_many(txn, by, "MOVE_APPLICATION", "application", audits).await?;
+    // One audit row names every application rejected at once: subscribers
+    // on every instance hear of each (`db::notify` expands it), and a
+    // thousand rejections cost one row and one notification, not a
+    // thousand.
+    audit::record(
+        txn,
+        by,
+        REJECT_APPLICATIONS,
+        "opening",
+        opening_id,
+        json!({ "applications": rejected.iter().map(|a| a.id).collect::<Vec<_>>(),
+                "after": { "status": ApplicationStatus::Rejected.as_str(), "reason": reason } }),
+    )
+    .await?;
     Ok(rejected)
 }
+
+/// The audit action that rejects the applications still in progress when
+/// an opening closes or fills (one row for all of them).
+pub const REJECT_APPLICATIONS: &str = "REJECT_APPLICATIONS";
 
 fn in_progress() -> [&'static str; 3] {
     [
@@ -801,11 +798,6 @@ pub async fn accept_offer(
     )
     .await?;
     let now_full = get_in(&txn, opening.id).await?;
-    let rejected = if now_full.status == OpeningStatus::Filled.as_str() {
-        reject_in_progress(&txn, opening.id, None, "every seat was filled").await?
-    } else {
-        Vec::new()
-    };
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -813,9 +805,16 @@ pub async fn accept_offer(
         "application",
         accepted.id,
         json!({ "before": application_json(&found), "after": application_json(&accepted),
-                "seatsFilled": now_full.filled, "applicationsRejected": rejected.len() }),
+                "seatsFilled": now_full.filled }),
     )
     .await?;
+    // After the acceptance's own audit row, so that subscribers hear of the
+    // acceptance first on both databases.
+    let rejected = if now_full.status == OpeningStatus::Filled.as_str() {
+        reject_in_progress(&txn, opening.id, None, "every seat was filled").await?
+    } else {
+        Vec::new()
+    };
     audit::record(
         &txn,
         Some(principal.employee_id),

@@ -219,7 +219,9 @@ pub async fn nine_box(
     as_of: NaiveDate,
 ) -> AppResult<Vec<Cell>> {
     let chain = narrowed_chain(db, principal, manager_id).await?;
-    let people = population(db, site, chain, None, None).await?;
+    let mut people = population(db, site, chain, None, None).await?;
+    // Nobody sees their own potential, HR included.
+    people.retain(|p| p.id != principal.employee_id);
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let potentials = latest_potential(&db.conn, &ids, as_of).await?;
     let assessed: Vec<i64> = ids
@@ -365,6 +367,15 @@ async fn whole_slates(
     } else {
         None
     };
+    if narrowed
+        .as_ref()
+        .is_some_and(|ids| ids.len() > bounds::SUCCESSION_POPULATION)
+    {
+        return Err(AppError::bad_input(format!(
+            "more than {} people to plan at once: narrow it by site",
+            bounds::SUCCESSION_POPULATION
+        )));
+    }
     let candidates = match &narrowed {
         Some(ids) if ids.is_empty() => Vec::new(),
         Some(ids) => {
@@ -391,6 +402,21 @@ async fn whole_slates(
         .await?;
     let confirmed_ids: Vec<i64> = confirmed.iter().map(|c| c.employee_id).collect();
     let confirmed_people = crate::db::records::employees_by_id(&db.conn, &confirmed_ids).await?;
+    // Someone who holds the role now is no longer a successor for it, and
+    // nobody sees themselves on a slate.
+    let confirmed: Vec<successor::Model> = confirmed
+        .into_iter()
+        .filter(|c| c.employee_id != principal.employee_id)
+        .filter(|c| {
+            confirmed_people
+                .get(&c.employee_id)
+                .is_some_and(|p| p.job_role_id != c.job_role_id)
+        })
+        .collect();
+    let candidates: Vec<employee::Model> = candidates
+        .into_iter()
+        .filter(|p| p.id != principal.employee_id)
+        .collect();
 
     let ids: Vec<i64> = candidates.iter().map(|p| p.id).collect();
     let mut facts = facts_of(&db.conn, &ids).await?;
@@ -539,11 +565,25 @@ pub async fn confirm(
         .filter(successor::Column::JobRoleId.eq(role_id))
         .all(&txn)
         .await?;
+    // Rows of people who hold the role by now no longer count.
+    let holders: HashSet<i64> = {
+        let ids: Vec<i64> = existing.iter().map(|s| s.employee_id).collect();
+        crate::db::records::employees_by_id(&txn, &ids)
+            .await?
+            .into_values()
+            .filter(|p| p.job_role_id == role_id)
+            .map(|p| p.id)
+            .collect()
+    };
+    let current = existing
+        .iter()
+        .filter(|s| !holders.contains(&s.employee_id))
+        .count();
     let before = existing
         .iter()
         .find(|s| s.employee_id == input.employee_id)
         .cloned();
-    if before.is_none() && existing.len() >= bounds::SUCCESSORS {
+    if before.is_none() && current >= bounds::SUCCESSORS {
         return Err(AppError::Conflict(format!(
             "the slate holds {} confirmed successors already",
             bounds::SUCCESSORS
@@ -564,7 +604,14 @@ pub async fn confirm(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|err| match err.sql_err() {
+        // Someone confirmed the same person at the same moment.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
+            "this successor was confirmed meanwhile; read the slate again".into(),
+        ),
+        _ => err.into(),
+    })?;
     audit::record(
         &txn,
         Some(principal.employee_id),
@@ -582,6 +629,63 @@ pub async fn confirm(
         .find(|s| s.role_code == code)
         .ok_or_else(|| AppError::internal("the confirmed slate is missing"))?;
     Ok(slate)
+}
+
+/// Takes someone off a site's slate for a leadership role (a manager above
+/// them or HR; not oneself), audited. Returns the slate, with the engine's
+/// suggestion of them back if they still qualify.
+pub async fn remove(
+    db: &Db,
+    principal: &Principal,
+    site: &str,
+    role_code: &str,
+    employee_id: i64,
+    as_of: NaiveDate,
+) -> AppResult<Slate> {
+    let site = validate::text("site", site, 100)?;
+    let code = role_code.trim();
+    if !LEADERSHIP_ROLES.contains(&code) {
+        return Err(AppError::bad_input(format!(
+            "slates are for leadership roles ({}), not {code:?}",
+            LEADERSHIP_ROLES.join(", ")
+        )));
+    }
+    let ladder = Ladder::current(db).await?;
+    let role_id = ladder
+        .role_by_code(code)
+        .ok_or_else(|| crate::services::catalog::unknown_role(code))?
+        .id;
+    employees::check_view(db, principal, employee_id).await?;
+    let rel = policy::relation(&db.conn, principal, employee_id).await?;
+    policy::may_confirm_successor(rel)?;
+    let txn = db.begin_write().await?;
+    let found = successor::Entity::find()
+        .filter(successor::Column::Site.eq(site.as_str()))
+        .filter(successor::Column::JobRoleId.eq(role_id))
+        .filter(successor::Column::EmployeeId.eq(employee_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("successor"))?;
+    successor::Entity::delete_by_id(found.id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        Some(principal.employee_id),
+        "REMOVE_SUCCESSOR",
+        "employee",
+        employee_id,
+        json!({ "site": site, "roleCode": code, "before": found.readiness }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(slates(db, principal, Some(&site), as_of)
+        .await?
+        .into_iter()
+        .find(|s| s.role_code == code)
+        .unwrap_or(Slate {
+            site,
+            role_code: code.to_owned(),
+            successors: Vec::new(),
+        }))
 }
 
 /// READY_NOW successors for Team Lead per site today, from the stored
@@ -639,7 +743,18 @@ async fn ready_now_today(
     if let Some(manager) = chain {
         confirmed = confirmed.filter(scope::in_chain("successor.employee_id", manager));
     }
-    for row in confirmed.all(&db.conn).await? {
+    let confirmed = confirmed.all(&db.conn).await?;
+    let ids: Vec<i64> = confirmed.iter().map(|c| c.employee_id).collect();
+    let people = crate::db::records::employees_by_id(&db.conn, &ids).await?;
+    for row in confirmed {
+        // Someone who holds the role now is no longer a successor for it.
+        if people
+            .get(&row.employee_id)
+            .is_none_or(|p| p.job_role_id == row.job_role_id)
+        {
+            ready.remove(&(row.site, row.employee_id));
+            continue;
+        }
         ready.insert(
             (row.site, row.employee_id),
             row.readiness == Readiness::ReadyNow.as_str(),

@@ -150,6 +150,7 @@ fn cases() -> Vec<Case> {
         Case { name: "potential outside the chain", query: "query($outsider: ID!) { employee(id: $outsider) { potential potentialHistory { potential } } }", expect: HR_SEES_IT },
         Case { name: "assessPotential outside the chain", query: "mutation($outsider: ID!) { assessPotential(employeeId: $outsider, potential: HIGH) { id } }", expect: HR_SEES_IT },
         Case { name: "confirmSuccessor outside the chain", query: "mutation($outsider: ID!) { confirmSuccessor(input: {site: \"Osaka\", roleCode: \"TEAM_LEAD\", employeeId: $outsider, readiness: READY_NOW}) { site } }", expect: HR_SEES_IT },
+        Case { name: "removeSuccessor outside the chain", query: "mutation($outsider: ID!) { confirmSuccessor(input: {site: \"Osaka\", roleCode: \"TEAM_LEAD\", employeeId: $outsider, readiness: READY_NOW}) { site } removeSuccessor(site: \"Osaka\", roleCode: \"TEAM_LEAD\", employeeId: $outsider) { site } }", expect: HR_SEES_IT },
         Case { name: "cancelEnrolment in another chain", query: "mutation($enrolment: ID!) { cancelEnrolment(id: $enrolment) { status } }", expect: HR_SEES_IT },
         Case { name: "completeEnrolment", query: "mutation($enrolment: ID!) { completeEnrolment(id: $enrolment) { status } }", expect: HR_ONLY },
     ]

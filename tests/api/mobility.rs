@@ -469,7 +469,8 @@ async fn applicants_and_the_hiring_side_hear_of_each_change_and_no_one_else_does
             assert_eq!((who.as_str(), status.as_str()), *expected);
         }
     }
-    // Every change is in the audit log, the rejections on closing too.
+    // Every change is in the audit log: the applications one by one, and
+    // the rejections on closing in one row that names both.
     let audited = app
         .data(
             "{ auditEvents(first: 20, entity: \"application\") { nodes { action } } }",
@@ -479,7 +480,26 @@ async fn applicants_and_the_hiring_side_hear_of_each_change_and_no_one_else_does
         .await;
     assert_eq!(
         audited["auditEvents"]["nodes"].as_array().unwrap().len(),
-        everything.len(),
+        3,
         "{audited}"
+    );
+    let closing = app
+        .data(
+            "{ auditEvents(first: 20, entity: \"opening\") { nodes { action details } } }",
+            json!({}),
+            Some(&app.hr),
+        )
+        .await;
+    let rejection = closing["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["action"] == "REJECT_APPLICATIONS")
+        .unwrap_or_else(|| panic!("no REJECT_APPLICATIONS row in {closing}"));
+    let details: Value = serde_json::from_str(rejection["details"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        details["applications"].as_array().unwrap().len(),
+        2,
+        "{details}"
     );
 }

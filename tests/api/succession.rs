@@ -140,6 +140,33 @@ async fn the_engine_suggests_a_slate_a_manager_confirms_it_and_the_bench_counts_
     );
     assert_eq!(engine, bench);
 
+    // Taken off the slate: back to Kaito alone; a second time NOT_FOUND.
+    const REMOVE: &str = "mutation($id: ID!) { removeSuccessor(site: \"Tokyo\", roleCode: \"TEAM_LEAD\", employeeId: $id) { successors { employee { name } } } }";
+    let body = app
+        .gql(
+            REMOVE,
+            json!({ "id": app.employee.gid() }),
+            Some(&app.manager),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["removeSuccessor"]["successors"],
+        json!([{ "employee": { "name": "Kaito Kanda" } }]),
+        "{body}"
+    );
+    let body = app
+        .gql(
+            REMOVE,
+            json!({ "id": app.employee.gid() }),
+            Some(&app.manager),
+        )
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+    assert_eq!(
+        tokyo(&app.data(BENCH, json!({}), Some(&app.hr)).await)["readyNow"],
+        1
+    );
+
     // Refusals: oneself, a role without a slate, a site nobody works at,
     // someone outside the chain, someone already in the role; employees
     // see no slates.
@@ -201,6 +228,13 @@ async fn the_engine_suggests_a_slate_a_manager_confirms_it_and_the_bench_counts_
         .filter(|n| n["action"] == "CONFIRM_SUCCESSOR")
         .count();
     assert_eq!(confirmations, 2);
+    let removals = audited["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["action"] == "REMOVE_SUCCESSOR")
+        .count();
+    assert_eq!(removals, 1);
 }
 
 const NINE_BOX: &str = "query($asOf: Date, $manager: ID) { nineBox(asOf: $asOf, managerId: $manager) { performance potential count employees { name } } }";

@@ -54,6 +54,31 @@ impl SuccessionMutation {
         ))
     }
 
+    /// Takes someone off a site's slate (a manager above them or HR; not
+    /// oneself). Audited. Returns the slate as it stands today: the engine
+    /// may still suggest them.
+    async fn remove_successor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The site whose seat it is.")] site: String,
+        #[graphql(desc = "TEAM_LEAD or OPERATIONS_MANAGER.")] role_code: String,
+        #[graphql(desc = "Who to take off the slate.")] employee_id: ID,
+    ) -> Result<SuccessionSlate> {
+        let principal = context::principal(ctx)?;
+        let employee_id = ids::parse("employeeId", Kind::Employee, &employee_id)?;
+        Ok(SuccessionSlate(
+            succession::remove(
+                context::db(ctx),
+                principal,
+                &site,
+                &role_code,
+                employee_id,
+                Utc::now().date_naive(),
+            )
+            .await?,
+        ))
+    }
+
     /// Records someone's potential for the 9-box, dated today (the history
     /// keeps every assessment). A manager above them or HR; nobody assesses
     /// their own. Audited.
