@@ -329,16 +329,12 @@ async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> R
     if audits.is_empty() || events.subscribers() == 0 {
         return Ok(());
     }
-    let ids_of = |entity: &str| -> Vec<i64> {
-        audits
-            .iter()
-            .filter(|audit| audit.entity == entity)
-            .filter_map(|audit| audit.entity_id.parse().ok())
-            .collect()
-    };
-    let nomination_ids = ids_of("nomination");
-    let mut application_ids = ids_of("application");
-    application_ids.extend(audits.iter().flat_map(rejected_ids));
+    let nomination_ids: Vec<i64> = audits
+        .iter()
+        .filter(|audit| audit.entity == "nomination")
+        .filter_map(|audit| audit.entity_id.parse().ok())
+        .collect();
+    let application_ids: Vec<i64> = audits.iter().flat_map(changed_applications).collect();
     let nominations: HashMap<i64, nomination::Model> = if nomination_ids.is_empty() {
         HashMap::new()
     } else {
@@ -373,63 +369,50 @@ async fn deliver(db: &Db, events: &EventBus, audits: &[audit_event::Model]) -> R
             .collect()
     };
     for audit in audits {
-        let Ok(id) = audit.entity_id.parse::<i64>() else {
-            continue;
-        };
-        if audit.action == REJECT_APPLICATIONS {
-            for application_id in rejected_ids(audit) {
-                let Some(row) = applications.get(&application_id) else {
-                    continue;
-                };
-                let Some(opening) = openings.get(&row.opening_id) else {
-                    continue;
-                };
-                events.deliver(Event::ApplicationChanged(ApplicationChange {
-                    application: application_as_audited(row.clone(), audit),
-                    posted_by_id: opening.posted_by_id,
-                    hiring_manager_id: opening.hiring_manager_id,
-                }));
+        if audit.entity == "nomination" {
+            let row = audit
+                .entity_id
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| nominations.get(&id));
+            if let Some(row) = row {
+                events.deliver(Event::NominationChanged(as_audited(row.clone(), audit)));
             }
             continue;
         }
-        match audit.entity.as_str() {
-            "nomination" => {
-                if let Some(row) = nominations.get(&id) {
-                    events.deliver(Event::NominationChanged(as_audited(row.clone(), audit)));
-                }
-            }
-            "application" => {
-                let Some(row) = applications.get(&id) else {
-                    continue;
-                };
-                let Some(opening) = openings.get(&row.opening_id) else {
-                    continue;
-                };
-                events.deliver(Event::ApplicationChanged(ApplicationChange {
-                    application: application_as_audited(row.clone(), audit),
-                    posted_by_id: opening.posted_by_id,
-                    hiring_manager_id: opening.hiring_manager_id,
-                }));
-            }
-            _ => {}
+        for application_id in changed_applications(audit) {
+            let Some(row) = applications.get(&application_id) else {
+                continue;
+            };
+            let Some(opening) = openings.get(&row.opening_id) else {
+                continue;
+            };
+            events.deliver(Event::ApplicationChanged(ApplicationChange {
+                application: application_as_audited(row.clone(), audit),
+                posted_by_id: opening.posted_by_id,
+                hiring_manager_id: opening.hiring_manager_id,
+            }));
         }
     }
     Ok(())
 }
 
-/// The applications a `REJECT_APPLICATIONS` audit row names (none for any
-/// other row).
-fn rejected_ids(audit: &audit_event::Model) -> Vec<i64> {
+/// The applications an audit row is about: the one of an application's
+/// row, every one a `REJECT_APPLICATIONS` row names, none for other rows.
+fn changed_applications(audit: &audit_event::Model) -> Vec<i64> {
     #[derive(serde::Deserialize)]
     struct Rejected {
         applications: Vec<i64>,
     }
-    if audit.action != REJECT_APPLICATIONS {
+    if audit.action == REJECT_APPLICATIONS {
+        return serde_json::from_str::<Rejected>(&audit.details)
+            .map(|r| r.applications)
+            .unwrap_or_default();
+    }
+    if audit.entity != "application" {
         return Vec::new();
     }
-    serde_json::from_str::<Rejected>(&audit.details)
-        .map(|r| r.applications)
-        .unwrap_or_default()
+    audit.entity_id.parse().ok().into_iter().collect()
 }
 
 /// What an application's audit row records of it (`services::mobility`

@@ -452,6 +452,12 @@ pub fn readiness_with_plan(
     }
 }
 
+/// A mean rating in hundredths (4.25 is 425), as ranking and the 9-box
+/// compare it.
+pub fn rating_cp(rating: Option<f64>) -> Option<i64> {
+    rating.map(|r| (r * 100.0).round() as i64)
+}
+
 /// The rating (hundredths) from which performance is HIGH: 4.00.
 pub const HIGH_PERFORMANCE_CP: i64 = 400;
 /// The rating (hundredths) from which performance is MEDIUM: 3.00.

@@ -41,6 +41,7 @@ pub struct Loaders {
     pub enrolments: BatchLoader<EnrolmentsLoader>,
     pub pay_history: BatchLoader<PayHistoryLoader>,
     pub equity_grants: BatchLoader<EquityGrantsLoader>,
+    pub potentials: BatchLoader<PotentialsLoader>,
 }
 
 impl Loaders {
@@ -95,6 +96,7 @@ impl Loaders {
             enrolments: BatchLoader::new(EnrolmentsLoader(db.clone()), &dispatcher),
             pay_history: BatchLoader::new(PayHistoryLoader(db.clone()), &dispatcher),
             equity_grants: BatchLoader::new(EquityGrantsLoader(db.clone()), &dispatcher),
+            potentials: BatchLoader::new(PotentialsLoader(db.clone()), &dispatcher),
             dispatcher,
         }
     }
@@ -122,6 +124,7 @@ impl Loaders {
         self.enrolments.clear();
         self.pay_history.clear();
         self.equity_grants.clear();
+        self.potentials.clear();
     }
 }
 
@@ -434,5 +437,23 @@ impl Loader for EquityGrantsLoader {
             .all(&self.0.conn)
             .await?;
         Ok(group(rows, |g| g.employee_id))
+    }
+}
+
+/// Potential assessments by employee id, oldest first (issue 21).
+pub struct PotentialsLoader(Db);
+
+impl Loader for PotentialsLoader {
+    type Value = Vec<crate::db::entities::potential_assessment::Model>;
+
+    async fn load(&self, keys: &[i64]) -> AppResult<HashMap<i64, Self::Value>> {
+        use crate::db::entities::potential_assessment;
+        let rows = potential_assessment::Entity::find()
+            .filter(potential_assessment::Column::EmployeeId.is_in(keys.iter().copied()))
+            .order_by_asc(potential_assessment::Column::AssessedOn)
+            .order_by_asc(potential_assessment::Column::Id)
+            .all(&self.0.conn)
+            .await?;
+        Ok(group(rows, |a| a.employee_id))
     }
 }

@@ -890,7 +890,7 @@ pub async fn ranked_applications(
                 id: application.id,
                 standing: Standing::of(standing.as_ref()),
                 months_of_service,
-                rating_cp: rating.map(|r| (r * 100.0).round() as i64),
+                rating_cp: mobility::rating_cp(rating),
             };
             Some((
                 candidate,

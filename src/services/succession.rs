@@ -33,10 +33,85 @@ use crate::domain::bounds;
 use crate::domain::eligibility::rating_as_of;
 use crate::domain::mobility::{self, PotentialLevel, Readiness, Standing};
 use crate::error::{AppError, AppResult};
-use crate::services::{audit, employees, progression, validate};
+use crate::services::{audit, progression, validate};
 
 /// The leadership roles that have slates.
 pub const LEADERSHIP_ROLES: [&str; 2] = ["TEAM_LEAD", "OPERATIONS_MANAGER"];
+
+/// The leadership role `raw` names, as its code and id; BAD_USER_INPUT for
+/// any other role.
+fn leadership_role(ladder: &Ladder, raw: &str) -> AppResult<(&'static str, i64)> {
+    let code = raw.trim();
+    let Some(code) = LEADERSHIP_ROLES.iter().copied().find(|c| *c == code) else {
+        return Err(AppError::bad_input(format!(
+            "slates are for leadership roles ({}), not {code:?}",
+            LEADERSHIP_ROLES.join(", ")
+        )));
+    };
+    let role = ladder
+        .role_by_code(code)
+        .ok_or_else(|| crate::services::catalog::unknown_role(code))?;
+    Ok((code, role.id))
+}
+
+/// The principal's relation to someone they plan for, in one statement at
+/// most: NOT_FOUND when they may not see that person at all.
+async fn relation_to(
+    db: &Db,
+    principal: &Principal,
+    employee_id: i64,
+) -> AppResult<policy::Relation> {
+    let rel = policy::relation(&db.conn, principal, employee_id).await?;
+    if !policy::may_view_private(rel) {
+        return Err(policy::hidden("employee"));
+    }
+    Ok(rel)
+}
+
+/// The ladder steps into any of `roles`, and the roles they lead from.
+fn steps_into(ladder: &Ladder, roles: &[i64]) -> (HashSet<i64>, Vec<i64>) {
+    let steps: Vec<_> = ladder
+        .steps
+        .iter()
+        .filter(|s| roles.contains(&s.to_role_id))
+        .collect();
+    let from: HashSet<i64> = steps.iter().map(|s| s.from_role_id).collect();
+    (
+        steps.iter().map(|s| s.id).collect(),
+        from.into_iter().collect(),
+    )
+}
+
+/// Today's stored state (brought up to date first) of the people on
+/// `from_roles` (at `site`, in `chain`) whose option for one of `steps` is
+/// in one of `statuses`: the engine's answer without running it.
+async fn stored_reaching(
+    db: &Db,
+    today: NaiveDate,
+    (steps, from_roles): &(HashSet<i64>, Vec<i64>),
+    site: Option<&str>,
+    chain: Option<i64>,
+    statuses: &[crate::domain::enums::EligibilityStatus],
+) -> AppResult<Vec<crate::db::eligibility_state::SiteOptions>> {
+    crate::services::eligibility_state::bring_up_to_date(db, today).await?;
+    let rows = crate::db::eligibility_state::site_options(
+        &db.conn,
+        today,
+        from_roles,
+        site,
+        &crate::db::dashboard::chain_filter(chain, "employee_id"),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| {
+            crate::domain::eligibility_state::decode_options(&row.options)
+                .unwrap_or_default()
+                .iter()
+                .any(|o| steps.contains(&o.step_id) && statuses.contains(&o.status))
+        })
+        .collect())
+}
 
 /// One person on a slate.
 #[derive(Debug, Clone)]
@@ -64,9 +139,7 @@ pub async fn assess_potential(
     employee_id: i64,
     potential: PotentialLevel,
 ) -> AppResult<employee::Model> {
-    employees::check_view(db, principal, employee_id).await?;
-    let rel = policy::relation(&db.conn, principal, employee_id).await?;
-    policy::may_assess_potential(rel)?;
+    policy::may_assess_potential(relation_to(db, principal, employee_id).await?)?;
     let txn = db.begin_write().await?;
     let person = crate::db::records::employees_by_id(&txn, &[employee_id])
         .await?
@@ -98,13 +171,26 @@ pub async fn assess_potential(
     Ok(person)
 }
 
-/// Each person's latest potential assessed on or before `as_of`.
+/// The potential on `as_of` from someone's assessments (oldest first):
+/// the latest assessed on or before that day.
+pub fn potential_on(
+    history: &[potential_assessment::Model],
+    as_of: NaiveDate,
+) -> Option<PotentialLevel> {
+    history
+        .iter()
+        .rev()
+        .filter(|a| a.assessed_on <= as_of)
+        .find_map(|a| PotentialLevel::parse(&a.potential))
+}
+
+/// Each person's potential on `as_of` ([`potential_on`]).
 pub async fn latest_potential<C: sea_orm::ConnectionTrait>(
     db: &C,
     ids: &[i64],
     as_of: NaiveDate,
 ) -> AppResult<HashMap<i64, PotentialLevel>> {
-    let mut out = HashMap::new();
+    let mut history: HashMap<i64, Vec<potential_assessment::Model>> = HashMap::new();
     for chunk in ids.chunks(10_000) {
         let rows = potential_assessment::Entity::find()
             .filter(potential_assessment::Column::EmployeeId.is_in(chunk.iter().copied()))
@@ -114,28 +200,13 @@ pub async fn latest_potential<C: sea_orm::ConnectionTrait>(
             .all(db)
             .await?;
         for row in rows {
-            if let Some(level) = PotentialLevel::parse(&row.potential) {
-                out.insert(row.employee_id, level);
-            }
+            history.entry(row.employee_id).or_default().push(row);
         }
     }
-    Ok(out)
-}
-
-/// Someone's potential assessments, newest first (at most
-/// [`bounds::PERSONAL_RECORDS`]); the caller checked who may see them.
-pub async fn potential_history(
-    db: &Db,
-    employee_id: i64,
-) -> AppResult<Vec<potential_assessment::Model>> {
-    use sea_orm::QuerySelect;
-    Ok(potential_assessment::Entity::find()
-        .filter(potential_assessment::Column::EmployeeId.eq(employee_id))
-        .order_by_desc(potential_assessment::Column::AssessedOn)
-        .order_by_desc(potential_assessment::Column::Id)
-        .limit(bounds::PERSONAL_RECORDS as u64)
-        .all(&db.conn)
-        .await?)
+    Ok(history
+        .into_iter()
+        .filter_map(|(id, rows)| Some((id, potential_on(&rows, as_of)?)))
+        .collect())
 }
 
 /// The people a 9-box or the slates look at: at `site` (any when `None`),
@@ -253,7 +324,7 @@ pub async fn nine_box(
         let rating = facts
             .get(&person.id)
             .and_then(|f| rating_as_of(&f.reviews, as_of));
-        let rating_cp = rating.map(|r| (r * 100.0).round() as i64);
+        let rating_cp = mobility::rating_cp(rating);
         let Some(performance) = mobility::performance_level(rating_cp) else {
             continue;
         };
@@ -317,14 +388,9 @@ async fn whole_slates(
             targets.push((code, role.id));
         }
     }
-    let from_roles: Vec<i64> = ladder
-        .steps
-        .iter()
-        .filter(|s| targets.iter().any(|(_, id)| *id == s.to_role_id))
-        .map(|s| s.from_role_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let target_ids: Vec<i64> = targets.iter().map(|(_, id)| *id).collect();
+    let into_targets = steps_into(&ladder, &target_ids);
+    let from_roles = into_targets.1.clone();
     // Today the stored eligibility state (the engine's answer, kept up to
     // date) narrows the candidates to those ELIGIBLE or NOT_YET for a step
     // into a leadership role; the engine then runs on those only. Others
@@ -332,38 +398,9 @@ async fn whole_slates(
     let today = Utc::now().date_naive();
     let narrowed: Option<Vec<i64>> = if as_of == today {
         use crate::domain::enums::EligibilityStatus;
-        let into_targets: HashSet<i64> = ladder
-            .steps
-            .iter()
-            .filter(|s| targets.iter().any(|(_, id)| *id == s.to_role_id))
-            .map(|s| s.id)
-            .collect();
-        crate::services::eligibility_state::bring_up_to_date(db, today).await?;
-        let rows = crate::db::eligibility_state::site_options(
-            &db.conn,
-            today,
-            &from_roles,
-            site,
-            &crate::db::dashboard::chain_filter(chain, "employee_id"),
-        )
-        .await?;
-        Some(
-            rows.into_iter()
-                .filter(|row| {
-                    crate::domain::eligibility_state::decode_options(&row.options)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|o| {
-                            into_targets.contains(&o.step_id)
-                                && matches!(
-                                    o.status,
-                                    EligibilityStatus::Eligible | EligibilityStatus::NotYet
-                                )
-                        })
-                })
-                .map(|row| row.employee_id)
-                .collect(),
-        )
+        let statuses = [EligibilityStatus::Eligible, EligibilityStatus::NotYet];
+        let rows = stored_reaching(db, today, &into_targets, site, chain, &statuses).await?;
+        Some(rows.into_iter().map(|row| row.employee_id).collect())
     } else {
         None
     };
@@ -444,7 +481,7 @@ async fn whole_slates(
                 id: person.id,
                 standing,
                 months_of_service: result.months_of_service,
-                rating_cp: result.rating.map(|r| (r * 100.0).round() as i64),
+                rating_cp: mobility::rating_cp(result.rating),
             };
             suggested
                 .entry((person.site.clone(), *role_id))
@@ -524,21 +561,8 @@ pub async fn confirm(
     as_of: NaiveDate,
 ) -> AppResult<Slate> {
     let site = validate::text("site", &input.site, 100)?;
-    let code = input.role_code.trim();
-    if !LEADERSHIP_ROLES.contains(&code) {
-        return Err(AppError::bad_input(format!(
-            "slates are for leadership roles ({}), not {code:?}",
-            LEADERSHIP_ROLES.join(", ")
-        )));
-    }
-    let ladder = Ladder::current(db).await?;
-    let role = ladder
-        .role_by_code(code)
-        .ok_or_else(|| crate::services::catalog::unknown_role(code))?;
-    let role_id = role.id;
-    employees::check_view(db, principal, input.employee_id).await?;
-    let rel = policy::relation(&db.conn, principal, input.employee_id).await?;
-    policy::may_confirm_successor(rel)?;
+    let (code, role_id) = leadership_role(&*Ladder::current(db).await?, &input.role_code)?;
+    policy::may_confirm_successor(relation_to(db, principal, input.employee_id).await?)?;
     let known_site = employee::Entity::find()
         .filter(employee::Column::Site.eq(site.as_str()))
         .one(&db.conn)
@@ -643,21 +667,8 @@ pub async fn remove(
     as_of: NaiveDate,
 ) -> AppResult<Slate> {
     let site = validate::text("site", site, 100)?;
-    let code = role_code.trim();
-    if !LEADERSHIP_ROLES.contains(&code) {
-        return Err(AppError::bad_input(format!(
-            "slates are for leadership roles ({}), not {code:?}",
-            LEADERSHIP_ROLES.join(", ")
-        )));
-    }
-    let ladder = Ladder::current(db).await?;
-    let role_id = ladder
-        .role_by_code(code)
-        .ok_or_else(|| crate::services::catalog::unknown_role(code))?
-        .id;
-    employees::check_view(db, principal, employee_id).await?;
-    let rel = policy::relation(&db.conn, principal, employee_id).await?;
-    policy::may_confirm_successor(rel)?;
+    let (code, role_id) = leadership_role(&*Ladder::current(db).await?, role_code)?;
+    policy::may_confirm_successor(relation_to(db, principal, employee_id).await?)?;
     let txn = db.begin_write().await?;
     let found = successor::Entity::find()
         .filter(successor::Column::Site.eq(site.as_str()))
@@ -705,40 +716,21 @@ async fn ready_now_today(
     let Some(lead) = ladder.role_by_code("TEAM_LEAD") else {
         return Ok(HashMap::new());
     };
-    let steps: HashSet<i64> = ladder
-        .steps
-        .iter()
-        .filter(|s| s.to_role_id == lead.id)
-        .map(|s| s.id)
-        .collect();
-    let from_roles: Vec<i64> = ladder
-        .steps
-        .iter()
-        .filter(|s| s.to_role_id == lead.id)
-        .map(|s| s.from_role_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    crate::services::eligibility_state::bring_up_to_date(db, today).await?;
-    let rows = crate::db::eligibility_state::site_options(
-        &db.conn,
+    let into_lead = steps_into(&ladder, &[lead.id]);
+    let rows = stored_reaching(
+        db,
         today,
-        &from_roles,
+        &into_lead,
         None,
-        &crate::db::dashboard::chain_filter(chain, "employee_id"),
+        chain,
+        &[EligibilityStatus::Eligible],
     )
     .await?;
     // (site, person) -> READY_NOW?
-    let mut ready: HashMap<(String, i64), bool> = HashMap::new();
-    for row in rows {
-        let eligible = crate::domain::eligibility_state::decode_options(&row.options)
-            .unwrap_or_default()
-            .iter()
-            .any(|o| steps.contains(&o.step_id) && o.status == EligibilityStatus::Eligible);
-        if eligible {
-            ready.insert((row.site, row.employee_id), true);
-        }
-    }
+    let mut ready: HashMap<(String, i64), bool> = rows
+        .into_iter()
+        .map(|row| ((row.site, row.employee_id), true))
+        .collect();
     let mut confirmed = successor::Entity::find().filter(successor::Column::JobRoleId.eq(lead.id));
     if let Some(manager) = chain {
         confirmed = confirmed.filter(scope::in_chain("successor.employee_id", manager));

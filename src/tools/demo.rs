@@ -487,6 +487,18 @@ pub async fn seed(db: &Db, today: NaiveDate) -> AppResult<Vec<DemoLogin>> {
     Ok(logins)
 }
 
+/// A demo person by their email.
+async fn by_email(
+    txn: &sea_orm::DatabaseTransaction,
+    email: &str,
+) -> Result<Option<employee::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    employee::Entity::find()
+        .filter(employee::Column::Email.eq(email))
+        .one(txn)
+        .await
+}
+
 /// Internal mobility (issue 21): Takeshi (Operations Manager, Tokyo) has
 /// posted a hybrid Team Lead seat in Tokyo; Naomi (HR) has posted a
 /// Vendor Manager seat in Osaka (a LATERAL step from CSR) for Yoko, which
@@ -500,13 +512,7 @@ async fn mobility_story(
 ) -> AppResult<()> {
     use crate::db::entities::enums::WorkArrangement;
     use crate::db::entities::{application, opening};
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let person = |email: &'static str| async move {
-        employee::Entity::find()
-            .filter(employee::Column::Email.eq(email))
-            .one(txn)
-            .await
-    };
+    let person = |email: &'static str| by_email(txn, email);
     let (Some(takeshi), Some(naomi), Some(yoko), Some(koharu)) = (
         person("ops.tokyo@rungs.example").await?,
         person("hr@rungs.example").await?,
@@ -597,12 +603,7 @@ async fn succession_story(
 ) -> AppResult<()> {
     use crate::db::entities::{potential_assessment, successor};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-    let person = |email: &'static str| async move {
-        employee::Entity::find()
-            .filter(employee::Column::Email.eq(email))
-            .one(txn)
-            .await
-    };
+    let person = |email: &'static str| by_email(txn, email);
     let (Some(takeshi), Some(yoko), Some(riku)) = (
         person("ops.tokyo@rungs.example").await?,
         person("ops.osaka@rungs.example").await?,

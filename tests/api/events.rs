@@ -9,38 +9,14 @@ use std::time::{Duration, Instant};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde_json::{json, Value};
 
-use crate::helpers::{ws_connect, ws_receive, ws_send, Socket, TestApp, User};
+use crate::helpers::{ws_receive, ws_subscribe, Socket, TestApp, User};
 
 const SUBSCRIPTION: &str = "subscription { nominationChanged { id status } }";
 
 /// A `nominationChanged` subscriber on the server at `app`'s address,
 /// registered before it returns.
 async fn subscribe(app: &TestApp, user: &User) -> Socket {
-    let mut socket = ws_connect(app, None).await.expect("WebSocket connects");
-    ws_send(
-        &mut socket,
-        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", user.token) } }),
-    )
-    .await;
-    assert_eq!(ws_receive(&mut socket).await["type"], "connection_ack");
-    ws_send(
-        &mut socket,
-        json!({ "id": "n", "type": "subscribe", "payload": { "query": SUBSCRIPTION } }),
-    )
-    .await;
-    // A query sent after the subscription completes only once the server
-    // has polled the subscription.
-    ws_send(
-        &mut socket,
-        json!({ "id": "ready", "type": "subscribe", "payload": { "query": "{ me { id } }" } }),
-    )
-    .await;
-    loop {
-        let message = ws_receive(&mut socket).await;
-        if message["id"] == "ready" && message["type"] == "complete" {
-            return socket;
-        }
-    }
+    ws_subscribe(app, user, "n", SUBSCRIPTION).await
 }
 
 /// The next event: (nomination id, status).

@@ -752,6 +752,36 @@ pub async fn ws_send(socket: &mut Socket, message: Value) {
         .expect("send");
 }
 
+/// A graphql-ws subscriber signed in as `user`, subscribed to `query` under
+/// the operation id `id`, and registered on the server before it returns
+/// (a query sent after the subscription completes only once the server has
+/// polled the subscription).
+pub async fn ws_subscribe(app: &TestApp, user: &User, id: &str, query: &str) -> Socket {
+    let mut socket = ws_connect(app, None).await.expect("WebSocket connects");
+    ws_send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", user.token) } }),
+    )
+    .await;
+    assert_eq!(ws_receive(&mut socket).await["type"], "connection_ack");
+    ws_send(
+        &mut socket,
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    ws_send(
+        &mut socket,
+        json!({ "id": "ready", "type": "subscribe", "payload": { "query": "{ me { id } }" } }),
+    )
+    .await;
+    loop {
+        let message = ws_receive(&mut socket).await;
+        if message["id"] == "ready" && message["type"] == "complete" {
+            return socket;
+        }
+    }
+}
+
 /// The next JSON message, or the close frame as `{"close": code}`.
 pub async fn ws_receive(socket: &mut Socket) -> Value {
     use futures::StreamExt;

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, ws_connect, ws_receive, ws_send, Socket, TestApp, User};
+use crate::helpers::{error_code, ws_receive, ws_subscribe, Socket, TestApp, User};
 
 const POST: &str = "mutation($input: OpeningInput!) { postOpening(input: $input) { id status seats filled site role { code } hiringManager { name } } }";
 const APPLY: &str = "mutation($id: ID!, $note: String) { applyToOpening(openingId: $id, note: $note) { id status standing { status } } }";
@@ -370,31 +370,13 @@ async fn a_lateral_move_keeps_pay_inside_the_band_without_a_raise() {
 
 /// An `applicationChanged` subscriber, registered before it returns.
 async fn watch_applications(app: &TestApp, user: &User) -> Socket {
-    let mut socket = ws_connect(app, None).await.expect("WebSocket connects");
-    ws_send(
-        &mut socket,
-        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", user.token) } }),
+    ws_subscribe(
+        app,
+        user,
+        "a",
+        "subscription { applicationChanged { id status reason applicant { name } } }",
     )
-    .await;
-    assert_eq!(ws_receive(&mut socket).await["type"], "connection_ack");
-    ws_send(
-        &mut socket,
-        json!({ "id": "a", "type": "subscribe", "payload": { "query":
-            "subscription { applicationChanged { id status reason applicant { name } } }" } }),
-    )
-    .await;
-    // Completes only once the server has polled the subscription.
-    ws_send(
-        &mut socket,
-        json!({ "id": "ready", "type": "subscribe", "payload": { "query": "{ me { id } }" } }),
-    )
-    .await;
-    loop {
-        let message = ws_receive(&mut socket).await;
-        if message["id"] == "ready" && message["type"] == "complete" {
-            return socket;
-        }
-    }
+    .await
 }
 
 /// The next application event: (applicant, status).

@@ -116,19 +116,7 @@ impl MobilityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The application's id.")] id: ID,
     ) -> Result<Application> {
-        let principal = context::principal(ctx)?;
-        let id = ids::parse("id", Kind::Application, &id)?;
-        Ok(Application::of(
-            mobility::move_application(
-                context::db(ctx),
-                event_bus(ctx)?,
-                principal,
-                id,
-                mobility_status(ApplicationStatus::Withdrawn),
-                None,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, ApplicationStatus::Withdrawn, None).await
     }
 
     /// Moves an application: the hiring side (the opening's hiring
@@ -146,19 +134,7 @@ impl MobilityMutation {
             String,
         >,
     ) -> Result<Application> {
-        let principal = context::principal(ctx)?;
-        let id = ids::parse("id", Kind::Application, &id)?;
-        Ok(Application::of(
-            mobility::move_application(
-                context::db(ctx),
-                event_bus(ctx)?,
-                principal,
-                id,
-                mobility_status(to),
-                reason,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, to, reason).await
     }
 
     /// The applicant accepts their offer: in one transaction a seat is
@@ -189,6 +165,28 @@ impl MobilityMutation {
             .await?,
         ))
     }
+}
+
+/// `moveApplication` and `withdrawApplication`: one service call.
+async fn move_to(
+    ctx: &Context<'_>,
+    id: &ID,
+    to: ApplicationStatus,
+    reason: Option<String>,
+) -> Result<Application> {
+    let principal = context::principal(ctx)?;
+    let id = ids::parse("id", Kind::Application, id)?;
+    Ok(Application::of(
+        mobility::move_application(
+            context::db(ctx),
+            event_bus(ctx)?,
+            principal,
+            id,
+            mobility_status(to),
+            reason,
+        )
+        .await?,
+    ))
 }
 
 fn mobility_status(status: ApplicationStatus) -> crate::domain::mobility::ApplicationStatus {

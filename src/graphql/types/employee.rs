@@ -41,6 +41,20 @@ pub fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 }
 
 impl Employee {
+    /// Their potential assessments, oldest first, batched across the
+    /// employees of the answer.
+    async fn potentials(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::db::entities::potential_assessment::Model>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .potentials
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
     async fn require_potential(&self, ctx: &Context<'_>) -> Result<()> {
         let relation = context::relation(ctx, self.0.id).await?;
         if crate::auth::policy::may_see_potential(relation) {
@@ -363,14 +377,11 @@ impl Employee {
         #[graphql(desc = "The day to read it for (default today).")] as_of: Option<Date>,
     ) -> Result<Option<crate::graphql::types::succession::PotentialLevel>> {
         self.require_potential(ctx).await?;
-        Ok(crate::services::succession::latest_potential(
-            &context::db(ctx).conn,
-            &[self.0.id],
-            as_of_or_today(as_of),
+        let history = self.potentials(ctx).await?;
+        Ok(
+            crate::services::succession::potential_on(&history, as_of_or_today(as_of))
+                .map(Into::into),
         )
-        .await?
-        .remove(&self.0.id)
-        .map(Into::into))
     }
     /// Every assessment of potential, newest first (at most 200). Same
     /// visibility as `potential`.
@@ -379,13 +390,14 @@ impl Employee {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::types::succession::PotentialAssessment>> {
         self.require_potential(ctx).await?;
-        Ok(
-            crate::services::succession::potential_history(context::db(ctx), self.0.id)
-                .await?
-                .into_iter()
-                .map(crate::graphql::types::succession::PotentialAssessment)
-                .collect(),
-        )
+        Ok(self
+            .potentials(ctx)
+            .await?
+            .into_iter()
+            .rev()
+            .take(bound::PERSONAL_RECORDS)
+            .map(crate::graphql::types::succession::PotentialAssessment)
+            .collect())
     }
     /// Bonus target, in percent of base pay (set on promotion into a
     /// leadership band); null without one. Same visibility as salary.
