@@ -209,7 +209,8 @@ pub struct CreateUserArgs {
     pub site: String,
     #[arg(long, default_value = "JP")]
     pub market: String,
-    /// Monthly salary as a decimal string.
+    /// Annual salary as a decimal string (the account is paid on an ANNUAL
+    /// basis, full time; `updateEmployee` changes either).
     #[arg(long, default_value = "400000")]
     pub salary: String,
     #[arg(long, default_value = "JPY")]

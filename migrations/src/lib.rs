@@ -27,6 +27,7 @@ mod m20261204_000019_notify_ids;
 mod m20261204_000020_mobility;
 mod m20261204_000021_application_events;
 mod m20261204_000022_succession;
+mod m20261205_000023_pay_terms_history;
 mod sql;
 
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_mobility::Migration),
             Box::new(m20261204_000021_application_events::Migration),
             Box::new(m20261204_000022_succession::Migration),
+            Box::new(m20261205_000023_pay_terms_history::Migration),
         ]
     }
 }

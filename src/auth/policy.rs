@@ -157,6 +157,15 @@ pub fn may_update_employee(
     Ok(())
 }
 
+/// A change of someone's pay basis or FTE is a pay decision (a row of
+/// their pay history): never on oneself, like every other pay decision.
+pub fn may_change_pay_terms(principal: &Principal, employee_id: i64) -> AppResult<()> {
+    if principal.employee_id == employee_id {
+        return Err(refuse("nobody changes their own pay basis or FTE"));
+    }
+    Ok(())
+}
+
 /// A review: a manager above or HR; nobody reviews themselves.
 pub fn may_record_review(rel: Relation) -> AppResult<()> {
     if rel.is_self {

@@ -214,14 +214,16 @@ wire_enum! {
 
 wire_enum! {
     /// Why someone's pay changed (issue 20): a promotion, or a change
-    /// without one (merit, a market adjustment, a correction), or a lateral
-    /// move.
+    /// without one (merit, a market adjustment, a correction), a lateral
+    /// move, or a change of pay basis or FTE (the amount unchanged; HR's
+    /// `updateEmployee`).
     PayChangeReason {
         Promotion => "PROMOTION",
         Merit => "MERIT",
         MarketAdjustment => "MARKET_ADJUSTMENT",
         Correction => "CORRECTION",
         LateralMove => "LATERAL_MOVE",
+        TermsChange => "TERMS_CHANGE",
     }
 }
 

@@ -505,6 +505,9 @@ pub async fn update(
     if let Some(kind) = changes.employment_type {
         active.employment_type = Set(kind.into());
     }
+    if changes.pay_basis.is_some() || new_fte.is_some() {
+        policy::may_change_pay_terms(principal, id)?;
+    }
     if let Some(basis) = changes.pay_basis {
         active.pay_basis = Set(basis.into());
     }
@@ -513,6 +516,7 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let after = active.update(&txn).await?;
+    crate::services::pay::record_terms_change(&txn, principal, &before, &after).await?;
     audit::record(
         &txn,
         Some(principal.employee_id),

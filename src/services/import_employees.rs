@@ -3,9 +3,10 @@
 //!
 //! Columns: `employee_number,name,email,access_role,role_code,manager,site,
 //! market,work_arrangement,employment_type,hired_on,role_since,salary,
-//! currency`. `access_role`, `manager`, `work_arrangement`,
-//! `employment_type` and `role_since` may be empty: a new employee then gets
-//! EMPLOYEE, no manager, ONSITE, FULL_TIME and `role_since = hired_on`; an
+//! currency,pay_basis,fte`. `access_role`, `manager`, `work_arrangement`,
+//! `employment_type`, `role_since`, `pay_basis` and `fte` may be empty (or
+//! absent, for the last two): a new employee then gets EMPLOYEE, no
+//! manager, ONSITE, FULL_TIME, `role_since = hired_on`, ANNUAL and 1; an
 //! existing one keeps their values, except `manager`, where empty means "no
 //! manager" (the file describes the reporting lines).
 //!
@@ -21,7 +22,12 @@
 //! role-history row; changed people one UPDATE each (a new role closes the
 //! open role-history row and opens one); unchanged people are not touched.
 //! One audit event (actor none: the command line) summarises the import,
-//! and only when something changed.
+//! and only when something changed. A changed salary, pay basis or FTE of
+//! someone already on record is also a row of their pay history (reason
+//! CORRECTION, or TERMS_CHANGE when only the basis or FTE moved; decided by
+//! nobody: the command line), effective on `role_since` when the role
+//! changed and today otherwise; a salary in another currency is not one
+//! (the history compares amounts in one currency).
 
 use std::collections::HashMap;
 
@@ -38,7 +44,7 @@ use crate::db::entities::enums as stored;
 use crate::db::entities::{employee, role_assignment};
 use crate::db::facts::Ladder;
 use crate::db::Db;
-use crate::domain::enums::{AccessRole, EmploymentType, WorkArrangement};
+use crate::domain::enums::{AccessRole, EmploymentType, PayBasis, WorkArrangement};
 use crate::error::AppResult;
 use crate::services::import::{
     cycles, read_rows, Check, EmployeeRef, ImportOptions, ImportOutcome, ImportSummary, Invalid,
@@ -65,6 +71,8 @@ pub const OPTIONAL: &[&str] = &[
     "work_arrangement",
     "employment_type",
     "role_since",
+    "pay_basis",
+    "fte",
 ];
 
 const NUMBER: usize = 0;
@@ -81,6 +89,8 @@ const MANAGER: usize = 10;
 const WORK_ARRANGEMENT: usize = 11;
 const EMPLOYMENT_TYPE: usize = 12;
 const ROLE_SINCE: usize = 13;
+const PAY_BASIS: usize = 14;
+const FTE: usize = 15;
 
 /// A row whose every cell is valid on its own.
 #[derive(Debug, Clone)]
@@ -100,6 +110,8 @@ struct Parsed {
     role_since: Option<NaiveDate>,
     salary_minor: i64,
     currency: String,
+    pay_basis: Option<PayBasis>,
+    fte_bp: Option<i64>,
 }
 
 /// Where a manager is: already in the database, or new in this file.
@@ -127,6 +139,8 @@ struct Target {
     role_since: NaiveDate,
     salary_minor: i64,
     currency: String,
+    pay_basis: stored::PayBasis,
+    fte_bp: i64,
     /// Index into the existing employees.
     existing: Option<usize>,
 }
@@ -180,6 +194,8 @@ fn parse_row(
         role_since: optional.role_since.ok()?,
         salary_minor: salary_minor?,
         currency: currency?,
+        pay_basis: optional.pay_basis.ok()?,
+        fte_bp: optional.fte_bp.ok()?,
     })
 }
 
@@ -207,6 +223,8 @@ struct OptionalCells {
     work_arrangement: Result<Option<WorkArrangement>, Invalid>,
     employment_type: Result<Option<EmploymentType>, Invalid>,
     role_since: Result<Option<NaiveDate>, Invalid>,
+    pay_basis: Result<Option<PayBasis>, Invalid>,
+    fte_bp: Result<Option<i64>, Invalid>,
 }
 
 impl OptionalCells {
@@ -234,7 +252,31 @@ impl OptionalCells {
             "FULL_TIME, PART_TIME, GIG",
         );
         let role_since = check.optional_date("role_since", row.get(ROLE_SINCE));
+        let pay_basis = check.optional_choice(
+            "pay_basis",
+            row.get(PAY_BASIS),
+            PayBasis::parse,
+            "ANNUAL, MONTHLY, HOURLY",
+        );
+        let fte_bp = match row.get(FTE) {
+            "" => Ok(None),
+            value => match crate::domain::pay_basis::parse_fte(value) {
+                Some(bp) => Ok(Some(bp)),
+                None => {
+                    check.fail(
+                        "fte",
+                        format!(
+                            "\"{}\" is not an FTE: more than 0 and at most 1, at most 4 decimals (0.5)",
+                            validate::clip(value)
+                        ),
+                    );
+                    Err(Invalid)
+                }
+            },
+        };
         OptionalCells {
+            pay_basis,
+            fte_bp,
             access_role,
             manager,
             work_arrangement,
@@ -526,6 +568,15 @@ fn target(
                     .filter(|since| *since >= p.hired_on)
             })
             .unwrap_or(p.hired_on),
+        pay_basis: p
+            .pay_basis
+            .or_else(|| old.map(|o| o.pay_basis.into()))
+            .unwrap_or(PayBasis::Annual)
+            .into(),
+        fte_bp: p
+            .fte_bp
+            .or_else(|| old.map(|o| o.fte_bp))
+            .unwrap_or(crate::domain::pay_basis::FULL_TIME_BP),
         number: p.number,
         name: p.name,
         email: p.email,
@@ -658,7 +709,9 @@ fn changes(
                     && old.hired_on == t.hired_on
                     && old.role_since == t.role_since
                     && old.salary_minor == t.salary_minor
-                    && old.currency == t.currency;
+                    && old.currency == t.currency
+                    && old.pay_basis == t.pay_basis
+                    && old.fte_bp == t.fte_bp;
                 if !same {
                     changed.push(i);
                 }
@@ -737,6 +790,11 @@ impl Writes<'_> {
         let targets = self.targets;
         let mut written = targets.len() - self.new.len() - self.changed.len();
         let mut history: Vec<Vec<Value>> = Vec::with_capacity(self.new.len());
+        let columns: Vec<&str> = EMPLOYEE_COLUMNS
+            .iter()
+            .chain(&["pay_basis", "fte_bp"])
+            .copied()
+            .collect();
         for chunk in self.new.chunks(5_000) {
             let mut rows = Vec::with_capacity(chunk.len());
             for &i in chunk {
@@ -761,10 +819,12 @@ impl Writes<'_> {
                     t.currency.clone().into(),
                     now.into(),
                     now.into(),
+                    t.pay_basis.into(),
+                    t.fte_bp.into(),
                 ]);
                 history.push(history_row(id, t));
             }
-            insert_rows(txn, "employee", EMPLOYEE_COLUMNS, rows).await?;
+            insert_rows(txn, "employee", &columns, rows).await?;
             written += chunk.len();
             self.progress.show("writing", targets.len() + written);
         }
@@ -782,6 +842,7 @@ impl Writes<'_> {
     ) -> AppResult<()> {
         let targets = self.targets;
         let written = targets.len() - self.changed.len();
+        let mut pay_rows = Vec::new();
         for (k, &i) in self.changed.iter().enumerate() {
             let t = &targets[i];
             let Some(old) = t.existing.and_then(|e| self.existing.rows.get(e)) else {
@@ -802,11 +863,16 @@ impl Writes<'_> {
                 role_since: Set(t.role_since),
                 salary_minor: Set(t.salary_minor),
                 currency: Set(t.currency.clone()),
+                pay_basis: Set(t.pay_basis),
+                fte_bp: Set(t.fte_bp),
                 updated_at: Set(now),
                 ..Default::default()
             }
             .update(txn)
             .await?;
+            if let Some(row) = pay_history_row(old, t, now) {
+                pay_rows.push(row);
+            }
             if old.job_role_id != t.job_role_id {
                 role_assignment::Entity::update_many()
                     .col_expr(role_assignment::Column::EndedOn, Expr::value(t.role_since))
@@ -820,8 +886,62 @@ impl Writes<'_> {
                 self.progress.show("writing", targets.len() + written + k);
             }
         }
+        insert_rows(txn, "pay_change", PAY_CHANGE_COLUMNS, pay_rows).await?;
         Ok(())
     }
+}
+
+const PAY_CHANGE_COLUMNS: &[&str] = &[
+    "employee_id",
+    "reason",
+    "status",
+    "before_minor",
+    "after_minor",
+    "currency",
+    "effective_on",
+    "note",
+    "created_at",
+    "decided_at",
+    "before_basis",
+    "before_fte_bp",
+    "pay_basis",
+    "fte_bp",
+];
+
+/// The row of pay history for `old` becoming `t`, if their pay (in the
+/// same currency), basis or FTE changed.
+fn pay_history_row(old: &employee::Model, t: &Target, now: DateTime<Utc>) -> Option<Vec<Value>> {
+    let pay_moved = old.salary_minor != t.salary_minor;
+    let terms_moved = old.pay_basis != t.pay_basis || old.fte_bp != t.fte_bp;
+    if old.currency != t.currency || !(pay_moved || terms_moved) {
+        return None;
+    }
+    let reason = if pay_moved {
+        stored::PayChangeReason::Correction
+    } else {
+        stored::PayChangeReason::TermsChange
+    };
+    let effective_on = if old.job_role_id != t.job_role_id {
+        t.role_since
+    } else {
+        now.date_naive()
+    };
+    Some(vec![
+        old.id.into(),
+        reason.into(),
+        stored::PayChangeStatus::Approved.into(),
+        old.salary_minor.into(),
+        t.salary_minor.into(),
+        t.currency.clone().into(),
+        effective_on.into(),
+        "from an import".into(),
+        now.into(),
+        now.into(),
+        old.pay_basis.into(),
+        old.fte_bp.into(),
+        t.pay_basis.into(),
+        t.fte_bp.into(),
+    ])
 }
 
 fn history_row(employee_id: i64, t: &Target) -> Vec<Value> {

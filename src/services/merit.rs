@@ -752,10 +752,11 @@ pub async fn close(
         (
             "INSERT INTO pay_change (employee_id, reason, status, before_minor, after_minor, currency, \
                effective_on, proposed_by_id, decided_by_id, note, override_reason, nomination_id, \
-               created_at, decided_at) \
+               created_at, decided_at, before_basis, before_fte_bp, pay_basis, fte_bp) \
              SELECT p.employee_id, 'MERIT', 'APPROVED', p.before_minor, p.new_minor, p.currency, ?, \
-               p.proposed_by_id, ?, ?, NULL, NULL, ?, ? \
-             FROM merit_proposal p WHERE p.cycle_id = ? AND p.new_minor <> p.before_minor",
+               p.proposed_by_id, ?, ?, NULL, NULL, ?, ?, e.pay_basis, e.fte_bp, e.pay_basis, e.fte_bp \
+             FROM merit_proposal p JOIN employee e ON e.id = p.employee_id \
+             WHERE p.cycle_id = ? AND p.new_minor <> p.before_minor",
             vec![
                 cycle.effective_on.into(),
                 principal.employee_id.into(),

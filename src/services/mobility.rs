@@ -794,6 +794,8 @@ pub async fn accept_offer(
             proposed_by: found.decided_by_id.unwrap_or(opening.hiring_manager_id),
             decided_by: found.decided_by_id.unwrap_or(opening.hiring_manager_id),
             nomination_id: None,
+            basis: after.pay_basis,
+            fte_bp: after.fte_bp,
         },
     )
     .await?;

@@ -298,6 +298,8 @@ pub async fn approve(
             effective_on: grant.effective_on,
             proposed_by: before.nominated_by_id,
             decided_by: principal.employee_id,
+            basis: promoted.after.pay_basis,
+            fte_bp: promoted.after.fte_bp,
             nomination_id: Some(id),
         },
     )

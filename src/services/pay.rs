@@ -61,11 +61,11 @@ pub async fn propose(
     )?;
     if matches!(
         input.reason,
-        PayChangeReason::Promotion | PayChangeReason::LateralMove
+        PayChangeReason::Promotion | PayChangeReason::LateralMove | PayChangeReason::TermsChange
     ) {
         return Err(AppError::bad_input(
-            "reason: promotions and lateral moves change pay through their own decisions; \
-             use MERIT, MARKET_ADJUSTMENT or CORRECTION",
+            "reason: promotions, lateral moves and changes of basis or FTE change pay through \
+             their own decisions; use MERIT, MARKET_ADJUSTMENT or CORRECTION",
         ));
     }
     let override_reason = match input.override_reason.as_deref() {
@@ -139,6 +139,10 @@ pub async fn propose(
         nomination_id: Set(None),
         created_at: Set(Utc::now()),
         decided_at: Set(None),
+        before_basis: Set(person.pay_basis),
+        before_fte_bp: Set(person.fte_bp),
+        pay_basis: Set(person.pay_basis),
+        fte_bp: Set(person.fte_bp),
         ..Default::default()
     }
     .insert(&txn)
@@ -199,14 +203,16 @@ async fn close_stale(
         .col_expr(pay_change::Column::DecidedAt, Expr::value(Utc::now()))
         .col_expr(
             pay_change::Column::Note,
-            Expr::value("closed: the pay changed after it was proposed"),
+            Expr::value("closed: the pay, basis or FTE changed after it was proposed"),
         )
         .filter(pay_change::Column::EmployeeId.eq(person.id))
         .filter(pay_change::Column::Status.eq(stored::PayChangeStatus::Proposed))
         .filter(
             Condition::any()
                 .add(pay_change::Column::BeforeMinor.ne(person.salary_minor))
-                .add(pay_change::Column::Currency.ne(person.currency.as_str())),
+                .add(pay_change::Column::Currency.ne(person.currency.as_str()))
+                .add(pay_change::Column::PayBasis.ne(person.pay_basis))
+                .add(pay_change::Column::FteBp.ne(person.fte_bp)),
         )
         .exec(txn)
         .await?;
@@ -270,6 +276,11 @@ pub async fn decide(
         if person.salary_minor != before.before_minor || person.currency != before.currency {
             return Err(AppError::Conflict(
                 "the pay changed since this was proposed; propose it again".into(),
+            ));
+        }
+        if person.pay_basis != before.pay_basis || person.fte_bp != before.fte_bp {
+            return Err(AppError::Conflict(
+                "the pay basis or FTE changed since this was proposed; propose it again".into(),
             ));
         }
         // The band may have changed since: pay outside it still needs HR's
@@ -336,6 +347,9 @@ pub struct Move<'a> {
     pub proposed_by: i64,
     pub decided_by: i64,
     pub nomination_id: Option<i64>,
+    /// The person's pay basis and FTE (a move keeps them).
+    pub basis: stored::PayBasis,
+    pub fte_bp: i64,
 }
 
 /// Records `m` as an APPROVED row of pay history (in the move's
@@ -356,6 +370,50 @@ pub async fn record_move<C: ConnectionTrait>(txn: &C, m: Move<'_>) -> AppResult<
         nomination_id: Set(m.nomination_id),
         created_at: Set(Utc::now()),
         decided_at: Set(Some(Utc::now())),
+        before_basis: Set(m.basis),
+        before_fte_bp: Set(m.fte_bp),
+        pay_basis: Set(m.basis),
+        fte_bp: Set(m.fte_bp),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// A change of `before`'s pay basis or FTE (HR's `updateEmployee`) as an
+/// APPROVED TERMS_CHANGE row of pay history from today, the amount
+/// unchanged; nothing when neither changed.
+pub async fn record_terms_change<C: ConnectionTrait>(
+    txn: &C,
+    principal: &Principal,
+    before: &employee::Model,
+    after: &employee::Model,
+) -> AppResult<()> {
+    if before.pay_basis == after.pay_basis && before.fte_bp == after.fte_bp {
+        return Ok(());
+    }
+    let today = Utc::now().date_naive();
+    pay_change::ActiveModel {
+        employee_id: Set(after.id),
+        reason: Set(stored::PayChangeReason::TermsChange),
+        status: Set(stored::PayChangeStatus::Approved),
+        before_minor: Set(before.salary_minor),
+        after_minor: Set(after.salary_minor),
+        currency: Set(after.currency.clone()),
+        // Never before the latest change, so the history reads in order.
+        effective_on: Set(today),
+        proposed_by_id: Set(Some(principal.employee_id)),
+        decided_by_id: Set(Some(principal.employee_id)),
+        note: Set(None),
+        override_reason: Set(None),
+        nomination_id: Set(None),
+        created_at: Set(Utc::now()),
+        decided_at: Set(Some(Utc::now())),
+        before_basis: Set(before.pay_basis),
+        before_fte_bp: Set(before.fte_bp),
+        pay_basis: Set(after.pay_basis),
+        fte_bp: Set(after.fte_bp),
         ..Default::default()
     }
     .insert(txn)
@@ -373,6 +431,10 @@ fn change_json(row: &pay_change::Model) -> serde_json::Value {
         "after": money::format_amount(row.after_minor, &row.currency),
         "currency": row.currency,
         "effectiveOn": row.effective_on.to_string(),
+        "beforeBasis": row.before_basis.as_str(),
+        "beforeFteBp": row.before_fte_bp,
+        "afterBasis": row.pay_basis.as_str(),
+        "afterFteBp": row.fte_bp,
         "proposedById": row.proposed_by_id,
         "decidedById": row.decided_by_id,
     })
@@ -471,6 +533,8 @@ struct GapRow {
     gender: String,
     pay_then: Option<i64>,
     currency_then: Option<String>,
+    basis_then: Option<stored::PayBasis>,
+    fte_bp_then: Option<i64>,
     role_then: Option<i64>,
     bonus_bp: Option<i64>,
 }
@@ -497,6 +561,10 @@ pub async fn pay_gap_report(
               AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS pay_then, \
            (SELECT p.currency FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
               AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS currency_then, \
+           (SELECT p.before_basis FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
+              AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS basis_then, \
+           (SELECT p.before_fte_bp FROM pay_change p WHERE p.employee_id = e.id AND p.status = 'APPROVED' \
+              AND p.effective_on > ? ORDER BY p.effective_on, p.id LIMIT 1) AS fte_bp_then, \
            (SELECT r.job_role_id FROM role_assignment r WHERE r.employee_id = e.id AND r.started_on <= ? \
               ORDER BY r.started_on DESC, r.id DESC LIMIT 1) AS role_then, \
            (SELECT b.bonus_target_bp FROM employee_bonus b WHERE b.employee_id = e.id) AS bonus_bp \
@@ -506,7 +574,7 @@ pub async fn pay_gap_report(
     let rows = GapRow::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,
-        [as_of.into(), as_of.into(), as_of.into(), as_of.into()],
+        [as_of; 6].map(Into::into),
     ))
     .all(&db.conn)
     .await?;
@@ -519,11 +587,12 @@ pub async fn pay_gap_report(
         let Some(role) = ladder.role(role_id) else {
             continue;
         };
-        // Compared as annualised full-time equivalents (`domain::pay_basis`;
-        // the person's basis and FTE today).
+        // Compared as annualised full-time equivalents (`domain::pay_basis`)
+        // of the basis and FTE the person had that day, which the pay
+        // history keeps (today's when nothing changed since).
         let terms = crate::domain::pay_basis::PayTerms {
-            basis: row.pay_basis.into(),
-            fte_bp: row.fte_bp,
+            basis: row.basis_then.unwrap_or(row.pay_basis).into(),
+            fte_bp: row.fte_bp_then.unwrap_or(row.fte_bp),
             annual_hours: ladder.annual_hours(&row.market),
         };
         let Some(pay) = terms.annualise(row.pay_then.unwrap_or(row.salary_minor)) else {
@@ -787,12 +856,14 @@ pub async fn backfill_from_role_history<C: ConnectionTrait>(
     let sql = crate::db::placeholders(
         backend,
         "INSERT INTO pay_change (employee_id, reason, status, before_minor, after_minor, currency, effective_on, \
-           proposed_by_id, decided_by_id, note, nomination_id, created_at, decided_at) \
+           proposed_by_id, decided_by_id, note, nomination_id, created_at, decided_at, \
+           before_basis, before_fte_bp, pay_basis, fte_bp) \
          SELECT h.employee_id, 'PROMOTION', 'APPROVED', h.before_minor, h.salary_minor, h.currency, h.started_on, \
-           NULL, NULL, 'from the role history', NULL, ?, NULL \
+           NULL, NULL, 'from the role history', NULL, ?, NULL, e.pay_basis, e.fte_bp, e.pay_basis, e.fte_bp \
          FROM (SELECT r.employee_id, r.started_on, r.salary_minor, r.currency, \
                  LAG(r.salary_minor) OVER (PARTITION BY r.employee_id ORDER BY r.started_on, r.id) AS before_minor \
                FROM role_assignment r WHERE r.employee_id > ?) h \
+         JOIN employee e ON e.id = h.employee_id \
          WHERE h.before_minor IS NOT NULL \
            AND NOT EXISTS (SELECT 1 FROM pay_change p WHERE p.employee_id = h.employee_id)",
     );

@@ -879,6 +879,10 @@ async fn pay_stories(
             nomination_id: Set(None),
             created_at: Set(Utc::now()),
             decided_at: Set(None),
+            before_basis: Set(aoi.pay_basis),
+            before_fte_bp: Set(aoi.fte_bp),
+            pay_basis: Set(aoi.pay_basis),
+            fte_bp: Set(aoi.fte_bp),
             ..Default::default()
         }
         .insert(txn)

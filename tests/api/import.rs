@@ -494,3 +494,103 @@ async fn the_eligibility_report_is_for_hr_and_pages_through_every_row() {
     assert!(employee_rows.iter().all(|n| n["currentRole"] == "CSR"));
     assert!(employee_rows.iter().any(|n| n["targetRole"] == "TEAM_LEAD"));
 }
+
+#[tokio::test]
+async fn pay_basis_and_fte_import_and_every_pay_change_of_an_import_is_pay_history() {
+    use rungs::db::entities::{enums::PayBasis, pay_change};
+    let app = TestApp::spawn().await;
+    let header = format!("{HEADER},pay_basis,fte");
+    let file = |fte: &str, salary: &str| {
+        format!(
+            "{header}\n\
+             P001,Pat Part,pat@import.example,,CSR,,Tokyo,JP,,PART_TIME,2024-04-01,,{salary},JPY,HOURLY,{fte}\n\
+             P002,Fay Full,fay@import.example,,CSR,,Tokyo,JP,,,2024-04-01,,450000,JPY,,\n"
+        )
+    };
+    let history = |id: i64| {
+        let conn = app.db.conn.clone();
+        async move {
+            pay_change::Entity::find()
+                .filter(pay_change::Column::EmployeeId.eq(id))
+                .all(&conn)
+                .await
+                .expect("history")
+        }
+    };
+
+    // A new hourly part-timer and a new full-timer with the defaults.
+    imported(
+        import_employees(&app.db, file("0.5", "1500").as_bytes(), &options(false))
+            .await
+            .expect("first import"),
+    );
+    let pat = by_number(&app, "P001").await;
+    let fay = by_number(&app, "P002").await;
+    assert_eq!((pat.pay_basis, pat.fte_bp), (PayBasis::Hourly, 5_000));
+    assert_eq!((fay.pay_basis, fay.fte_bp), (PayBasis::Annual, 10_000));
+    assert!(
+        history(pat.id).await.is_empty(),
+        "a hire is not a pay change"
+    );
+
+    // Her FTE moves, then her hourly rate: one row of pay history each.
+    let moved = imported(
+        import_employees(&app.db, file("0.75", "1500").as_bytes(), &options(false))
+            .await
+            .expect("second import"),
+    );
+    assert_eq!((moved.updated, moved.unchanged), (1, 1));
+    imported(
+        import_employees(&app.db, file("0.75", "1600").as_bytes(), &options(false))
+            .await
+            .expect("third import"),
+    );
+    let rows = history(pat.id).await;
+    let seen: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.reason.as_str(),
+                r.before_minor,
+                r.after_minor,
+                r.before_fte_bp,
+                r.fte_bp,
+                r.pay_basis,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("TERMS_CHANGE", 1500, 1500, 5_000, 7_500, PayBasis::Hourly),
+            ("CORRECTION", 1500, 1600, 7_500, 7_500, PayBasis::Hourly),
+        ]
+    );
+    assert!(history(fay.id).await.is_empty(), "unchanged: no row");
+
+    // A basis or FTE that doesn't fit is a problem on its line.
+    let bad = format!(
+        "{header}\n\
+         P003,Bad Basis,bb@import.example,,CSR,,Tokyo,JP,,,2024-04-01,,450000,JPY,WEEKLY,\n\
+         P004,Bad Fte,bf@import.example,,CSR,,Tokyo,JP,,,2024-04-01,,450000,JPY,,1.5\n\
+         P005,No Fte,nf@import.example,,CSR,,Tokyo,JP,,,2024-04-01,,450000,JPY,,0\n"
+    );
+    let problems = rejected(
+        import_employees(&app.db, bad.as_bytes(), &options(false))
+            .await
+            .expect("import"),
+    );
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("line 2, column pay_basis:"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].starts_with("line 3, column fte:"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[2].starts_with("line 4, column fte:"),
+        "{problems:#?}"
+    );
+}

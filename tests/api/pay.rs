@@ -906,3 +906,108 @@ async fn a_page_of_pay_histories_and_grants_costs_the_same_statements_for_two_pe
     }
     assert_eq!(two, six, "one statement per relation, not per person");
 }
+
+const UPDATE_TERMS: &str =
+    "mutation($id: ID!, $fte: Float) { updateEmployee(id: $id, input: { fte: $fte }) { fte } }";
+
+#[tokio::test]
+async fn a_change_of_fte_is_pay_history_and_a_past_days_pay_gap_uses_the_terms_of_then() {
+    // Arrange: a woman and a man on the same CSR pay in JP, full time; a
+    // raise for her is waiting for HR.
+    let app = TestApp::spawn().await;
+    let woman = report(&app, "Wanda W", 400_000).await;
+    let man = report(&app, "Moe M", 400_000).await;
+    for (who, gender) in [(&woman, "WOMAN"), (&man, "MAN")] {
+        app.data(
+            DECLARE,
+            json!({ "g": gender, "id": who.gid() }),
+            Some(&app.hr),
+        )
+        .await;
+    }
+    let raise = app
+        .data(
+            PROPOSE,
+            input(&woman, 420_000, json!({})),
+            Some(&app.manager),
+        )
+        .await["proposePayChange"]["id"]
+        .clone();
+
+    // Act: HR halves her FTE (the amount stays), then tries the raise
+    // proposed for her full-time pay, and to halve their own FTE.
+    let updated = app
+        .data(
+            UPDATE_TERMS,
+            json!({ "id": woman.gid(), "fte": 0.5 }),
+            Some(&app.hr),
+        )
+        .await;
+    assert_eq!(updated["updateEmployee"]["fte"], 0.5);
+    let stale = app
+        .gql(
+            DECIDE,
+            json!({ "id": raise, "approve": true }),
+            Some(&app.hr),
+        )
+        .await;
+    let own = app
+        .gql(
+            UPDATE_TERMS,
+            json!({ "id": app.hr.gid(), "fte": 0.5 }),
+            Some(&app.hr),
+        )
+        .await;
+    let history = app
+        .data(
+            "query($id: ID!) { employee(id: $id) { salary { amount } payHistory { reason status \
+             before { amount } after { amount } beforeBasis beforeFte afterBasis afterFte decidedBy { id } } } }",
+            json!({ "id": woman.gid() }),
+            Some(&app.hr),
+        )
+        .await;
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let today_gap = app.data(GAPS, json!({}), Some(&app.hr)).await;
+    let past_gap = app
+        .data(GAPS, json!({ "d": yesterday }), Some(&app.hr))
+        .await;
+
+    // Assert: the change is a row of her history, amount unchanged, with
+    // the terms before and after and HR as the decider.
+    let rows = history["employee"]["payHistory"].as_array().unwrap();
+    let terms: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["reason"] == "TERMS_CHANGE")
+        .collect();
+    assert_eq!(terms.len(), 1, "{history}");
+    assert_eq!(terms[0]["status"], "APPROVED");
+    assert_eq!(terms[0]["before"]["amount"], "400000");
+    assert_eq!(terms[0]["after"]["amount"], "400000");
+    assert_eq!(
+        (&terms[0]["beforeBasis"], &terms[0]["beforeFte"]),
+        (&json!("ANNUAL"), &json!(1.0))
+    );
+    assert_eq!(
+        (&terms[0]["afterBasis"], &terms[0]["afterFte"]),
+        (&json!("ANNUAL"), &json!(0.5))
+    );
+    assert_eq!(terms[0]["decidedBy"]["id"], app.hr.gid());
+    // A raise proposed for her full-time pay is not applied to half-time
+    // pay, and nobody changes their own terms.
+    assert_eq!(error_code(&stale), "CONFLICT", "{stale}");
+    assert_eq!(error_code(&own), "FORBIDDEN", "{own}");
+    // Today her 400,000 at half time is 800,000 full time, against his
+    // 400,000: a gap of -100 %. Yesterday both were full time on the same
+    // pay: no gap (read with today's FTE, it would be -100 % too).
+    let csr = |body: &Value| {
+        body["payGapReport"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["roleCode"] == "CSR" && b["market"] == "JP")
+            .cloned()
+            .expect("a CSR/JP group")
+    };
+    assert_eq!(csr(&today_gap)["meanGapPercent"].as_f64(), Some(-100.0));
+    assert_eq!(csr(&past_gap)["meanGapPercent"].as_f64(), Some(0.0));
+}

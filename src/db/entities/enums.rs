@@ -232,6 +232,7 @@ db_enum!(PayChangeReason {
     MarketAdjustment => "MARKET_ADJUSTMENT",
     Correction => "CORRECTION",
     LateralMove => "LATERAL_MOVE",
+    TermsChange => "TERMS_CHANGE",
 });
 
 db_enum!(PayBasis {

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use super::enums::{PayChangeReason, PayChangeStatus};
+use super::enums::{PayBasis, PayChangeReason, PayChangeStatus};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pay_change")]
@@ -23,6 +23,12 @@ pub struct Model {
     pub nomination_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
+    /// What `before_minor` is per, and the FTE it was for.
+    pub before_basis: PayBasis,
+    pub before_fte_bp: i64,
+    /// What `after_minor` is per, and the FTE it is for.
+    pub pay_basis: PayBasis,
+    pub fte_bp: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

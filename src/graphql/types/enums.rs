@@ -275,6 +275,9 @@ mirror_enum!(
         Correction,
         /// A move to a role at the same level (internal mobility).
         LateralMove,
+        /// A change of pay basis or FTE by HR (`updateEmployee` or an
+        /// import); the amount is unchanged.
+        TermsChange,
     }
 );
 

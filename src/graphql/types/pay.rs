@@ -8,7 +8,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::employee::Employee;
-use crate::graphql::types::enums::{PayChangeReason, PayChangeStatus};
+use crate::graphql::types::enums::{PayBasis, PayChangeReason, PayChangeStatus};
 use crate::graphql::types::ladder::Money;
 
 #[derive(Clone)]
@@ -25,7 +25,8 @@ async fn employee(ctx: &Context<'_>, id: i64) -> Result<Option<Employee>> {
 
 /// One change of someone's pay: a promotion, or a change without one
 /// (merit, market adjustment, correction) that a manager proposed and HR
-/// decided.
+/// decided, or a change of pay basis or FTE (TERMS_CHANGE, the amount
+/// unchanged). Each amount says what it is per.
 #[Object]
 impl PayChange {
     /// The pay change's global id.
@@ -53,6 +54,23 @@ impl PayChange {
     /// The pay after (once approved).
     async fn after(&self) -> Money {
         Money::new(self.0.after_minor, &self.0.currency)
+    }
+    /// What `before` is per: a year, a month or an hour.
+    async fn before_basis(&self) -> PayBasis {
+        self.0.before_basis.into()
+    }
+    /// The full-time equivalent `before` was for (1 full time, 0.5 half
+    /// time).
+    async fn before_fte(&self) -> f64 {
+        crate::domain::pay_basis::fte_number(self.0.before_fte_bp)
+    }
+    /// What `after` is per.
+    async fn after_basis(&self) -> PayBasis {
+        self.0.pay_basis.into()
+    }
+    /// The full-time equivalent `after` is for.
+    async fn after_fte(&self) -> f64 {
+        crate::domain::pay_basis::fte_number(self.0.fte_bp)
     }
     /// The day the new pay applies from.
     async fn effective_on(&self) -> Date {
