@@ -28,6 +28,7 @@ mod m20261204_000020_mobility;
 mod m20261204_000021_application_events;
 mod m20261204_000022_succession;
 mod m20261205_000023_pay_terms_history;
+mod m20261205_000024_scheduled_pay;
 mod sql;
 
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_application_events::Migration),
             Box::new(m20261204_000022_succession::Migration),
             Box::new(m20261205_000023_pay_terms_history::Migration),
+            Box::new(m20261205_000024_scheduled_pay::Migration),
         ]
     }
 }

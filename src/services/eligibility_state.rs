@@ -311,6 +311,13 @@ pub async fn sweep(db: Db) {
     }
     loop {
         let today = Utc::now().date_naive();
+        // Pay changes approved for a day that has come (not part of the
+        // eligibility state, which no pay moves; the same minute's tick).
+        match crate::services::pay::apply_due(&db, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(changes = n, "scheduled pay changes applied"),
+            Err(err) => tracing::warn!(error = ?err, "applying scheduled pay changes failed"),
+        }
         let started = std::time::Instant::now();
         match bring_up_to_date(&db, today).await {
             Ok(0) => {}

@@ -7,8 +7,10 @@
 //!   from their own flows);
 //! - inside the band of the person's role in their market and currency,
 //!   unless HR proposes it with a written `overrideReason`;
-//! - effective today or earlier (a future-dated change would need a
-//!   scheduler that applies it on the day: not built);
+//! - effective on any day from the start of the current role to a year
+//!   ahead: approved for a later day, a change is `scheduled` and the
+//!   background sweep applies it on its day ([`apply_due`]); while one is
+//!   scheduled, nothing else is proposed for the person (CONFLICT);
 //! - one open proposal per person (the partial unique index
 //!   `pay_change_one_open`; a second is CONFLICT);
 //! - HR approves (the pay changes, in the same transaction) or rejects
@@ -22,7 +24,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -81,10 +83,10 @@ pub async fn propose(
         .map(|raw| validate::text("note", raw, validate::MAX_TEXT))
         .transpose()?;
     let effective_on = validate::date("effectiveOn", input.effective_on.unwrap_or(today))?;
-    if effective_on > today {
-        return Err(AppError::bad_input(
-            "effectiveOn: a pay change takes effect today or earlier (future-dated changes are not supported yet)",
-        ));
+    if effective_on > today + chrono::Days::new(MAX_DAYS_AHEAD) {
+        return Err(AppError::bad_input(format!(
+            "effectiveOn: at most {MAX_DAYS_AHEAD} days ahead"
+        )));
     }
     let txn = db.begin_write().await?;
     let person = employee::Entity::find_by_id(input.employee_id)
@@ -105,6 +107,7 @@ pub async fn propose(
             "effectiveOn: must not be before the start of the person's current role",
         ));
     }
+    ensure_none_scheduled(&txn, person.id).await?;
     ensure_after_latest(&txn, person.id, effective_on).await?;
     close_stale(&txn, &person).await?;
     let ladder = Ladder::load(&txn).await?;
@@ -164,6 +167,29 @@ pub async fn propose(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// How far ahead a pay change may take effect.
+pub const MAX_DAYS_AHEAD: u64 = 366;
+
+/// A change approved for a later day fixes the pay it starts from: nothing
+/// else is proposed or decided for the person until it applies.
+async fn ensure_none_scheduled(
+    txn: &sea_orm::DatabaseTransaction,
+    employee_id: i64,
+) -> AppResult<()> {
+    let scheduled = pay_change::Entity::find()
+        .filter(pay_change::Column::EmployeeId.eq(employee_id))
+        .filter(pay_change::Column::Scheduled.eq(1))
+        .one(txn)
+        .await?;
+    match scheduled {
+        Some(row) => Err(AppError::Conflict(format!(
+            "a pay change is scheduled for {}: propose after it applies",
+            crate::domain::words::date(row.effective_on)
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A pay change applies from a day on or after the latest one approved, so
@@ -248,8 +274,11 @@ pub async fn decide(
     } else {
         stored::PayChangeStatus::Rejected
     };
+    // Approved for a later day: the sweep applies it then.
+    let later = approve && before.effective_on > Utc::now().date_naive();
     let mut claim = pay_change::Entity::update_many()
         .col_expr(pay_change::Column::Status, Expr::value(status))
+        .col_expr(pay_change::Column::Scheduled, Expr::value(i32::from(later)))
         .col_expr(pay_change::Column::DecidedAt, Expr::value(Utc::now()))
         .col_expr(
             pay_change::Column::DecidedById,
@@ -298,21 +327,9 @@ pub async fn decide(
             }
         }
         ensure_after_latest(&txn, person.id, before.effective_on).await?;
-        let audit_before = crate::services::employees::public_json(&person);
-        let mut paid = person.into_active_model();
-        paid.salary_minor = Set(before.after_minor);
-        paid.updated_at = Set(Utc::now());
-        let after = paid.update(&txn).await?;
-        audit::record(
-            &txn,
-            Some(principal.employee_id),
-            "CHANGE_PAY",
-            "employee",
-            after.id,
-            json!({ "before": audit_before, "after": crate::services::employees::public_json(&after), "payChangeId": id }),
-        )
-        .await?;
-        crate::services::eligibility_state::refresh(&txn, db, &[after.id]).await?;
+        if !later {
+            pay(&txn, db, Some(principal.employee_id), person, &before).await?;
+        }
     }
     let decided = pay_change::Entity::find_by_id(id)
         .one(&txn)
@@ -381,6 +398,106 @@ pub async fn record_move<C: ConnectionTrait>(txn: &C, m: Move<'_>) -> AppResult<
     Ok(())
 }
 
+/// Sets `person`'s pay to `change`'s new pay (audited as CHANGE_PAY by
+/// `actor`, none for the sweep).
+async fn pay(
+    txn: &sea_orm::DatabaseTransaction,
+    db: &Db,
+    actor: Option<i64>,
+    person: employee::Model,
+    change: &pay_change::Model,
+) -> AppResult<()> {
+    let audit_before = crate::services::employees::public_json(&person);
+    let mut paid = person.into_active_model();
+    paid.salary_minor = Set(change.after_minor);
+    paid.updated_at = Set(Utc::now());
+    let after = paid.update(txn).await?;
+    audit::record(
+        txn,
+        actor,
+        "CHANGE_PAY",
+        "employee",
+        after.id,
+        json!({ "before": audit_before, "after": crate::services::employees::public_json(&after), "payChangeId": change.id }),
+    )
+    .await?;
+    crate::services::eligibility_state::refresh(txn, db, &[after.id]).await?;
+    Ok(())
+}
+
+/// Scheduled changes applied per pass of the sweep.
+const DUE_BATCH: u64 = 500;
+
+/// Applies every scheduled pay change due by `today` (the background
+/// sweep, each minute; any instance may, each change once): the pay
+/// becomes the approved one, audited with no actor. A change whose
+/// starting pay, currency, basis or FTE moved since it was approved (a
+/// promotion came first) is not applied: it becomes REJECTED with a note
+/// saying why. Returns how many were applied.
+pub async fn apply_due(db: &Db, today: NaiveDate) -> AppResult<usize> {
+    let mut applied = 0;
+    loop {
+        let due = pay_change::Entity::find()
+            .filter(pay_change::Column::Scheduled.eq(1))
+            .filter(pay_change::Column::EffectiveOn.lte(today))
+            .order_by_asc(pay_change::Column::EffectiveOn)
+            .order_by_asc(pay_change::Column::Id)
+            .limit(DUE_BATCH)
+            .all(&db.conn)
+            .await?;
+        if due.is_empty() {
+            return Ok(applied);
+        }
+        for change in due {
+            let txn = db.begin_write().await?;
+            let person = crate::db::records::lock_employee(&txn, change.employee_id).await?;
+            let person = person.filter(|p| {
+                p.salary_minor == change.before_minor
+                    && p.currency == change.currency
+                    && p.pay_basis == change.pay_basis
+                    && p.fte_bp == change.fte_bp
+            });
+            let same = person.is_some();
+            let mut claim = pay_change::Entity::update_many()
+                .col_expr(pay_change::Column::Scheduled, Expr::value(0))
+                .filter(pay_change::Column::Id.eq(change.id))
+                .filter(pay_change::Column::Scheduled.eq(1));
+            if !same {
+                claim = claim
+                    .col_expr(
+                        pay_change::Column::Status,
+                        Expr::value(stored::PayChangeStatus::Rejected),
+                    )
+                    .col_expr(
+                        pay_change::Column::Note,
+                        Expr::value(
+                            "not applied: the pay, basis or FTE changed before its day; propose again",
+                        ),
+                    );
+            }
+            // Another instance applied it first: nothing to do.
+            if claim.exec(&txn).await?.rows_affected != 1 {
+                continue;
+            }
+            if let Some(person) = person {
+                pay(&txn, db, None, person, &change).await?;
+                applied += 1;
+            } else {
+                audit::record(
+                    &txn,
+                    None,
+                    "SUPERSEDE_PAY_CHANGE",
+                    "pay_change",
+                    change.id,
+                    json!({ "before": change_json(&change) }),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+        }
+    }
+}
+
 /// A change of `before`'s pay basis or FTE (HR's `updateEmployee`) as an
 /// APPROVED TERMS_CHANGE row of pay history from today, the amount
 /// unchanged; nothing when neither changed.
@@ -435,6 +552,7 @@ fn change_json(row: &pay_change::Model) -> serde_json::Value {
         "beforeFteBp": row.before_fte_bp,
         "afterBasis": row.pay_basis.as_str(),
         "afterFteBp": row.fte_bp,
+        "scheduled": row.scheduled == 1,
         "proposedById": row.proposed_by_id,
         "decidedById": row.decided_by_id,
     })

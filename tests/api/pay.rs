@@ -1011,3 +1011,112 @@ async fn a_change_of_fte_is_pay_history_and_a_past_days_pay_gap_uses_the_terms_o
     assert_eq!(csr(&today_gap)["meanGapPercent"].as_f64(), Some(-100.0));
     assert_eq!(csr(&past_gap)["meanGapPercent"].as_f64(), Some(0.0));
 }
+
+#[tokio::test]
+async fn a_raise_approved_for_a_later_day_applies_on_that_day_once_and_never_over_a_newer_pay() {
+    // Arrange: two reports; raises for both from the 10th day ahead.
+    let app = TestApp::spawn().await;
+    let ann = report(&app, "Ann Ahead", 400_000).await;
+    let bob = report(&app, "Bob Ahead", 400_000).await;
+    let today = chrono::Utc::now().date_naive();
+    let day = today + chrono::Days::new(10);
+    let mut raises = Vec::new();
+    for who in [&ann, &bob] {
+        let raise = app
+            .data(
+                PROPOSE,
+                input(who, 420_000, json!({ "effectiveOn": day.to_string() })),
+                Some(&app.manager),
+            )
+            .await["proposePayChange"]["id"]
+            .clone();
+        raises.push(raise);
+    }
+    let too_far = app
+        .gql(
+            PROPOSE,
+            input(
+                &ann,
+                430_000,
+                json!({ "effectiveOn": (today + chrono::Days::new(367)).to_string() }),
+            ),
+            Some(&app.manager),
+        )
+        .await;
+    const SCHEDULED: &str = "query($id: ID!) { employee(id: $id) { salary { amount } \
+        payHistory { reason status scheduled effectiveOn after { amount } note } } }";
+
+    // Act: HR approves both; Bob's FTE changes before the day.
+    for raise in &raises {
+        app.data(
+            DECIDE,
+            json!({ "id": raise, "approve": true }),
+            Some(&app.hr),
+        )
+        .await;
+    }
+    let waiting = app
+        .data(SCHEDULED, json!({ "id": ann.gid() }), Some(&app.hr))
+        .await;
+    let second = app
+        .gql(PROPOSE, input(&ann, 430_000, json!({})), Some(&app.manager))
+        .await;
+    app.data(
+        UPDATE_TERMS,
+        json!({ "id": bob.gid(), "fte": 0.8 }),
+        Some(&app.hr),
+    )
+    .await;
+    let early = rungs::services::pay::apply_due(&app.db, day - chrono::Days::new(1))
+        .await
+        .unwrap();
+    let on_the_day = rungs::services::pay::apply_due(&app.db, day).await.unwrap();
+    let again = rungs::services::pay::apply_due(&app.db, day).await.unwrap();
+    let ann_after = app
+        .data(SCHEDULED, json!({ "id": ann.gid() }), Some(&app.hr))
+        .await;
+    let bob_after = app
+        .data(SCHEDULED, json!({ "id": bob.gid() }), Some(&app.hr))
+        .await;
+
+    // Assert: approved but not applied until its day; nothing else is
+    // proposed meanwhile; applied once; a raise for Bob's full-time pay is
+    // not applied to his new FTE.
+    assert_eq!(error_code(&too_far), "BAD_USER_INPUT", "{too_far}");
+    assert_eq!(waiting["employee"]["salary"]["amount"], "400000");
+    let merit = |body: &Value| {
+        body["employee"]["payHistory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reason"] == "MERIT")
+            .cloned()
+            .expect("the merit row")
+    };
+    assert_eq!(merit(&waiting)["status"], "APPROVED");
+    assert_eq!(merit(&waiting)["scheduled"], true);
+    assert_eq!(merit(&waiting)["effectiveOn"], day.to_string());
+    assert_eq!(error_code(&second), "CONFLICT", "{second}");
+    assert_eq!((early, on_the_day, again), (0, 1, 0));
+    assert_eq!(ann_after["employee"]["salary"]["amount"], "420000");
+    assert_eq!(merit(&ann_after)["scheduled"], false);
+    assert_eq!(bob_after["employee"]["salary"]["amount"], "400000");
+    assert_eq!(merit(&bob_after)["status"], "REJECTED");
+    assert!(
+        merit(&bob_after)["note"]
+            .as_str()
+            .unwrap()
+            .contains("not applied"),
+        "{bob_after}"
+    );
+    // The day's change is audited with no actor (the sweep).
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let audited = rungs::db::entities::audit_event::Entity::find()
+        .filter(rungs::db::entities::audit_event::Column::Action.eq("CHANGE_PAY"))
+        .filter(rungs::db::entities::audit_event::Column::EntityId.eq(ann.id.to_string()))
+        .all(&app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].actor_id, None);
+}

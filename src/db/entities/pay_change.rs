@@ -29,6 +29,9 @@ pub struct Model {
     /// What `after_minor` is per, and the FTE it is for.
     pub pay_basis: PayBasis,
     pub fte_bp: i64,
+    /// 1: APPROVED for a later day and not applied yet (the sweep applies
+    /// it on `effective_on`); 0 otherwise.
+    pub scheduled: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

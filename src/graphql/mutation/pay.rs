@@ -25,7 +25,9 @@ pub struct PayChangeInput {
     /// The new pay, an exact decimal string in the person's currency, e.g.
     /// "495000"; inside the band of their role unless HR overrides.
     pub new_salary: String,
-    /// The day it applies from: today (the default) or earlier.
+    /// The day it applies from: today (the default), earlier (not before
+    /// the current role), or up to 366 days ahead (approved, it is
+    /// `scheduled` until then).
     pub effective_on: Option<Date>,
     /// Why, in words (at most 2,000 characters).
     pub note: Option<String>,
@@ -80,7 +82,8 @@ impl PayMutation {
     }
 
     /// A manager (for their chain) or HR proposes a pay change without a
-    /// promotion; HR decides it. One open proposal per person (CONFLICT).
+    /// promotion; HR decides it. One open proposal per person, and none
+    /// while a change is scheduled for them (CONFLICT).
     async fn propose_pay_change(
         &self,
         ctx: &Context<'_>,
@@ -105,9 +108,10 @@ impl PayMutation {
         Ok(PayChange(proposed))
     }
 
-    /// HR approves (the pay changes at once) or rejects (a note is needed)
-    /// a proposed pay change; never for your own pay nor a change you
-    /// proposed. A change already decided is CONFLICT.
+    /// HR approves (the pay changes at once, or on its `effectiveOn` when
+    /// that is later: `scheduled` until then) or rejects (a note is
+    /// needed) a proposed pay change; never for your own pay nor a change
+    /// you proposed. A change already decided is CONFLICT.
     async fn decide_pay_change(
         &self,
         ctx: &Context<'_>,

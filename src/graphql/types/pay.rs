@@ -72,6 +72,11 @@ impl PayChange {
     async fn after_fte(&self) -> f64 {
         crate::domain::pay_basis::fte_number(self.0.fte_bp)
     }
+    /// APPROVED for a later day and not applied yet: the pay becomes
+    /// `after` on `effectiveOn`.
+    async fn scheduled(&self) -> bool {
+        self.0.scheduled == 1
+    }
     /// The day the new pay applies from.
     async fn effective_on(&self) -> Date {
         Date(self.0.effective_on)

@@ -21,7 +21,7 @@ const QUERY = `query MyProgression {
     payBasis fte annualisedSalary { amount currency }
     compaRatio
     reviews { periodEnd rating csat avgResponseSeconds resolutionAccuracy interactionsPerDay }
-    payHistory { id reason status effectiveOn before { amount currency } after { amount currency } }
+    payHistory { id reason status scheduled effectiveOn before { amount currency } after { amount currency } beforeBasis afterBasis beforeFte afterFte }
     bonusTargetPercent
     equityGrants { id grantedOn units vestingMonths cliffMonths vestedUnits }
     progression {
@@ -468,7 +468,9 @@ const PAY_REASON = {
   MARKET_ADJUSTMENT: 'Market adjustment',
   CORRECTION: 'Correction',
   LATERAL_MOVE: 'Move to another role',
+  TERMS_CHANGE: 'Change of hours or pay basis',
 };
+const BASIS_WORD = { ANNUAL: 'a year', MONTHLY: 'a month', HOURLY: 'an hour' };
 const PAY_STATUS = { PROPOSED: 'proposed, waiting for HR', APPROVED: null, REJECTED: 'not approved' };
 
 /** Every change of pay, newest first (the API's payHistory). */
@@ -476,7 +478,10 @@ function payList(history) {
   if (!history.length) return note('No pay changes on record yet.');
   return h('ul', { class: 'nominations', 'data-testid': 'pay-history' }, history.slice(0, 20).map((c) => h('li', {},
     h('strong', {}, PAY_REASON[c.reason] || 'Pay change'), ` from ${formatDate(c.effectiveOn)}: `,
-    `${formatMoney(c.before)} → ${formatMoney(c.after)}`,
+    c.reason === 'TERMS_CHANGE'
+      ? `${formatMoney(c.after)} ${BASIS_WORD[c.afterBasis] || ''}, ${c.beforeFte} → ${c.afterFte} of full time`
+      : `${formatMoney(c.before)} → ${formatMoney(c.after)}`,
+    c.scheduled ? ` (approved, applies on ${formatDate(c.effectiveOn)})` : '',
     PAY_STATUS[c.status] ? ` (${PAY_STATUS[c.status]})` : '')));
 }
 
