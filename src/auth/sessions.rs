@@ -7,8 +7,11 @@
 //! (logout, password change), `employee` (access role, anything `me`
 //! shows) and `ladder_version`, from every instance and every script, and
 //! empties the cache on each. While the listener is not connected the
-//! cache is off (`live` false) and every request reads the database, as on
-//! SQLite, where no notification exists. A mutation run by this process
+//! cache is off (`live` false) and every request reads the database. On
+//! SQLite, where no notification exists, every request first reads the
+//! database's wal-index header (`db::wal_watch`, a read of 96 bytes, no
+//! statement): any commit by anyone since the answers were kept empties
+//! them. A mutation run by this process
 //! also empties it when it ends, so its own client never waits for the
 //! notification to read what it wrote.
 //!
@@ -17,6 +20,7 @@
 //! (`generation`), so an answer read before a revocation can never be put
 //! back after it.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +28,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::Principal;
 use crate::db::entities::employee;
 use crate::db::kept::Kept;
+use crate::db::wal_watch::Stamp;
 
 /// How long a verified token is kept at most, even without notifications.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -41,12 +46,13 @@ pub struct Authenticated {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Verified tokens by digest.
-pub struct SessionCache(Kept<String, Authenticated>);
+/// Verified tokens by digest; on SQLite, with the wal-index header they
+/// were kept under.
+pub struct SessionCache(Kept<String, Authenticated>, Mutex<Option<Stamp>>);
 
 impl Default for SessionCache {
     fn default() -> Self {
-        SessionCache(Kept::new(TTL, CAPACITY))
+        SessionCache(Kept::new(TTL, CAPACITY), Mutex::new(None))
     }
 }
 
@@ -80,6 +86,24 @@ impl SessionCache {
     /// Forgets every kept answer.
     pub fn clear(&self) {
         self.0.clear();
+    }
+
+    /// On SQLite, before every use: what is kept holds only while the
+    /// database's wal-index header is the one it was kept under (see
+    /// `db::wal_watch`). A different header (anyone committed anything)
+    /// empties the cache; none (unreadable, or being written) turns it off
+    /// until one is read again.
+    pub fn follow(&self, stamp: Option<Stamp>) {
+        let mut seen = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        if *seen == stamp && (stamp.is_some() == self.is_live()) {
+            return;
+        }
+        match stamp {
+            Some(_) if self.is_live() => self.0.clear(),
+            Some(_) => self.0.set_live(true),
+            None => self.0.set_live(false),
+        }
+        *seen = stamp;
     }
 
     /// Turns the cache on (the listener hears every change) or off.

@@ -17,6 +17,7 @@ pub mod records;
 pub mod replica;
 pub mod scope;
 pub mod throttle;
+pub mod wal_watch;
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -61,6 +62,9 @@ pub struct Db {
     pub(crate) settle: Arc<kept::Settle>,
     /// `--keep-organisation`: every employee is kept (see [`Db::warm_kept`]).
     keep_organisation: Arc<AtomicBool>,
+    /// SQLite (a file): the wal-index header, which tells whether anything
+    /// was committed since (see `wal_watch`); none on PostgreSQL.
+    pub(crate) wal_watch: Option<Arc<wal_watch::WalWatch>>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -141,7 +145,9 @@ impl Db {
     /// everything kept, sessions included, as a mutation used to.
     pub async fn settle_kept(&self) {
         use sea_orm::ConnectionTrait;
-        if !self.kept_employees.is_live() && !self.sessions.is_live() {
+        if self.backend() != DatabaseBackend::Postgres
+            || (!self.kept_employees.is_live() && !self.sessions.is_live())
+        {
             return;
         }
         let (nonce, payload, heard) = self.settle.begin();
@@ -475,7 +481,7 @@ async fn connect_with(
             STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
         }
     });
-    Ok(Db {
+    let mut db = Db {
         primary: conn.clone(),
         conn,
         replica: None,
@@ -488,7 +494,14 @@ async fn connect_with(
         kept_certifications: Arc::default(),
         settle: Arc::default(),
         keep_organisation: Arc::default(),
-    })
+        wal_watch: None,
+    };
+    if db.backend() == DatabaseBackend::Sqlite {
+        db.wal_watch = sqlite_file(&db)
+            .await?
+            .map(|path| Arc::new(wal_watch::WalWatch::new(&path)));
+    }
+    Ok(db)
 }
 
 /// The PostgreSQL advisory lock that migrations run under ("rungsmig").
@@ -534,9 +547,8 @@ pub async fn migrate(db: &Db) -> Result<(), sea_orm::DbErr> {
     }
 }
 
-/// An exclusive lock on a file beside the SQLite database, held until the
-/// returned file is dropped (none for an in-memory database).
-async fn sqlite_migration_lock(db: &Db) -> Result<Option<std::fs::File>, sea_orm::DbErr> {
+/// The SQLite database's file (none in memory).
+async fn sqlite_file(db: &Db) -> Result<Option<String>, sea_orm::DbErr> {
     use sea_orm::ConnectionTrait;
     let row = db
         .conn
@@ -549,9 +561,15 @@ async fn sqlite_migration_lock(db: &Db) -> Result<Option<std::fs::File>, sea_orm
         Some(row) => row.try_get("", "file")?,
         None => String::new(),
     };
-    if path.is_empty() {
+    Ok((!path.is_empty()).then_some(path))
+}
+
+/// An exclusive lock on a file beside the SQLite database, held until the
+/// returned file is dropped (none for an in-memory database).
+async fn sqlite_migration_lock(db: &Db) -> Result<Option<std::fs::File>, sea_orm::DbErr> {
+    let Some(path) = sqlite_file(db).await? else {
         return Ok(None);
-    }
+    };
     let lock_path = format!("{path}.migrate.lock");
     tokio::task::spawn_blocking(move || {
         let file = std::fs::OpenOptions::new()

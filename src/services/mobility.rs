@@ -796,6 +796,7 @@ pub async fn accept_offer(
             nomination_id: None,
             basis: after.pay_basis,
             fte_bp: after.fte_bp,
+            terms_before: None,
         },
     )
     .await?;

@@ -300,6 +300,7 @@ pub async fn approve(
             decided_by: principal.employee_id,
             basis: promoted.after.pay_basis,
             fte_bp: promoted.after.fte_bp,
+            terms_before: None,
             nomination_id: Some(id),
         },
     )

@@ -364,9 +364,11 @@ pub struct Move<'a> {
     pub proposed_by: i64,
     pub decided_by: i64,
     pub nomination_id: Option<i64>,
-    /// The person's pay basis and FTE (a move keeps them).
+    /// The person's pay basis and FTE after the move.
     pub basis: stored::PayBasis,
     pub fte_bp: i64,
+    /// Before the move, when they differ (`None`: the same).
+    pub terms_before: Option<(stored::PayBasis, i64)>,
 }
 
 /// Records `m` as an APPROVED row of pay history (in the move's
@@ -387,8 +389,8 @@ pub async fn record_move<C: ConnectionTrait>(txn: &C, m: Move<'_>) -> AppResult<
         nomination_id: Set(m.nomination_id),
         created_at: Set(Utc::now()),
         decided_at: Set(Some(Utc::now())),
-        before_basis: Set(m.basis),
-        before_fte_bp: Set(m.fte_bp),
+        before_basis: Set(m.terms_before.map_or(m.basis, |t| t.0)),
+        before_fte_bp: Set(m.terms_before.map_or(m.fte_bp, |t| t.1)),
         pay_basis: Set(m.basis),
         fte_bp: Set(m.fte_bp),
         ..Default::default()
@@ -510,32 +512,25 @@ pub async fn record_terms_change<C: ConnectionTrait>(
     if before.pay_basis == after.pay_basis && before.fte_bp == after.fte_bp {
         return Ok(());
     }
-    let today = Utc::now().date_naive();
-    pay_change::ActiveModel {
-        employee_id: Set(after.id),
-        reason: Set(stored::PayChangeReason::TermsChange),
-        status: Set(stored::PayChangeStatus::Approved),
-        before_minor: Set(before.salary_minor),
-        after_minor: Set(after.salary_minor),
-        currency: Set(after.currency.clone()),
-        // Never before the latest change, so the history reads in order.
-        effective_on: Set(today),
-        proposed_by_id: Set(Some(principal.employee_id)),
-        decided_by_id: Set(Some(principal.employee_id)),
-        note: Set(None),
-        override_reason: Set(None),
-        nomination_id: Set(None),
-        created_at: Set(Utc::now()),
-        decided_at: Set(Some(Utc::now())),
-        before_basis: Set(before.pay_basis),
-        before_fte_bp: Set(before.fte_bp),
-        pay_basis: Set(after.pay_basis),
-        fte_bp: Set(after.fte_bp),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    record_move(
+        txn,
+        Move {
+            employee_id: after.id,
+            reason: stored::PayChangeReason::TermsChange,
+            before_minor: before.salary_minor,
+            after_minor: after.salary_minor,
+            currency: &after.currency,
+            // Never before the latest change, so the history reads in order.
+            effective_on: Utc::now().date_naive(),
+            proposed_by: principal.employee_id,
+            decided_by: principal.employee_id,
+            nomination_id: None,
+            basis: after.pay_basis,
+            fte_bp: after.fte_bp,
+            terms_before: Some((before.pay_basis, before.fte_bp)),
+        },
+    )
+    .await
 }
 
 /// The audit view of a row.
