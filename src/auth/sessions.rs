@@ -20,7 +20,6 @@
 //! (`generation`), so an answer read before a revocation can never be put
 //! back after it.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +27,6 @@ use chrono::{DateTime, Utc};
 use crate::auth::Principal;
 use crate::db::entities::employee;
 use crate::db::kept::Kept;
-use crate::db::wal_watch::Stamp;
 
 /// How long a verified token is kept at most, even without notifications.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -46,13 +44,12 @@ pub struct Authenticated {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Verified tokens by digest; on SQLite, with the wal-index header they
-/// were kept under.
-pub struct SessionCache(Kept<String, Authenticated>, Mutex<Option<Stamp>>);
+/// Verified tokens by digest.
+pub struct SessionCache(Kept<String, Authenticated>);
 
 impl Default for SessionCache {
     fn default() -> Self {
-        SessionCache(Kept::new(TTL, CAPACITY), Mutex::new(None))
+        SessionCache(Kept::new(TTL, CAPACITY))
     }
 }
 
@@ -86,24 +83,6 @@ impl SessionCache {
     /// Forgets every kept answer.
     pub fn clear(&self) {
         self.0.clear();
-    }
-
-    /// On SQLite, before every use: what is kept holds only while the
-    /// database's wal-index header is the one it was kept under (see
-    /// `db::wal_watch`). A different header (anyone committed anything)
-    /// empties the cache; none (unreadable, or being written) turns it off
-    /// until one is read again.
-    pub fn follow(&self, stamp: Option<Stamp>) {
-        let mut seen = self.1.lock().unwrap_or_else(|e| e.into_inner());
-        if *seen == stamp && (stamp.is_some() == self.is_live()) {
-            return;
-        }
-        match stamp {
-            Some(_) if self.is_live() => self.0.clear(),
-            Some(_) => self.0.set_live(true),
-            None => self.0.set_live(false),
-        }
-        *seen = stamp;
     }
 
     /// Turns the cache on (the listener hears every change) or off.

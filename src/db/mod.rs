@@ -65,6 +65,8 @@ pub struct Db {
     /// SQLite (a file): the wal-index header, which tells whether anything
     /// was committed since (see `wal_watch`); none on PostgreSQL.
     pub(crate) wal_watch: Option<Arc<wal_watch::WalWatch>>,
+    /// The header the kept tokens and facts were kept under (SQLite).
+    wal_seen: Arc<Mutex<Option<wal_watch::Stamp>>>,
 }
 
 /// The ladder with the `ladder_version` it was read at.
@@ -166,6 +168,34 @@ impl Db {
             self.sessions.clear();
             self.forget_kept();
         }
+    }
+
+    /// On SQLite, at the start of every request with a token: verified
+    /// tokens and facts kept hold only while the database's wal-index
+    /// header is the one they were kept under (see `wal_watch`). A
+    /// different header (anyone committed anything) empties both; none
+    /// (unreadable, or being written) turns them off until one is read
+    /// again. Nothing on PostgreSQL, where notifications do this.
+    pub fn follow_wal(&self) {
+        let Some(watch) = &self.wal_watch else {
+            return;
+        };
+        let stamp = watch.stamp();
+        let mut seen = self.wal_seen.lock().unwrap_or_else(|e| e.into_inner());
+        if *seen == stamp && stamp.is_some() == self.sessions.is_live() {
+            return;
+        }
+        match stamp {
+            Some(_) if self.sessions.is_live() => {
+                self.sessions.clear();
+                self.facts.clear();
+            }
+            live => {
+                self.sessions.set_live(live.is_some());
+                self.facts.set_live(live.is_some());
+            }
+        }
+        *seen = stamp;
     }
 
     /// Turns what queries keep on (the listener hears every change) or off
@@ -495,6 +525,7 @@ async fn connect_with(
         settle: Arc::default(),
         keep_organisation: Arc::default(),
         wal_watch: None,
+        wal_seen: Arc::default(),
     };
     if db.backend() == DatabaseBackend::Sqlite {
         db.wal_watch = sqlite_file(&db)

@@ -104,9 +104,7 @@ pub use crate::auth::sessions::Authenticated;
 pub async fn authenticate(db: &Db, raw_token: &str) -> AppResult<Option<Authenticated>> {
     let digest = token::digest(raw_token);
     let now = Utc::now();
-    if let Some(watch) = &db.wal_watch {
-        db.sessions.follow(watch.stamp());
-    }
+    db.follow_wal();
     if let Some(found) = db.sessions.get(&digest, now) {
         return Ok(Some(found));
     }

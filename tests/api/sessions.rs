@@ -122,17 +122,21 @@ async fn a_revocation_or_a_new_access_role_anywhere_is_seen_by_every_instance_at
 }
 
 #[tokio::test]
-async fn on_sqlite_a_kept_token_costs_no_statement_until_anyone_commits_anything() {
+async fn on_sqlite_a_kept_token_and_progression_cost_no_statement_until_anyone_commits_anything() {
     let app = TestApp::spawn().await;
     if app.db.backend() != DatabaseBackend::Sqlite {
         return;
     }
     let server = app.server_process().await;
     let token = app.employee.token.clone();
-    let ask = || async { app.gql_at(&server.base, ME, json!({}), Some(&token)).await };
+    const PROGRESSION: &str = "{ me { id progression { options { status } } } }";
+    let ask = || async {
+        app.gql_at(&server.base, PROGRESSION, json!({}), Some(&token))
+            .await
+    };
 
-    // A read verifies the token; the next one is answered from the
-    // process's cache (once the process's start-up sweep, which writes, is
+    // A read verifies the token and reads the facts; the next one is
+    // answered from the process's caches (once the process's start-up sweep, which writes, is
     // done: at most 5 s).
     let start = Instant::now();
     loop {
